@@ -1,0 +1,130 @@
+//! An example task type for exchange-host: copy this crate to start a plugin.
+//!
+//! A plugin is a `cdylib` crate that depends on `exchange-sdk`, implements
+//! [`exchange_sdk::TaskPlugin`] on a `Default` type, and exports it with
+//! [`exchange_sdk::export_plugin!`]. Build it, drop the shared library into the host's plugins
+//! folder, and `exchange-host plugins show example` lists its parameters.
+//!
+//! This example also serves the host's own tests: its `mode` parameter makes a run succeed,
+//! fail, sleep, panic, abort, crash or hang, so the host's isolation can be shown to work.
+//! Setting the environment variable `EXAMPLE_PLUGIN_PANIC_IN_MANIFEST=1` makes even its manifest
+//! entry point panic (a broken plugin for the discovery tests).
+
+use exchange_sdk::manifest::{ParamProblem, Params};
+use exchange_sdk::{Context, Manifest, ParamSpec, ParamType, RunStatus, RunSummary, TaskPlugin};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// The example task type.
+#[derive(Default)]
+pub struct ExamplePlugin;
+
+fn param(key: &str, kind: ParamType, default: Option<&str>, description: &str) -> ParamSpec {
+    ParamSpec {
+        key: key.into(),
+        kind,
+        required: false,
+        default: default.map(Into::into),
+        description: description.into(),
+    }
+}
+
+impl TaskPlugin for ExamplePlugin {
+    fn manifest(&self) -> Manifest {
+        if std::env::var_os("EXAMPLE_PLUGIN_PANIC_IN_MANIFEST").is_some() {
+            panic!("manifest failure requested by EXAMPLE_PLUGIN_PANIC_IN_MANIFEST");
+        }
+        Manifest {
+            type_id: "example".into(),
+            display_name: "Пример задачи обмена".into(),
+            description: "Counts the school's people and writes a greeting; a template for plugin authors.".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            abi_version: String::new(),
+            default_schedule: Some("manual".into()),
+            params: vec![
+                param(
+                    "mode",
+                    ParamType::Enum {
+                        values: ["ok", "fail", "panic", "abort", "segfault", "exit", "hang"]
+                            .map(String::from)
+                            .to_vec(),
+                    },
+                    Some("ok"),
+                    "How the run behaves (the host's tests use the failing ones).",
+                ),
+                param("sleep", ParamType::Duration, Some("0s"), "How long the run works before it ends."),
+                param("greeting", ParamType::String, Some("Здравствуйте"), "The text written to the log."),
+                param("repeat", ParamType::Integer { min: 1, max: 100 }, Some("1"), "How many log lines to write."),
+                param("api_key", ParamType::Secret, None, "A secret, to show how secrets are handled."),
+            ],
+        }
+    }
+
+    fn validate(&self, params: &Params) -> Vec<ParamProblem> {
+        let mut problems = Vec::new();
+        if params.get("mode").map(String::as_str) == Some("hang") && params.contains_key("sleep") {
+            problems.push(ParamProblem {
+                key: Some("sleep".into()),
+                message: "has no effect with mode=hang: remove it".into(),
+            });
+        }
+        problems
+    }
+
+    fn check(&self, ctx: &Context<'_>) -> Result<String, String> {
+        match ctx.param("mode") {
+            Some("fail") => Err("the example service refuses (mode=fail)".into()),
+            _ => Ok("the example service needs nothing and is always reachable".into()),
+        }
+    }
+
+    fn run(&self, ctx: &Context<'_>) -> Result<RunSummary, String> {
+        let runs = ctx.state_get("runs").and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + 1;
+        ctx.state_set("runs", Some(&runs.to_string()))?;
+        let greeting = ctx.param("greeting").unwrap_or("Здравствуйте");
+        let repeat: u64 = ctx.param("repeat").and_then(|v| v.parse().ok()).unwrap_or(1);
+        for i in 0..repeat {
+            ctx.info(&format!("{greeting} ({} of {repeat})", i + 1));
+            ctx.progress("greeting", i + 1, repeat);
+        }
+        let sleep = ctx
+            .param("sleep")
+            .and_then(|v| exchange_sdk::manifest::parse_duration(v).ok())
+            .unwrap_or(0);
+        let deadline = Instant::now() + Duration::from_secs(sleep);
+        while Instant::now() < deadline {
+            if ctx.is_cancelled() {
+                return Err("cancelled by the host".into());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        match ctx.param("mode").unwrap_or("ok") {
+            "fail" => return Err("failure requested (mode=fail)".into()),
+            "panic" => panic!("panic requested (mode=panic)"),
+            "abort" => std::process::abort(),
+            "exit" => std::process::exit(3),
+            // SAFETY: not safe at all: this mode exists to show that a crashing plugin only
+            // fails its own run.
+            "segfault" => unsafe {
+                let null: *mut u8 = std::ptr::null_mut();
+                std::ptr::write_volatile(null, 1);
+            },
+            "hang" => loop {
+                std::thread::sleep(Duration::from_secs(1));
+            },
+            _ => {}
+        }
+        let school = ctx.request().school.as_ref();
+        let mut counters = BTreeMap::new();
+        counters.insert("runs".to_string(), runs);
+        counters.insert("staff".to_string(), school.map_or(0, |s| s.staff.len() as u64));
+        counters.insert("students".to_string(), school.map_or(0, |s| s.students.len() as u64));
+        Ok(RunSummary {
+            status: RunStatus::Ok,
+            message: format!("greeted {repeat} time(s); run number {runs} of this task"),
+            counters,
+        })
+    }
+}
+
+exchange_sdk::export_plugin!(ExamplePlugin);

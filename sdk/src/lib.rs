@@ -1,0 +1,23 @@
+//! The contract between the exchange host and the task-type plugins it loads.
+//!
+//! A plugin author implements [`TaskPlugin`] and exports it with [`export_plugin!`]; nothing
+//! else of the binary interface needs to be known. The host loads the exported root module
+//! ([`abi::PluginModuleRef`]) from the shared library and talks to it only through that
+//! module. Data crosses the boundary as JSON text (manifest, run request, summary), so both
+//! sides can grow new fields without breaking the other: unknown fields are ignored.
+//!
+//! The crate also holds the shared school-data model ([`school`]), so the host, the plugins
+//! and the tests speak the same `school-data/1` format.
+
+pub mod abi;
+pub mod manifest;
+pub mod plugin;
+pub mod school;
+
+pub use manifest::{Manifest, ParamSpec, ParamType};
+pub use plugin::{CheckOutcome, Context, LogLevel, RunRequest, RunStatus, RunSummary, TaskPlugin};
+
+#[doc(hidden)]
+pub use abi_stable;
+#[doc(hidden)]
+pub use serde_json;
