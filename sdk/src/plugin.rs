@@ -135,6 +135,12 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// A context over the given host services; the SDK builds it for every entry point, and
+    /// plugin tests build one over their own [`crate::abi::HostServices`] implementation.
+    pub fn new(request: RunRequest, host: Host<'a>) -> Self {
+        Context { request, host }
+    }
+
     /// The request data: parameters, Links base values, school data, dry-run flag.
     pub fn request(&self) -> &RunRequest {
         &self.request

@@ -1,0 +1,129 @@
+//! The task type's declaration: id, Russian display name, and parameter schema.
+
+use exchange_sdk::manifest::{ParamProblem, Params};
+use exchange_sdk::{Manifest, ParamSpec, ParamType};
+
+/// The stable task type id.
+pub const TYPE_ID: &str = "sferum-sync";
+
+/// The display name, as the administrator's instruction prints it.
+pub const DISPLAY_NAME: &str = "Сервис выгрузки данных в Электронный дневник портала Петербургское образование - Синхронизация чатов и ВКС с платформой VK Сферум";
+
+fn optional(key: &str, kind: ParamType, default: Option<&str>, description: &str) -> ParamSpec {
+    ParamSpec {
+        key: key.into(),
+        kind,
+        required: false,
+        default: default.map(Into::into),
+        description: description.into(),
+    }
+}
+
+/// The manifest of the Sferum sync task type.
+pub fn manifest() -> Manifest {
+    Manifest {
+        type_id: TYPE_ID.into(),
+        display_name: DISPLAY_NAME.into(),
+        description: "Keeps the school's VK Sferum chats (staff room, parents' and students' chat per class, subject chats), their admins and invite links, and video-call links in step with the school data. Needs sferum.community_id and sferum.access_token in the organization's Links base.".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        abi_version: String::new(),
+        default_schedule: Some("every 30m".into()),
+        params: vec![
+            optional("proxy_server", ParamType::String, None, "Proxy server address (host name or IP), if the school reaches the internet through one."),
+            optional("proxy_port", ParamType::Port, None, "Proxy server port."),
+            optional("proxy_username", ParamType::String, None, "Proxy user name (with proxy_auth=1)."),
+            optional("proxy_password", ParamType::Secret, None, "Proxy password (with proxy_auth=1)."),
+            optional("proxy_auth", ParamType::Flag, Some("0"), "1 if the proxy requires authorization, 0 if not."),
+            optional("subject_chats", ParamType::Flag, Some("0"), "1 to keep a chat per subject group as well."),
+            optional("dry_run", ParamType::Flag, Some("0"), "1 to plan and report only, changing nothing in Sferum."),
+            optional("max_removals_percent", ParamType::Integer { min: 0, max: 100 }, Some("20"), "Stop before removing more than this share of a chat's members (or of all managed members)."),
+            optional("force", ParamType::Flag, Some("0"), "1 to confirm removals above max_removals_percent."),
+        ],
+    }
+}
+
+fn set<'a>(params: &'a Params, key: &str) -> Option<&'a str> {
+    params.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+fn problem(key: &str, message: &str) -> ParamProblem {
+    ParamProblem { key: Some(key.into()), message: message.into() }
+}
+
+/// Checks the rules between parameters (the host already checked each value's type).
+pub fn validate(params: &Params) -> Vec<ParamProblem> {
+    let mut problems = Vec::new();
+    let server = set(params, "proxy_server");
+    if server.is_none() {
+        for key in ["proxy_port", "proxy_username", "proxy_password"] {
+            if set(params, key).is_some() {
+                problems.push(problem(key, "is set but proxy_server is not: set proxy_server too, or remove it"));
+            }
+        }
+    } else if set(params, "proxy_port").is_none() {
+        problems.push(problem("proxy_port", "is required with proxy_server: set the proxy's port, e.g. proxy_port=3128"));
+    }
+    if set(params, "proxy_auth") == Some("1") {
+        for key in ["proxy_username", "proxy_password"] {
+            if set(params, key).is_none() {
+                problems.push(problem(key, "is required with proxy_auth=1"));
+            }
+        }
+        if server.is_none() {
+            problems.push(problem("proxy_auth", "is 1 but proxy_server is not set"));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> Params {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn keys(problems: Vec<ParamProblem>) -> Vec<String> {
+        problems.into_iter().filter_map(|p| p.key).collect()
+    }
+
+    #[test]
+    fn no_settings_is_valid() {
+        assert!(validate(&Params::new()).is_empty());
+    }
+
+    #[test]
+    fn proxy_port_needs_server() {
+        assert_eq!(keys(validate(&params(&[("proxy_port", "3128")]))), ["proxy_port"]);
+    }
+
+    #[test]
+    fn server_needs_port() {
+        assert_eq!(keys(validate(&params(&[("proxy_server", "proxy.local")]))), ["proxy_port"]);
+    }
+
+    #[test]
+    fn auth_needs_username_and_password() {
+        let p = params(&[("proxy_server", "p"), ("proxy_port", "3128"), ("proxy_auth", "1")]);
+        assert_eq!(keys(validate(&p)), ["proxy_username", "proxy_password"]);
+        let ok = params(&[
+            ("proxy_server", "p"),
+            ("proxy_port", "3128"),
+            ("proxy_auth", "1"),
+            ("proxy_username", "u"),
+            ("proxy_password", "secret"),
+        ]);
+        assert!(validate(&ok).is_empty());
+    }
+
+    #[test]
+    fn five_proxy_parameters_declared() {
+        let m = manifest();
+        for key in ["proxy_server", "proxy_port", "proxy_username", "proxy_password", "proxy_auth"] {
+            assert!(m.param(key).is_some(), "{key} missing");
+        }
+        assert!(m.param("proxy_password").unwrap().kind.is_secret());
+        assert_eq!(m.param("proxy_port").unwrap().kind, ParamType::Port);
+    }
+}
