@@ -1,1 +1,8 @@
+//! The exchange host: plugin discovery, the SQLite store, task runs and the scheduler.
+//!
+//! The binary `exchange-host` (see `main.rs`) is a thin CLI over these modules.
 
+pub mod cli;
+pub mod commands;
+pub mod output;
+pub mod plugins;

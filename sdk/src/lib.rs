@@ -13,6 +13,7 @@ pub mod abi;
 pub mod manifest;
 pub mod plugin;
 pub mod school;
+pub mod school_validate;
 
 pub use manifest::{Manifest, ParamSpec, ParamType};
 pub use plugin::{CheckOutcome, Context, LogLevel, RunRequest, RunStatus, RunSummary, TaskPlugin};

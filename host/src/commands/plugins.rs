@@ -1,0 +1,131 @@
+//! `exchange-host plugins list|show`.
+
+use super::{report_skipped, Env};
+use crate::cli::PluginsCommand;
+use crate::output::Table;
+use anyhow::bail;
+use exchange_sdk::{ParamSpec, ParamType};
+use std::process::ExitCode;
+
+/// Runs a `plugins` subcommand.
+pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
+    let registry = env.registry();
+    match command {
+        PluginsCommand::List { json } => {
+            if json {
+                let plugins: Vec<_> = registry
+                    .plugins
+                    .values()
+                    .map(|p| {
+                        serde_json::json!({
+                            "type": p.manifest.type_id,
+                            "name": p.manifest.display_name,
+                            "version": p.manifest.version,
+                            "abi_version": p.manifest.abi_version,
+                            "file": p.path,
+                        })
+                    })
+                    .collect();
+                let out = serde_json::json!({ "plugins": plugins, "skipped": registry.skipped });
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                report_skipped(&registry);
+                if registry.plugins.is_empty() {
+                    let dirs: Vec<String> = registry.dirs.iter().map(|d| d.display().to_string()).collect();
+                    println!("No plugins found in {}.", dirs.join(", "));
+                    println!("Put plugin libraries there, or name their folder with --plugins DIR or EXCHANGE_PLUGINS.");
+                } else {
+                    let mut table = Table::new(["TYPE", "NAME", "VERSION", "FILE"]);
+                    for p in registry.plugins.values() {
+                        table.row([
+                            p.manifest.type_id.clone(),
+                            p.manifest.display_name.clone(),
+                            p.manifest.version.clone(),
+                            p.path.display().to_string(),
+                        ]);
+                    }
+                    print!("{table}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PluginsCommand::Show { type_id, json } => {
+            let Some(plugin) = registry.get(&type_id) else {
+                report_skipped(&registry);
+                bail!(registry.not_found_message(&type_id));
+            };
+            let m = &plugin.manifest;
+            if json {
+                let out = serde_json::json!({
+                    "type": m.type_id, "name": m.display_name, "description": m.description,
+                    "version": m.version, "abi_version": m.abi_version,
+                    "default_schedule": m.default_schedule, "file": plugin.path,
+                    "params": m.params,
+                });
+                println!("{}", serde_json::to_string_pretty(&out)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!("Task type:        {}", m.type_id);
+            println!("Name:             {}", m.display_name);
+            println!("Description:      {}", m.description);
+            println!("Version:          {} (plugin ABI {})", m.version, m.abi_version);
+            println!("Default schedule: {}", m.default_schedule.as_deref().unwrap_or("manual"));
+            println!("File:             {}", plugin.path.display());
+            println!();
+            if m.params.is_empty() {
+                println!("Parameters: none");
+            } else {
+                println!("Parameters ({}):", m.params.len());
+                for p in &m.params {
+                    println!();
+                    print_param(p);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_param(p: &ParamSpec) {
+    let presence = if p.required {
+        "required".to_string()
+    } else {
+        match &p.default {
+            Some(d) if !p.kind.is_secret() => format!("optional, default {d}"),
+            _ => "optional, no default".to_string(),
+        }
+    };
+    println!("  {}", p.key);
+    println!("    {}", p.description);
+    println!("    Type:     {}", type_name(&p.kind));
+    if let Some(range) = range(&p.kind) {
+        println!("    Range:    {range}");
+    }
+    println!("    Presence: {presence}");
+    if p.kind.is_secret() {
+        println!("    Secret:   yes (stored, never shown)");
+    }
+}
+
+fn type_name(kind: &ParamType) -> &'static str {
+    match kind {
+        ParamType::String => "string",
+        ParamType::Integer { .. } => "integer",
+        ParamType::Port => "port",
+        ParamType::Flag => "flag",
+        ParamType::Enum { .. } => "enum",
+        ParamType::Duration => "duration",
+        ParamType::Secret => "secret",
+    }
+}
+
+fn range(kind: &ParamType) -> Option<String> {
+    match kind {
+        ParamType::Integer { min, max } => Some(format!("{min}-{max}")),
+        ParamType::Port => Some("1-65535".into()),
+        ParamType::Flag => Some("0 or 1".into()),
+        ParamType::Enum { values } => Some(values.join(", ")),
+        ParamType::Duration => Some("e.g. 90s, 30m, 1h30m".into()),
+        _ => None,
+    }
+}

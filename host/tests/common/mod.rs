@@ -1,0 +1,92 @@
+//! Shared helpers of the host's end-to-end tests: the built binary and plugin libraries,
+//! temporary folders, and running commands.
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `exchange-host` binary under test.
+pub fn host_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_exchange-host"))
+}
+
+/// A plugin library built in this workspace (`example_plugin`, `sferum_sync`, …).
+pub fn built_library(crate_name: &str) -> PathBuf {
+    let dir = host_bin().parent().unwrap().to_path_buf();
+    let file = dir.join(format!("lib{crate_name}.{}", std::env::consts::DLL_EXTENSION));
+    assert!(
+        file.exists(),
+        "{} is missing: build the workspace first (cargo build --workspace)",
+        file.display()
+    );
+    file
+}
+
+/// A fresh folder (mode 0700) for one test.
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::Builder::new().prefix("exchange-host-test").tempdir().unwrap()
+}
+
+/// Copies a built plugin library into `dir` under `file_name`, mode 0644.
+pub fn install_plugin(crate_name: &str, dir: &Path, file_name: &str) -> PathBuf {
+    let target = dir.join(file_name);
+    std::fs::copy(built_library(crate_name), &target).unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+    target
+}
+
+/// The result of one command, with both streams as text.
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        Run {
+            status: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Both streams together, for searching.
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+
+    /// Panics with the output unless the command succeeded.
+    pub fn ok(self) -> Run {
+        assert_eq!(self.status, 0, "command failed:\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    /// Panics with the output unless the command failed.
+    pub fn failed(self) -> Run {
+        assert_ne!(self.status, 0, "command should have failed:\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+}
+
+/// Runs `exchange-host` with `args`, plugin folder `plugins`, and no inherited host settings.
+pub fn host(plugins: &Path, args: &[&str]) -> Run {
+    host_with_env(plugins, args, &[])
+}
+
+/// Like [`host`], with extra environment variables.
+pub fn host_with_env(plugins: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(host_bin());
+    command
+        .arg("--plugins")
+        .arg(plugins)
+        .args(args)
+        .env_remove("EXCHANGE_PLUGINS")
+        .env_remove("EXCHANGE_DB")
+        .env_remove("RUST_LOG");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    Run::from(command.output().unwrap())
+}

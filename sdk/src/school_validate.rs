@@ -1,0 +1,902 @@
+//! Validation of a `school-data/1` document before it becomes a [`SchoolData`].
+//!
+//! The whole document is checked on the JSON tree first, so that every problem is reported at
+//! once, each by its JSON path (`staff[3].positions[0].level: expected one of head_1, head_2,
+//! staff, other, got "boss"`). Only a document without problems is deserialized into the model.
+//! Unknown fields are allowed everywhere and kept.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use crate::school::{Level, SchoolData, FORMAT};
+
+/// The format versions this host reads.
+pub const SUPPORTED_FORMATS: [&str; 1] = [FORMAT];
+
+/// The path used for problems about the document as a whole (not valid JSON, not an object).
+pub const DOCUMENT_PATH: &str = "(document)";
+
+/// One problem found in a document: where (a JSON path such as `students[4].class`) and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// JSON path of the offending value, or [`DOCUMENT_PATH`].
+    pub path: String,
+    /// What is wrong, in plain English.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+/// Parses and validates a `school-data/1` document; on failure returns every problem found.
+///
+/// Text that is not JSON at all yields a single problem naming the line and column.
+pub fn parse_school_data(json: &str) -> Result<SchoolData, Vec<Problem>> {
+    let value: Value = serde_json::from_str(json).map_err(|e| vec![json_syntax_problem(&e)])?;
+    school_data_from_value(value)
+}
+
+/// Validates an already parsed document and converts it into the model.
+pub fn school_data_from_value(value: Value) -> Result<SchoolData, Vec<Problem>> {
+    let problems = validate(&value);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    serde_json::from_value(value).map_err(|e| {
+        vec![Problem {
+            path: DOCUMENT_PATH.to_owned(),
+            message: format!("does not match the school-data model: {e}"),
+        }]
+    })
+}
+
+/// Lists every problem of a document, in document order (empty when it is valid).
+pub fn validate(value: &Value) -> Vec<Problem> {
+    let mut checker = Checker::default();
+    let Some(root) = checker.object(DOCUMENT_PATH, value) else {
+        return checker.problems;
+    };
+    check_format(&mut checker, root.get("format"));
+    match root.get("organization") {
+        None => checker.push("organization", MISSING),
+        Some(org) => checker.record("organization", org, ORGANIZATION, None),
+    }
+    for list in &LISTS {
+        checker.collect_ids(list, root.get(list.key));
+    }
+    for list in &LISTS {
+        let Some(value) = root.get(list.key) else {
+            continue;
+        };
+        let Some(items) = checker.array(list.key, value) else {
+            continue;
+        };
+        for (index, item) in items.iter().enumerate() {
+            checker.record(&format!("{}[{index}]", list.key), item, list.fields, Some(list));
+        }
+    }
+    checker.problems
+}
+
+fn json_syntax_problem(e: &serde_json::Error) -> Problem {
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let what = text.strip_suffix(&position).unwrap_or(&text);
+    Problem {
+        path: DOCUMENT_PATH.to_owned(),
+        message: format!(
+            "not valid JSON: {what} (line {}, column {})",
+            e.line(),
+            e.column()
+        ),
+    }
+}
+
+fn check_format(checker: &mut Checker, value: Option<&Value>) {
+    let supported = SUPPORTED_FORMATS.join(", ");
+    match value {
+        Some(Value::String(s)) if SUPPORTED_FORMATS.contains(&s.as_str()) => {}
+        None => checker.push(
+            "format",
+            format!("required field is missing; supported versions: {supported}"),
+        ),
+        Some(other) => checker.push(
+            "format",
+            format!(
+                "unsupported format {}; supported versions: {supported}",
+                describe(other)
+            ),
+        ),
+    }
+}
+
+const MISSING: &str = "required field is missing";
+
+/// The record lists that can be referenced by other records.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Table {
+    Staff,
+    Classes,
+    Students,
+}
+
+impl Table {
+    fn noun(self) -> &'static str {
+        match self {
+            Table::Staff => "staff member",
+            Table::Classes => "class",
+            Table::Students => "student",
+        }
+    }
+}
+
+/// What a field must hold.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A non-empty string, unique within its list.
+    Id,
+    Text,
+    /// A string or null.
+    OptText,
+    Bool,
+    /// An array of strings.
+    TextList,
+    /// The id of an existing record.
+    Ref(Table),
+    /// The id of an existing record, or null.
+    OptRef(Table),
+    /// An array of ids of existing records.
+    RefList(Table),
+    /// A positive integer, or null.
+    SferumId,
+    Level,
+    /// An RFC 3339 date-time.
+    Timestamp,
+    /// An array of objects of the given shape.
+    Records(&'static [Field]),
+}
+
+/// One known field of a record.
+struct Field {
+    key: &'static str,
+    kind: Kind,
+    required: bool,
+}
+
+const fn req(key: &'static str, kind: Kind) -> Field {
+    Field {
+        key,
+        kind,
+        required: true,
+    }
+}
+
+const fn opt(key: &'static str, kind: Kind) -> Field {
+    Field {
+        key,
+        kind,
+        required: false,
+    }
+}
+
+/// One top-level list of records.
+struct List {
+    key: &'static str,
+    /// Set when other records refer to this list's ids.
+    table: Option<Table>,
+    fields: &'static [Field],
+}
+
+const ORGANIZATION: &[Field] = &[
+    req("id", Kind::Id),
+    req("name", Kind::Text),
+    req("academic_year", Kind::Text),
+];
+
+const POSITION: &[Field] = &[
+    req("title", Kind::Text),
+    req("level", Kind::Level),
+    opt("pedagogical", Kind::Bool),
+    opt("current", Kind::Bool),
+];
+
+const LISTS: [List; 6] = [
+    List {
+        key: "staff",
+        table: Some(Table::Staff),
+        fields: &[
+            req("id", Kind::Id),
+            req("full_name", Kind::Text),
+            opt("positions", Kind::Records(POSITION)),
+            opt("acting_head", Kind::Bool),
+            opt("access_roles", Kind::TextList),
+            opt("homeroom_class", Kind::OptRef(Table::Classes)),
+            opt("sferum_id", Kind::SferumId),
+        ],
+    },
+    List {
+        key: "classes",
+        table: Some(Table::Classes),
+        fields: &[
+            req("id", Kind::Id),
+            req("name", Kind::Text),
+            opt("class_teacher", Kind::OptRef(Table::Staff)),
+        ],
+    },
+    List {
+        key: "students",
+        table: Some(Table::Students),
+        fields: &[
+            req("id", Kind::Id),
+            req("full_name", Kind::Text),
+            req("class", Kind::Ref(Table::Classes)),
+            opt("sferum_id", Kind::SferumId),
+        ],
+    },
+    List {
+        key: "parents",
+        table: None,
+        fields: &[
+            req("id", Kind::Id),
+            req("full_name", Kind::Text),
+            opt("children", Kind::RefList(Table::Students)),
+            opt("sferum_id", Kind::SferumId),
+        ],
+    },
+    List {
+        key: "subject_groups",
+        table: None,
+        fields: &[
+            req("id", Kind::Id),
+            req("class", Kind::Ref(Table::Classes)),
+            req("subject", Kind::Text),
+            req("teacher", Kind::Ref(Table::Staff)),
+            opt("students", Kind::RefList(Table::Students)),
+        ],
+    },
+    List {
+        key: "video_calls",
+        table: None,
+        fields: &[
+            req("id", Kind::Id),
+            req("class", Kind::Ref(Table::Classes)),
+            req("subject", Kind::Text),
+            req("teacher", Kind::Ref(Table::Staff)),
+            req("starts_at", Kind::Timestamp),
+            req("title", Kind::Text),
+            opt("published", Kind::Bool),
+            opt("join_link", Kind::OptText),
+        ],
+    },
+];
+
+/// Collects problems while walking the document.
+#[derive(Default)]
+struct Checker {
+    problems: Vec<Problem>,
+    /// Ids present in each referenced list.
+    existing: HashMap<Table, HashSet<String>>,
+    /// Per list key and id: the path of its first use and how many times it was seen so far.
+    seen: HashMap<(&'static str, String), (String, usize)>,
+}
+
+impl Checker {
+    fn push(&mut self, path: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            path: path.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn expected(&mut self, path: &str, what: &str, got: &Value) {
+        self.push(path, format!("expected {what}, got {}", describe(got)));
+    }
+
+    fn object<'v>(&mut self, path: &str, value: &'v Value) -> Option<&'v Map<String, Value>> {
+        let object = value.as_object();
+        if object.is_none() {
+            self.expected(path, "an object", value);
+        }
+        object
+    }
+
+    fn array<'v>(&mut self, path: &str, value: &'v Value) -> Option<&'v Vec<Value>> {
+        let array = value.as_array();
+        if array.is_none() {
+            self.expected(path, "an array", value);
+        }
+        array
+    }
+
+    /// Notes the string ids of a referenced list, silently: problems are reported later.
+    fn collect_ids(&mut self, list: &List, value: Option<&Value>) {
+        let (Some(table), Some(Value::Array(items))) = (list.table, value) else {
+            return;
+        };
+        let ids = items
+            .iter()
+            .filter_map(|item| item.get("id")?.as_str())
+            .map(str::to_owned);
+        self.existing.entry(table).or_default().extend(ids);
+    }
+
+    fn record(&mut self, path: &str, value: &Value, fields: &[Field], list: Option<&List>) {
+        let Some(object) = self.object(path, value) else {
+            return;
+        };
+        for field in fields {
+            let field_path = format!("{path}.{}", field.key);
+            match object.get(field.key) {
+                None if field.required => self.push(&field_path, MISSING),
+                None => {}
+                Some(value) => self.field(&field_path, value, field.kind, list),
+            }
+        }
+    }
+
+    fn field(&mut self, path: &str, value: &Value, kind: Kind, list: Option<&List>) {
+        match kind {
+            Kind::Id => self.id(path, value, list),
+            Kind::Text => {
+                if !value.is_string() {
+                    self.expected(path, "a string", value);
+                }
+            }
+            Kind::OptText => {
+                if !(value.is_string() || value.is_null()) {
+                    self.expected(path, "a string or null", value);
+                }
+            }
+            Kind::Bool => {
+                if !value.is_boolean() {
+                    self.expected(path, "true or false", value);
+                }
+            }
+            Kind::TextList => {
+                if let Some(items) = self.array(path, value) {
+                    for (i, item) in items.iter().enumerate() {
+                        if !item.is_string() {
+                            self.expected(&format!("{path}[{i}]"), "a string", item);
+                        }
+                    }
+                }
+            }
+            Kind::Ref(table) => self.reference(path, value, table),
+            Kind::OptRef(table) => {
+                if !value.is_null() {
+                    self.reference(path, value, table);
+                }
+            }
+            Kind::RefList(table) => {
+                if let Some(items) = self.array(path, value) {
+                    for (i, item) in items.iter().enumerate() {
+                        self.reference(&format!("{path}[{i}]"), item, table);
+                    }
+                }
+            }
+            Kind::SferumId => {
+                let positive = value.as_u64().is_some_and(|n| n > 0);
+                if !(positive || value.is_null()) {
+                    self.expected(path, "a Sferum ID (a positive integer) or null", value);
+                }
+            }
+            Kind::Level => {
+                let known = value.as_str().is_some_and(|s| Level::NAMES.contains(&s));
+                if !known {
+                    let what = format!("one of {}", Level::NAMES.join(", "));
+                    self.expected(path, &what, value);
+                }
+            }
+            Kind::Timestamp => {
+                if !value.as_str().is_some_and(is_rfc3339) {
+                    self.expected(
+                        path,
+                        "an RFC 3339 date-time such as 2026-12-01T09:00:00+03:00",
+                        value,
+                    );
+                }
+            }
+            Kind::Records(fields) => {
+                if let Some(items) = self.array(path, value) {
+                    for (i, item) in items.iter().enumerate() {
+                        self.record(&format!("{path}[{i}]"), item, fields, None);
+                    }
+                }
+            }
+        }
+    }
+
+    fn id(&mut self, path: &str, value: &Value, list: Option<&List>) {
+        let id = match value.as_str() {
+            Some("") => return self.push(path, "must not be empty"),
+            Some(id) => id,
+            None => return self.expected(path, "a non-empty string", value),
+        };
+        // The organization's id has no list to be unique in.
+        let Some(list) = list else { return };
+        let record_path = path.rsplit_once('.').map_or(path, |(record, _)| record);
+        let entry = self
+            .seen
+            .entry((list.key, id.to_owned()))
+            .or_insert_with(|| (record_path.to_owned(), 0));
+        entry.1 += 1;
+        let (first, count) = (entry.0.clone(), entry.1);
+        if count > 1 {
+            let times = if count == 2 {
+                "twice".to_owned()
+            } else {
+                format!("{count} times")
+            };
+            self.push(path, format!("\"{id}\" is used {times} (also {first})"));
+        }
+    }
+
+    fn reference(&mut self, path: &str, value: &Value, table: Table) {
+        let Some(id) = value.as_str() else {
+            return self.expected(path, &format!("a {} id (a string)", table.noun()), value);
+        };
+        let exists = self.existing.get(&table).is_some_and(|ids| ids.contains(id));
+        if !exists {
+            self.push(path, format!("no {} with id \"{id}\"", table.noun()));
+        }
+    }
+}
+
+/// A short rendering of a JSON value for messages: strings quoted, containers by kind.
+fn describe(value: &Value) -> String {
+    const MAX_CHARS: usize = 40;
+    match value {
+        Value::String(s) if s.chars().count() > MAX_CHARS => {
+            let head: String = s.chars().take(MAX_CHARS).collect();
+            format!("{}…", Value::String(head))
+        }
+        Value::Array(_) => "an array".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// Checks `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` with calendar ranges (RFC 3339 §5.6).
+fn is_rfc3339(s: &str) -> bool {
+    let b = s.as_bytes();
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let digits = b.get(range)?;
+        digits.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let at = |i: usize, allowed: &[u8]| b.get(i).is_some_and(|c| allowed.contains(c));
+    let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
+        number(0..4),
+        number(5..7),
+        number(8..10),
+        number(11..13),
+        number(14..16),
+        number(17..19),
+    ) else {
+        return false;
+    };
+    let punctuation = at(4, b"-") && at(7, b"-") && at(10, b"Tt") && at(13, b":") && at(16, b":");
+    let in_range = (1..=12).contains(&month)
+        && (1..=days_in_month(year, month)).contains(&day)
+        && hour <= 23
+        && minute <= 59
+        && second <= 60;
+    if !(punctuation && in_range) {
+        return false;
+    }
+    let mut rest = &b[19..];
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let digits = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return false;
+        }
+        rest = &fraction[digits..];
+    }
+    match rest {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => {
+            let two = |a: u8, b: u8| {
+                (a.is_ascii_digit() && b.is_ascii_digit())
+                    .then(|| u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+            };
+            matches!((two(*h1, *h2), two(*m1, *m2)), (Some(h), Some(m)) if h <= 23 && m <= 59)
+        }
+        _ => false,
+    }
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn valid() -> Value {
+        json!({
+            "format": "school-data/1",
+            "organization": { "id": "school-239", "name": "ГБОУ школа № 239", "academic_year": "2026/2027" },
+            "staff": [
+                {
+                    "id": "st-1",
+                    "full_name": "Иванова Мария Петровна",
+                    "positions": [
+                        { "title": "Директор", "level": "head_1", "pedagogical": false, "current": true },
+                        { "title": "Учитель математики", "level": "staff", "pedagogical": true }
+                    ],
+                    "acting_head": false,
+                    "access_roles": ["administrator"],
+                    "homeroom_class": null,
+                    "sferum_id": 1000001
+                },
+                { "id": "st-3", "full_name": "Сидоров Олег Ильич", "homeroom_class": "c-1a" }
+            ],
+            "classes": [
+                { "id": "c-1a", "name": "1 а", "class_teacher": "st-1" },
+                { "id": "c-5a", "name": "5 а", "class_teacher": null }
+            ],
+            "students": [
+                { "id": "s-1", "full_name": "Петров Иван", "class": "c-1a", "sferum_id": 2000001 },
+                { "id": "s-40", "full_name": "Орлова Ева", "class": "c-5a" },
+                { "id": "s-41", "full_name": "Орлов Лев", "class": "c-5a", "sferum_id": null }
+            ],
+            "parents": [ { "id": "p-1", "full_name": "Петрова Анна", "children": ["s-1"], "sferum_id": null } ],
+            "subject_groups": [
+                { "id": "g-1", "class": "c-5a", "subject": "Информатика", "teacher": "st-3", "students": ["s-40", "s-41"] }
+            ],
+            "video_calls": [
+                { "id": "v-1", "class": "c-5a", "subject": "Информатика", "teacher": "st-3",
+                  "starts_at": "2026-12-01T09:00:00+03:00", "title": "Урок 12", "published": true, "join_link": null }
+            ]
+        })
+    }
+
+    /// Applies `edit` to the valid document and returns the problems as `path: message` lines.
+    fn problems_after(edit: impl FnOnce(&mut Value)) -> Vec<String> {
+        let mut doc = valid();
+        edit(&mut doc);
+        validate(&doc).iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn valid_document_parses_into_the_model() {
+        let data = parse_school_data(&valid().to_string()).expect("valid");
+        assert_eq!(data.organization.name, "ГБОУ школа № 239");
+        assert_eq!(data.staff.len(), 2);
+        assert!(data.staff[0].positions[1].current, "current defaults to true");
+        assert_eq!(data.students[0].sferum_id, Some(2_000_001));
+        assert_eq!(data.subject_groups[0].students, ["s-40", "s-41"]);
+    }
+
+    #[test]
+    fn minimal_document_is_valid() {
+        let doc = json!({
+            "format": "school-data/1",
+            "organization": { "id": "o", "name": "n", "academic_year": "2026/2027" }
+        });
+        let data = school_data_from_value(doc).expect("valid");
+        assert!(data.staff.is_empty() && data.video_calls.is_empty());
+    }
+
+    #[test]
+    fn unknown_fields_are_allowed_and_kept() {
+        let mut doc = valid();
+        doc["exporter"] = json!("Параграф 3");
+        doc["staff"][0]["phone"] = json!("+7 900 000-00-00");
+        doc["staff"][0]["positions"][0]["rate"] = json!(1.5);
+        let data = school_data_from_value(doc).expect("valid");
+        assert_eq!(data.extra["exporter"], "Параграф 3");
+        assert_eq!(data.staff[0].extra["phone"], "+7 900 000-00-00");
+        assert_eq!(data.staff[0].positions[0].extra["rate"], 1.5);
+    }
+
+    #[test]
+    fn bad_level_is_reported_by_path() {
+        let lines = problems_after(|d| d["staff"][0]["positions"][0]["level"] = json!("boss"));
+        assert_eq!(
+            lines,
+            [r#"staff[0].positions[0].level: expected one of head_1, head_2, staff, other, got "boss""#]
+        );
+    }
+
+    #[test]
+    fn format_must_be_supported() {
+        let lines = problems_after(|d| d["format"] = json!("school-data/2"));
+        assert_eq!(
+            lines,
+            [r#"format: unsupported format "school-data/2"; supported versions: school-data/1"#]
+        );
+        let lines = problems_after(|d| {
+            d.as_object_mut().unwrap().remove("format");
+        });
+        assert_eq!(
+            lines,
+            ["format: required field is missing; supported versions: school-data/1"]
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_name_the_first_use() {
+        let lines = problems_after(|d| {
+            let students = d["students"].as_array_mut().unwrap();
+            students[2]["id"] = json!("s-40");
+            let mut third = students[0].clone();
+            third["id"] = json!("s-40");
+            students.push(third);
+        });
+        assert_eq!(
+            lines,
+            [
+                r#"students[2].id: "s-40" is used twice (also students[1])"#,
+                r#"students[3].id: "s-40" is used 3 times (also students[1])"#,
+                r#"subject_groups[0].students[1]: no student with id "s-41""#,
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_are_unique_per_list_only() {
+        let lines = problems_after(|d| {
+            d["parents"][0]["id"] = json!("s-1");
+            d["video_calls"][0]["id"] = json!("g-1");
+        });
+        assert!(lines.is_empty(), "{lines:?}");
+    }
+
+    #[test]
+    fn ids_must_be_non_empty_strings() {
+        let lines = problems_after(|d| {
+            d["parents"][0]["id"] = json!("");
+            d["video_calls"][0]["id"] = json!(7);
+            d["organization"]["id"] = json!("");
+        });
+        assert_eq!(
+            lines,
+            [
+                "organization.id: must not be empty",
+                "parents[0].id: must not be empty",
+                "video_calls[0].id: expected a non-empty string, got 7",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_reference_must_exist() {
+        let lines = problems_after(|d| {
+            d["staff"][1]["homeroom_class"] = json!("c-9z");
+            d["classes"][0]["class_teacher"] = json!("st-404");
+            d["students"][0]["class"] = json!("c-2b");
+            d["parents"][0]["children"] = json!(["s-1", "s-99"]);
+            d["subject_groups"][0]["class"] = json!("c-x");
+            d["subject_groups"][0]["teacher"] = json!("st-x");
+            d["subject_groups"][0]["students"][0] = json!("s-x");
+            d["video_calls"][0]["class"] = json!("c-y");
+            d["video_calls"][0]["teacher"] = json!(3);
+        });
+        assert_eq!(
+            lines,
+            [
+                r#"staff[1].homeroom_class: no class with id "c-9z""#,
+                r#"classes[0].class_teacher: no staff member with id "st-404""#,
+                r#"students[0].class: no class with id "c-2b""#,
+                r#"parents[0].children[1]: no student with id "s-99""#,
+                r#"subject_groups[0].class: no class with id "c-x""#,
+                r#"subject_groups[0].teacher: no staff member with id "st-x""#,
+                r#"subject_groups[0].students[0]: no student with id "s-x""#,
+                r#"video_calls[0].class: no class with id "c-y""#,
+                "video_calls[0].teacher: expected a staff member id (a string), got 3",
+            ]
+        );
+    }
+
+    #[test]
+    fn references_may_point_forward_and_ignore_other_lists() {
+        // A class teacher is listed after the class; a student id is not a staff id.
+        let lines = problems_after(|d| {
+            d["staff"].as_array_mut().unwrap().push(json!({ "id": "st-9", "full_name": "Я" }));
+            d["classes"][0]["class_teacher"] = json!("st-9");
+            d["classes"][1]["class_teacher"] = json!("s-1");
+        });
+        assert_eq!(
+            lines,
+            [r#"classes[1].class_teacher: no staff member with id "s-1""#]
+        );
+    }
+
+    #[test]
+    fn sferum_id_must_be_a_positive_integer_or_null() {
+        let lines = problems_after(|d| {
+            d["staff"][0]["sferum_id"] = json!(0);
+            d["students"][0]["sferum_id"] = json!(-5);
+            d["students"][1]["sferum_id"] = json!("2000040");
+            d["parents"][0]["sferum_id"] = json!(3.5);
+            d["students"][2]["sferum_id"] = json!(u64::MAX);
+        });
+        let what = "expected a Sferum ID (a positive integer) or null";
+        assert_eq!(
+            lines,
+            [
+                format!("staff[0].sferum_id: {what}, got 0"),
+                format!("students[0].sferum_id: {what}, got -5"),
+                format!(r#"students[1].sferum_id: {what}, got "2000040""#),
+                format!("parents[0].sferum_id: {what}, got 3.5"),
+            ]
+        );
+    }
+
+    #[test]
+    fn largest_sferum_id_survives_deserialization() {
+        let mut doc = valid();
+        doc["students"][0]["sferum_id"] = json!(u64::MAX);
+        let data = school_data_from_value(doc).expect("valid");
+        assert_eq!(data.students[0].sferum_id, Some(u64::MAX));
+    }
+
+    #[test]
+    fn required_fields_and_types_are_checked() {
+        let lines = problems_after(|d| {
+            d["organization"].as_object_mut().unwrap().remove("academic_year");
+            d["staff"][0].as_object_mut().unwrap().remove("full_name");
+            d["staff"][0]["acting_head"] = json!("нет");
+            d["staff"][0]["access_roles"] = json!(["teacher", 1]);
+            d["staff"][0]["positions"][1] = json!({ "level": "staff", "current": null });
+            d["classes"][0]["name"] = json!(["1 а"]);
+            d["students"][1].as_object_mut().unwrap().remove("class");
+            d["video_calls"][0]["join_link"] = json!(false);
+            d["video_calls"][0]["published"] = json!(null);
+            d["video_calls"][0]["title"] = json!({ "ru": "Урок" });
+        });
+        assert_eq!(
+            lines,
+            [
+                "organization.academic_year: required field is missing",
+                "staff[0].full_name: required field is missing",
+                "staff[0].positions[1].title: required field is missing",
+                "staff[0].positions[1].current: expected true or false, got null",
+                r#"staff[0].acting_head: expected true or false, got "нет""#,
+                "staff[0].access_roles[1]: expected a string, got 1",
+                "classes[0].name: expected a string, got an array",
+                "students[1].class: required field is missing",
+                "video_calls[0].title: expected a string, got an object",
+                "video_calls[0].published: expected true or false, got null",
+                "video_calls[0].join_link: expected a string or null, got false",
+            ]
+        );
+    }
+
+    #[test]
+    fn containers_must_have_the_right_shape() {
+        let lines = problems_after(|d| {
+            d["organization"] = json!("ГБОУ школа № 239");
+            d["staff"][1] = json!("st-3");
+            d["classes"] = json!({ "c-1a": {} });
+            d["parents"] = json!(null);
+        });
+        assert_eq!(
+            lines,
+            [
+                r#"organization: expected an object, got "ГБОУ школа № 239""#,
+                r#"staff[1]: expected an object, got "st-3""#,
+                "classes: expected an array, got an object",
+                // Without a class list every class reference dangles.
+                r#"students[0].class: no class with id "c-1a""#,
+                r#"students[1].class: no class with id "c-5a""#,
+                r#"students[2].class: no class with id "c-5a""#,
+                "parents: expected an array, got null",
+                r#"subject_groups[0].class: no class with id "c-5a""#,
+                r#"subject_groups[0].teacher: no staff member with id "st-3""#,
+                r#"video_calls[0].class: no class with id "c-5a""#,
+                r#"video_calls[0].teacher: no staff member with id "st-3""#,
+            ]
+        );
+        let lines = problems_after(|d| {
+            d.as_object_mut().unwrap().remove("organization");
+        });
+        assert_eq!(lines, ["organization: required field is missing"]);
+    }
+
+    #[test]
+    fn document_must_be_an_object() {
+        let problems = parse_school_data("[1, 2]").unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].to_string(),
+            "(document): expected an object, got an array"
+        );
+    }
+
+    #[test]
+    fn invalid_json_is_one_problem_with_line_and_column() {
+        let problems = parse_school_data("{\n  \"format\": \"school-data/1\",\n  oops\n}").unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].to_string(),
+            "(document): not valid JSON: key must be a string (line 3, column 3)"
+        );
+        let problems = parse_school_data("").unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.starts_with("not valid JSON: EOF"), "{problems:?}");
+    }
+
+    #[test]
+    fn all_problems_are_listed_at_once() {
+        let lines = problems_after(|d| {
+            d["format"] = json!("school-data/0");
+            for i in 0..3 {
+                d["students"][i]["class"] = json!("c-none");
+            }
+            d["staff"][0]["positions"][0]["level"] = json!("boss");
+        });
+        assert_eq!(lines.len(), 5, "{lines:#?}");
+        assert!(lines[0].starts_with("format: "));
+        assert!(lines[1].starts_with("staff[0].positions[0].level: "));
+        assert!(lines[4].starts_with("students[2].class: "));
+    }
+
+    #[test]
+    fn long_strings_are_shortened_in_messages() {
+        let lines = problems_after(|d| d["staff"][0]["positions"][0]["level"] = json!("я".repeat(100)));
+        let expected = format!(
+            "staff[0].positions[0].level: expected one of head_1, head_2, staff, other, got \"{}\"…",
+            "я".repeat(40)
+        );
+        assert_eq!(lines, [expected]);
+    }
+
+    #[test]
+    fn starts_at_must_be_rfc3339() {
+        for good in [
+            "2026-12-01T09:00:00+03:00",
+            "2026-12-01T06:00:00Z",
+            "2026-12-01t06:00:00.123456z",
+            "2028-02-29T23:59:60-12:30",
+            "2000-02-29T00:00:00+00:00",
+        ] {
+            assert!(is_rfc3339(good), "{good}");
+        }
+        for bad in [
+            "",
+            "tomorrow",
+            "2026-12-01",
+            "2026-12-01 09:00:00+03:00",
+            "2026-12-01T09:00:00",
+            "2026-12-01T09:00+03:00",
+            "2026-13-01T09:00:00Z",
+            "2026-02-29T09:00:00Z",
+            "1900-02-29T09:00:00Z",
+            "2026-04-31T09:00:00Z",
+            "2026-12-00T09:00:00Z",
+            "2026-12-01T24:00:00Z",
+            "2026-12-01T09:60:00Z",
+            "2026-12-01T09:00:61Z",
+            "2026-12-01T09:00:00.Z",
+            "2026-12-01T09:00:00+0300",
+            "2026-12-01T09:00:00+24:00",
+            "2026-12-01T09:00:00+03:00 ",
+            "2026-1２-01T09:00:00Z",
+            "+026-12-01T09:00:00Z",
+        ] {
+            assert!(!is_rfc3339(bad), "{bad}");
+        }
+        let lines = problems_after(|d| d["video_calls"][0]["starts_at"] = json!("01.12.2026 9:00"));
+        assert_eq!(
+            lines,
+            [r#"video_calls[0].starts_at: expected an RFC 3339 date-time such as 2026-12-01T09:00:00+03:00, got "01.12.2026 9:00""#]
+        );
+    }
+}
