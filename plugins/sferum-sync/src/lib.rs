@@ -5,6 +5,9 @@
 //! step with the school data the host holds.
 
 mod manifest;
+pub mod plan;
+pub mod rules;
+pub mod state;
 
 use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_sdk::{Context, Manifest, RunSummary, TaskPlugin};

@@ -9,6 +9,11 @@ pub const TYPE_ID: &str = "sferum-sync";
 /// The display name, as the administrator's instruction prints it.
 pub const DISPLAY_NAME: &str = "Сервис выгрузки данных в Электронный дневник портала Петербургское образование - Синхронизация чатов и ВКС с платформой VK Сферум";
 
+/// The Links base key of the school's community ID.
+pub const COMMUNITY_ID_KEY: &str = "sferum.community_id";
+/// The Links base key of the community access token (secret).
+pub const ACCESS_TOKEN_KEY: &str = "sferum.access_token";
+
 fn optional(key: &str, kind: ParamType, default: Option<&str>, description: &str) -> ParamSpec {
     ParamSpec {
         key: key.into(),
@@ -39,6 +44,10 @@ pub fn manifest() -> Manifest {
             optional("max_removals_percent", ParamType::Integer { min: 0, max: 100 }, Some("20"), "Stop before removing more than this share of a chat's members (or of all managed members)."),
             optional("force", ParamType::Flag, Some("0"), "1 to confirm removals above max_removals_percent."),
         ],
+        org_keys: vec![
+            optional(COMMUNITY_ID_KEY, ParamType::Integer { min: 1, max: i64::MAX }, None, "The school's Sferum community ID («идентификатор сообщества»), issued by the Education Committee through the district coordinator."),
+            optional(ACCESS_TOKEN_KEY, ParamType::Secret, None, "The community access token («токен доступа сообщества»), issued with the community ID."),
+        ],
     }
 }
 
@@ -47,7 +56,10 @@ fn set<'a>(params: &'a Params, key: &str) -> Option<&'a str> {
 }
 
 fn problem(key: &str, message: &str) -> ParamProblem {
-    ParamProblem { key: Some(key.into()), message: message.into() }
+    ParamProblem {
+        key: Some(key.into()),
+        message: message.into(),
+    }
 }
 
 /// Checks the rules between parameters (the host already checked each value's type).
@@ -57,11 +69,17 @@ pub fn validate(params: &Params) -> Vec<ParamProblem> {
     if server.is_none() {
         for key in ["proxy_port", "proxy_username", "proxy_password"] {
             if set(params, key).is_some() {
-                problems.push(problem(key, "is set but proxy_server is not: set proxy_server too, or remove it"));
+                problems.push(problem(
+                    key,
+                    "is set but proxy_server is not: set proxy_server too, or remove it",
+                ));
             }
         }
     } else if set(params, "proxy_port").is_none() {
-        problems.push(problem("proxy_port", "is required with proxy_server: set the proxy's port, e.g. proxy_port=3128"));
+        problems.push(problem(
+            "proxy_port",
+            "is required with proxy_server: set the proxy's port, e.g. proxy_port=3128",
+        ));
     }
     if set(params, "proxy_auth") == Some("1") {
         for key in ["proxy_username", "proxy_password"] {
@@ -81,7 +99,10 @@ mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> Params {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn keys(problems: Vec<ParamProblem>) -> Vec<String> {
@@ -95,17 +116,27 @@ mod tests {
 
     #[test]
     fn proxy_port_needs_server() {
-        assert_eq!(keys(validate(&params(&[("proxy_port", "3128")]))), ["proxy_port"]);
+        assert_eq!(
+            keys(validate(&params(&[("proxy_port", "3128")]))),
+            ["proxy_port"]
+        );
     }
 
     #[test]
     fn server_needs_port() {
-        assert_eq!(keys(validate(&params(&[("proxy_server", "proxy.local")]))), ["proxy_port"]);
+        assert_eq!(
+            keys(validate(&params(&[("proxy_server", "proxy.local")]))),
+            ["proxy_port"]
+        );
     }
 
     #[test]
     fn auth_needs_username_and_password() {
-        let p = params(&[("proxy_server", "p"), ("proxy_port", "3128"), ("proxy_auth", "1")]);
+        let p = params(&[
+            ("proxy_server", "p"),
+            ("proxy_port", "3128"),
+            ("proxy_auth", "1"),
+        ]);
         assert_eq!(keys(validate(&p)), ["proxy_username", "proxy_password"]);
         let ok = params(&[
             ("proxy_server", "p"),
@@ -120,7 +151,13 @@ mod tests {
     #[test]
     fn five_proxy_parameters_declared() {
         let m = manifest();
-        for key in ["proxy_server", "proxy_port", "proxy_username", "proxy_password", "proxy_auth"] {
+        for key in [
+            "proxy_server",
+            "proxy_port",
+            "proxy_username",
+            "proxy_password",
+            "proxy_auth",
+        ] {
             assert!(m.param(key).is_some(), "{key} missing");
         }
         assert!(m.param("proxy_password").unwrap().kind.is_secret());

@@ -97,7 +97,12 @@ struct ChatBuilder<'m> {
 
 impl<'m> ChatBuilder<'m> {
     fn new(purpose: String, title: String, missing: &'m mut BTreeMap<String, String>) -> Self {
-        let chat = DesiredChat { purpose, title, members: BTreeMap::new(), admins: BTreeSet::new() };
+        let chat = DesiredChat {
+            purpose,
+            title,
+            members: BTreeMap::new(),
+            admins: BTreeSet::new(),
+        };
         ChatBuilder { chat, missing }
     }
 
@@ -133,14 +138,17 @@ fn is_pedagogical(s: &Staff) -> bool {
 fn is_staff_room_admin(s: &Staff) -> bool {
     s.current_positions().any(|p| p.level == Level::Head1)
         || s.acting_head
-        || s.access_roles.iter().any(|r| r == "administrator" || r == "head")
+        || s.access_roles
+            .iter()
+            .any(|r| r == "administrator" || r == "head")
 }
 
 /// Computes the chats the school should have. Subject chats only when `subject_chats`.
 pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
     let mut missing = BTreeMap::new();
     let mut chats = Vec::new();
-    let staff_by_id: BTreeMap<&str, &Staff> = school.staff.iter().map(|s| (s.id.as_str(), s)).collect();
+    let staff_by_id: BTreeMap<&str, &Staff> =
+        school.staff.iter().map(|s| (s.id.as_str(), s)).collect();
 
     let mut room = ChatBuilder::new(STAFF.into(), STAFF_TITLE.into(), &mut missing);
     for s in &school.staff {
@@ -155,8 +163,15 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
     classes.sort_by(|a, b| natural_cmp(&a.name, &b.name).then_with(|| a.id.cmp(&b.id)));
     let mut rows = Vec::new();
     for class in &classes {
-        let teacher = class.class_teacher.as_deref().and_then(|id| staff_by_id.get(id));
-        let students: Vec<_> = school.students.iter().filter(|s| s.class == class.id).collect();
+        let teacher = class
+            .class_teacher
+            .as_deref()
+            .and_then(|id| staff_by_id.get(id));
+        let students: Vec<_> = school
+            .students
+            .iter()
+            .filter(|s| s.class == class.id)
+            .collect();
         let student_ids: BTreeSet<&str> = students.iter().map(|s| s.id.as_str()).collect();
 
         let title = format!("{} — родители", class.name);
@@ -164,9 +179,21 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
         if let Some(t) = teacher {
             parents.add(Person::staff(t), true);
         }
-        for p in school.parents.iter().filter(|p| p.children.iter().any(|c| student_ids.contains(c.as_str()))) {
+        for p in school
+            .parents
+            .iter()
+            .filter(|p| p.children.iter().any(|c| student_ids.contains(c.as_str())))
+        {
             let label = format!("{} (родитель, {})", p.full_name, class.name);
-            parents.add(Person { key: format!("parent:{}", p.id), label, name: &p.full_name, sferum_id: p.sferum_id }, false);
+            parents.add(
+                Person {
+                    key: format!("parent:{}", p.id),
+                    label,
+                    name: &p.full_name,
+                    sferum_id: p.sferum_id,
+                },
+                false,
+            );
         }
         chats.push(parents.done());
 
@@ -177,15 +204,33 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
         }
         for s in &students {
             let label = format!("{} (ученик, {})", s.full_name, class.name);
-            pupils.add(Person { key: format!("student:{}", s.id), label, name: &s.full_name, sferum_id: s.sferum_id }, false);
+            pupils.add(
+                Person {
+                    key: format!("student:{}", s.id),
+                    label,
+                    name: &s.full_name,
+                    sferum_id: s.sferum_id,
+                },
+                false,
+            );
         }
         chats.push(pupils.done());
 
-        rows.push(ClassRow { name: class.name.clone(), parents: parents_purpose(&class.id), students: students_purpose(&class.id) });
+        rows.push(ClassRow {
+            name: class.name.clone(),
+            parents: parents_purpose(&class.id),
+            students: students_purpose(&class.id),
+        });
     }
 
     if subject_chats {
-        let class_name = |id: &str| school.class(id).map(|c| c.name.as_str()).unwrap_or(id).to_string();
+        let class_name = |id: &str| {
+            school
+                .class(id)
+                .map(|c| c.name.as_str())
+                .unwrap_or(id)
+                .to_string()
+        };
         let mut groups: Vec<_> = school.subject_groups.iter().collect();
         groups.sort_by(|a, b| {
             natural_cmp(&class_name(&a.class), &class_name(&b.class))
@@ -198,15 +243,31 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
             if let Some(t) = staff_by_id.get(g.teacher.as_str()) {
                 chat.add(Person::staff(t), true);
             }
-            for s in school.students.iter().filter(|s| g.students.contains(&s.id)) {
+            for s in school
+                .students
+                .iter()
+                .filter(|s| g.students.contains(&s.id))
+            {
                 let label = format!("{} (ученик, {})", s.full_name, class_name(&s.class));
-                chat.add(Person { key: format!("student:{}", s.id), label, name: &s.full_name, sferum_id: s.sferum_id }, false);
+                chat.add(
+                    Person {
+                        key: format!("student:{}", s.id),
+                        label,
+                        name: &s.full_name,
+                        sferum_id: s.sferum_id,
+                    },
+                    false,
+                );
             }
             chats.push(chat.done());
         }
     }
 
-    Desired { chats, rows, without_sferum_id: missing.into_values().collect() }
+    Desired {
+        chats,
+        rows,
+        without_sferum_id: missing.into_values().collect(),
+    }
 }
 
 /// Natural order of class names: digit runs compare as numbers, the rest case-insensitively,
@@ -248,7 +309,11 @@ fn tokens(s: &str) -> Vec<Token> {
     for t in &mut out {
         if let Token::Num(n) = t {
             let trimmed = n.trim_start_matches('0');
-            *n = if trimmed.is_empty() { "0".into() } else { trimmed.into() };
+            *n = if trimmed.is_empty() {
+                "0".into()
+            } else {
+                trimmed.into()
+            };
         }
     }
     out
@@ -265,7 +330,9 @@ pub(crate) mod tests {
             "format": "school-data/1",
             "organization": {"id": "school-1", "name": "Школа № 1", "academic_year": "2026/2027"},
         });
-        base.as_object_mut().unwrap().extend(value.as_object().unwrap().clone());
+        base.as_object_mut()
+            .unwrap()
+            .extend(value.as_object().unwrap().clone());
         serde_json::from_value(base).unwrap()
     }
 
@@ -306,7 +373,11 @@ pub(crate) mod tests {
              "positions": [{"title": "Директор", "level": "head_1", "pedagogical": false, "current": true}]},
         ]}));
         let room = desired(&s, false).chats.remove(0);
-        assert_eq!(ids(&room), [10], "an admin is always a member, pedagogical or not");
+        assert_eq!(
+            ids(&room),
+            [10],
+            "an admin is always a member, pedagogical or not"
+        );
         assert_eq!(admins(&room), [10]);
     }
 
@@ -381,7 +452,10 @@ pub(crate) mod tests {
     fn homeroom_class_in_own_card_is_ignored() {
         let d = desired(&class_school(), false);
         for purpose in ["class:c-1a:parents", "class:c-1a:students"] {
-            assert!(!d.chat(purpose).unwrap().members.contains_key(&3), "t3 named 1 а in her card only");
+            assert!(
+                !d.chat(purpose).unwrap().members.contains_key(&3),
+                "t3 named 1 а in her card only"
+            );
         }
     }
 
@@ -396,15 +470,30 @@ pub(crate) mod tests {
     #[test]
     fn family_across_two_classes_is_in_both_parents_chats() {
         let d = desired(&class_school(), false);
-        assert!(d.chat("class:c-1a:parents").unwrap().members.contains_key(&202));
-        assert!(d.chat("class:c-2b:parents").unwrap().members.contains_key(&202));
-        assert!(!d.chat("class:c-3v:parents").unwrap().members.contains_key(&202));
+        assert!(d
+            .chat("class:c-1a:parents")
+            .unwrap()
+            .members
+            .contains_key(&202));
+        assert!(d
+            .chat("class:c-2b:parents")
+            .unwrap()
+            .members
+            .contains_key(&202));
+        assert!(!d
+            .chat("class:c-3v:parents")
+            .unwrap()
+            .members
+            .contains_key(&202));
     }
 
     #[test]
     fn people_without_sferum_id_are_counted_once_per_record() {
         let d = desired(&class_school(), false);
-        assert_eq!(d.without_sferum_id, ["Родитель без ID (родитель, 1 а)", "Ученик 2 (ученик, 1 а)"]);
+        assert_eq!(
+            d.without_sferum_id,
+            ["Родитель без ID (родитель, 1 а)", "Ученик 2 (ученик, 1 а)"]
+        );
     }
 
     #[test]
@@ -473,12 +562,25 @@ pub(crate) mod tests {
     #[test]
     fn chats_and_rows_in_natural_class_order() {
         let names = ["11 в", "10 а", "2 а", "1 б", "1 а", "1А"];
-        let classes: Vec<_> = names.iter().enumerate().map(|(i, n)| json!({"id": format!("c{i}"), "name": n})).collect();
+        let classes: Vec<_> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| json!({"id": format!("c{i}"), "name": n}))
+            .collect();
         let d = desired(&school(json!({"classes": classes})), false);
         let rows: Vec<_> = d.rows.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(rows, ["1 а", "1А", "1 б", "2 а", "10 а", "11 в"]);
         let titles: Vec<_> = d.chats.iter().map(|c| c.title.as_str()).take(5).collect();
-        assert_eq!(titles, ["Учительская", "1 а — родители", "1 а — ученики", "1А — родители", "1А — ученики"]);
+        assert_eq!(
+            titles,
+            [
+                "Учительская",
+                "1 а — родители",
+                "1 а — ученики",
+                "1А — родители",
+                "1А — ученики"
+            ]
+        );
     }
 
     #[test]
@@ -513,7 +615,10 @@ pub(crate) mod tests {
         let mut s = class_school();
         s.classes[0].name = "1 д".into();
         let d = desired(&s, false);
-        assert_eq!(d.chat("class:c-1a:parents").unwrap().title, "1 д — родители");
+        assert_eq!(
+            d.chat("class:c-1a:parents").unwrap().title,
+            "1 д — родители"
+        );
     }
 
     #[test]
