@@ -1,1 +1,74 @@
-fn main() {}
+//! `sferum-emulator`: runs the emulator until interrupted.
+//!
+//! ```text
+//! sferum-emulator --listen 127.0.0.1:PORT --community ID:TOKEN [--community ...] [--state FILE]
+//! ```
+//! The first stdout line is `listening on http://ADDR` (useful with port 0).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use sferum_emulator::{CommunityConfig, Emulator, EmulatorConfig, DEFAULT_RATE_LIMIT};
+
+/// A local emulator of the Sferum (VK) API for tests and demos.
+#[derive(Parser)]
+#[command(name = "sferum-emulator", version)]
+struct Args {
+    /// Address to listen on, e.g. 127.0.0.1:8080 (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// A community and its access token as ID:TOKEN; repeat for more communities.
+    #[arg(long = "community", value_name = "ID:TOKEN", required = true, value_parser = CommunityConfig::parse)]
+    communities: Vec<CommunityConfig>,
+    /// State file: loaded at start if it exists, saved after every change.
+    #[arg(long = "state", value_name = "FILE")]
+    state_file: Option<PathBuf>,
+    /// Seed for fault injection and generated link tokens.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Requests per second allowed per token (0 turns the limit off).
+    #[arg(long, default_value_t = DEFAULT_RATE_LIMIT)]
+    rate_limit: u32,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let config = EmulatorConfig {
+        listen: args.listen,
+        communities: args.communities,
+        state_file: args.state_file,
+        seed: args.seed,
+        rate_limit: (args.rate_limit > 0).then_some(args.rate_limit),
+        ..EmulatorConfig::default()
+    };
+    let handle = match Emulator::start(config) {
+        Ok(handle) => handle,
+        Err(e) => {
+            eprintln!("sferum-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("listening on {}", handle.base_url());
+    if let Err(e) = wait_for_termination() {
+        eprintln!("sferum-emulator: cannot wait for a stop signal: {e}");
+        return ExitCode::FAILURE;
+    }
+    handle.stop();
+    ExitCode::SUCCESS
+}
+
+/// Blocks until Ctrl-C or SIGTERM.
+fn wait_for_termination() -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = term.recv() => Ok(()),
+        }
+    })
+}

@@ -124,9 +124,13 @@ pub fn call(
             };
             let chat = chat_mut(state, group_id, chat_id_of_peer(params)?)?;
             if member_id == chat.owner_id {
-                return Err(ApiError::access_denied("can't change the role of the chat owner"));
+                return Err(ApiError::access_denied(
+                    "can't change the role of the chat owner",
+                ));
             }
-            let member = chat.member_mut(member_id).ok_or_else(ApiError::not_in_chat)?;
+            let member = chat
+                .member_mut(member_id)
+                .ok_or_else(ApiError::not_in_chat)?;
             member.is_admin = is_admin;
             Ok(json!(1))
         }
@@ -296,7 +300,9 @@ pub fn chat_mut(state: &mut State, group_id: u64, chat_id: i64) -> Result<&mut C
 fn chat_id_of_peer(params: &Params) -> Result<i64, ApiError> {
     let peer_id = params.int("peer_id")?;
     if peer_id <= CHAT_PEER_BASE {
-        return Err(ApiError::param("peer_id is not a chat peer (2000000000 + chat_id)"));
+        return Err(ApiError::param(
+            "peer_id is not a chat peer (2000000000 + chat_id)",
+        ));
     }
     Ok(peer_id - CHAT_PEER_BASE)
 }
@@ -309,9 +315,7 @@ fn non_negative(params: &Params, name: &str, default: i64) -> Result<usize, ApiE
 fn bounded_count(params: &Params, default: i64, max: i64) -> Result<usize, ApiError> {
     let count = params.int_or("count", default)?;
     if !(0..=max).contains(&count) {
-        return Err(ApiError::param(&format!(
-            "count should be from 0 to {max}"
-        )));
+        return Err(ApiError::param(&format!("count should be from 0 to {max}")));
     }
     Ok(count as usize)
 }

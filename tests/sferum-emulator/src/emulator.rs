@@ -1,0 +1,339 @@
+//! Starting and controlling an emulator: configuration, the shared state behind the HTTP
+//! server, and the handle tests use.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread;
+use std::time::Instant;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::control::{self, ManualEdit};
+use crate::faults::{FaultRule, Faults};
+use crate::http;
+use crate::persist;
+use crate::ratelimit::RateLimiter;
+use crate::state::{State, UserMark};
+use crate::stats::{Log, LogEntry, Stats};
+
+/// The VK limit of requests per second per token.
+pub const DEFAULT_RATE_LIMIT: u32 = 20;
+
+/// A community the emulator serves, with its access token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommunityConfig {
+    /// Community id (`group_id`).
+    pub id: u64,
+    /// The community's access token.
+    pub token: String,
+    /// Display name; `Community {id}` when absent.
+    pub name: Option<String>,
+}
+
+impl CommunityConfig {
+    /// Parses the CLI form `ID:TOKEN`.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let (id, token) = spec
+            .split_once(':')
+            .ok_or_else(|| format!("`{spec}` should be ID:TOKEN, e.g. 123:secret"))?;
+        let id = id
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|&id| id > 0)
+            .ok_or_else(|| format!("community id `{id}` should be a positive integer"))?;
+        if token.is_empty() {
+            return Err(format!("community {id} has an empty token"));
+        }
+        Ok(Self {
+            id,
+            token: token.to_string(),
+            name: None,
+        })
+    }
+}
+
+/// How to start an emulator.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Address to listen on; port 0 picks a free one. Default `127.0.0.1:0`.
+    pub listen: SocketAddr,
+    /// Communities and their tokens.
+    pub communities: Vec<CommunityConfig>,
+    /// Where to load the state from at start and save it after each change.
+    pub state_file: Option<PathBuf>,
+    /// Fault rules active from the start.
+    pub faults: Vec<FaultRule>,
+    /// Seed of the fault RNG and of invite and call tokens.
+    pub seed: u64,
+    /// Requests per second per token; `None` disables the limit. Default 20.
+    pub rate_limit: Option<u32>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            communities: Vec::new(),
+            state_file: None,
+            faults: Vec::new(),
+            seed: 0,
+            rate_limit: Some(DEFAULT_RATE_LIMIT),
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// Adds a community with its token.
+    pub fn community(mut self, id: u64, token: &str) -> Self {
+        self.communities.push(CommunityConfig {
+            id,
+            token: token.to_string(),
+            name: None,
+        });
+        self
+    }
+}
+
+/// Why an emulator did not start.
+#[derive(Debug)]
+pub struct StartError(String);
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// Everything the server and the handle share.
+pub(crate) struct Shared {
+    inner: Mutex<Inner>,
+    /// Community id by token.
+    pub(crate) tokens: HashMap<String, u64>,
+    pub(crate) seed: u64,
+    state_file: Option<PathBuf>,
+    pub(crate) started: Instant,
+}
+
+/// The mutable part, behind one lock.
+pub(crate) struct Inner {
+    pub(crate) state: State,
+    pub(crate) stats: Stats,
+    pub(crate) log: Log,
+    pub(crate) faults: Faults,
+    pub(crate) limiter: Option<RateLimiter>,
+}
+
+impl Shared {
+    /// Builds the shared part from a config, loading the state file if there is one.
+    pub(crate) fn new(config: &EmulatorConfig) -> Result<Self, StartError> {
+        if config.communities.is_empty() {
+            return Err(StartError(
+                "no community configured: give at least one community id and token".into(),
+            ));
+        }
+        for rule in &config.faults {
+            rule.validate().map_err(StartError)?;
+        }
+        let mut state = match &config.state_file {
+            Some(path) => persist::load(path).map_err(StartError)?.unwrap_or_default(),
+            None => State::default(),
+        };
+        let mut tokens = HashMap::new();
+        for c in &config.communities {
+            if tokens.insert(c.token.clone(), c.id).is_some() {
+                return Err(StartError(format!(
+                    "two communities share one token (community {}); give each its own",
+                    c.id
+                )));
+            }
+            state.ensure_community(c.id, c.name.as_deref());
+        }
+        Ok(Self {
+            inner: Mutex::new(Inner {
+                state,
+                stats: Stats::default(),
+                log: Log::default(),
+                faults: Faults::new(config.faults.clone(), config.seed),
+                limiter: config.rate_limit.map(RateLimiter::new),
+            }),
+            tokens,
+            seed: config.seed,
+            state_file: config.state_file.clone(),
+            started: Instant::now(),
+        })
+    }
+
+    /// Locks the mutable part (a panicked holder does not poison it for others).
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Saves the state when persistence is on; a failure is reported on stderr.
+    pub(crate) fn save(&self, state: &State) {
+        if let Some(path) = &self.state_file {
+            if let Err(e) = persist::save(path, state) {
+                eprintln!(
+                    "sferum-emulator: cannot save state to {}: {e}; check that the folder exists and is writable",
+                    path.display()
+                );
+            }
+        }
+    }
+
+    /// Sets the fault rules after checking them.
+    pub(crate) fn set_faults(&self, rules: Vec<FaultRule>) -> Result<(), String> {
+        rules.iter().try_for_each(FaultRule::validate)?;
+        self.lock().faults.set(rules);
+        Ok(())
+    }
+
+    /// Marks a user (or clears the mark with `None`).
+    pub(crate) fn mark_user(&self, user_id: u64, mark: Option<UserMark>) {
+        let mut inner = self.lock();
+        match mark {
+            Some(mark) => inner.state.users.insert(user_id, mark),
+            None => inner.state.users.remove(&user_id),
+        };
+        self.save(&inner.state);
+    }
+
+    /// Applies a manual edit and saves.
+    pub(crate) fn edit(&self, edit: &ManualEdit) -> Result<(), String> {
+        let mut inner = self.lock();
+        control::apply(&mut inner.state, edit)?;
+        self.save(&inner.state);
+        Ok(())
+    }
+
+    /// Clears the counters and the log.
+    pub(crate) fn reset_stats(&self) {
+        let mut inner = self.lock();
+        inner.stats = Stats::default();
+        inner.log.clear();
+    }
+}
+
+/// Namespace for starting emulators.
+pub struct Emulator;
+
+impl Emulator {
+    /// Starts an emulator on its own thread and runtime, listening on `config.listen`.
+    pub fn start(config: EmulatorConfig) -> Result<EmulatorHandle, StartError> {
+        let shared = Arc::new(Shared::new(&config)?);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| StartError(format!("cannot start the emulator's runtime: {e}")))?;
+        let listener = runtime
+            .block_on(TcpListener::bind(config.listen))
+            .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.listen)))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| StartError(format!("cannot read the bound address: {e}")))?;
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let server_shared = shared.clone();
+        let thread = thread::Builder::new()
+            .name(format!("sferum-emulator-{}", addr.port()))
+            .spawn(move || {
+                runtime.block_on(http::serve(listener, server_shared, async {
+                    let _ = stop_rx.await;
+                }));
+                runtime.shutdown_background();
+            })
+            .map_err(|e| StartError(format!("cannot start the emulator's thread: {e}")))?;
+        Ok(EmulatorHandle {
+            addr,
+            shared,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        })
+    }
+}
+
+/// A running emulator. Dropping it stops the server.
+pub struct EmulatorHandle {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl EmulatorHandle {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API base, e.g. `http://127.0.0.1:43567` (methods are under `/method/`).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A snapshot of the state.
+    pub fn state(&self) -> State {
+        self.shared.lock().state.clone()
+    }
+
+    /// A snapshot of the counters.
+    pub fn stats(&self) -> Stats {
+        self.shared.lock().stats.clone()
+    }
+
+    /// The request log, oldest first, tokens masked.
+    pub fn log(&self) -> Vec<LogEntry> {
+        self.shared.lock().log.entries()
+    }
+
+    /// Clears the counters and the log.
+    pub fn reset_stats(&self) {
+        self.shared.reset_stats();
+    }
+
+    /// Replaces the fault rules (counters restart); an empty list clears them.
+    pub fn set_faults(&self, rules: Vec<FaultRule>) -> Result<(), String> {
+        self.shared.set_faults(rules)
+    }
+
+    /// The active fault rules.
+    pub fn faults(&self) -> Vec<FaultRule> {
+        self.shared.lock().faults.rules()
+    }
+
+    /// Marks a user as refusing by privacy or deleted; `None` clears the mark.
+    pub fn mark_user(&self, user_id: u64, mark: Option<UserMark>) {
+        self.shared.mark_user(user_id, mark);
+    }
+
+    /// Applies a manual edit, as a person in the Sferum app would.
+    pub fn edit(&self, edit: ManualEdit) -> Result<(), String> {
+        self.shared.edit(&edit)
+    }
+
+    /// Stops the server and waits for its thread.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for EmulatorHandle {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

@@ -1,0 +1,176 @@
+//! The HTTP side: routes for the API and the `/_emulator` inspection and control
+//! endpoints, and a server loop that can drop a connection without answering.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tower::ServiceExt;
+
+use crate::api::{self, ApiRequest, Reply, Step};
+use crate::control::ManualEdit;
+use crate::emulator::Shared;
+use crate::faults::FaultRule;
+use crate::state::UserMark;
+
+/// Closes the request's connection when signalled.
+#[derive(Clone)]
+struct Hangup(mpsc::Sender<()>);
+
+/// Serves HTTP/1.1 on `listener` until `shutdown` completes.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    shutdown: impl Future<Output = ()>,
+) {
+    let router = router(shared);
+    tokio::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            _ = &mut shutdown => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => continue,
+            },
+        };
+        let router = router.clone();
+        tokio::spawn(async move {
+            let (hangup_tx, mut hangup_rx) = mpsc::channel(1);
+            let hangup = Hangup(hangup_tx);
+            let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+                let mut req = req.map(Body::new);
+                req.extensions_mut().insert(hangup.clone());
+                router.clone().oneshot(req)
+            });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service);
+            // Dropping the connection future closes the socket at once.
+            tokio::select! {
+                _ = conn => {},
+                _ = hangup_rx.recv() => {},
+            }
+        });
+    }
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/method/{method}", get(api_call).post(api_call))
+        .route("/_emulator/state", get(state))
+        .route("/_emulator/stats", get(stats))
+        .route("/_emulator/stats/reset", post(reset_stats))
+        .route("/_emulator/log", get(log))
+        .route("/_emulator/faults", get(faults).post(set_faults))
+        .route("/_emulator/users", post(mark_user))
+        .route("/_emulator/edit", post(edit))
+        .with_state(shared)
+}
+
+async fn api_call(
+    State(shared): State<Arc<Shared>>,
+    Extension(hangup): Extension<Hangup>,
+    Path(method): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/x-www-form-urlencoded");
+    let form = content_type
+        .starts_with("application/x-www-form-urlencoded")
+        .then_some(&body[..]);
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let req = ApiRequest::new(&method, uri.query(), form, bearer);
+    let reply = match api::begin(&shared, &req) {
+        Step::Done(reply) => reply,
+        Step::Delay(delay) => {
+            tokio::time::sleep(delay).await;
+            api::finish(&shared, &req)
+        }
+    };
+    match reply {
+        Reply::Json(body) => Json(body).into_response(),
+        Reply::Http500 => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "500 Internal Server Error (injected by sferum-emulator)",
+        )
+            .into_response(),
+        Reply::Drop => {
+            let _ = hangup.0.send(()).await;
+            std::future::pending::<Infallible>().await;
+            unreachable!("a pending future never completes")
+        }
+    }
+}
+
+async fn state(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(shared.lock().state))
+}
+
+async fn stats(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(shared.lock().stats))
+}
+
+async fn reset_stats(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    shared.reset_stats();
+    Json(json!({"ok": true}))
+}
+
+async fn log(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(shared.lock().log.entries()))
+}
+
+async fn faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(shared.lock().faults.rules()))
+}
+
+async fn set_faults(
+    State(shared): State<Arc<Shared>>,
+    Json(rules): Json<Vec<FaultRule>>,
+) -> Response {
+    match shared.set_faults(rules) {
+        Ok(()) => Json(json!(shared.lock().faults.rules())).into_response(),
+        Err(e) => bad_request(e),
+    }
+}
+
+/// Body of `POST /_emulator/users`.
+#[derive(Deserialize)]
+struct MarkUser {
+    user_id: u64,
+    mark: Option<UserMark>,
+}
+
+async fn mark_user(State(shared): State<Arc<Shared>>, Json(body): Json<MarkUser>) -> Json<Value> {
+    shared.mark_user(body.user_id, body.mark);
+    Json(json!({"ok": true}))
+}
+
+async fn edit(State(shared): State<Arc<Shared>>, Json(edit): Json<ManualEdit>) -> Response {
+    match shared.edit(&edit) {
+        Ok(()) => Json(json!({"ok": true})).into_response(),
+        Err(e) => bad_request(e),
+    }
+}
+
+fn bad_request(error: String) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response()
+}
