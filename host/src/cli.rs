@@ -13,6 +13,11 @@ pub struct Cli {
     #[arg(long = "plugins", value_name = "DIR", global = true)]
     pub plugin_dirs: Vec<PathBuf>,
 
+    /// The database file. Default: $EXCHANGE_DB, else exchange-host/exchange.db in the user's
+    /// data folder ($XDG_DATA_HOME or ~/.local/share).
+    #[arg(long = "db", value_name = "PATH", global = true, env = "EXCHANGE_DB")]
+    pub db: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -23,6 +28,174 @@ pub enum Command {
     /// List installed task-type plugins and show their parameters.
     #[command(subcommand)]
     Plugins(PluginsCommand),
+    /// Organizations (schools) and their Links base values.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Print an organization's published "Sferum chats" table.
+    Links {
+        /// The organization id.
+        org: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// School data: import, inspect, and generate a sample.
+    #[command(subcommand)]
+    School(SchoolCommand),
+    /// Exchange tasks: add, configure, enable, remove.
+    #[command(subcommand)]
+    Task(TaskCommand),
+}
+
+/// `exchange-host org …`
+#[derive(Subcommand, Debug)]
+pub enum OrgCommand {
+    /// Add an organization.
+    Add {
+        /// A short id of your choice, e.g. school-239.
+        org: String,
+        /// The organization's name.
+        #[arg(long)]
+        name: String,
+    },
+    /// List organizations.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an organization and its Links base (secrets masked).
+    Show {
+        org: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set Links base values, e.g. sferum.community_id=123 sferum.access_token=….
+    Set {
+        org: String,
+        /// key=value settings.
+        #[arg(value_name = "KEY=VALUE", required = true)]
+        values: Vec<String>,
+    },
+    /// Remove Links base values.
+    Unset {
+        org: String,
+        #[arg(value_name = "KEY", required = true)]
+        keys: Vec<String>,
+    },
+}
+
+/// `exchange-host school …`
+#[derive(Subcommand, Debug)]
+pub enum SchoolCommand {
+    /// Import a school-data/1 JSON file (a full snapshot) for an organization.
+    Import {
+        org: String,
+        file: PathBuf,
+    },
+    /// Counts and academic year of the imported data.
+    Show {
+        org: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Staff personal files: current positions, roles, acting head, Sferum ID.
+    Staff {
+        org: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Per class: students and parents linked to Sferum, out of all.
+    Coverage {
+        org: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Video calls with their join links.
+    Calls {
+        org: String,
+        /// Only calls that have not started yet.
+        #[arg(long)]
+        upcoming: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a realistic, deterministic sample school as school-data/1 JSON.
+    Sample {
+        /// Number of students.
+        #[arg(long, default_value_t = 500)]
+        students: usize,
+        /// Random seed; the same seed gives the same school.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Host-level task settings shared by `task add` and `task set`.
+#[derive(clap::Args, Debug, Default)]
+pub struct TaskSettingsArgs {
+    /// When it runs: "every 30m", "constantly", "daily 07:30", "manual" (or «каждые 30 минут», «постоянно»).
+    #[arg(long)]
+    pub schedule: Option<String>,
+    /// Longest a run may take before it is killed, e.g. 1h.
+    #[arg(long, value_name = "DURATION")]
+    pub max_run_time: Option<String>,
+    /// Up to this much random delay before each scheduled run, e.g. 5m.
+    #[arg(long, value_name = "DURATION")]
+    pub random_delay: Option<String>,
+}
+
+/// `exchange-host task …`
+#[derive(Subcommand, Debug)]
+pub enum TaskCommand {
+    /// Add a task; prints its id. Parameters are checked against the plugin's schema first.
+    Add {
+        #[arg(long)]
+        org: String,
+        /// The task type, e.g. sferum-sync (see: exchange-host plugins list).
+        #[arg(long = "type", value_name = "TYPE")]
+        type_id: String,
+        #[command(flatten)]
+        settings: TaskSettingsArgs,
+        /// key=value parameters (see: exchange-host plugins show TYPE).
+        #[arg(value_name = "KEY=VALUE")]
+        values: Vec<String>,
+    },
+    /// Change a task's parameters (key=value; an empty value removes the key) or settings.
+    Set {
+        id: i64,
+        #[command(flatten)]
+        settings: TaskSettingsArgs,
+        #[arg(value_name = "KEY=VALUE")]
+        values: Vec<String>,
+    },
+    /// Remove parameters from a task.
+    Unset {
+        id: i64,
+        #[arg(value_name = "KEY", required = true)]
+        keys: Vec<String>,
+    },
+    /// List tasks.
+    List {
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a task (secrets masked).
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a task with its state and history.
+    Rm { id: i64 },
+    /// Enable a task's schedule.
+    Enable { id: i64 },
+    /// Disable a task's schedule (it can still be run by hand).
+    Disable { id: i64 },
 }
 
 /// `exchange-host plugins …`

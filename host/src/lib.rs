@@ -5,4 +5,8 @@
 pub mod cli;
 pub mod commands;
 pub mod output;
+pub mod params;
+pub mod schedule;
+pub mod school;
+pub mod store;
 pub mod plugins;

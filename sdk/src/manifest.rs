@@ -23,6 +23,10 @@ pub struct Manifest {
     /// The task parameters, in the order they are shown.
     #[serde(default)]
     pub params: Vec<ParamSpec>,
+    /// The organization Links base keys the plugin reads (e.g. `sferum.access_token`), so the
+    /// host can check `org set` values and mask the secret ones.
+    #[serde(default)]
+    pub org_keys: Vec<ParamSpec>,
 }
 
 impl Manifest {
@@ -76,6 +80,10 @@ impl ParamType {
     pub fn describe(&self) -> String {
         match self {
             ParamType::String => "text".into(),
+            ParamType::Integer { min, max } if *max == i64::MAX => match min {
+                1 => "a positive whole number".into(),
+                _ => format!("a whole number of at least {min}"),
+            },
             ParamType::Integer { min, max } => format!("a whole number {min}-{max}"),
             ParamType::Port => "a port 1-65535".into(),
             ParamType::Flag => "0 or 1".into(),

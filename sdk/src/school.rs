@@ -191,3 +191,39 @@ impl SchoolData {
         self.classes.iter().find(|c| c.id == id)
     }
 }
+
+/// Natural order of class names: digit runs compare as numbers, the rest case-insensitively,
+/// whitespace ignored (`1 а` < `1 б` < `2 а` < `10 а` < `11 в`).
+pub fn natural_class_order(a: &str, b: &str) -> std::cmp::Ordering {
+    /// A digit run (as a number) or a lowercased letter.
+    fn key(s: &str) -> Vec<(u8, u64, String)> {
+        let mut out = Vec::new();
+        let mut chars = s.chars().filter(|c| !c.is_whitespace()).peekable();
+        while let Some(c) = chars.next() {
+            if let Some(d) = c.to_digit(10) {
+                let mut n = u64::from(d);
+                while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
+                    n = n.saturating_mul(10).saturating_add(u64::from(d));
+                    chars.next();
+                }
+                out.push((0, n, String::new()));
+            } else {
+                out.push((1, 0, c.to_lowercase().collect()));
+            }
+        }
+        out
+    }
+    key(a).cmp(&key(b)).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_class_order;
+
+    #[test]
+    fn classes_in_natural_order() {
+        let mut names = vec!["11 в", "2 а", "10 а", "1 б", "1 а", "1а"];
+        names.sort_by(|a, b| natural_class_order(a, b));
+        assert_eq!(names, ["1 а", "1а", "1 б", "2 а", "10 а", "11 в"]);
+    }
+}

@@ -1,9 +1,16 @@
 //! The commands behind the CLI, one module per command group.
 
+mod orgs;
 mod plugins;
+mod school;
+mod tasks;
 
 use crate::cli::{Cli, Command};
 use crate::plugins::{discovery, Registry};
+use crate::store::Store;
+use exchange_sdk::manifest::ParamProblem;
+use exchange_sdk::ParamSpec;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Sets up tracing to stderr (`RUST_LOG` decides; default: warnings).
@@ -18,18 +25,46 @@ pub fn init_logging() {
 
 /// Runs one parsed command line.
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
-    let env = Env { plugin_dirs: cli.plugin_dirs };
+    let env = Env { plugin_dirs: cli.plugin_dirs, db: cli.db };
     match cli.command {
         Command::Plugins(command) => plugins::run(&env, command),
+        Command::Org(command) => orgs::run(&env, command),
+        Command::Links { org, json } => orgs::links(&env, &org, json),
+        Command::School(command) => school::run(&env, command),
+        Command::Task(command) => tasks::run(&env, command),
     }
 }
 
 /// What every command may need from the global options.
 pub struct Env {
-    plugin_dirs: Vec<std::path::PathBuf>,
+    plugin_dirs: Vec<PathBuf>,
+    db: Option<PathBuf>,
 }
 
 impl Env {
+    /// The database file in use.
+    pub fn db_path(&self) -> PathBuf {
+        self.db.clone().unwrap_or_else(crate::store::default_db_path)
+    }
+
+    /// Opens the store.
+    pub fn store(&self) -> anyhow::Result<Store> {
+        Store::open(&self.db_path())
+    }
+
+    /// The Links base keys the loaded plugins declare.
+    pub fn org_key_specs(&self) -> Vec<ParamSpec> {
+        let mut specs: Vec<ParamSpec> = Vec::new();
+        for plugin in self.registry().plugins.values() {
+            for spec in &plugin.manifest.org_keys {
+                if !specs.iter().any(|s| s.key == spec.key) {
+                    specs.push(spec.clone());
+                }
+            }
+        }
+        specs
+    }
+
     /// Discovers the plugins in the configured folders.
     pub fn registry(&self) -> Registry {
         let env_value = std::env::var(discovery::PLUGINS_ENV).ok();
@@ -44,4 +79,14 @@ pub fn report_skipped(registry: &Registry) {
     for skipped in &registry.skipped {
         eprintln!("warning: skipped plugin {}: {}", skipped.path.display(), skipped.reason);
     }
+}
+
+/// Prints problems, one per line, and returns the exit code for invalid input (2).
+pub fn fail_with_problems(what: &str, problems: &[ParamProblem]) -> anyhow::Result<ExitCode> {
+    let count = problems.len();
+    eprintln!("error: {what}: {count} problem{}", if count == 1 { "" } else { "s" });
+    for problem in problems {
+        eprintln!("  {problem}");
+    }
+    Ok(ExitCode::from(2))
 }

@@ -57,6 +57,12 @@ impl TaskPlugin for ExamplePlugin {
                 param("repeat", ParamType::Integer { min: 1, max: 100 }, Some("1"), "How many log lines to write."),
                 param("api_key", ParamType::Secret, None, "A secret, to show how secrets are handled."),
             ],
+            org_keys: vec![param(
+                "example.greeting_name",
+                ParamType::String,
+                None,
+                "Whom the greeting addresses (an organization-level value).",
+            )],
         }
     }
 

@@ -43,6 +43,7 @@ pub fn manifest() -> Manifest {
             optional("dry_run", ParamType::Flag, Some("0"), "1 to plan and report only, changing nothing in Sferum."),
             optional("max_removals_percent", ParamType::Integer { min: 0, max: 100 }, Some("20"), "Stop before removing more than this share of a chat's members (or of all managed members)."),
             optional("force", ParamType::Flag, Some("0"), "1 to confirm removals above max_removals_percent."),
+            optional("recreate_lost", ParamType::Flag, Some("0"), "1 to create anew the chats the community lost access to (error 917) and the video calls whose start answer was lost."),
         ],
         org_keys: vec![
             optional(COMMUNITY_ID_KEY, ParamType::Integer { min: 1, max: i64::MAX }, None, "The school's Sferum community ID («идентификатор сообщества»), issued by the Education Committee through the district coordinator."),

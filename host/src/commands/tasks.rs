@@ -1,0 +1,185 @@
+//! `exchange-host task …`: adding and configuring tasks, with parameters checked against the
+//! plugin's schema before anything is saved.
+
+use super::{fail_with_problems, Env};
+use crate::cli::{TaskCommand, TaskSettingsArgs};
+use crate::output::Table;
+use crate::params;
+use crate::plugins::LoadedPlugin;
+use crate::schedule::Schedule;
+use crate::store::show_time;
+use crate::store::tasks::{Task, TaskSettings};
+use exchange_sdk::manifest::{parse_duration, ParamProblem, Params};
+use std::process::ExitCode;
+
+/// Parses the host-level settings; problems are collected, not thrown.
+fn settings(args: &TaskSettingsArgs, problems: &mut Vec<ParamProblem>) -> TaskSettings {
+    let mut out = TaskSettings::default();
+    if let Some(text) = &args.schedule {
+        match text.parse::<Schedule>() {
+            Ok(s) => out.schedule = Some(s.to_string()),
+            Err(message) => problems.push(ParamProblem { key: Some("--schedule".into()), message }),
+        }
+    }
+    let mut duration = |flag: &str, value: &Option<String>, min: u64| -> Option<i64> {
+        let text = value.as_ref()?;
+        match parse_duration(text) {
+            Ok(secs) if secs >= min => Some(secs as i64),
+            Ok(_) => {
+                problems.push(ParamProblem { key: Some(flag.into()), message: format!("must be at least {min}s, got {text:?}") });
+                None
+            }
+            Err(e) => {
+                problems.push(ParamProblem { key: Some(flag.into()), message: e });
+                None
+            }
+        }
+    };
+    out.max_run_time_s = duration("--max-run-time", &args.max_run_time, 1);
+    out.random_delay_s = duration("--random-delay", &args.random_delay, 0);
+    out
+}
+
+/// Checks assignments against the plugin: schema first, then the plugin's own rules.
+fn checked_params(plugin: &LoadedPlugin, current: &Params, values: &[String], unset: &[String], problems: &mut Vec<ParamProblem>) -> anyhow::Result<Params> {
+    let (pairs, split_problems) = params::split_assignments(values);
+    problems.extend(split_problems);
+    let checked = params::check(&plugin.manifest.params, current, &pairs, unset);
+    for warning in &checked.warnings {
+        eprintln!("warning: {warning}");
+    }
+    problems.extend(checked.problems);
+    if problems.is_empty() {
+        let all = params::with_defaults(&plugin.manifest.params, &checked.values);
+        problems.extend(plugin.validate(&all).map_err(|e| anyhow::anyhow!("the plugin could not check the parameters: {e}"))?);
+    }
+    Ok(checked.values)
+}
+
+/// Runs a `task` subcommand.
+pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
+    let mut store = env.store()?;
+    match command {
+        TaskCommand::Add { org, type_id, settings: args, values } => {
+            let org = store.require_org(&org)?;
+            let registry = env.registry();
+            let Some(plugin) = registry.get(&type_id) else {
+                anyhow::bail!(registry.not_found_message(&type_id));
+            };
+            let mut problems = Vec::new();
+            let mut settings = settings(&args, &mut problems);
+            let params = checked_params(plugin, &Params::new(), &values, &[], &mut problems)?;
+            if !problems.is_empty() {
+                return fail_with_problems("the task was not added", &problems);
+            }
+            let schedule = match settings.schedule.take() {
+                Some(s) => s,
+                None => plugin.manifest.default_schedule.as_deref().unwrap_or("manual").parse::<Schedule>().map(|s| s.to_string()).unwrap_or_else(|_| "manual".into()),
+            };
+            let id = store.add_task(&org.id, &type_id, &schedule, &params, &settings)?;
+            println!("{id}");
+            eprintln!("Added task {id}: {} for {} ({schedule}).", plugin.manifest.type_id, org.id);
+            eprintln!("Check it with: exchange-host task check {id}; run it now with: exchange-host run {id}");
+        }
+        TaskCommand::Set { id, settings: args, values } => return update(env, &mut store, id, &args, &values, &[]),
+        TaskCommand::Unset { id, keys } => return update(env, &mut store, id, &TaskSettingsArgs::default(), &[], &keys),
+        TaskCommand::List { org, json } => {
+            if let Some(org) = &org {
+                store.require_org(org)?;
+            }
+            let tasks = store.tasks(org.as_deref())?;
+            let registry = env.registry();
+            if json {
+                let out: Vec<_> = tasks.iter().map(|t| task_json(t, registry.get(&t.type_id), &store)).collect::<anyhow::Result<_>>()?;
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else if tasks.is_empty() {
+                println!("No tasks. Add one with: exchange-host task add --org ORG --type sferum-sync");
+            } else {
+                let mut table = Table::new(["ID", "ORG", "TYPE", "SCHEDULE", "STATE", "LAST RUN"]);
+                for t in &tasks {
+                    let last = store.runs(Some(t.id), 1)?.into_iter().next();
+                    let last = last.map(|r| format!("{} {}", show_time(r.started_ms), r.status)).unwrap_or_else(|| "never".into());
+                    table.row([t.id.to_string(), t.org_id.clone(), t.type_id.clone(), t.schedule.clone(), state(t, registry.get(&t.type_id)), last]);
+                }
+                print!("{table}");
+            }
+        }
+        TaskCommand::Show { id, json } => {
+            let task = store.require_task(id)?;
+            let registry = env.registry();
+            let plugin = registry.get(&task.type_id);
+            let out = task_json(&task, plugin, &store)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                println!("Task {}: {} for {}", task.id, task.type_id, task.org_id);
+                if let Some(p) = plugin {
+                    println!("  Type:          {}", p.manifest.display_name);
+                }
+                println!("  State:         {}", state(&task, plugin));
+                println!("  Schedule:      {}", task.schedule);
+                println!("  Max run time:  {}s", task.max_run_time_s);
+                if task.random_delay_s > 0 {
+                    println!("  Random delay:  up to {}s", task.random_delay_s);
+                }
+                println!("  Parameters:");
+                let shown = out["params"].as_object().cloned().unwrap_or_default();
+                if shown.is_empty() {
+                    println!("    (none)");
+                }
+                for (key, value) in shown {
+                    println!("    {key} = {}", value.as_str().unwrap_or_default());
+                }
+            }
+        }
+        TaskCommand::Rm { id } => {
+            store.remove_task(id)?;
+            println!("Removed task {id} with its state and run history.");
+        }
+        TaskCommand::Enable { id } | TaskCommand::Disable { id } => {
+            let enable = matches!(command, TaskCommand::Enable { .. });
+            let task = store.require_task(id)?;
+            store.update_task(id, &task.params, &TaskSettings { enabled: Some(enable), ..Default::default() })?;
+            println!("Task {id} {}.", if enable { "enabled" } else { "disabled: it runs only when started by hand" });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn update(env: &Env, store: &mut crate::store::Store, id: i64, args: &TaskSettingsArgs, values: &[String], unset: &[String]) -> anyhow::Result<ExitCode> {
+    let task = store.require_task(id)?;
+    let registry = env.registry();
+    let Some(plugin) = registry.get(&task.type_id) else {
+        anyhow::bail!("cannot change task {id}: {}", registry.not_found_message(&task.type_id));
+    };
+    let mut problems = Vec::new();
+    let settings = settings(args, &mut problems);
+    let params = checked_params(plugin, &task.params, values, unset, &mut problems)?;
+    if !problems.is_empty() {
+        return fail_with_problems("nothing was changed", &problems);
+    }
+    store.update_task(id, &params, &settings)?;
+    println!("Task {id} updated.");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn state(task: &Task, plugin: Option<&LoadedPlugin>) -> String {
+    match (plugin, task.enabled) {
+        (None, _) => "plugin not found".into(),
+        (Some(_), true) => "enabled".into(),
+        (Some(_), false) => "disabled".into(),
+    }
+}
+
+fn task_json(task: &Task, plugin: Option<&LoadedPlugin>, store: &crate::store::Store) -> anyhow::Result<serde_json::Value> {
+    let specs = plugin.map(|p| p.manifest.params.clone()).unwrap_or_default();
+    let shown: serde_json::Map<String, serde_json::Value> =
+        task.params.iter().map(|(k, v)| (k.clone(), params::shown(&specs, k, v).into())).collect();
+    let last = store.runs(Some(task.id), 1)?.into_iter().next();
+    Ok(serde_json::json!({
+        "id": task.id, "org": task.org_id, "type": task.type_id, "schedule": task.schedule,
+        "enabled": task.enabled, "state": state(task, plugin), "max_run_time_s": task.max_run_time_s,
+        "random_delay_s": task.random_delay_s, "params": shown,
+        "last_run": last.map(|r| serde_json::json!({"id": r.id, "status": r.status, "started": show_time(r.started_ms)})),
+    }))
+}

@@ -1,0 +1,155 @@
+//! Task schedules: parsing what administrators type (English or Russian) and deciding when a
+//! task is due. Pure: the current time is always passed in.
+
+use std::fmt;
+
+/// When a task runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    /// Every so many seconds (at least 60), counted from the previous run's start.
+    Every(u64),
+    /// Back to back: the next run starts right after the previous one ends.
+    Constantly,
+    /// Once a day at this local time (hour, minute).
+    Daily(u32, u32),
+    /// Only when started by hand or by an import.
+    Manual,
+}
+
+impl fmt::Display for Schedule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Schedule::Every(secs) => {
+                let text = if secs % 86400 == 0 {
+                    format!("{}d", secs / 86400)
+                } else if secs % 3600 == 0 {
+                    format!("{}h", secs / 3600)
+                } else if secs % 60 == 0 {
+                    format!("{}m", secs / 60)
+                } else {
+                    format!("{secs}s")
+                };
+                write!(f, "every {text}")
+            }
+            Schedule::Constantly => f.write_str("constantly"),
+            Schedule::Daily(h, m) => write!(f, "daily {h:02}:{m:02}"),
+            Schedule::Manual => f.write_str("manual"),
+        }
+    }
+}
+
+const HELP: &str = "use one of: \"every 30m\" (any period from 1 minute), \"constantly\", \"daily 07:30\", \"manual\"; in Russian: «каждые 30 минут», «постоянно», «ежедневно 07:30», «вручную»";
+
+/// Seconds in a Russian or English unit word (минута, минут, часа, hours, …).
+fn unit_seconds(word: &str) -> Option<u64> {
+    let w = word.trim_end_matches('.');
+    if w.starts_with("сек") || w.starts_with("sec") || w == "s" {
+        Some(1)
+    } else if w.starts_with("мин") || w.starts_with("min") || w == "m" {
+        Some(60)
+    } else if w.starts_with("час") || w.starts_with("hour") || w == "h" {
+        Some(3600)
+    } else if w.starts_with("дн") || w.starts_with("день") || w.starts_with("day") || w == "d" {
+        Some(86400)
+    } else {
+        None
+    }
+}
+
+fn parse_every(rest: &str) -> Result<u64, String> {
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let secs = match words.as_slice() {
+        [] => return Err(format!("a period is missing: {HELP}")),
+        [one] => match unit_seconds(one) {
+            Some(unit) if !one.chars().next().unwrap().is_ascii_digit() => unit,
+            _ => exchange_sdk::manifest::parse_duration(one).map_err(|e| format!("{e}; {HELP}"))?,
+        },
+        [number, unit] => {
+            let n: u64 = number.parse().map_err(|_| format!("{number:?} is not a number; {HELP}"))?;
+            let unit = unit_seconds(unit).ok_or_else(|| format!("{unit:?} is not a time unit; {HELP}"))?;
+            n * unit
+        }
+        _ => return Err(HELP.to_string()),
+    };
+    if secs < 60 {
+        return Err(format!("the period must be at least 1 minute (for back-to-back runs use \"constantly\"); {HELP}"));
+    }
+    Ok(secs)
+}
+
+fn parse_time(text: &str) -> Result<(u32, u32), String> {
+    let (h, m) = text.split_once(':').ok_or_else(|| format!("{text:?} is not a time HH:MM; {HELP}"))?;
+    match (h.parse::<u32>(), m.parse::<u32>()) {
+        (Ok(h), Ok(m)) if h < 24 && m < 60 => Ok((h, m)),
+        _ => Err(format!("{text:?} is not a time HH:MM; {HELP}")),
+    }
+}
+
+impl std::str::FromStr for Schedule {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Schedule, String> {
+        let lower = text.trim().to_lowercase();
+        let lower = lower.trim_matches(|c| c == '"' || c == '«' || c == '»');
+        let (head, rest) = lower.split_once(char::is_whitespace).unwrap_or((lower, ""));
+        match head {
+            "constantly" | "постоянно" => Ok(Schedule::Constantly),
+            "manual" | "manually" | "вручную" => Ok(Schedule::Manual),
+            "every" | "каждые" | "каждый" | "каждую" | "каждое" => parse_every(rest).map(Schedule::Every),
+            "daily" | "ежедневно" => {
+                let time = rest.trim().trim_start_matches("в ").trim_start_matches("at ").trim();
+                parse_time(time).map(|(h, m)| Schedule::Daily(h, m))
+            }
+            "" => Err(format!("the schedule is empty; {HELP}")),
+            _ => Err(format!("{text:?} is not a schedule; {HELP}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Schedule, String> {
+        text.parse()
+    }
+
+    #[test]
+    fn english_forms() {
+        assert_eq!(parse("every 30m"), Ok(Schedule::Every(1800)));
+        assert_eq!(parse("every 30 minutes"), Ok(Schedule::Every(1800)));
+        assert_eq!(parse("every 1h30m"), Ok(Schedule::Every(5400)));
+        assert_eq!(parse("every hour"), Ok(Schedule::Every(3600)));
+        assert_eq!(parse("constantly"), Ok(Schedule::Constantly));
+        assert_eq!(parse("daily 07:30"), Ok(Schedule::Daily(7, 30)));
+        assert_eq!(parse("manual"), Ok(Schedule::Manual));
+    }
+
+    #[test]
+    fn russian_forms() {
+        assert_eq!(parse("каждые 30 минут"), Ok(Schedule::Every(1800)));
+        assert_eq!(parse("Каждые 30 минут"), Ok(Schedule::Every(1800)));
+        assert_eq!(parse("каждый час"), Ok(Schedule::Every(3600)));
+        assert_eq!(parse("каждые 2 часа"), Ok(Schedule::Every(7200)));
+        assert_eq!(parse("каждую минуту"), Ok(Schedule::Every(60)));
+        assert_eq!(parse("постоянно"), Ok(Schedule::Constantly));
+        assert_eq!(parse("«Постоянно»"), Ok(Schedule::Constantly));
+        assert_eq!(parse("ежедневно 08:00"), Ok(Schedule::Daily(8, 0)));
+        assert_eq!(parse("вручную"), Ok(Schedule::Manual));
+    }
+
+    #[test]
+    fn refuses_short_periods_and_nonsense() {
+        assert!(parse("every 30s").unwrap_err().contains("at least 1 minute"));
+        assert!(parse("sometimes").unwrap_err().contains("is not a schedule"));
+        assert!(parse("daily 25:00").is_err());
+        assert!(parse("every").is_err());
+    }
+
+    #[test]
+    fn canonical_text_round_trips() {
+        for text in ["every 30m", "every 2h", "every 90m", "constantly", "daily 07:05", "manual"] {
+            assert_eq!(parse(text).unwrap().to_string(), text);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Schema versions, applied in order and recorded in `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+/// Each entry moves the schema one version up. Never edit a released entry: append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+    CREATE TABLE orgs (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_ms INTEGER NOT NULL
+    );
+    CREATE TABLE org_values (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (org_id, key)
+    );
+    CREATE TABLE org_links (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        type_id TEXT NOT NULL,
+        table_json TEXT NOT NULL,
+        task_id INTEGER,
+        published_ms INTEGER NOT NULL,
+        PRIMARY KEY (org_id, type_id)
+    );
+    CREATE TABLE school_data (
+        org_id TEXT PRIMARY KEY REFERENCES orgs(id) ON DELETE CASCADE,
+        json TEXT NOT NULL,
+        imported_ms INTEGER NOT NULL,
+        imports INTEGER NOT NULL
+    );
+    CREATE TABLE call_links (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        call_id TEXT NOT NULL,
+        link TEXT NOT NULL,
+        set_ms INTEGER NOT NULL,
+        PRIMARY KEY (org_id, call_id)
+    );
+    CREATE TABLE tasks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        type_id TEXT NOT NULL,
+        schedule TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        max_run_time_s INTEGER NOT NULL DEFAULT 3600,
+        random_delay_s INTEGER NOT NULL DEFAULT 0,
+        due_now INTEGER NOT NULL DEFAULT 0,
+        created_ms INTEGER NOT NULL
+    );
+    CREATE TABLE task_params (
+        task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (task_id, key)
+    );
+    CREATE TABLE task_state (
+        task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (task_id, key)
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+        org_id TEXT NOT NULL,
+        started_ms INTEGER NOT NULL,
+        ended_ms INTEGER,
+        status TEXT NOT NULL,
+        dry_run INTEGER NOT NULL DEFAULT 0,
+        trigger TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT '',
+        counters_json TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX runs_by_task ON runs(task_id, id);
+    CREATE TABLE run_logs (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL,
+        level TEXT NOT NULL,
+        message TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+    );
+    "#,
+];
+
+/// Applies every migration the database has not seen yet, each in its own transaction.
+pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    let current: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if current > MIGRATIONS.len() {
+        anyhow::bail!(
+            "the database has schema version {current}, newer than this host knows ({}): use a newer exchange-host",
+            MIGRATIONS.len()
+        );
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let now: usize = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if now > index {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

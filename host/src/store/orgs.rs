@@ -1,0 +1,118 @@
+//! Organizations, their Links base values, and their published links tables.
+
+use super::{now_ms, Store};
+use anyhow::bail;
+use exchange_sdk::plugin::LinksTable;
+use rusqlite::{params, OptionalExtension};
+use std::collections::BTreeMap;
+
+/// An organization (a school).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Org {
+    pub id: String,
+    pub name: String,
+    pub created_ms: i64,
+}
+
+/// A published links table with its origin.
+#[derive(Debug, Clone)]
+pub struct PublishedLinks {
+    pub table: LinksTable,
+    pub task_id: Option<i64>,
+    pub published_ms: i64,
+}
+
+impl Store {
+    /// Adds an organization; its id must be new.
+    pub fn add_org(&mut self, id: &str, name: &str) -> anyhow::Result<()> {
+        if self.org(id)?.is_some() {
+            bail!("organization {id:?} already exists (see: exchange-host org show {id})");
+        }
+        self.conn.execute(
+            "INSERT INTO orgs (id, name, created_ms) VALUES (?1, ?2, ?3)",
+            params![id, name, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// The organization with this id.
+    pub fn org(&self, id: &str) -> anyhow::Result<Option<Org>> {
+        Ok(self
+            .conn
+            .query_row("SELECT id, name, created_ms FROM orgs WHERE id = ?1", [id], |r| {
+                Ok(Org { id: r.get(0)?, name: r.get(1)?, created_ms: r.get(2)? })
+            })
+            .optional()?)
+    }
+
+    /// The organization with this id, or an error that lists how to add it.
+    pub fn require_org(&self, id: &str) -> anyhow::Result<Org> {
+        match self.org(id)? {
+            Some(org) => Ok(org),
+            None => bail!(
+                "no organization {id:?} in {} (add it with: exchange-host org add {id} --name \"…\"; list them with: exchange-host org list)",
+                self.path.display()
+            ),
+        }
+    }
+
+    /// All organizations by id.
+    pub fn orgs(&self) -> anyhow::Result<Vec<Org>> {
+        let mut stmt = self.conn.prepare("SELECT id, name, created_ms FROM orgs ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok(Org { id: r.get(0)?, name: r.get(1)?, created_ms: r.get(2)? }))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The organization's Links base values (secrets included: never print them unmasked).
+    pub fn org_values(&self, org_id: &str) -> anyhow::Result<BTreeMap<String, String>> {
+        let mut stmt = self.conn.prepare("SELECT key, value FROM org_values WHERE org_id = ?1 ORDER BY key")?;
+        let rows = stmt.query_map([org_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Sets and removes Links base values in one transaction.
+    pub fn update_org_values(&mut self, org_id: &str, set: &BTreeMap<String, String>, unset: &[String]) -> anyhow::Result<()> {
+        self.write(|tx| {
+            for (key, value) in set {
+                tx.execute(
+                    "INSERT INTO org_values (org_id, key, value) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (org_id, key) DO UPDATE SET value = excluded.value",
+                    params![org_id, key, value],
+                )?;
+            }
+            for key in unset {
+                tx.execute("DELETE FROM org_values WHERE org_id = ?1 AND key = ?2", params![org_id, key])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Replaces the links table a task type published for the organization.
+    pub fn publish_links(&mut self, org_id: &str, type_id: &str, task_id: i64, table: &LinksTable) -> anyhow::Result<()> {
+        let json = serde_json::to_string(table)?;
+        self.conn.execute(
+            "INSERT INTO org_links (org_id, type_id, table_json, task_id, published_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (org_id, type_id) DO UPDATE SET table_json = excluded.table_json,
+                 task_id = excluded.task_id, published_ms = excluded.published_ms",
+            params![org_id, type_id, json, task_id, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// The links tables published for the organization, by task type.
+    pub fn published_links(&self, org_id: &str) -> anyhow::Result<BTreeMap<String, PublishedLinks>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT type_id, table_json, task_id, published_ms FROM org_links WHERE org_id = ?1 ORDER BY type_id",
+        )?;
+        let rows = stmt.query_map([org_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, i64>(3)?))
+        })?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (type_id, json, task_id, published_ms) = row?;
+            let table = serde_json::from_str(&json)?;
+            out.insert(type_id, PublishedLinks { table, task_id, published_ms });
+        }
+        Ok(out)
+    }
+}
