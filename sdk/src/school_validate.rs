@@ -79,7 +79,12 @@ pub fn validate(value: &Value) -> Vec<Problem> {
             continue;
         };
         for (index, item) in items.iter().enumerate() {
-            checker.record(&format!("{}[{index}]", list.key), item, list.fields, Some(list));
+            checker.record(
+                &format!("{}[{index}]", list.key),
+                item,
+                list.fields,
+                Some(list),
+            );
         }
     }
     checker.problems
@@ -442,7 +447,10 @@ impl Checker {
         let Some(id) = value.as_str() else {
             return self.expected(path, &format!("a {} id (a string)", table.noun()), value);
         };
-        let exists = self.existing.get(&table).is_some_and(|ids| ids.contains(id));
+        let exists = self
+            .existing
+            .get(&table)
+            .is_some_and(|ids| ids.contains(id));
         if !exists {
             self.push(path, format!("no {} with id \"{id}\"", table.noun()));
         }
@@ -578,7 +586,10 @@ mod tests {
         let data = parse_school_data(&valid().to_string()).expect("valid");
         assert_eq!(data.organization.name, "ГБОУ школа № 239");
         assert_eq!(data.staff.len(), 2);
-        assert!(data.staff[0].positions[1].current, "current defaults to true");
+        assert!(
+            data.staff[0].positions[1].current,
+            "current defaults to true"
+        );
         assert_eq!(data.students[0].sferum_id, Some(2_000_001));
         assert_eq!(data.subject_groups[0].students, ["s-40", "s-41"]);
     }
@@ -610,7 +621,9 @@ mod tests {
         let lines = problems_after(|d| d["staff"][0]["positions"][0]["level"] = json!("boss"));
         assert_eq!(
             lines,
-            [r#"staff[0].positions[0].level: expected one of head_1, head_2, staff, other, got "boss""#]
+            [
+                r#"staff[0].positions[0].level: expected one of head_1, head_2, staff, other, got "boss""#
+            ]
         );
     }
 
@@ -708,7 +721,10 @@ mod tests {
     fn references_may_point_forward_and_ignore_other_lists() {
         // A class teacher is listed after the class; a student id is not a staff id.
         let lines = problems_after(|d| {
-            d["staff"].as_array_mut().unwrap().push(json!({ "id": "st-9", "full_name": "Я" }));
+            d["staff"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({ "id": "st-9", "full_name": "Я" }));
             d["classes"][0]["class_teacher"] = json!("st-9");
             d["classes"][1]["class_teacher"] = json!("s-1");
         });
@@ -750,7 +766,10 @@ mod tests {
     #[test]
     fn required_fields_and_types_are_checked() {
         let lines = problems_after(|d| {
-            d["organization"].as_object_mut().unwrap().remove("academic_year");
+            d["organization"]
+                .as_object_mut()
+                .unwrap()
+                .remove("academic_year");
             d["staff"][0].as_object_mut().unwrap().remove("full_name");
             d["staff"][0]["acting_head"] = json!("нет");
             d["staff"][0]["access_roles"] = json!(["teacher", 1]);
@@ -822,7 +841,8 @@ mod tests {
 
     #[test]
     fn invalid_json_is_one_problem_with_line_and_column() {
-        let problems = parse_school_data("{\n  \"format\": \"school-data/1\",\n  oops\n}").unwrap_err();
+        let problems =
+            parse_school_data("{\n  \"format\": \"school-data/1\",\n  oops\n}").unwrap_err();
         assert_eq!(problems.len(), 1);
         assert_eq!(
             problems[0].to_string(),
@@ -830,7 +850,10 @@ mod tests {
         );
         let problems = parse_school_data("").unwrap_err();
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].message.starts_with("not valid JSON: EOF"), "{problems:?}");
+        assert!(
+            problems[0].message.starts_with("not valid JSON: EOF"),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -850,7 +873,8 @@ mod tests {
 
     #[test]
     fn long_strings_are_shortened_in_messages() {
-        let lines = problems_after(|d| d["staff"][0]["positions"][0]["level"] = json!("я".repeat(100)));
+        let lines =
+            problems_after(|d| d["staff"][0]["positions"][0]["level"] = json!("я".repeat(100)));
         let expected = format!(
             "staff[0].positions[0].level: expected one of head_1, head_2, staff, other, got \"{}\"…",
             "я".repeat(40)
@@ -896,7 +920,9 @@ mod tests {
         let lines = problems_after(|d| d["video_calls"][0]["starts_at"] = json!("01.12.2026 9:00"));
         assert_eq!(
             lines,
-            [r#"video_calls[0].starts_at: expected an RFC 3339 date-time such as 2026-12-01T09:00:00+03:00, got "01.12.2026 9:00""#]
+            [
+                r#"video_calls[0].starts_at: expected an RFC 3339 date-time such as 2026-12-01T09:00:00+03:00, got "01.12.2026 9:00""#
+            ]
         );
     }
 }
