@@ -154,7 +154,7 @@ fn parse_loop_form(cur: &mut Cursor) -> Result<Vec<RawCall>, ApiError> {
     cur.expect_word(&result)?;
     cur.eat(";");
 
-    if var(&index)? != Value::from(0) || var(&result)? != Value::Array(Vec::new()) {
+    if var(&index)? != 0 || var(&result)? != Value::Array(Vec::new()) {
         return Err(ApiError::cannot_compile(
             "the loop must start at 0 with an empty result",
         ));
@@ -171,14 +171,11 @@ fn parse_loop_form(cur: &mut Cursor) -> Result<Vec<RawCall>, ApiError> {
         }
     };
     if let Some((target, _)) = &assign {
-        if Some(target) != Some(&arg) || arg_is_item {
+        if *target != arg || arg_is_item {
             return Err(ApiError::cannot_compile(
                 "the assigned object is not the call's argument",
             ));
         }
-    }
-    if items.len() > MAX_CALLS {
-        return Err(ApiError::too_many_api_calls());
     }
     items
         .into_iter()
