@@ -125,9 +125,10 @@ pub fn begin(shared: &Shared, req: &ApiRequest) -> Step {
 }
 
 /// Handles a request after its injected delay (no further faults).
-pub fn finish(shared: &Shared, req: &ApiRequest) -> Reply {
+pub fn finish(shared: &Shared, req: ApiRequest) -> Reply {
+    let req = &req;
     let mut inner = shared.lock();
-    let body = match admit_again(shared, req) {
+    let body = match authenticate(shared, req) {
         Ok(group_id) => {
             let calls = parse_execute(req);
             run(shared, &mut inner, req, group_id, calls, None)
@@ -139,7 +140,7 @@ pub fn finish(shared: &Shared, req: &ApiRequest) -> Reply {
 
 /// Token, `v` and rate limit checks; the token's community on success.
 fn admit(shared: &Shared, inner: &mut Inner, req: &ApiRequest) -> Result<u64, ApiError> {
-    let group_id = admit_again(shared, req)?;
+    let group_id = authenticate(shared, req)?;
     let token = req.token.as_deref().unwrap_or_default();
     if let Some(limiter) = &mut inner.limiter {
         if !limiter.allow(token, Instant::now()) {
@@ -149,8 +150,8 @@ fn admit(shared: &Shared, inner: &mut Inner, req: &ApiRequest) -> Result<u64, Ap
     Ok(group_id)
 }
 
-/// Token and `v` checks only.
-fn admit_again(shared: &Shared, req: &ApiRequest) -> Result<u64, ApiError> {
+/// Token and `v` checks; the token's community on success.
+fn authenticate(shared: &Shared, req: &ApiRequest) -> Result<u64, ApiError> {
     let token = req
         .token
         .as_deref()

@@ -1,8 +1,6 @@
 //! Fault injection: rules that make some API requests fail the way real networks and
 //! servers do, chosen deterministically (a seeded RNG or every Nth matching request).
 
-use std::time::Duration;
-
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
@@ -18,8 +16,8 @@ pub enum FaultKind {
     Http500,
     /// The connection is closed without a response; nothing is applied.
     Drop,
-    /// The answer comes only after `delay_ms` (past the client's timeout); the request is
-    /// handled after the delay if the client is still connected.
+    /// The request is handled only after `delay_ms` (past the client's timeout), whether
+    /// or not the client is still waiting for the answer.
     Delay {
         /// How long to wait before handling the request.
         delay_ms: u64,
@@ -37,14 +35,6 @@ impl FaultKind {
             FaultKind::Drop => "drop",
             FaultKind::Delay { .. } => "delay",
             FaultKind::CommitThenDrop => "commit_then_drop",
-        }
-    }
-
-    /// The delay of a `Delay` fault.
-    pub fn delay(&self) -> Option<Duration> {
-        match self {
-            FaultKind::Delay { delay_ms } => Some(Duration::from_millis(*delay_ms)),
-            _ => None,
         }
     }
 }

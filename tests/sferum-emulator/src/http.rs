@@ -102,8 +102,12 @@ async fn api_call(
     let reply = match api::begin(&shared, &req) {
         Step::Done(reply) => reply,
         Step::Delay(delay) => {
-            tokio::time::sleep(delay).await;
-            api::finish(&shared, &req)
+            // The work goes on even if the client gives up waiting, as on a slow server.
+            let task = tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                api::finish(&shared, req)
+            });
+            task.await.unwrap_or(Reply::Http500)
         }
     };
     match reply {

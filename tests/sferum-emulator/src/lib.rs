@@ -24,7 +24,6 @@ pub use control::ManualEdit;
 pub use emulator::{
     CommunityConfig, Emulator, EmulatorConfig, EmulatorHandle, StartError, DEFAULT_RATE_LIMIT,
 };
-pub use error::ApiError;
 pub use faults::{FaultKind, FaultRule, Trigger};
 pub use methods::METHODS;
 pub use state::{Call, Chat, Community, Member, State, UserMark, CHAT_PEER_BASE};

@@ -3,14 +3,16 @@
 //! ```text
 //! sferum-emulator --listen 127.0.0.1:PORT --community ID:TOKEN [--community ...] [--state FILE]
 //! ```
-//! The first stdout line is `listening on http://ADDR` (useful with port 0).
+//! The first stdout line is `listening on http://ADDR` (useful with port 0). Options:
+//! `--seed N`, `--rate-limit N` (0 = off), `--fault JSON` (repeatable, a fault rule such
+//! as `{"kind":"error10","probability":0.1}`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use sferum_emulator::{CommunityConfig, Emulator, EmulatorConfig, DEFAULT_RATE_LIMIT};
+use sferum_emulator::{CommunityConfig, Emulator, EmulatorConfig, FaultRule, DEFAULT_RATE_LIMIT};
 
 /// A local emulator of the Sferum (VK) API for tests and demos.
 #[derive(Parser)]
@@ -31,6 +33,18 @@ struct Args {
     /// Requests per second allowed per token (0 turns the limit off).
     #[arg(long, default_value_t = DEFAULT_RATE_LIMIT)]
     rate_limit: u32,
+    /// A fault rule as JSON, e.g. '{"kind":"drop","every":5,"method":"calls.start"}';
+    /// repeat for more rules.
+    #[arg(long = "fault", value_name = "JSON", value_parser = parse_fault)]
+    faults: Vec<FaultRule>,
+}
+
+fn parse_fault(json: &str) -> Result<FaultRule, String> {
+    let rule: FaultRule = serde_json::from_str(json).map_err(|e| {
+        format!("{e}; expected e.g. {{\"kind\":\"error10\",\"every\":3}} with kind error10, http500, drop, delay (with delay_ms) or commit_then_drop, and every or probability")
+    })?;
+    rule.validate()?;
+    Ok(rule)
 }
 
 fn main() -> ExitCode {
@@ -41,7 +55,7 @@ fn main() -> ExitCode {
         state_file: args.state_file,
         seed: args.seed,
         rate_limit: (args.rate_limit > 0).then_some(args.rate_limit),
-        ..EmulatorConfig::default()
+        faults: args.faults,
     };
     let handle = match Emulator::start(config) {
         Ok(handle) => handle,

@@ -280,7 +280,7 @@ fn check_addable(mark: Option<UserMark>) -> Result<(), ApiError> {
 
 /// The chat `chat_id` of community `group_id`: 927 when no community has such a chat,
 /// 917 when it is another community's or the community lost access.
-pub fn chat_mut(state: &mut State, group_id: u64, chat_id: i64) -> Result<&mut Chat, ApiError> {
+fn chat_mut(state: &mut State, group_id: u64, chat_id: i64) -> Result<&mut Chat, ApiError> {
     let elsewhere = state
         .communities
         .iter()

@@ -59,9 +59,9 @@ impl Params {
 
     /// A required non-empty text parameter.
     pub fn text(&self, name: &str) -> Result<&str, ApiError> {
-        match self.get(name).map(str::trim) {
-            None | Some("") => Err(ApiError::param(&format!("{name} is undefined"))),
-            Some(_) => Ok(self.get(name).unwrap_or_default()),
+        match self.get(name) {
+            Some(value) if !value.trim().is_empty() => Ok(value),
+            _ => Err(ApiError::param(&format!("{name} is undefined"))),
         }
     }
 

@@ -84,8 +84,12 @@ fn delay_outlasts_a_short_client_timeout_and_answers_a_patient_client() {
         .build()
         .unwrap();
     let error = impatient
-        .post(api.url("groups.getById"))
-        .form(&[("access_token", common::TOKEN), ("v", common::V)])
+        .post(api.url("messages.createChat"))
+        .form(&[
+            ("access_token", common::TOKEN),
+            ("v", common::V),
+            ("title", "slow"),
+        ])
         .send()
         .unwrap_err();
     assert!(error.is_timeout(), "{error}");
@@ -95,6 +99,8 @@ fn delay_outlasts_a_short_client_timeout_and_answers_a_patient_client() {
     assert!(started.elapsed() >= Duration::from_millis(700));
     assert_eq!(body["response"]["groups"][0]["id"], GROUP);
     assert_eq!(api.emu.stats().faults["delay"], 2);
+    // The first request was applied after its delay although its client had given up.
+    assert_eq!(chats(&api), 1);
 }
 
 #[test]

@@ -1,11 +1,8 @@
-//! The state file (`--state`), and the binary's command line.
+//! The state file: saved after each change, loaded at start.
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
-use common::{config, peer, start_with, GROUP, TOKEN};
+use common::{config, peer, start_with, TOKEN};
 use sferum_emulator::{Emulator, EmulatorConfig};
 
 #[test]
@@ -57,57 +54,4 @@ fn a_corrupt_state_file_is_a_clear_start_error() {
 fn no_community_is_a_start_error() {
     let error = Emulator::start(EmulatorConfig::default()).err().unwrap();
     assert!(error.to_string().contains("no community"));
-}
-
-#[test]
-fn the_binary_prints_its_address_and_serves_with_a_state_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("state.json");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sferum-emulator"))
-        .args(["--listen", "127.0.0.1:0", "--community"])
-        .arg(format!("{GROUP}:{TOKEN}"))
-        .args(["--community", "202:other", "--state"])
-        .arg(&file)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect(&line)
-        .to_string();
-    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
-    let body: serde_json::Value = reqwest::blocking::Client::new()
-        .post(format!("{base}/method/messages.createChat"))
-        .form(&[("access_token", TOKEN), ("v", "5.199"), ("title", "demo")])
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert_eq!(body["response"]["chat_id"], 1);
-    assert!(std::fs::read_to_string(&file).unwrap().contains("demo"));
-}
-
-#[test]
-fn the_binary_rejects_bad_arguments_with_a_reason() {
-    let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_sferum-emulator"))
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(!out.status.success(), "{args:?}");
-        String::from_utf8(out.stderr).unwrap()
-    };
-    assert!(run(&[]).contains("--community"));
-    assert!(run(&["--community", "abc"]).contains("ID:TOKEN"));
-    assert!(run(&["--community", "0:t"]).contains("positive integer"));
-    assert!(run(&["--community", "1:"]).contains("empty token"));
-    assert!(run(&["--community", "1:a", "--community", "2:a"]).contains("share one token"));
-    assert!(run(&["--community", "1:a", "--listen", "nowhere"]).contains("--listen"));
 }
