@@ -19,10 +19,14 @@ fn codes(api: &common::Api, n: usize) -> Vec<i64> {
 #[test]
 fn beyond_20_per_second_is_error_6_and_a_second_later_it_passes_again() {
     let api = start_with(config());
-    let codes = codes(&api, 30);
+    // Up to 100 rapid requests: on any machine, 21 of them fall within one second.
+    let mut codes = Vec::new();
+    while codes.len() < 100 && !codes.contains(&6) {
+        codes.extend(self::codes(&api, 1));
+    }
     assert!(codes.iter().all(|&c| c == 0 || c == 6), "{codes:?}");
-    assert!(codes[..20].iter().all(|&c| c == 0), "{codes:?}");
-    assert!(codes.contains(&6), "{codes:?}");
+    assert!(codes.len() > 20, "{codes:?}");
+    assert_eq!(codes.last(), Some(&6), "{codes:?}");
     sleep(Duration::from_millis(1100));
     assert!(api.call("groups.getById", &[]).get("response").is_some());
     assert!(api.emu.stats().errors[&6] >= 1);
