@@ -45,6 +45,60 @@ pub enum Command {
     /// Exchange tasks: add, configure, enable, remove.
     #[command(subcommand)]
     Task(TaskCommand),
+    /// Run a task now, in the foreground, with its progress and log.
+    Run {
+        /// The task id.
+        task: i64,
+        /// Plan and report only: the plugin changes nothing outside the host.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Run history, newest first.
+    Runs {
+        /// Only this task's runs.
+        #[arg(long)]
+        task: Option<i64>,
+        /// How many runs to show.
+        #[arg(long, default_value_t = 20)]
+        last: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A run's log lines and summary.
+    Logs {
+        /// The run id (see: exchange-host runs).
+        run: i64,
+        /// The lowest level shown: debug, info, warn, error.
+        #[arg(long, default_value = "debug")]
+        level: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run every enabled task on its schedule until stopped (Ctrl-C / SIGTERM).
+    Serve(ServeArgs),
+    /// The worker process a run executes in (started by the host itself).
+    #[command(name = "__worker", hide = true)]
+    Worker {
+        /// run or check
+        mode: String,
+        task: i64,
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// `exchange-host serve` options.
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Most runs at once over all tasks (default: CPUs × 4).
+    #[arg(long)]
+    pub max_concurrent: Option<usize>,
+    /// How long running tasks get to stop after a shutdown signal, e.g. 30s.
+    #[arg(long, default_value = "30s")]
+    pub grace: String,
+    /// Shortest pause between two runs of a "constantly" task, e.g. 5s.
+    #[arg(long, default_value = "5s")]
+    pub constantly_floor: String,
 }
 
 /// `exchange-host org …`
@@ -196,6 +250,8 @@ pub enum TaskCommand {
     Enable { id: i64 },
     /// Disable a task's schedule (it can still be run by hand).
     Disable { id: i64 },
+    /// Ask the plugin whether it can reach its service with the task's settings (changes nothing).
+    Check { id: i64 },
 }
 
 /// `exchange-host plugins …`

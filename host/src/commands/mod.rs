@@ -2,6 +2,8 @@
 
 mod orgs;
 mod plugins;
+mod run;
+mod serve;
 mod school;
 mod tasks;
 
@@ -31,7 +33,13 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Org(command) => orgs::run(&env, command),
         Command::Links { org, json } => orgs::links(&env, &org, json),
         Command::School(command) => school::run(&env, command),
+        Command::Task(crate::cli::TaskCommand::Check { id }) => run::check(&env, id),
         Command::Task(command) => tasks::run(&env, command),
+        Command::Run { task, dry_run } => run::run(&env, task, dry_run),
+        Command::Runs { task, last, json } => run::runs(&env, task, last, json),
+        Command::Logs { run, level, json } => run::logs(&env, run, &level, json),
+        Command::Serve(args) => serve::serve(&env, &args),
+        Command::Worker { mode, task, dry_run } => run::worker_main(&env, &mode, task, dry_run),
     }
 }
 
@@ -65,12 +73,16 @@ impl Env {
         specs
     }
 
-    /// Discovers the plugins in the configured folders.
-    pub fn registry(&self) -> Registry {
+    /// The plugin folders in effect (see [`discovery::plugin_dirs`]).
+    pub fn registry_dirs(&self) -> Vec<PathBuf> {
         let env_value = std::env::var(discovery::PLUGINS_ENV).ok();
         let exe = std::env::current_exe().ok();
-        let dirs = discovery::plugin_dirs(&self.plugin_dirs, env_value.as_deref(), exe.as_deref());
-        Registry::discover(&dirs)
+        discovery::plugin_dirs(&self.plugin_dirs, env_value.as_deref(), exe.as_deref())
+    }
+
+    /// Discovers the plugins in the configured folders.
+    pub fn registry(&self) -> Registry {
+        Registry::discover(&self.registry_dirs())
     }
 }
 

@@ -142,6 +142,7 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
             store.update_task(id, &task.params, &TaskSettings { enabled: Some(enable), ..Default::default() })?;
             println!("Task {id} {}.", if enable { "enabled" } else { "disabled: it runs only when started by hand" });
         }
+        TaskCommand::Check { .. } => unreachable!("dispatched to commands::run::check"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -68,7 +68,8 @@ impl TaskPlugin for ExamplePlugin {
 
     fn validate(&self, params: &Params) -> Vec<ParamProblem> {
         let mut problems = Vec::new();
-        if params.get("mode").map(String::as_str) == Some("hang") && params.contains_key("sleep") {
+        let sleeps = params.get("sleep").is_some_and(|s| exchange_sdk::manifest::parse_duration(s).is_ok_and(|n| n > 0));
+        if params.get("mode").map(String::as_str) == Some("hang") && sleeps {
             problems.push(ParamProblem {
                 key: Some("sleep".into()),
                 message: "has no effect with mode=hang: remove it".into(),

@@ -1,0 +1,259 @@
+//! Running a task in a worker child process and recording the run: log lines, progress, the
+//! summary, and what happened when the plugin crashed, hung or was cancelled.
+
+use super::protocol::{Event, CANCEL_LINE};
+use crate::store::runs::DEFAULT_HISTORY;
+use crate::store::{now_ms, Store};
+use exchange_sdk::RunStatus;
+use std::collections::{BTreeMap, VecDeque};
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Where the worker binary, the database and the plugins are.
+#[derive(Debug, Clone)]
+pub struct RunnerConfig {
+    /// The `exchange-host` executable (started in its hidden worker mode).
+    pub exe: PathBuf,
+    pub db: PathBuf,
+    pub plugin_dirs: Vec<PathBuf>,
+    /// How long a cancelled run may take to stop before it is killed.
+    pub grace: Duration,
+    /// How many runs per task the history keeps.
+    pub history: i64,
+}
+
+impl RunnerConfig {
+    /// A configuration with the default grace period (30 s) and history (200 runs).
+    pub fn new(exe: PathBuf, db: PathBuf, plugin_dirs: Vec<PathBuf>) -> RunnerConfig {
+        RunnerConfig { exe, db, plugin_dirs, grace: Duration::from_secs(30), history: DEFAULT_HISTORY }
+    }
+
+    fn worker(&self, args: &[String]) -> std::io::Result<Child> {
+        let mut command = Command::new(&self.exe);
+        command.arg("--db").arg(&self.db);
+        for dir in &self.plugin_dirs {
+            command.arg("--plugins").arg(dir);
+        }
+        command
+            .arg("__worker")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub run_id: i64,
+    /// `ok`, `partial`, `failed`, `interrupted` or `killed`.
+    pub status: String,
+    pub message: String,
+    pub counters: BTreeMap<String, u64>,
+}
+
+impl Outcome {
+    /// Whether the run did its job.
+    pub fn succeeded(&self) -> bool {
+        self.status == "ok"
+    }
+}
+
+/// A started worker and the streams it talks on.
+struct Worker {
+    child: Child,
+    events: mpsc::Receiver<Event>,
+    stderr_tail: std::sync::Arc<std::sync::Mutex<VecDeque<String>>>,
+}
+
+impl Worker {
+    fn start(config: &RunnerConfig, args: &[String]) -> anyhow::Result<Worker> {
+        let mut child = config
+            .worker(args)
+            .map_err(|e| anyhow::anyhow!("cannot start the worker process {}: {e}", config.exe.display()))?;
+        let stdout = child.stdout.take().expect("piped");
+        let stderr = child.stderr.take().expect("piped");
+        let (tx, events) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                let event = serde_json::from_str(&line)
+                    .unwrap_or(Event::Log { level: "debug".into(), message: format!("worker: {line}") });
+                if tx.send(event).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr_tail = std::sync::Arc::new(std::sync::Mutex::new(VecDeque::new()));
+        let tail = stderr_tail.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                let mut tail = tail.lock().unwrap();
+                if tail.len() == 20 {
+                    tail.pop_front();
+                }
+                tail.push_back(line);
+            }
+        });
+        Ok(Worker { child, events, stderr_tail })
+    }
+
+    /// The most telling line the worker wrote to stderr (a panic message, an error).
+    fn stderr_hint(&self) -> Option<String> {
+        let tail = self.stderr_tail.lock().unwrap();
+        tail.iter()
+            .rev()
+            .find(|l| l.contains("panicked") || l.contains("error") || l.contains("fatal"))
+            .or(tail.back())
+            .cloned()
+    }
+}
+
+/// Describes an exit without a final event.
+fn crash_message(status: ExitStatus, hint: Option<String>) -> String {
+    let mut message = match (status.signal(), status.code()) {
+        (Some(signal), _) => format!("plugin crashed: signal {signal} ({})", signal_name(signal)),
+        (None, Some(code)) => format!("plugin crashed: the worker exited with code {code} before the run finished"),
+        _ => "plugin crashed".to_string(),
+    };
+    if let Some(hint) = hint {
+        message.push_str(&format!("; last output: {hint}"));
+    }
+    message
+}
+
+fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        libc::SIGSEGV => "SIGSEGV, invalid memory access",
+        libc::SIGABRT => "SIGABRT, aborted",
+        libc::SIGKILL => "SIGKILL, killed",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGILL => "SIGILL",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGTERM => "SIGTERM",
+        _ => "signal",
+    }
+}
+
+fn status_text(status: RunStatus) -> &'static str {
+    match status {
+        RunStatus::Ok => "ok",
+        RunStatus::Partial => "partial",
+        RunStatus::Failed => "failed",
+    }
+}
+
+/// Runs task `task_id` once in a worker and records it. `cancel` may be set from another
+/// thread to stop the run; `observe` sees every event as it comes (for live output).
+pub fn run_task(config: &RunnerConfig, task_id: i64, trigger: &str, dry_run: bool, cancel: &AtomicBool, observe: &mut dyn FnMut(&Event)) -> anyhow::Result<Outcome> {
+    let mut store = Store::open(&config.db)?;
+    let task = store.require_task(task_id)?;
+    store.clear_due_now(task_id)?;
+    let run_id = store.start_run(task_id, &task.org_id, trigger, dry_run)?;
+    let mut args = vec!["run".to_string(), task_id.to_string()];
+    if dry_run {
+        args.push("--dry-run".into());
+    }
+    let mut logs: Vec<(i64, String, String)> = Vec::new();
+    let mut last_flush = Instant::now();
+    let mut worker = match Worker::start(config, &args) {
+        Ok(worker) => worker,
+        Err(e) => {
+            let message = format!("{e:#}");
+            store.finish_run(run_id, "failed", &message, &BTreeMap::new(), config.history)?;
+            return Ok(Outcome { run_id, status: "failed".into(), message, counters: BTreeMap::new() });
+        }
+    };
+    let deadline = Instant::now() + Duration::from_secs(task.max_run_time_s.max(1) as u64);
+    let mut cancel_sent: Option<Instant> = None;
+    let mut killed_for: Option<&'static str> = None;
+    let mut final_event: Option<Event> = None;
+    loop {
+        match worker.events.recv_timeout(Duration::from_millis(50)) {
+            Ok(event) => {
+                observe(&event);
+                match &event {
+                    Event::Log { level, message } => logs.push((now_ms(), level.clone(), message.clone())),
+                    Event::Progress { .. } => {}
+                    _ => final_event = Some(event),
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if logs.len() >= 100 || (!logs.is_empty() && last_flush.elapsed() > Duration::from_millis(500)) {
+            store.append_logs(run_id, &std::mem::take(&mut logs))?;
+            last_flush = Instant::now();
+        }
+        if killed_for.is_none() && Instant::now() > deadline {
+            let _ = worker.child.kill();
+            killed_for = Some("killed");
+        }
+        if cancel.load(Ordering::Relaxed) && cancel_sent.is_none() {
+            if let Some(stdin) = worker.child.stdin.as_mut() {
+                let _ = writeln!(stdin, "{CANCEL_LINE}");
+                let _ = stdin.flush();
+            }
+            cancel_sent = Some(Instant::now());
+        }
+        if killed_for.is_none() && cancel_sent.is_some_and(|at| at.elapsed() > config.grace) {
+            let _ = worker.child.kill();
+            killed_for = Some("interrupted");
+        }
+    }
+    let exit = worker.child.wait()?;
+    let cancelled = cancel_sent.is_some();
+    let (status, message, counters) = match (killed_for, final_event) {
+        (Some("killed"), _) => (
+            "killed".to_string(),
+            format!("the run took longer than its max run time ({}s) and was stopped", task.max_run_time_s),
+            BTreeMap::new(),
+        ),
+        (Some(_), _) => ("interrupted".to_string(), "the host stopped the run after its grace period".to_string(), BTreeMap::new()),
+        (None, Some(Event::Finished { summary })) => {
+            (status_text(summary.status).to_string(), summary.message, summary.counters)
+        }
+        (None, Some(Event::Failed { message })) if cancelled => ("interrupted".to_string(), message, BTreeMap::new()),
+        (None, Some(Event::Failed { message })) => ("failed".to_string(), message, BTreeMap::new()),
+        (None, _) => ("failed".to_string(), crash_message(exit, worker.stderr_hint()), BTreeMap::new()),
+    };
+    if status != "ok" {
+        logs.push((now_ms(), "error".into(), message.clone()));
+    }
+    store.append_logs(run_id, &logs)?;
+    store.finish_run(run_id, &status, &message, &counters, config.history)?;
+    Ok(Outcome { run_id, status, message, counters })
+}
+
+/// Calls the plugin's `check` for a task in a worker; returns the verdict and its message.
+pub fn check_task(config: &RunnerConfig, task_id: i64, timeout: Duration) -> anyhow::Result<(bool, String)> {
+    let store = Store::open(&config.db)?;
+    store.require_task(task_id)?;
+    let mut worker = Worker::start(config, &["check".to_string(), task_id.to_string()])?;
+    let deadline = Instant::now() + timeout;
+    let mut verdict = None;
+    loop {
+        match worker.events.recv_timeout(Duration::from_millis(50)) {
+            Ok(Event::Checked { ok, message }) => verdict = Some((ok, message)),
+            Ok(Event::Failed { message }) => verdict = Some((false, message)),
+            Ok(_) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if Instant::now() > deadline {
+            let _ = worker.child.kill();
+            let _ = worker.child.wait();
+            return Ok((false, format!("the check did not answer within {}s", timeout.as_secs())));
+        }
+    }
+    let exit = worker.child.wait()?;
+    Ok(verdict.unwrap_or_else(|| (false, crash_message(exit, worker.stderr_hint()))))
+}

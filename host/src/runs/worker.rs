@@ -1,0 +1,153 @@
+//! The worker: a child process of the host that loads one plugin and runs (or checks) one
+//! task. A plugin that crashes, aborts or hangs takes only this process down.
+//!
+//! It writes [`Event`]s to standard output and persists state, links and call links to the
+//! store directly, so they are durable the moment the plugin's call returns.
+
+use super::protocol::{Event, CANCEL_LINE};
+use crate::params::with_defaults;
+use crate::plugins::Registry;
+use crate::store::Store;
+use abi_stable::sabi_trait::TD_Opaque;
+use abi_stable::std_types::{ROption, RResult, RStr, RString};
+use exchange_sdk::abi::{HostServices, HostServices_TO};
+use exchange_sdk::plugin::LinksTable;
+use exchange_sdk::{LogLevel, RunRequest};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// What the worker is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Run { dry_run: bool },
+    Check,
+}
+
+/// Writes one event as a JSON line to standard output.
+fn emit(event: &Event) {
+    let line = serde_json::to_string(event).expect("events serialize");
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+/// The host services backed by the store and standard output.
+struct WorkerHost {
+    store: Mutex<Store>,
+    task_id: i64,
+    org_id: String,
+    type_id: String,
+    cancelled: Arc<AtomicBool>,
+}
+
+fn result(r: anyhow::Result<()>) -> RResult<(), RString> {
+    match r {
+        Ok(()) => RResult::ROk(()),
+        Err(e) => RResult::RErr(format!("{e:#}").into()),
+    }
+}
+
+impl HostServices for WorkerHost {
+    fn log(&self, level: u8, message: RStr<'_>) {
+        emit(&Event::Log { level: LogLevel::from_u8(level).as_str().into(), message: message.to_string() });
+    }
+
+    fn progress(&self, stage: RStr<'_>, done: u64, total: u64) {
+        emit(&Event::Progress { stage: stage.to_string(), done, total });
+    }
+
+    fn state_get(&self, key: RStr<'_>) -> ROption<RString> {
+        match self.store.lock().unwrap().state_get(self.task_id, key.as_str()) {
+            Ok(Some(v)) => ROption::RSome(v.into()),
+            _ => ROption::RNone,
+        }
+    }
+
+    fn state_set(&self, key: RStr<'_>, value: ROption<RStr<'_>>) -> RResult<(), RString> {
+        let value = value.into_option().map(|v| v.to_string());
+        result(self.store.lock().unwrap().state_set(self.task_id, key.as_str(), value.as_deref()))
+    }
+
+    fn publish_links(&self, table_json: RStr<'_>) -> RResult<(), RString> {
+        let table: LinksTable = match serde_json::from_str(table_json.as_str()) {
+            Ok(t) => t,
+            Err(e) => return RResult::RErr(format!("the links table cannot be read: {e}").into()),
+        };
+        result(self.store.lock().unwrap().publish_links(&self.org_id, &self.type_id, self.task_id, &table))
+    }
+
+    fn set_call_link(&self, call_id: RStr<'_>, link: RStr<'_>) -> RResult<(), RString> {
+        result(self.store.lock().unwrap().set_call_link(&self.org_id, call_id.as_str(), link.as_str()))
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+}
+
+/// Runs the worker: loads the task's plugin, runs or checks it, and reports events.
+/// Returns the process exit code (0 when the plugin answered, whatever its verdict).
+pub fn main(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) -> i32 {
+    match work(db, plugin_dirs, task_id, mode) {
+        Ok(()) => 0,
+        Err(e) => {
+            emit(&Event::Failed { message: format!("{e:#}") });
+            0
+        }
+    }
+}
+
+fn work(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) -> anyhow::Result<()> {
+    let store = Store::open(&db)?;
+    let task = store.require_task(task_id)?;
+    let registry = Registry::discover(&plugin_dirs);
+    let Some(plugin) = registry.get(&task.type_id) else {
+        anyhow::bail!(registry.not_found_message(&task.type_id));
+    };
+    let org_values = store.org_values(&task.org_id)?;
+    let school = store.school(&task.org_id)?.map(|s| s.data);
+    let request = RunRequest {
+        task_id: task.id.to_string(),
+        org_id: task.org_id.clone(),
+        params: with_defaults(&plugin.manifest.params, &task.params),
+        org_values,
+        school,
+        dry_run: matches!(mode, Mode::Run { dry_run: true }),
+    };
+    let request_json = serde_json::to_string(&request)?;
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let flag = cancelled.clone();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            match line {
+                Ok(line) if line.trim() == CANCEL_LINE => flag.store(true, Ordering::Relaxed),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    });
+    let host = WorkerHost {
+        store: Mutex::new(store),
+        task_id,
+        org_id: task.org_id.clone(),
+        type_id: task.type_id.clone(),
+        cancelled,
+    };
+    let services = HostServices_TO::from_ptr(&host, TD_Opaque);
+    match mode {
+        Mode::Check => match plugin.check(&request_json, services) {
+            Ok(message) => emit(&Event::Checked { ok: true, message }),
+            Err(message) => emit(&Event::Checked { ok: false, message }),
+        },
+        Mode::Run { .. } => match plugin.run(&request_json, services) {
+            Ok(summary_json) => match serde_json::from_str(&summary_json) {
+                Ok(summary) => emit(&Event::Finished { summary }),
+                Err(e) => emit(&Event::Failed { message: format!("the plugin's summary cannot be read: {e}") }),
+            },
+            Err(message) => emit(&Event::Failed { message }),
+        },
+    }
+    Ok(())
+}
