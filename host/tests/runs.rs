@@ -1,0 +1,214 @@
+//! Runs and the scheduler through the real binary, with the example plugin made to sleep,
+//! fail, crash and hang: isolation, no overlap, catch-up, backoff and graceful shutdown.
+
+mod common;
+
+use common::*;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Host {
+    dir: tempfile::TempDir,
+    plugins: PathBuf,
+    db: PathBuf,
+}
+
+impl Host {
+    fn new() -> Host {
+        let dir = temp_dir();
+        let plugins = dir.path().join("plugins");
+        std::fs::create_dir(&plugins).unwrap();
+        install_plugin("example_plugin", &plugins, "libexample_plugin.so");
+        let db = dir.path().join("exchange.db");
+        let h = Host { dir, plugins, db };
+        h.cli(&["org", "add", "school", "--name", "Школа"]).ok();
+        h
+    }
+
+    fn cli(&self, args: &[&str]) -> Run {
+        let mut all = vec!["--db", self.db.to_str().unwrap()];
+        all.extend_from_slice(args);
+        host(&self.plugins, &all)
+    }
+
+    fn add_task(&self, args: &[&str]) -> i64 {
+        let mut all = vec!["task", "add", "--org", "school", "--type", "example"];
+        all.extend_from_slice(args);
+        self.cli(&all).ok().stdout.trim().parse().unwrap()
+    }
+
+    fn serve(&self, extra: &[&str]) -> Child {
+        Command::new(host_bin())
+            .args(["--db", self.db.to_str().unwrap(), "--plugins", self.plugins.to_str().unwrap(), "serve", "--constantly-floor", "1s", "--grace", "5s"])
+            .args(extra)
+            .env_remove("EXCHANGE_PLUGINS")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    fn runs(&self, task: i64) -> Vec<serde_json::Value> {
+        let run = self.cli(&["runs", "--task", &task.to_string(), "--last", "200", "--json"]).ok();
+        let mut runs: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        runs.reverse();
+        runs
+    }
+
+    /// Polls until `done` holds for the task's runs, or panics after `limit`.
+    fn wait_runs(&self, task: i64, limit: Duration, done: impl Fn(&[serde_json::Value]) -> bool) -> Vec<serde_json::Value> {
+        let start = Instant::now();
+        loop {
+            let runs = self.runs(task);
+            if done(&runs) {
+                return runs;
+            }
+            assert!(start.elapsed() < limit, "timed out; runs of task {task}: {runs:#?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// Sends SIGTERM and waits for the process to end.
+fn stop(mut child: Child) -> String {
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "serve did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut err = String::new();
+    use std::io::Read;
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    err
+}
+
+fn ended(runs: &[serde_json::Value]) -> Vec<&serde_json::Value> {
+    runs.iter().filter(|r| r["status"] != "running").collect()
+}
+
+#[test]
+fn a_foreground_run_shows_its_log_and_records_the_run() {
+    let h = Host::new();
+    let task = h.add_task(&["repeat=2", "greeting=Добрый день"]);
+    let run = h.cli(&["run", &task.to_string()]).ok();
+    assert!(run.stdout.contains("Добрый день (2 of 2)"), "{}", run.stdout);
+    assert!(run.stdout.contains(": ok — greeted 2 time(s)"));
+    let runs = h.runs(task);
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0]["trigger"], "manual");
+    let logs = h.cli(&["logs", &runs[0]["id"].to_string(), "--json"]).ok();
+    let logs: serde_json::Value = serde_json::from_str(&logs.stdout).unwrap();
+    assert_eq!(logs["lines"].as_array().unwrap().len(), 2);
+    let check = h.cli(&["task", "check", &task.to_string()]).ok();
+    assert!(check.stdout.starts_with("OK: "));
+}
+
+#[test]
+fn crashes_and_hangs_fail_only_their_run() {
+    let h = Host::new();
+    for (mode, expected) in [
+        ("segfault", "plugin crashed: signal 11"),
+        ("abort", "plugin crashed: signal 6"),
+        ("exit", "exited with code 3"),
+        ("panic", "plugin panicked: panic requested"),
+        ("fail", "failure requested"),
+    ] {
+        let task = h.add_task(&[&format!("mode={mode}")]);
+        let run = h.cli(&["run", &task.to_string()]).failed();
+        assert!(run.stdout.contains(expected), "{mode}: {}", run.stdout);
+        assert_eq!(h.runs(task)[0]["status"], "failed");
+    }
+    let hang = h.add_task(&["mode=hang", "--max-run-time", "2s"]);
+    let run = h.cli(&["run", &hang.to_string()]).failed();
+    assert!(run.stdout.contains("killed — the run took longer than its max run time (2s)"), "{}", run.stdout);
+    assert_eq!(h.runs(hang)[0]["status"], "killed");
+}
+
+#[test]
+fn a_constantly_task_never_overlaps_and_a_crashing_one_does_not_stop_it() {
+    let h = Host::new();
+    let steady = h.add_task(&["--schedule", "constantly", "sleep=1s"]);
+    let crashing = h.add_task(&["--schedule", "constantly", "mode=segfault"]);
+    let serve = h.serve(&[]);
+    let runs = h.wait_runs(steady, Duration::from_secs(40), |runs| ended(runs).len() >= 3);
+    stop(serve);
+    let runs: Vec<&serde_json::Value> = ended(&runs);
+    for pair in runs.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        assert!(b["started_ms"].as_i64() >= a["ended_ms"].as_i64(), "overlap: {a} {b}");
+    }
+    assert!(runs.iter().all(|r| r["status"] == "ok"));
+    let crashed = h.runs(crashing);
+    assert!(!crashed.is_empty());
+    assert!(crashed.iter().all(|r| r["status"] != "ok"));
+    assert!(crashed[0]["message"].as_str().unwrap().contains("signal 11"));
+}
+
+#[test]
+fn failures_back_off() {
+    let h = Host::new();
+    let failing = h.add_task(&["--schedule", "constantly", "mode=fail"]);
+    let serve = h.serve(&[]);
+    let runs = h.wait_runs(failing, Duration::from_secs(40), |runs| ended(runs).len() >= 3);
+    stop(serve);
+    let starts: Vec<i64> = runs.iter().map(|r| r["started_ms"].as_i64().unwrap()).collect();
+    let gaps: Vec<i64> = starts.windows(2).map(|w| w[1] - w[0]).collect();
+    // floor 1s: pauses of 2 s, then 4 s after the first and second failures.
+    assert!(gaps[0] >= 1900, "{gaps:?}");
+    assert!(gaps[1] >= 3900 && gaps[1] > gaps[0], "{gaps:?}");
+}
+
+#[test]
+fn missed_runs_collapse_into_one_catch_up_run() {
+    let h = Host::new();
+    let task = h.add_task(&["--schedule", "every 1m"]);
+    h.cli(&["run", &task.to_string()]).ok();
+    // Pretend the last run was 10 periods ago (the host was down).
+    let conn = rusqlite::Connection::open(&h.db).unwrap();
+    conn.execute("UPDATE runs SET started_ms = started_ms - 600000, ended_ms = ended_ms - 600000", []).unwrap();
+    drop(conn);
+    let serve = h.serve(&[]);
+    let runs = h.wait_runs(task, Duration::from_secs(30), |runs| ended(runs).len() >= 2);
+    std::thread::sleep(Duration::from_secs(2));
+    stop(serve);
+    let runs = h.runs(task);
+    assert_eq!(runs.len(), 2, "exactly one catch-up run: {runs:#?}");
+    assert_eq!(runs[1]["trigger"], "catch-up");
+}
+
+#[test]
+fn an_import_makes_enabled_tasks_due_at_once() {
+    let h = Host::new();
+    let task = h.add_task(&["--schedule", "every 1h"]);
+    h.cli(&["run", &task.to_string()]).ok();
+    let serve = h.serve(&[]);
+    let sample = h.dir.path().join("s.json");
+    h.cli(&["school", "sample", "--students", "30", "-o", sample.to_str().unwrap()]).ok();
+    h.cli(&["school", "import", "school", sample.to_str().unwrap()]).ok();
+    let runs = h.wait_runs(task, Duration::from_secs(30), |runs| ended(runs).len() >= 2);
+    stop(serve);
+    assert_eq!(runs[1]["trigger"], "import");
+    assert_eq!(runs[1]["counters"]["students"], 30);
+}
+
+#[test]
+fn shutdown_interrupts_running_tasks() {
+    let h = Host::new();
+    let slow = h.add_task(&["--schedule", "constantly", "sleep=60s"]);
+    let hung = h.add_task(&["--schedule", "constantly", "mode=hang"]);
+    let serve = h.serve(&[]);
+    h.wait_runs(slow, Duration::from_secs(30), |runs| !runs.is_empty());
+    h.wait_runs(hung, Duration::from_secs(30), |runs| !runs.is_empty());
+    let said = stop(serve);
+    assert!(said.contains("stopping"), "{said}");
+    let slow_run = &h.runs(slow)[0];
+    assert_eq!(slow_run["status"], "interrupted", "{slow_run}");
+    assert!(slow_run["message"].as_str().unwrap().contains("cancelled"));
+    let hung_run = &h.runs(hung)[0];
+    assert_eq!(hung_run["status"], "interrupted", "{hung_run}");
+    assert!(hung_run["message"].as_str().unwrap().contains("grace period"));
+}
