@@ -1,0 +1,558 @@
+//! The VK API transport of `spec/sferum-api.md`: form-encoded POST with `v=5.199` and the
+//! token in the `Authorization` header, the error envelope, `execute` batching, a rate
+//! limiter at the community limit, retries with backoff and jitter, and the proxy.
+//!
+//! The token never appears in a URL, a log line or an error message.
+
+use serde_json::{Map, Value};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, VecDeque};
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, Instant};
+
+/// The built-in API address.
+pub const DEFAULT_BASE: &str = "https://api.vk.com";
+/// The environment variable that overrides [`DEFAULT_BASE`] (tests and staging only).
+pub const BASE_ENV: &str = "SFERUM_API_BASE";
+/// The API schema version sent with every request.
+pub const VERSION: &str = "5.199";
+/// The most calls one `execute` request may carry.
+pub const BATCH: usize = 25;
+/// The community token's limit: requests per rolling second.
+pub const RATE_PER_SECOND: usize = 20;
+
+/// The API address: `SFERUM_API_BASE` when set, else the built-in one.
+pub fn base_from_env() -> String {
+    std::env::var(BASE_ENV)
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_BASE.to_string())
+}
+
+/// The proxy a task's parameters name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProxySettings {
+    /// Host name or address (a scheme such as `http://` may be given).
+    pub server: String,
+    /// Port.
+    pub port: u16,
+    /// User name and password when the proxy needs authorization (`proxy_auth=1`).
+    pub auth: Option<(String, String)>,
+}
+
+/// Retry timing.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    /// Attempts per request, the first included.
+    pub attempts: u32,
+    /// The first backoff; it doubles with each retry, plus up to as much again of jitter.
+    pub backoff: Duration,
+    /// The pause after flood control (error 9).
+    pub flood_pause: Duration,
+    /// A request's timeout.
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 5,
+            backoff: Duration::from_millis(300),
+            flood_pause: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// How to reach the API.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The API address, e.g. [`DEFAULT_BASE`].
+    pub base: String,
+    /// The community access token (secret).
+    pub token: String,
+    /// The proxy, if any; without one, proxy environment variables are ignored.
+    pub proxy: Option<ProxySettings>,
+    /// Retry timing.
+    pub retry: RetryPolicy,
+}
+
+/// One API call: a method and its parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// The method, e.g. `messages.addChatUser`.
+    pub method: &'static str,
+    /// Its parameters (numbers or strings).
+    pub params: Map<String, Value>,
+}
+
+impl Call {
+    /// A call of `method` with `params` given as a JSON object.
+    pub fn new(method: &'static str, params: Value) -> Call {
+        let params = match params {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        Call { method, params }
+    }
+
+    /// Whether repeating the call after a lost answer is harmless.
+    pub fn idempotent(&self) -> bool {
+        !matches!(self.method, "messages.createChat" | "calls.start")
+    }
+}
+
+/// Why a call did not succeed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// The API refused this call with an error code (a per-call failure).
+    Api { code: i64, message: String },
+    /// The request was sent but its answer was lost: it may or may not have taken effect.
+    Uncertain(String),
+    /// The method's quota for the day is spent (29): not called again this run.
+    Quota(String),
+    /// The run cannot go on: the message says why and what to do.
+    Fatal(String),
+}
+
+impl ApiError {
+    /// The API error code, for per-call failures.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            ApiError::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApiError::Api { code, message } => write!(f, "error {code}: {message}"),
+            ApiError::Uncertain(m) | ApiError::Fatal(m) => f.write_str(m),
+            ApiError::Quota(method) => write!(f, "the daily quota of {method} is spent (error 29); it is not called again in this run"),
+        }
+    }
+}
+
+/// The skip reason for a per-member error code, when the code means "cannot be added".
+pub fn skip_reason(code: i64) -> Option<&'static str> {
+    Some(match code {
+        15 => "access_denied",
+        18 => "deleted",
+        932 => "cannot_interact",
+        936 => "contact_not_found",
+        947 => "no_access_to_community",
+        981 => "privacy",
+        _ => return None,
+    })
+}
+
+/// Codes after which the same call is tried again later (the server did not do it).
+fn retryable(code: i64) -> bool {
+    matches!(code, 1 | 6 | 9 | 10 | 982)
+}
+
+/// Requests per rolling second, and a shared pause after error 6.
+struct Limiter {
+    sent: VecDeque<Instant>,
+    paused_until: Option<Instant>,
+}
+
+impl Limiter {
+    /// A margin over one second, so that latency jitter never puts 21 requests in the
+    /// server's window.
+    const WINDOW: Duration = Duration::from_millis(1100);
+
+    fn wait(&mut self) {
+        if let Some(until) = self.paused_until.take() {
+            std::thread::sleep(until.saturating_duration_since(Instant::now()));
+        }
+        if self.sent.len() == RATE_PER_SECOND {
+            let oldest = self.sent.pop_front().expect("full window");
+            std::thread::sleep((oldest + Self::WINDOW).saturating_duration_since(Instant::now()));
+        }
+        self.sent.push_back(Instant::now());
+    }
+
+    fn pause(&mut self, d: Duration) {
+        self.paused_until = Some(Instant::now() + d);
+    }
+}
+
+/// The API client of one run. Counts HTTP requests and API calls.
+pub struct Client {
+    http: reqwest::blocking::Client,
+    base: String,
+    token: String,
+    retry: RetryPolicy,
+    limiter: RefCell<Limiter>,
+    requests: Cell<u64>,
+    calls: Cell<u64>,
+    exhausted: RefCell<BTreeSet<&'static str>>,
+}
+
+impl Client {
+    /// A client for these settings.
+    pub fn new(settings: Settings) -> Result<Client, String> {
+        let mut builder = reqwest::blocking::Client::builder()
+            .timeout(settings.retry.timeout)
+            .connect_timeout(settings.retry.timeout.min(Duration::from_secs(15)))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!(
+                "exchange-host-sferum-sync/",
+                env!("CARGO_PKG_VERSION")
+            ));
+        builder = match &settings.proxy {
+            None => builder.no_proxy(),
+            Some(p) => {
+                let url = if p.server.contains("://") {
+                    format!("{}:{}", p.server.trim_end_matches('/'), p.port)
+                } else {
+                    format!("http://{}:{}", p.server, p.port)
+                };
+                let mut proxy = reqwest::Proxy::all(&url).map_err(|e| {
+                    format!("proxy_server/proxy_port do not make a proxy address ({url}): {e}")
+                })?;
+                if let Some((user, pass)) = &p.auth {
+                    proxy = proxy.basic_auth(user, pass);
+                }
+                builder.proxy(proxy)
+            }
+        };
+        let http = builder
+            .build()
+            .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+        Ok(Client {
+            http,
+            base: settings.base.trim_end_matches('/').to_string(),
+            token: settings.token,
+            retry: settings.retry,
+            limiter: RefCell::new(Limiter {
+                sent: VecDeque::new(),
+                paused_until: None,
+            }),
+            requests: Cell::new(0),
+            calls: Cell::new(0),
+            exhausted: RefCell::new(BTreeSet::new()),
+        })
+    }
+
+    /// HTTP requests sent so far, retries included.
+    pub fn requests(&self) -> u64 {
+        self.requests.get()
+    }
+
+    /// API calls made so far (the calls inside `execute` each count; `execute` does not).
+    pub fn calls(&self) -> u64 {
+        self.calls.get()
+    }
+
+    /// Makes one call in its own request, with retries.
+    pub fn call(&self, call: &Call) -> Result<Value, ApiError> {
+        if self.exhausted.borrow().contains(call.method) {
+            return Err(ApiError::Quota(call.method.into()));
+        }
+        self.calls.set(self.calls.get() + 1);
+        let form: Vec<(String, String)> = call
+            .params
+            .iter()
+            .map(|(k, v)| (k.clone(), form_value(v)))
+            .collect();
+        self.send(call.method, &form, call.idempotent(), &|| describe(call))
+            .map(|a| a.response)
+    }
+
+    /// Makes many calls, `execute`-batched by [`BATCH`], retrying calls that failed for
+    /// passing reasons; one result per call, in order. Err only when the run must stop.
+    pub fn batch(&self, calls: &[Call]) -> Result<Vec<Result<Value, ApiError>>, ApiError> {
+        let mut results: Vec<Option<Result<Value, ApiError>>> = vec![None; calls.len()];
+        let mut pending: Vec<usize> = (0..calls.len()).collect();
+        for round in 0..self.retry.attempts {
+            if round > 0 && !pending.is_empty() {
+                self.backoff(round - 1);
+            }
+            let mut again = Vec::new();
+            for chunk in pending.chunks(BATCH) {
+                let outcome = if chunk.len() == 1 {
+                    vec![self.call(&calls[chunk[0]])]
+                } else {
+                    match self.execute(chunk.iter().map(|&i| &calls[i]).collect()) {
+                        Ok(outcome) => outcome,
+                        Err(ApiError::Fatal(m)) => return Err(ApiError::Fatal(m)),
+                        Err(e) => vec![Err(e); chunk.len()],
+                    }
+                };
+                for (&i, r) in chunk.iter().zip(outcome) {
+                    match r {
+                        Err(ApiError::Fatal(m)) => return Err(ApiError::Fatal(m)),
+                        Err(ApiError::Api { code, .. })
+                            if retryable(code) && round + 1 < self.retry.attempts =>
+                        {
+                            again.push(i)
+                        }
+                        r => results[i] = Some(r),
+                    }
+                }
+            }
+            pending = again;
+        }
+        Ok(results
+            .into_iter()
+            .map(|r| r.expect("every call answered"))
+            .collect())
+    }
+
+    /// One `execute` request for up to [`BATCH`] calls.
+    fn execute(&self, calls: Vec<&Call>) -> Result<Vec<Result<Value, ApiError>>, ApiError> {
+        if calls
+            .iter()
+            .any(|c| self.exhausted.borrow().contains(c.method))
+        {
+            return Ok(calls.iter().map(|c| self.call(c)).collect());
+        }
+        self.calls.set(self.calls.get() + calls.len() as u64);
+        let code = execute_code(&calls);
+        let idempotent = calls.iter().all(|c| c.idempotent());
+        let what = || {
+            format!(
+                "execute of {}",
+                calls
+                    .iter()
+                    .map(|c| c.method)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let body = self.send("execute", &[("code".into(), code)], idempotent, &what)?;
+        let slots = body.response.as_array().cloned().unwrap_or_default();
+        let mut errors = body.execute_errors.into_iter();
+        let mut out = Vec::with_capacity(calls.len());
+        for (i, call) in calls.iter().enumerate() {
+            match slots.get(i) {
+                Some(Value::Bool(false)) | None => {
+                    let (code, message) = errors
+                        .next()
+                        .unwrap_or((1, "the call failed without an error entry".into()));
+                    out.push(Err(
+                        self.classify(code, message, call.method, &|| describe(call))
+                    ));
+                }
+                Some(v) => out.push(Ok(v.clone())),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Sends one request, retrying passing failures.
+    fn send(
+        &self,
+        method: &'static str,
+        form: &[(String, String)],
+        idempotent: bool,
+        what: &dyn Fn() -> String,
+    ) -> Result<Answer, ApiError> {
+        let url = format!("{}/method/{method}", self.base);
+        let mut form = form.to_vec();
+        form.push(("v".into(), VERSION.into()));
+        let mut last = String::new();
+        for attempt in 0..self.retry.attempts {
+            if attempt > 0 {
+                self.backoff(attempt - 1);
+            }
+            self.limiter.borrow_mut().wait();
+            self.requests.set(self.requests.get() + 1);
+            let sent = self
+                .http
+                .post(&url)
+                .bearer_auth(&self.token)
+                .form(&form)
+                .send();
+            let text = match sent {
+                Err(e) if e.is_connect() || idempotent => {
+                    last = self.mask(&network_error(&e));
+                    continue;
+                }
+                Err(e) => {
+                    return Err(ApiError::Uncertain(format!(
+                        "{}: the answer was lost ({})",
+                        what(),
+                        self.mask(&network_error(&e))
+                    )))
+                }
+                Ok(resp) if resp.status().is_server_error() => {
+                    last = format!("HTTP {}", resp.status());
+                    continue;
+                }
+                Ok(resp) if resp.status() == reqwest::StatusCode::PROXY_AUTHENTICATION_REQUIRED => {
+                    return Err(ApiError::Fatal("the proxy refused the request (HTTP 407): check proxy_auth, proxy_username and proxy_password of the task".into()));
+                }
+                Ok(resp) if !resp.status().is_success() => {
+                    return Err(ApiError::Fatal(format!(
+                        "the Sferum API at {} answered HTTP {} to {}",
+                        self.base,
+                        resp.status(),
+                        what()
+                    )));
+                }
+                Ok(resp) => match resp.text() {
+                    Ok(t) => t,
+                    Err(e) if idempotent => {
+                        last = self.mask(&network_error(&e));
+                        continue;
+                    }
+                    Err(e) => {
+                        return Err(ApiError::Uncertain(format!(
+                            "{}: the answer was lost ({})",
+                            what(),
+                            self.mask(&network_error(&e))
+                        )))
+                    }
+                },
+            };
+            let Ok(body) = serde_json::from_str::<Value>(&text) else {
+                if !idempotent {
+                    return Err(ApiError::Uncertain(format!(
+                        "{}: the answer was not JSON",
+                        what()
+                    )));
+                }
+                last = "an answer that is not JSON".into();
+                continue;
+            };
+            if let Some(err) = body.get("error") {
+                let code = err.get("error_code").and_then(Value::as_i64).unwrap_or(0);
+                let message = err
+                    .get("error_msg")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                match code {
+                    6 => self.limiter.borrow_mut().pause(Duration::from_secs(1)),
+                    9 => self.limiter.borrow_mut().pause(self.retry.flood_pause),
+                    1 | 10 => {}
+                    _ => return Err(self.classify(code, message, method, what)),
+                }
+                last = format!("error {code}: {}", self.mask(&message));
+                continue;
+            }
+            let execute_errors = body
+                .get("execute_errors")
+                .and_then(Value::as_array)
+                .map(|errs| {
+                    errs.iter()
+                        .map(|e| {
+                            let code = e.get("error_code").and_then(Value::as_i64).unwrap_or(1);
+                            (
+                                code,
+                                e.get("error_msg")
+                                    .and_then(Value::as_str)
+                                    .unwrap_or("")
+                                    .to_string(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            return Ok(Answer {
+                response: body.get("response").cloned().unwrap_or(Value::Null),
+                execute_errors,
+            });
+        }
+        Err(ApiError::Fatal(format!(
+            "the Sferum API at {} did not answer {} after {} attempts (last: {last}); check the network and the task's proxy settings",
+            self.base,
+            what(),
+            self.retry.attempts
+        )))
+    }
+
+    /// Turns an error code of `method` into what the run does with it.
+    fn classify(
+        &self,
+        code: i64,
+        message: String,
+        method: &'static str,
+        what: &dyn Fn() -> String,
+    ) -> ApiError {
+        let message = self.mask(&message);
+        match code {
+            5 | 27 => ApiError::Fatal(format!(
+                "Sferum refused the community's access token (error {code}: {message}). Check sferum.access_token (and sferum.community_id) in the organization's Links base («База ссылок»): exchange-host org set ORG sferum.access_token=...; the token is issued by the Education Committee through the district coordinator"
+            )),
+            29 => {
+                self.exhausted.borrow_mut().insert(method);
+                ApiError::Quota(method.into())
+            }
+            100 => ApiError::Fatal(format!("Sferum rejected a request as invalid (error 100: {message}): {}. This is a bug of the plugin: please report it", self.mask(&what()))),
+            _ => ApiError::Api { code, message },
+        }
+    }
+
+    /// Sleeps before retry `n` (from 0): the backoff doubled `n` times plus jitter.
+    fn backoff(&self, n: u32) {
+        let base = self.retry.backoff * 2u32.saturating_pow(n.min(6));
+        let jitter = base.mul_f64(random_fraction());
+        std::thread::sleep(base + jitter);
+    }
+
+    /// `text` with the token replaced by `***`.
+    fn mask(&self, text: &str) -> String {
+        if self.token.is_empty() {
+            text.to_string()
+        } else {
+            text.replace(&self.token, "***")
+        }
+    }
+}
+
+/// A successful answer: `response` and, for `execute`, the inner errors in order.
+struct Answer {
+    response: Value,
+    execute_errors: Vec<(i64, String)>,
+}
+
+/// A form value: strings as they are, numbers as digits.
+fn form_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The call and its parameters, for error messages (the token is never among them).
+fn describe(call: &Call) -> String {
+    format!("{} {}", call.method, Value::Object(call.params.clone()))
+}
+
+/// The spec's `execute` code form: `return [API.m({...}), ...];`.
+pub fn execute_code(calls: &[&Call]) -> String {
+    let parts: Vec<String> = calls
+        .iter()
+        .map(|c| format!("API.{}({})", c.method, Value::Object(c.params.clone())))
+        .collect();
+    format!("return [{}];", parts.join(","))
+}
+
+/// A network error with its causes, for messages.
+fn network_error(e: &reqwest::Error) -> String {
+    let mut text = if e.is_timeout() {
+        "timed out".to_string()
+    } else {
+        e.to_string()
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// A random number in 0..1 for jitter.
+fn random_fraction() -> f64 {
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(Instant::now().elapsed().as_nanos());
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}

@@ -1,0 +1,133 @@
+//! A run's settings, read from the organization's Links base and the task's parameters.
+
+use crate::client::{ProxySettings, RetryPolicy, Settings};
+use crate::manifest::{ACCESS_TOKEN_KEY as TOKEN_KEY, COMMUNITY_ID_KEY as COMMUNITY_KEY};
+use exchange_sdk::Context;
+
+/// What a run needs to know before it starts.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The school's Sferum community.
+    pub community_id: u64,
+    /// The community access token (secret).
+    pub token: String,
+    /// The proxy from the task's parameters.
+    pub proxy: Option<ProxySettings>,
+    /// Keep a chat per subject group too.
+    pub subject_chats: bool,
+    /// Plan and print only.
+    pub dry_run: bool,
+    /// The removal guard's threshold.
+    pub max_removals_percent: u64,
+    /// Removals above the threshold are confirmed.
+    pub force: bool,
+    /// Create anew chats the community lost access to, and calls whose start answer was lost.
+    pub recreate_lost: bool,
+}
+
+fn where_to_enter(org: &str) -> String {
+    format!(
+        "Enter the school's Sferum community ID and community access token in the organization's Links base («База ссылок»): exchange-host org set {org} sferum.community_id=<ID> sferum.access_token=<token>. Both are issued by the Education Committee (Комитет по образованию): ask the district coordinator"
+    )
+}
+
+fn param<'a>(ctx: &'a Context<'_>, key: &str) -> Option<&'a str> {
+    ctx.param(key).map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn flag(ctx: &Context<'_>, key: &str) -> bool {
+    param(ctx, key) == Some("1")
+}
+
+impl Config {
+    /// Reads and checks the settings; the error says what to enter where.
+    pub fn from_ctx(ctx: &Context<'_>) -> Result<Config, String> {
+        let org = ctx.request().org_id.as_str();
+        let community = ctx
+            .org_value(COMMUNITY_KEY)
+            .map(str::trim)
+            .filter(|v| !v.is_empty());
+        let token = ctx
+            .org_value(TOKEN_KEY)
+            .map(str::trim)
+            .filter(|v| !v.is_empty());
+        let missing: Vec<&str> = [
+            (COMMUNITY_KEY, community.is_none()),
+            (TOKEN_KEY, token.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(k, m)| m.then_some(k))
+        .collect();
+        if !missing.is_empty() {
+            let verb = if missing.len() > 1 { "are" } else { "is" };
+            return Err(format!(
+                "{} {verb} not set. {}",
+                missing.join(" and "),
+                where_to_enter(org)
+            ));
+        }
+        let (community, token) = (community.unwrap_or_default(), token.unwrap_or_default());
+        let community_id = community.parse::<u64>().ok().filter(|&id| id > 0).ok_or_else(|| {
+            format!("{COMMUNITY_KEY} must be the community's ID, a positive whole number, not «{community}». {}", where_to_enter(org))
+        })?;
+        if token.chars().any(|c| c.is_whitespace() || c.is_control()) || !token.is_ascii() {
+            return Err(format!(
+                "{TOKEN_KEY} is malformed (an access token is one word of letters and digits). {}",
+                where_to_enter(org)
+            ));
+        }
+        let proxy = match param(ctx, "proxy_server") {
+            None => None,
+            Some(server) => {
+                let port = param(ctx, "proxy_port")
+                    .ok_or("proxy_port is required with proxy_server: set the proxy's port, e.g. proxy_port=3128")?
+                    .parse::<u16>()
+                    .map_err(|_| "proxy_port must be a port number 1-65535".to_string())?;
+                let auth = if flag(ctx, "proxy_auth") {
+                    let user = param(ctx, "proxy_username")
+                        .ok_or("proxy_username is required with proxy_auth=1")?;
+                    let pass = ctx
+                        .param("proxy_password")
+                        .filter(|p| !p.is_empty())
+                        .ok_or("proxy_password is required with proxy_auth=1")?;
+                    Some((user.to_string(), pass.to_string()))
+                } else {
+                    None
+                };
+                Some(ProxySettings {
+                    server: server.to_string(),
+                    port,
+                    auth,
+                })
+            }
+        };
+        let max_removals_percent = match param(ctx, "max_removals_percent") {
+            None => 20,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|&p| p <= 100)
+                .ok_or("max_removals_percent must be a whole number 0-100")?,
+        };
+        Ok(Config {
+            community_id,
+            token: token.to_string(),
+            proxy,
+            subject_chats: flag(ctx, "subject_chats"),
+            dry_run: ctx.dry_run() || flag(ctx, "dry_run"),
+            max_removals_percent,
+            force: flag(ctx, "force"),
+            recreate_lost: flag(ctx, "recreate_lost"),
+        })
+    }
+
+    /// The client settings for the API at `base`.
+    pub fn settings(&self, base: &str, retry: RetryPolicy) -> Settings {
+        Settings {
+            base: base.to_string(),
+            token: self.token.clone(),
+            proxy: self.proxy.clone(),
+            retry,
+        }
+    }
+}

@@ -1,0 +1,330 @@
+//! An in-process world for the sync: the Sferum emulator on loopback, a recording host, and
+//! a sample school.
+
+use abi_stable::sabi_trait::TD_Opaque;
+use abi_stable::std_types::{ROption, RResult, RStr, RString};
+use exchange_sdk::abi::{HostServices, HostServices_TO};
+use exchange_sdk::plugin::LinksTable;
+use exchange_sdk::school::SchoolData;
+use exchange_sdk::{Context, RunRequest, RunSummary};
+use serde_json::json;
+use sferum_emulator::{Chat, Emulator, EmulatorConfig, EmulatorHandle, FaultRule};
+use sferum_sync::client::RetryPolicy;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+use std::time::Duration;
+
+pub const COMMUNITY: u64 = 239;
+pub const TOKEN: &str = "vk1.a.SECRET-test-token-239";
+
+/// Methods that change Sferum.
+pub const WRITES: [&str; 6] = [
+    "messages.createChat",
+    "messages.addChatUser",
+    "messages.removeChatUser",
+    "messages.setMemberRole",
+    "messages.editChat",
+    "calls.start",
+];
+
+/// The host side: state store, published table, call links, log; can simulate a crash.
+#[derive(Default)]
+pub struct TestHost {
+    pub state: Mutex<BTreeMap<String, String>>,
+    pub links: Mutex<Option<LinksTable>>,
+    pub call_links: Mutex<BTreeMap<String, String>>,
+    pub logs: Mutex<Vec<String>>,
+    /// The worker "dies" at the state write after this many successful ones.
+    pub crash_after: Mutex<Option<usize>>,
+}
+
+impl HostServices for TestHost {
+    fn log(&self, level: u8, message: RStr<'_>) {
+        self.logs.lock().unwrap().push(format!("{level} {message}"));
+    }
+    fn progress(&self, _stage: RStr<'_>, _done: u64, _total: u64) {}
+    fn state_get(&self, key: RStr<'_>) -> ROption<RString> {
+        self.state
+            .lock()
+            .unwrap()
+            .get(key.as_str())
+            .map(|v| RString::from(v.as_str()))
+            .into()
+    }
+    fn state_set(&self, key: RStr<'_>, value: ROption<RStr<'_>>) -> RResult<(), RString> {
+        let mut crash = self.crash_after.lock().unwrap();
+        match crash.as_mut() {
+            Some(0) => return RResult::RErr("the worker was killed".into()),
+            Some(n) => *n -= 1,
+            None => {}
+        }
+        let mut state = self.state.lock().unwrap();
+        match value.into_option() {
+            Some(v) => state.insert(key.to_string(), v.to_string()),
+            None => state.remove(key.as_str()),
+        };
+        RResult::ROk(())
+    }
+    fn publish_links(&self, table_json: RStr<'_>) -> RResult<(), RString> {
+        *self.links.lock().unwrap() = Some(serde_json::from_str(table_json.as_str()).unwrap());
+        RResult::ROk(())
+    }
+    fn set_call_link(&self, call_id: RStr<'_>, link: RStr<'_>) -> RResult<(), RString> {
+        self.call_links
+            .lock()
+            .unwrap()
+            .insert(call_id.to_string(), link.to_string());
+        RResult::ROk(())
+    }
+    fn is_cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// Quick retries so fault tests stay fast.
+pub fn fast() -> RetryPolicy {
+    RetryPolicy {
+        attempts: 6,
+        backoff: Duration::from_millis(5),
+        flood_pause: Duration::from_millis(20),
+        timeout: Duration::from_millis(1500),
+    }
+}
+
+/// The emulator, the host and the school of one test.
+pub struct World {
+    pub emu: EmulatorHandle,
+    pub host: TestHost,
+    pub school: SchoolData,
+    pub params: BTreeMap<String, String>,
+    pub org: BTreeMap<String, String>,
+    pub dry_run: bool,
+}
+
+impl World {
+    /// The sample school against a fresh emulator.
+    pub fn new() -> World {
+        let emu = Emulator::start(EmulatorConfig::default().community(COMMUNITY, TOKEN))
+            .expect("emulator starts");
+        let org = [
+            ("sferum.community_id", COMMUNITY.to_string()),
+            ("sferum.access_token", TOKEN.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        World {
+            emu,
+            host: TestHost::default(),
+            school: sample_school(),
+            params: BTreeMap::new(),
+            org,
+            dry_run: false,
+        }
+    }
+
+    pub fn param(&mut self, key: &str, value: &str) {
+        self.params.insert(key.into(), value.into());
+    }
+
+    pub fn faults(&self, rules: Vec<FaultRule>) {
+        self.emu.set_faults(rules).unwrap();
+    }
+
+    fn request(&self) -> RunRequest {
+        RunRequest {
+            task_id: "task-1".into(),
+            org_id: "school-239".into(),
+            params: self.params.clone(),
+            org_values: self.org.clone(),
+            school: Some(self.school.clone()),
+            dry_run: self.dry_run,
+        }
+    }
+
+    /// One run; the call links the run wrote go into the school data, as the host does.
+    pub fn run(&mut self) -> Result<RunSummary, String> {
+        self.host.logs.lock().unwrap().clear();
+        let ctx = Context::new(
+            self.request(),
+            HostServices_TO::from_ptr(&self.host, TD_Opaque),
+        );
+        let result = sferum_sync::run_with(&ctx, &self.emu.base_url(), fast());
+        for (id, link) in self.host.call_links.lock().unwrap().iter() {
+            if let Some(c) = self.school.video_calls.iter_mut().find(|c| &c.id == id) {
+                c.join_link = Some(link.clone());
+            }
+        }
+        result
+    }
+
+    /// A run that must succeed with status ok.
+    pub fn run_ok(&mut self) -> RunSummary {
+        let s = self
+            .run()
+            .unwrap_or_else(|e| panic!("run failed: {e}\n{}", self.log()));
+        assert_eq!(
+            s.status,
+            exchange_sdk::RunStatus::Ok,
+            "{}\n{}",
+            s.message,
+            self.log()
+        );
+        s
+    }
+
+    pub fn check(&self) -> Result<String, String> {
+        let ctx = Context::new(
+            self.request(),
+            HostServices_TO::from_ptr(&self.host, TD_Opaque),
+        );
+        sferum_sync::check_with(&ctx, &self.emu.base_url(), fast())
+    }
+
+    pub fn log(&self) -> String {
+        self.host.logs.lock().unwrap().join("\n")
+    }
+
+    /// The chats the community can reach.
+    pub fn chats(&self) -> Vec<Chat> {
+        self.emu.state().communities[&COMMUNITY]
+            .chats
+            .values()
+            .filter(|c| c.community_access)
+            .cloned()
+            .collect()
+    }
+
+    /// The one chat with this title (panics on none or a duplicate).
+    pub fn chat(&self, title: &str) -> Chat {
+        let found: Vec<_> = self
+            .chats()
+            .into_iter()
+            .filter(|c| c.title == title)
+            .collect();
+        assert_eq!(found.len(), 1, "chats titled «{title}»: {}", found.len());
+        found.into_iter().next().unwrap()
+    }
+
+    pub fn members(&self, title: &str) -> BTreeSet<i64> {
+        self.chat(title)
+            .members
+            .iter()
+            .map(|m| m.member_id)
+            .filter(|&id| id > 0)
+            .collect()
+    }
+
+    pub fn admins(&self, title: &str) -> BTreeSet<i64> {
+        self.chat(title)
+            .members
+            .iter()
+            .filter(|m| m.is_admin && m.member_id > 0)
+            .map(|m| m.member_id)
+            .collect()
+    }
+
+    /// Write calls served since the last stats reset.
+    pub fn writes(&self) -> u64 {
+        let stats = self.emu.stats();
+        WRITES
+            .iter()
+            .map(|m| stats.methods.get(*m).copied().unwrap_or(0))
+            .sum()
+    }
+
+    /// Sferum shows exactly the chats, members and admins the rules want, once each.
+    pub fn assert_converged(&self) {
+        let desired = sferum_sync::rules::desired(
+            &self.school,
+            self.params.get("subject_chats").is_some_and(|v| v == "1"),
+        );
+        for d in &desired.chats {
+            let want: BTreeSet<i64> = d.members.keys().map(|&id| id as i64).collect();
+            assert_eq!(
+                self.members(&d.title),
+                want,
+                "members of «{}»\n{}",
+                d.title,
+                self.log()
+            );
+            let want: BTreeSet<i64> = d.admins.iter().map(|&id| id as i64).collect();
+            assert_eq!(self.admins(&d.title), want, "admins of «{}»", d.title);
+        }
+        let titles: Vec<String> = self.chats().into_iter().map(|c| c.title).collect();
+        let unique: BTreeSet<&String> = titles.iter().collect();
+        assert_eq!(unique.len(), titles.len(), "duplicate chats: {titles:?}");
+    }
+
+    pub fn counter(summary: &RunSummary, key: &str) -> u64 {
+        summary.counters.get(key).copied().unwrap_or(0)
+    }
+}
+
+/// A school of five classes. Sferum IDs: director 1000, teachers 1001.., students 2000+,
+/// parents 3000+. Traps: a former director (1007), a teacher whose card names a class she
+/// does not lead (1003 → 11 в), a teacher who is a parent (1005), a family in two classes
+/// (3999), people without a Sferum ID, a class without a class teacher (11 в).
+pub fn sample_school() -> SchoolData {
+    let ped = |id: &str, sferum: Option<u64>| {
+        json!({"id": id, "full_name": format!("Учитель {id}"), "sferum_id": sferum,
+               "positions": [{"title": "Учитель", "level": "staff", "pedagogical": true, "current": true}]})
+    };
+    let mut staff = vec![
+        json!({"id": "dir", "full_name": "Директор Иванова", "sferum_id": 1000,
+               "positions": [{"title": "Директор", "level": "head_1", "pedagogical": false, "current": true}]}),
+        ped("t1", Some(1001)),
+        ped("t2", Some(1002)),
+        json!({"id": "t3", "full_name": "Учитель t3", "sferum_id": 1003, "homeroom_class": "c-11v",
+               "positions": [{"title": "Учитель", "level": "staff", "pedagogical": true, "current": true}]}),
+        ped("t4", Some(1004)),
+        ped("t5", Some(1005)),
+        json!({"id": "io", "full_name": "ИО директора", "sferum_id": 1006, "acting_head": true,
+               "positions": [{"title": "Завуч", "level": "head_2", "pedagogical": true, "current": true}]}),
+        json!({"id": "exdir", "full_name": "Бывший директор", "sferum_id": 1007,
+               "positions": [{"title": "Директор", "level": "head_1", "pedagogical": false, "current": false},
+                             {"title": "Учитель", "level": "staff", "pedagogical": true, "current": true}]}),
+        ped("t8", None),
+        json!({"id": "cook", "full_name": "Повар", "sferum_id": 1099,
+               "positions": [{"title": "Повар", "level": "other", "pedagogical": false, "current": true}]}),
+    ];
+    staff.push(json!({"id": "admin", "full_name": "Администратор", "sferum_id": 1010, "access_roles": ["administrator"], "positions": []}));
+    let classes = [
+        ("c-1a", "1 а", Some("t1")),
+        ("c-1b", "1 б", Some("t2")),
+        ("c-2a", "2 а", Some("t3")),
+        ("c-10a", "10 а", Some("t4")),
+        ("c-11v", "11 в", None),
+    ];
+    let mut students = Vec::new();
+    let mut parents = Vec::new();
+    let mut k = 0;
+    for (class_id, _, _) in classes {
+        for i in 1..=6 {
+            k += 1;
+            let sid = format!("s-{class_id}-{i}");
+            let sferum = (i != 6).then_some(2000 + k);
+            students.push(json!({"id": sid, "full_name": format!("Ученик {k}"), "class": class_id, "sferum_id": sferum}));
+            let psferum = (i != 5).then_some(3000 + k);
+            parents.push(json!({"id": format!("p-{k}"), "full_name": format!("Родитель {k}"), "children": [sid], "sferum_id": psferum}));
+        }
+    }
+    parents.push(json!({"id": "p-fam", "full_name": "Родитель двоих", "children": ["s-c-1a-1", "s-c-2a-1"], "sferum_id": 3999}));
+    parents.push(json!({"id": "p-t5", "full_name": "Учитель t5 как родитель", "children": ["s-c-10a-2"], "sferum_id": 1005}));
+    let classes: Vec<_> = classes
+        .iter()
+        .map(|(id, name, t)| json!({"id": id, "name": name, "class_teacher": t}))
+        .collect();
+    serde_json::from_value(json!({
+        "format": "school-data/1",
+        "organization": {"id": "school-239", "name": "ГБОУ школа № 239", "academic_year": "2026/2027"},
+        "staff": staff, "classes": classes, "students": students, "parents": parents,
+        "video_calls": [
+            {"id": "v-1", "class": "c-10a", "subject": "Информатика", "teacher": "t4",
+             "starts_at": "2026-12-01T09:00:00+03:00", "title": "Урок 12", "published": true, "join_link": null},
+            {"id": "v-2", "class": "c-1a", "subject": "Чтение", "teacher": "t1",
+             "starts_at": "2026-12-02T09:00:00+03:00", "title": "Урок 3", "published": false, "join_link": null}
+        ]
+    }))
+    .unwrap()
+}

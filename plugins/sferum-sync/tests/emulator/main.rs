@@ -1,0 +1,551 @@
+//! The whole sync, in process, against the Sferum emulator over loopback.
+
+mod harness;
+
+use exchange_sdk::RunStatus;
+use harness::*;
+use sferum_emulator::{FaultKind, FaultRule, ManualEdit, UserMark};
+
+fn counter(s: &exchange_sdk::RunSummary, key: &str) -> u64 {
+    World::counter(s, key)
+}
+
+#[test]
+fn first_sync_creates_chats_members_admins_links_and_calls() {
+    let mut w = World::new();
+    let s = w.run_ok();
+    w.assert_converged();
+    assert_eq!(w.chats().len(), 11);
+    assert_eq!(counter(&s, "chats_created"), 11);
+    assert_eq!(counter(&s, "calls_published"), 1);
+    assert_eq!(counter(&s, "links_published"), 11);
+    // Traps of the rules, as Sferum shows them.
+    assert_eq!(w.admins("Учительская"), [1000, 1006, 1010].into());
+    assert!(w.members("Учительская").contains(&1007) && !w.members("Учительская").contains(&1099));
+    assert!(
+        !w.members("11 в — ученики").contains(&1003),
+        "homeroom_class is not a rule input"
+    );
+    assert!(w.admins("11 в — ученики").is_empty());
+    assert!(
+        w.members("1 а — родители").contains(&3999) && w.members("2 а — родители").contains(&3999)
+    );
+    assert_eq!(w.admins("10 а — родители"), [1004].into());
+    assert!(w.members("10 а — родители").contains(&1005));
+    // 5 students, 5 parents and t8 without a Sferum ID.
+    assert_eq!(counter(&s, "people_without_sferum_id"), 11);
+    assert!(
+        counter(&s, "api_requests") >= 4 && counter(&s, "api_calls") > counter(&s, "api_requests")
+    );
+    eprintln!(
+        "first sync: {} requests, {} calls",
+        counter(&s, "api_requests"),
+        counter(&s, "api_calls")
+    );
+
+    let table = w
+        .host
+        .links
+        .lock()
+        .unwrap()
+        .clone()
+        .expect("table published");
+    assert_eq!(
+        table.columns,
+        ["Учебный коллектив", "Родительский чат", "Чат учеников"]
+    );
+    let titles: Vec<_> = table.rows.iter().map(|r| r.title.as_str()).collect();
+    assert_eq!(titles, ["Учительская", "1 а", "1 б", "2 а", "10 а", "11 в"]);
+    assert!(table.rows[0].links[0]
+        .as_deref()
+        .unwrap()
+        .starts_with("https://sferum.ru/?p=messages&join="));
+    assert_eq!(table.rows[0].links[1], None);
+    assert!(table.rows[1..]
+        .iter()
+        .all(|r| r.links.iter().all(Option::is_some)));
+
+    let link = w.school.video_calls[0]
+        .join_link
+        .clone()
+        .expect("call link written back");
+    assert_eq!(w.emu.state().communities[&COMMUNITY].calls.len(), 1);
+    assert_eq!(
+        w.emu.state().communities[&COMMUNITY].calls[0].join_link,
+        link
+    );
+    assert_eq!(
+        w.school.video_calls[1].join_link, None,
+        "unpublished calls wait"
+    );
+}
+
+#[test]
+fn second_run_without_changes_only_reads() {
+    let mut w = World::new();
+    w.run_ok();
+    let published = w.host.links.lock().unwrap().clone();
+    w.emu.reset_stats();
+    let s = w.run_ok();
+    let stats = w.emu.stats();
+    assert_eq!(w.writes(), 0, "{:?}", stats.methods);
+    assert_eq!(stats.methods.get("messages.getInviteLink"), None);
+    assert!(
+        stats.http_requests <= 11usize.div_ceil(25) as u64 + 2,
+        "{stats:?}"
+    );
+    assert_eq!(counter(&s, "api_requests"), stats.http_requests);
+    eprintln!(
+        "no-op sync: {} requests, {} calls",
+        stats.http_requests,
+        counter(&s, "api_calls")
+    );
+    for key in [
+        "chats_created",
+        "members_added",
+        "members_removed",
+        "admins_granted",
+        "admins_revoked",
+        "calls_published",
+    ] {
+        assert_eq!(counter(&s, key), 0, "{key}");
+    }
+    assert_eq!(*w.host.links.lock().unwrap(), published);
+}
+
+#[test]
+fn school_changes_reach_sferum() {
+    let mut w = World::new();
+    w.run_ok();
+    let ch = &mut w.school;
+    // A student joins 1 а with a parent; a student leaves 1 б (her parent goes too).
+    ch.students.push(serde_json::from_value(serde_json::json!({"id": "new", "full_name": "Новенький", "class": "c-1a", "sferum_id": 2500})).unwrap());
+    ch.parents.push(serde_json::from_value(serde_json::json!({"id": "pn", "full_name": "Мама новенького", "children": ["new"], "sferum_id": 3500})).unwrap());
+    ch.students.retain(|s| s.id != "s-c-1b-1");
+    ch.parents.retain(|p| p.children != ["s-c-1b-1"]);
+    // The class teacher of 2 а changes; 10 а is renamed; 11 в disappears.
+    ch.classes
+        .iter_mut()
+        .find(|c| c.id == "c-2a")
+        .unwrap()
+        .class_teacher = Some("t5".into());
+    ch.classes
+        .iter_mut()
+        .find(|c| c.id == "c-10a")
+        .unwrap()
+        .name = "10 б".into();
+    ch.classes.retain(|c| c.id != "c-11v");
+    ch.students.retain(|s| s.class != "c-11v");
+    // A parent links Sferum.
+    ch.parents
+        .iter_mut()
+        .find(|p| p.id == "p-5")
+        .unwrap()
+        .sferum_id = Some(3555);
+    let old_11v = w.chat("11 в — ученики").chat_id;
+    let s = w.run_ok();
+    w.assert_converged();
+    assert!(
+        w.members("1 а — ученики").contains(&2500) && w.members("1 а — родители").contains(&3500)
+    );
+    assert!(
+        !w.members("1 б — ученики").contains(&2007) && !w.members("1 б — родители").contains(&3007)
+    );
+    assert_eq!(w.admins("2 а — ученики"), [1005].into());
+    assert!(!w.members("2 а — ученики").contains(&1003));
+    assert!(w.members("1 а — родители").contains(&3555));
+    assert_eq!(counter(&s, "chats_retitled"), 2);
+    assert_eq!(counter(&s, "chats_created"), 0);
+    assert_eq!(
+        w.chat("10 б — родители").members.len(),
+        w.members("10 б — родители").len() + 1
+    );
+    // The removed class's chats stay in Sferum, unmanaged, and leave the table.
+    assert_eq!(w.chat("11 в — ученики").chat_id, old_11v);
+    let table = w.host.links.lock().unwrap().clone().unwrap();
+    let titles: Vec<_> = table.rows.iter().map(|r| r.title.as_str()).collect();
+    assert_eq!(titles, ["Учительская", "1 а", "1 б", "2 а", "10 б"]);
+    assert!(w.log().contains("added Новенький [2500]"), "{}", w.log());
+    w.emu.reset_stats();
+    w.run_ok();
+    assert_eq!(w.writes(), 0);
+}
+
+#[test]
+fn manual_edits_are_reverted_and_leavers_are_left_alone() {
+    let mut w = World::new();
+    w.run_ok();
+    let chat = w.chat("1 а — родители").chat_id;
+    let staff = w.chat("Учительская").chat_id;
+    let g = COMMUNITY;
+    w.emu
+        .edit(ManualEdit::AddMember {
+            group_id: g,
+            chat_id: chat,
+            user_id: 777,
+            invited_by: Some(3001),
+        })
+        .unwrap();
+    w.emu
+        .edit(ManualEdit::RemoveMember {
+            group_id: g,
+            chat_id: chat,
+            member_id: 3002,
+        })
+        .unwrap();
+    w.emu
+        .edit(ManualEdit::SetTitle {
+            group_id: g,
+            chat_id: chat,
+            title: "Наш чат".into(),
+        })
+        .unwrap();
+    w.emu
+        .edit(ManualEdit::SetAdmin {
+            group_id: g,
+            chat_id: chat,
+            member_id: 3001,
+            admin: true,
+        })
+        .unwrap();
+    w.emu
+        .edit(ManualEdit::SetAdmin {
+            group_id: g,
+            chat_id: chat,
+            member_id: 1001,
+            admin: false,
+        })
+        .unwrap();
+    w.emu
+        .edit(ManualEdit::Leave {
+            group_id: g,
+            chat_id: staff,
+            user_id: 1002,
+        })
+        .unwrap();
+    let s = w.run_ok();
+    let staff_chat = w.chat("Учительская");
+    assert!(
+        !staff_chat.members.iter().any(|m| m.member_id == 1002),
+        "left on her own: not forced back"
+    );
+    assert_eq!(counter(&s, "skipped.access_denied"), 1);
+    assert_eq!(counter(&s, "members_added"), 1);
+    assert_eq!(counter(&s, "members_removed"), 1);
+    assert_eq!(counter(&s, "admins_granted"), 1);
+    assert_eq!(counter(&s, "admins_revoked"), 1);
+    assert_eq!(counter(&s, "chats_retitled"), 1);
+    assert_eq!(w.members("1 а — родители").len(), 7);
+    assert!(
+        w.log()
+            .contains("could not add Учитель t2 [1002] (access_denied)"),
+        "{}",
+        w.log()
+    );
+    // Not retried on the next run, still reported.
+    w.emu.reset_stats();
+    let s = w.run_ok();
+    assert_eq!(w.writes(), 0);
+    assert_eq!(counter(&s, "skipped.access_denied"), 1);
+}
+
+#[test]
+fn privacy_and_deleted_accounts_are_skipped_with_reasons() {
+    let mut w = World::new();
+    w.emu.mark_user(2001, Some(UserMark::Privacy));
+    w.emu.mark_user(3001, Some(UserMark::Deleted));
+    let s = w.run_ok();
+    assert_eq!(counter(&s, "skipped.privacy"), 1);
+    assert_eq!(counter(&s, "skipped.deleted"), 1);
+    assert_eq!(counter(&s, "skipped"), 2);
+    assert!(!w.members("1 а — ученики").contains(&2001));
+    w.emu.reset_stats();
+    let s = w.run_ok();
+    assert_eq!(w.writes(), 0);
+    assert_eq!(counter(&s, "skipped.privacy"), 1);
+}
+
+#[test]
+fn dry_run_prints_the_plan_and_changes_nothing() {
+    let mut w = World::new();
+    w.dry_run = true;
+    let s = w.run_ok();
+    assert_eq!(w.writes(), 0);
+    assert!(w.chats().is_empty());
+    assert!(w.host.state.lock().unwrap().is_empty());
+    assert!(w.host.links.lock().unwrap().is_none());
+    assert!(w.school.video_calls[0].join_link.is_none());
+    let log = w.log();
+    assert!(
+        log.contains("«Учительская»: create") && log.contains("+ add Директор Иванова [1000]"),
+        "{log}"
+    );
+    assert!(log.contains("* make admin Директор Иванова [1000]"));
+    assert!(log.contains("would start a Sferum call"));
+    assert!(s.message.starts_with("dry run"));
+    // The same through the task parameter, on a synced school with a manual edit.
+    w.dry_run = false;
+    w.run_ok();
+    let chat = w.chat("1 б — ученики").chat_id;
+    w.emu
+        .edit(ManualEdit::AddMember {
+            group_id: COMMUNITY,
+            chat_id: chat,
+            user_id: 4444,
+            invited_by: None,
+        })
+        .unwrap();
+    w.param("dry_run", "1");
+    w.emu.reset_stats();
+    w.run_ok();
+    assert_eq!(w.writes(), 0);
+    assert!(
+        w.log().contains("- remove [4444] (not in the school data)"),
+        "{}",
+        w.log()
+    );
+    assert!(w.members("1 б — ученики").contains(&4444));
+}
+
+#[test]
+fn removal_guard_stops_a_truncated_export_until_forced() {
+    let mut w = World::new();
+    w.run_ok();
+    let before = w.members("1 а — ученики");
+    w.school
+        .students
+        .retain(|s| s.class != "c-1a" && s.class != "c-1b");
+    let s = w.run().unwrap();
+    assert_eq!(s.status, RunStatus::Failed);
+    assert!(
+        s.message.contains("removal guard") && s.message.contains("force=1"),
+        "{}",
+        s.message
+    );
+    assert_eq!(w.members("1 а — ученики"), before);
+    assert_eq!(counter(&s, "members_removed"), 0);
+    w.param("force", "1");
+    let s = w.run_ok();
+    assert!(counter(&s, "members_removed") >= 10);
+    w.assert_converged();
+}
+
+#[test]
+fn faults_on_every_kind_of_request_still_converge_without_duplicates() {
+    let mut w = World::new();
+    w.faults(vec![
+        FaultRule::probability(FaultKind::Drop, 0.15),
+        FaultRule::probability(FaultKind::Http500, 0.1),
+        FaultRule::probability(FaultKind::Error10, 0.1),
+        FaultRule::probability(FaultKind::CommitThenDrop, 0.1),
+    ]);
+    for _ in 0..4 {
+        if w.run().is_ok_and(|s| s.status == RunStatus::Ok) {
+            break;
+        }
+    }
+    w.faults(vec![]);
+    w.param("recreate_lost", "1");
+    w.run_ok();
+    w.assert_converged();
+    w.emu.reset_stats();
+    w.run_ok();
+    assert_eq!(w.writes(), 0);
+}
+
+#[test]
+fn chat_creation_whose_answer_is_lost_is_found_not_repeated() {
+    let mut w = World::new();
+    w.faults(vec![FaultRule::every(FaultKind::CommitThenDrop, 1)
+        .for_method("messages.createChat")
+        .times(2)]);
+    w.run_ok();
+    w.assert_converged();
+    assert_eq!(w.chats().len(), 11);
+    assert!(
+        w.log().contains("found by its title after a lost answer"),
+        "{}",
+        w.log()
+    );
+}
+
+#[test]
+fn killing_the_worker_at_any_state_write_never_duplicates_a_chat() {
+    for crash_at in 0..12 {
+        let mut w = World::new();
+        *w.host.crash_after.lock().unwrap() = Some(crash_at);
+        let first = w.run();
+        *w.host.crash_after.lock().unwrap() = None;
+        let second = w.run().unwrap();
+        w.assert_converged();
+        // A crash between the call's recorded start and its answer leaves the call to the
+        // administrator (recreate_lost=1): it is never started twice on its own.
+        if second.status != RunStatus::Ok {
+            assert_eq!(second.status, RunStatus::Partial, "{}", second.message);
+            assert_eq!(counter(&second, "calls_failed"), 1, "{}", second.message);
+        }
+        assert_eq!(w.chats().len(), 11, "crash at write {crash_at}: {first:?}");
+        assert_eq!(
+            w.emu.state().communities[&COMMUNITY].calls.len(),
+            1,
+            "crash at write {crash_at}"
+        );
+    }
+}
+
+#[test]
+fn a_call_whose_start_answer_is_lost_is_not_started_twice() {
+    let mut w = World::new();
+    w.faults(vec![FaultRule::every(FaultKind::CommitThenDrop, 1)
+        .for_method("calls.start")
+        .times(1)]);
+    let s = w.run().unwrap();
+    assert_eq!(s.status, RunStatus::Partial);
+    assert_eq!(counter(&s, "calls_failed"), 1);
+    assert_eq!(counter(&s, "chats_created"), 11, "chats sync regardless");
+    w.emu.reset_stats();
+    let s = w.run().unwrap();
+    assert_eq!(counter(&s, "calls_failed"), 1);
+    assert!(s.message.contains("recreate_lost=1"), "{}", s.message);
+    assert_eq!(w.emu.stats().methods.get("calls.start"), None);
+    assert_eq!(w.emu.state().communities[&COMMUNITY].calls.len(), 1);
+    w.param("recreate_lost", "1");
+    let s = w.run_ok();
+    assert_eq!(counter(&s, "calls_published"), 1);
+    assert!(w.school.video_calls[0].join_link.is_some());
+    assert_eq!(w.emu.state().communities[&COMMUNITY].calls.len(), 2);
+}
+
+#[test]
+fn a_failing_call_start_is_reported_and_chats_still_sync() {
+    let mut w = World::new();
+    w.faults(vec![
+        FaultRule::every(FaultKind::Error10, 1).for_method("calls.start")
+    ]);
+    let s = w.run().unwrap();
+    assert_eq!(s.status, RunStatus::Partial);
+    assert_eq!(counter(&s, "calls_failed"), 1);
+    w.assert_converged();
+    w.faults(vec![]);
+    let s = w.run_ok();
+    assert_eq!(counter(&s, "calls_published"), 1);
+    assert_eq!(w.emu.state().communities[&COMMUNITY].calls.len(), 1);
+}
+
+#[test]
+fn deleted_chat_is_recreated_lost_chat_is_reported() {
+    let mut w = World::new();
+    w.run_ok();
+    let deleted = w.chat("1 а — ученики").chat_id;
+    let lost = w.chat("1 б — ученики").chat_id;
+    w.emu
+        .edit(ManualEdit::DeleteChat {
+            group_id: COMMUNITY,
+            chat_id: deleted,
+        })
+        .unwrap();
+    w.emu
+        .edit(ManualEdit::RevokeAccess {
+            group_id: COMMUNITY,
+            chat_id: lost,
+        })
+        .unwrap();
+    let s = w.run().unwrap();
+    assert_eq!(s.status, RunStatus::Partial);
+    assert_eq!(counter(&s, "chats_created"), 1);
+    assert_ne!(w.chat("1 а — ученики").chat_id, deleted);
+    assert!(
+        s.message.contains("917") || w.log().contains("917"),
+        "{}",
+        w.log()
+    );
+    let table = w.host.links.lock().unwrap().clone().unwrap();
+    assert!(
+        table.rows[2].links[1].is_some(),
+        "the lost chat's last known link stays"
+    );
+    w.param("recreate_lost", "1");
+    w.run_ok();
+    w.assert_converged();
+}
+
+#[test]
+fn missing_or_malformed_links_base_values_fail_at_once_with_advice() {
+    let mut w = World::new();
+    w.org.clear();
+    let e = w.run().unwrap_err();
+    assert!(
+        e.contains("sferum.community_id and sferum.access_token are not set"),
+        "{e}"
+    );
+    assert!(
+        e.contains("База ссылок")
+            && e.contains("exchange-host org set school-239")
+            && e.contains("Education Committee"),
+        "{e}"
+    );
+    w.org.insert("sferum.community_id".into(), "club239".into());
+    w.org.insert("sferum.access_token".into(), TOKEN.into());
+    let e = w.run().unwrap_err();
+    assert!(
+        e.contains("positive whole number") && e.contains("club239"),
+        "{e}"
+    );
+    assert_eq!(w.emu.stats().http_requests, 0);
+}
+
+#[test]
+fn a_wrong_token_stops_the_run_with_advice_and_is_never_shown() {
+    let mut w = World::new();
+    let wrong = "vk1.a.WRONG-token-value";
+    w.org.insert("sferum.access_token".into(), wrong.into());
+    let e = w.run().unwrap_err();
+    assert!(
+        e.contains("error 5")
+            && e.contains("sferum.access_token")
+            && e.contains("district coordinator"),
+        "{e}"
+    );
+    assert!(!e.contains(wrong) && !w.log().contains(wrong));
+    assert!(w.chats().is_empty());
+}
+
+#[test]
+fn token_appears_in_no_url_and_no_log_line() {
+    let mut w = World::new();
+    w.run_ok();
+    assert!(!w.log().contains(TOKEN));
+    for entry in w.emu.log() {
+        assert!(entry
+            .params
+            .iter()
+            .all(|(k, v)| k != "access_token" && !v.contains(TOKEN)));
+    }
+}
+
+#[test]
+fn check_verifies_token_and_community_and_changes_nothing() {
+    let w = World::new();
+    let verdict = w.check().unwrap();
+    assert!(verdict.contains("id 239"), "{verdict}");
+    assert_eq!(w.writes(), 0);
+    let mut w = w;
+    w.org.insert("sferum.community_id".into(), "240".into());
+    let e = w.check().unwrap_err();
+    assert!(e.contains("sferum.community_id is 240"), "{e}");
+}
+
+#[test]
+fn subject_chats_when_enabled() {
+    let mut w = World::new();
+    w.school.subject_groups.push(
+        serde_json::from_value(serde_json::json!({"id": "g-1", "class": "c-10a", "subject": "Информатика", "teacher": "t2",
+            "students": ["s-c-10a-1", "s-c-10a-2"]}))
+        .unwrap(),
+    );
+    w.param("subject_chats", "1");
+    w.run_ok();
+    w.assert_converged();
+    assert_eq!(w.admins("10 а — Информатика"), [1002].into());
+    assert_eq!(w.members("10 а — Информатика").len(), 3);
+}
