@@ -76,6 +76,14 @@ pub enum Command {
     },
     /// Run every enabled task on its schedule until stopped (Ctrl-C / SIGTERM).
     Serve(ServeArgs),
+    /// See it work: the sample school synced to a local Sferum emulator, step by step.
+    #[command(long_about = DEMO_HELP)]
+    Demo {
+        /// The folder that keeps the demo's database, school file and emulator state
+        /// between runs.
+        #[arg(long, default_value = "exchange-demo")]
+        dir: PathBuf,
+    },
     /// The worker process a run executes in (started by the host itself).
     #[command(name = "__worker", hide = true)]
     Worker {
@@ -253,6 +261,28 @@ pub enum TaskCommand {
     /// Ask the plugin whether it can reach its service with the task's settings (changes nothing).
     Check { id: i64 },
 }
+
+const DEMO_HELP: &str = "See it work: the sample school synced to a local Sferum emulator.
+
+The first time, the demo:
+  1. starts the Sferum emulator (the sferum-emulator program next to exchange-host) on a free
+     loopback port, with a demo community and token, keeping its state in DIR/emulator-state.json;
+  2. creates a fresh database DIR/exchange.db;
+  3. adds the organization demo-school and enters its Links base values
+     (exchange-host org add / org set sferum.community_id=… sferum.access_token=…);
+  4. writes the embedded sample school to DIR/school.json and imports it (exchange-host school import);
+  5. adds the Sferum sync task (exchange-host task add --org demo-school --type sferum-sync);
+  6. runs it with progress (exchange-host run TASK, with SFERUM_API_BASE pointing at the emulator);
+  7. prints the \"Sferum chats\" table (exchange-host links demo-school) and the run summary.
+
+Run it again and it shows a second, no-op sync (no write calls) against the persisted emulator
+state, then applies a small school change (a new student, a class teacher swap), imports it and
+syncs again, showing exactly what changed.
+
+To repeat the steps by hand, use the commands in brackets with --db DIR/exchange.db, after
+starting the emulator yourself:
+  sferum-emulator --listen 127.0.0.1:0 --community 100239:demo-community-token --state DIR/emulator-state.json
+and exporting SFERUM_API_BASE=http://127.0.0.1:PORT (the address it prints).";
 
 /// `exchange-host plugins …`
 #[derive(Subcommand, Debug)]

@@ -1,5 +1,6 @@
 //! The commands behind the CLI, one module per command group.
 
+mod demo;
 mod orgs;
 mod plugins;
 mod run;
@@ -39,6 +40,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Runs { task, last, json } => run::runs(&env, task, last, json),
         Command::Logs { run, level, json } => run::logs(&env, run, &level, json),
         Command::Serve(args) => serve::serve(&env, &args),
+        Command::Demo { dir } => demo::demo(&env, &dir),
         Command::Worker { mode, task, dry_run } => run::worker_main(&env, &mode, task, dry_run),
     }
 }
@@ -50,6 +52,11 @@ pub struct Env {
 }
 
 impl Env {
+    /// The same settings with another database file.
+    pub fn with_db(&self, db: PathBuf) -> Env {
+        Env { plugin_dirs: self.plugin_dirs.clone(), db: Some(db) }
+    }
+
     /// The database file in use.
     pub fn db_path(&self) -> PathBuf {
         self.db.clone().unwrap_or_else(crate::store::default_db_path)
