@@ -556,3 +556,122 @@ fn random_fraction() -> f64 {
     h.write_u128(Instant::now().elapsed().as_nanos());
     (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn execute_code_has_the_spec_form() {
+        let a = Call::new(
+            "messages.addChatUser",
+            serde_json::json!({"chat_id": 1, "user_id": 2}),
+        );
+        let b = Call::new(
+            "messages.editChat",
+            serde_json::json!({"chat_id": 1, "title": "1 а — \"ученики\""}),
+        );
+        assert_eq!(
+            execute_code(&[&a, &b]),
+            r#"return [API.messages.addChatUser({"chat_id":1,"user_id":2}),API.messages.editChat({"chat_id":1,"title":"1 а — \"ученики\""})];"#
+        );
+    }
+
+    #[test]
+    fn member_errors_become_skip_reasons() {
+        for code in [15, 18, 932, 936, 947, 981] {
+            assert!(skip_reason(code).is_some(), "{code}");
+        }
+        assert_eq!(skip_reason(981), Some("privacy"));
+        assert_eq!(skip_reason(927), None);
+        assert!(retryable(982) && retryable(6) && !retryable(100));
+    }
+
+    #[test]
+    fn only_chat_creation_and_call_start_are_unsafe_to_repeat() {
+        assert!(!Call::new("messages.createChat", Value::Null).idempotent());
+        assert!(!Call::new("calls.start", Value::Null).idempotent());
+        assert!(Call::new("messages.removeChatUser", Value::Null).idempotent());
+    }
+
+    fn client(token: &str) -> Client {
+        let settings = Settings {
+            base: "http://127.0.0.1:9".into(),
+            token: token.into(),
+            proxy: None,
+            retry: RetryPolicy::default(),
+        };
+        Client::new(settings).unwrap()
+    }
+
+    #[test]
+    fn the_token_is_masked_in_every_message() {
+        let c = client("s3cr3t");
+        assert_eq!(c.mask("bad token s3cr3t here"), "bad token *** here");
+        let e = c.classify(100, "param s3cr3t".into(), "messages.editChat", &|| {
+            "messages.editChat {\"x\":\"s3cr3t\"}".into()
+        });
+        assert!(
+            matches!(&e, ApiError::Fatal(m) if !m.contains("s3cr3t") && m.contains("bug")),
+            "{e:?}"
+        );
+        let e = c.classify(
+            5,
+            "User authorization failed".into(),
+            "groups.getById",
+            &String::new,
+        );
+        assert!(matches!(&e, ApiError::Fatal(m) if m.contains("sferum.access_token")));
+    }
+
+    #[test]
+    fn quota_stops_that_method_for_the_run() {
+        let c = client("t");
+        assert_eq!(
+            c.classify(29, "Rate limit reached".into(), "calls.start", &String::new),
+            ApiError::Quota("calls.start".into())
+        );
+        assert_eq!(
+            c.call(&Call::new("calls.start", Value::Null)),
+            Err(ApiError::Quota("calls.start".into()))
+        );
+        assert_eq!(c.requests(), 0);
+    }
+
+    #[test]
+    fn limiter_keeps_twenty_requests_per_rolling_second() {
+        let mut l = Limiter {
+            sent: VecDeque::new(),
+            paused_until: None,
+        };
+        let start = Instant::now();
+        for _ in 0..RATE_PER_SECOND + 1 {
+            l.wait();
+        }
+        assert!(start.elapsed() >= Limiter::WINDOW - Duration::from_millis(5));
+    }
+
+    #[test]
+    fn an_unreachable_api_is_a_clear_error_after_bounded_attempts() {
+        let settings = Settings {
+            base: "http://127.0.0.1:9".into(),
+            token: "t".into(),
+            proxy: None,
+            retry: RetryPolicy {
+                attempts: 2,
+                backoff: Duration::from_millis(1),
+                flood_pause: Duration::ZERO,
+                timeout: Duration::from_secs(2),
+            },
+        };
+        let c = Client::new(settings).unwrap();
+        let e = c
+            .call(&Call::new("groups.getById", Value::Null))
+            .unwrap_err();
+        assert!(
+            matches!(&e, ApiError::Fatal(m) if m.contains("after 2 attempts") && m.contains("proxy")),
+            "{e:?}"
+        );
+        assert_eq!(c.requests(), 2);
+    }
+}

@@ -328,3 +328,32 @@ pub fn sample_school() -> SchoolData {
     }))
     .unwrap()
 }
+
+/// A large school: `classes` classes of `per_class` students, one parent each, a teacher per
+/// class, all with Sferum IDs.
+pub fn big_school(classes: usize, per_class: usize) -> SchoolData {
+    let letters = ["а", "б", "в", "г", "д"];
+    let mut staff = vec![
+        json!({"id": "dir", "full_name": "Директор", "sferum_id": 100,
+        "positions": [{"title": "Директор", "level": "head_1", "pedagogical": true, "current": true}]}),
+    ];
+    let (mut class_list, mut students, mut parents) = (Vec::new(), Vec::new(), Vec::new());
+    for c in 0..classes {
+        let name = format!("{} {}", c / letters.len() + 1, letters[c % letters.len()]);
+        staff.push(json!({"id": format!("t{c}"), "full_name": format!("Учитель {c}"), "sferum_id": 1000 + c,
+            "positions": [{"title": "Учитель", "level": "staff", "pedagogical": true, "current": true}]}));
+        class_list
+            .push(json!({"id": format!("c{c}"), "name": name, "class_teacher": format!("t{c}")}));
+        for i in 0..per_class {
+            let k = c * per_class + i;
+            students.push(json!({"id": format!("s{k}"), "full_name": format!("Ученик {k}"), "class": format!("c{c}"), "sferum_id": 100_000 + k}));
+            parents.push(json!({"id": format!("p{k}"), "full_name": format!("Родитель {k}"), "children": [format!("s{k}")], "sferum_id": 200_000 + k}));
+        }
+    }
+    serde_json::from_value(json!({
+        "format": "school-data/1",
+        "organization": {"id": "school-239", "name": "ГБОУ школа № 239", "academic_year": "2026/2027"},
+        "staff": staff, "classes": class_list, "students": students, "parents": parents,
+    }))
+    .unwrap()
+}

@@ -1,6 +1,7 @@
 //! The whole sync, in process, against the Sferum emulator over loopback.
 
 mod harness;
+mod proxy;
 
 use exchange_sdk::RunStatus;
 use harness::*;
@@ -548,4 +549,120 @@ fn subject_chats_when_enabled() {
     w.assert_converged();
     assert_eq!(w.admins("10 а — Информатика"), [1002].into());
     assert_eq!(w.members("10 а — Информатика").len(), 3);
+}
+
+#[test]
+fn a_large_school_stays_under_the_rate_limit_and_its_no_op_run_is_cheap() {
+    let mut w = World::new();
+    w.school = big_school(40, 25);
+    let started = std::time::Instant::now();
+    let s = w.run_ok();
+    let first = started.elapsed();
+    w.assert_converged();
+    assert_eq!(counter(&s, "chats_created"), 81);
+    let stats = w.emu.stats();
+    assert_eq!(
+        stats.errors.get(&6),
+        None,
+        "the limiter keeps under 20 requests per second"
+    );
+    eprintln!(
+        "large school first sync: {} requests, {} calls, {first:?}",
+        stats.http_requests,
+        counter(&s, "api_calls")
+    );
+    // Runs are apart in time; each run's limiter counts its own requests only.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    w.emu.reset_stats();
+    let started = std::time::Instant::now();
+    let s = w.run_ok();
+    let stats = w.emu.stats();
+    assert_eq!(w.writes(), 0);
+    assert!(
+        stats.http_requests <= 81usize.div_ceil(25) as u64 + 2,
+        "{stats:?}"
+    );
+    eprintln!(
+        "large school no-op sync: {} requests, {} calls, {:?}",
+        stats.http_requests,
+        counter(&s, "api_calls"),
+        started.elapsed()
+    );
+}
+
+#[test]
+fn many_calls_are_spread_under_the_rate_limit_and_each_started_once() {
+    let mut w = World::new();
+    let template = w.school.video_calls[0].clone();
+    for i in 0..30 {
+        let mut c = template.clone();
+        c.id = format!("v-many-{i}");
+        w.school.video_calls.push(c);
+    }
+    let s = w.run_ok();
+    assert_eq!(counter(&s, "calls_published"), 31);
+    assert_eq!(w.emu.stats().errors.get(&6), None);
+    assert!(w
+        .school
+        .video_calls
+        .iter()
+        .filter(|c| c.published)
+        .all(|c| c.join_link.is_some()));
+    let links: std::collections::BTreeSet<_> = w
+        .school
+        .video_calls
+        .iter()
+        .filter_map(|c| c.join_link.clone())
+        .collect();
+    assert_eq!(links.len(), 31);
+    w.emu.reset_stats();
+    w.run_ok();
+    assert_eq!(w.emu.stats().methods.get("calls.start"), None);
+    assert_eq!(w.emu.state().communities[&COMMUNITY].calls.len(), 31);
+}
+
+#[test]
+fn requests_go_through_the_task_proxy_with_basic_authorization() {
+    let p = proxy::MiniProxy::start(Some(("school", "пароль-1")));
+    let mut w = World::new();
+    w.param("proxy_server", "127.0.0.1");
+    w.param("proxy_port", &p.addr.port().to_string());
+    w.param("proxy_auth", "1");
+    w.param("proxy_username", "school");
+    w.param("proxy_password", "пароль-1");
+    let verdict = w.check().unwrap();
+    assert!(verdict.contains("through the proxy 127.0.0.1"), "{verdict}");
+    w.run_ok();
+    w.assert_converged();
+    let seen = p.seen.lock().unwrap().clone();
+    assert!(
+        seen.len() >= 5
+            && seen
+                .iter()
+                .all(|l| l.ends_with("auth=ok") && l.contains("/method/")),
+        "{seen:?}"
+    );
+
+    w.param("proxy_password", "wrong");
+    let e = w.check().unwrap_err();
+    assert!(e.contains("407") && e.contains("proxy_password"), "{e}");
+    assert!(!e.contains("wrong"), "the password is not shown: {e}");
+}
+
+#[test]
+fn a_proxy_without_authorization_and_a_dead_proxy() {
+    let p = proxy::MiniProxy::start(None);
+    let mut w = World::new();
+    w.param("proxy_server", "http://127.0.0.1");
+    w.param("proxy_port", &p.addr.port().to_string());
+    w.run_ok();
+    assert!(!p.seen.lock().unwrap().is_empty());
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    w.param("proxy_port", &dead.to_string());
+    let e = w.check().unwrap_err();
+    assert!(e.contains("did not answer") && e.contains("proxy"), "{e}");
 }
