@@ -131,3 +131,152 @@ impl Config {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use abi_stable::sabi_trait::TD_Opaque;
+    use abi_stable::std_types::{ROption, RResult, RStr, RString};
+    use exchange_sdk::abi::{HostServices, HostServices_TO};
+    use exchange_sdk::RunRequest;
+
+    struct NoHost;
+
+    impl HostServices for NoHost {
+        fn log(&self, _: u8, _: RStr<'_>) {}
+        fn progress(&self, _: RStr<'_>, _: u64, _: u64) {}
+        fn state_get(&self, _: RStr<'_>) -> ROption<RString> {
+            ROption::RNone
+        }
+        fn state_set(&self, _: RStr<'_>, _: ROption<RStr<'_>>) -> RResult<(), RString> {
+            RResult::ROk(())
+        }
+        fn publish_links(&self, _: RStr<'_>) -> RResult<(), RString> {
+            RResult::ROk(())
+        }
+        fn set_call_link(&self, _: RStr<'_>, _: RStr<'_>) -> RResult<(), RString> {
+            RResult::ROk(())
+        }
+        fn is_cancelled(&self) -> bool {
+            false
+        }
+    }
+
+    fn config(
+        org: &[(&str, &str)],
+        params: &[(&str, &str)],
+        dry_run: bool,
+    ) -> Result<Config, String> {
+        let pairs = |p: &[(&str, &str)]| {
+            p.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let request = RunRequest {
+            org_id: "s1".into(),
+            org_values: pairs(org),
+            params: pairs(params),
+            dry_run,
+            ..Default::default()
+        };
+        Config::from_ctx(&Context::new(
+            request,
+            HostServices_TO::from_ptr(&NoHost, TD_Opaque),
+        ))
+    }
+
+    const ORG: [(&str, &str); 2] = [
+        ("sferum.community_id", " 239 "),
+        ("sferum.access_token", "vk1.a.tok"),
+    ];
+
+    #[test]
+    fn defaults_without_parameters() {
+        let c = config(&ORG, &[], false).unwrap();
+        assert_eq!((c.community_id, c.token.as_str()), (239, "vk1.a.tok"));
+        assert_eq!(c.proxy, None);
+        assert_eq!(c.max_removals_percent, 20);
+        assert!(!(c.dry_run || c.force || c.subject_chats || c.recreate_lost));
+        assert!(config(&ORG, &[], true).unwrap().dry_run);
+        assert!(config(&ORG, &[("dry_run", "1")], false).unwrap().dry_run);
+    }
+
+    #[test]
+    fn proxy_with_and_without_authorization() {
+        let c = config(
+            &ORG,
+            &[
+                ("proxy_server", "proxy.school"),
+                ("proxy_port", "3128"),
+                ("proxy_username", "u"),
+            ],
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            c.proxy,
+            Some(ProxySettings {
+                server: "proxy.school".into(),
+                port: 3128,
+                auth: None
+            })
+        );
+        let params = [
+            ("proxy_server", "p"),
+            ("proxy_port", "8080"),
+            ("proxy_auth", "1"),
+            ("proxy_username", "u"),
+            ("proxy_password", " pw "),
+        ];
+        let c = config(&ORG, &params, false).unwrap();
+        assert_eq!(c.proxy.unwrap().auth, Some(("u".into(), " pw ".into())));
+        let e = config(
+            &ORG,
+            &[
+                ("proxy_server", "p"),
+                ("proxy_port", "8080"),
+                ("proxy_auth", "1"),
+            ],
+            false,
+        )
+        .unwrap_err();
+        assert!(e.contains("proxy_username"), "{e}");
+    }
+
+    #[test]
+    fn missing_values_say_what_where_and_who() {
+        let e = config(&ORG[..1], &[], false).unwrap_err();
+        assert!(e.starts_with("sferum.access_token is not set"), "{e}");
+        assert!(
+            e.contains("exchange-host org set s1")
+                && e.contains("База ссылок")
+                && e.contains("Education Committee"),
+            "{e}"
+        );
+        let e = config(&[("sferum.access_token", "t")], &[], false).unwrap_err();
+        assert!(e.starts_with("sferum.community_id is not set"), "{e}");
+    }
+
+    #[test]
+    fn malformed_values_are_refused() {
+        for bad in ["0", "-239", "club239", "2.5"] {
+            let e = config(
+                &[("sferum.community_id", bad), ("sferum.access_token", "t")],
+                &[],
+                false,
+            )
+            .unwrap_err();
+            assert!(e.contains("positive whole number"), "{bad}: {e}");
+        }
+        let e = config(
+            &[
+                ("sferum.community_id", "1"),
+                ("sferum.access_token", "two words"),
+            ],
+            &[],
+            false,
+        )
+        .unwrap_err();
+        assert!(e.contains("malformed") && !e.contains("two words"), "{e}");
+    }
+}
