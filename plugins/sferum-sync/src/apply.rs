@@ -71,6 +71,9 @@ pub struct Sync<'a, 'h> {
     saved: String,
     counters: BTreeMap<String, u64>,
     problems: Vec<String>,
+    /// Purposes whose creation answer was lost: not created again in this run, since a late
+    /// commit may still land; the next run looks for them by title first.
+    uncertain: BTreeSet<String>,
     now: u64,
 }
 
@@ -141,6 +144,7 @@ impl<'a, 'h> Sync<'a, 'h> {
             saved,
             counters,
             problems: Vec::new(),
+            uncertain: BTreeSet::new(),
             now,
         })
     }
@@ -342,21 +346,27 @@ impl<'a, 'h> Sync<'a, 'h> {
                 }
                 return Ok(plan.guard);
             }
-            let creates: Vec<&ChatPlan> = plan
+            let missing: Vec<&ChatPlan> = plan
                 .chats
                 .iter()
                 .filter(|c| matches!(c.action, ChatAction::Create { .. }))
+                .collect();
+            let creates: Vec<&ChatPlan> = missing
+                .iter()
+                .copied()
+                .filter(|c| !self.uncertain.contains(&c.purpose))
                 .collect();
             if !creates.is_empty() && pass < CREATE_PASSES {
                 self.create(&creates)?;
                 pass += 1;
                 continue;
             }
-            for c in creates {
-                self.problem(format!(
-                    "«{}»: the chat could not be created in this run; the next run tries again",
-                    c.title
-                ));
+            for c in missing {
+                self.problem(if self.uncertain.contains(&c.purpose) {
+                    format!("«{}»: the answer to its creation was lost and the chat is not among the community's chats yet; the next run looks for it again before creating it", c.title)
+                } else {
+                    format!("«{}»: the chat could not be created in this run; the next run tries again", c.title)
+                });
             }
             self.update(&plan, &resolved, desired)?;
             return Ok(plan.guard);
@@ -545,6 +555,7 @@ impl<'a, 'h> Sync<'a, 'h> {
                         "«{}»: {m}; looking for the chat by its title before creating another",
                         c.title
                     ));
+                    self.uncertain.insert(c.purpose.clone());
                 }
                 Err(e) => {
                     self.problem(format!("«{}»: the chat could not be created: {e}", c.title))

@@ -371,6 +371,26 @@ fn chat_creation_whose_answer_is_lost_is_found_not_repeated() {
 }
 
 #[test]
+fn a_chat_creation_that_commits_after_the_client_gave_up_is_not_duplicated() {
+    let mut w = World::new();
+    let late = FaultKind::Delay { delay_ms: 2500 };
+    w.faults(vec![FaultRule::every(late, 1)
+        .for_method("messages.createChat")
+        .times(1)]);
+    let s = w.run().unwrap();
+    assert_eq!(s.status, RunStatus::Partial, "{}", s.message);
+    assert!(
+        s.message.contains("the next run looks for it again"),
+        "{}",
+        s.message
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    w.run_ok();
+    w.assert_converged();
+    assert_eq!(w.chats().len(), 11);
+}
+
+#[test]
 fn killing_the_worker_at_any_state_write_never_duplicates_a_chat() {
     for crash_at in 0..12 {
         let mut w = World::new();
