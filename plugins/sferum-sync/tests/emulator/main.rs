@@ -686,3 +686,21 @@ fn a_proxy_without_authorization_and_a_dead_proxy() {
     let e = w.check().unwrap_err();
     assert!(e.contains("did not answer") && e.contains("proxy"), "{e}");
 }
+
+#[test]
+fn more_than_200_chats_are_listed_page_by_page() {
+    let mut w = World::new();
+    w.school = big_school(100, 1);
+    let s = w.run_ok();
+    assert_eq!(counter(&s, "chats_created"), 201);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    w.emu.reset_stats();
+    w.run_ok();
+    let stats = w.emu.stats();
+    assert_eq!(w.writes(), 0, "{stats:?}");
+    assert_eq!(stats.methods.get("messages.getConversations"), Some(&2));
+    assert!(
+        stats.http_requests <= 201usize.div_ceil(25) as u64 + 3,
+        "{stats:?}"
+    );
+}
