@@ -5,9 +5,10 @@
 //! step with the school data the host holds.
 //!
 //! Module map: [`rules`] (school data → desired chats, pure), [`plan`] (desired vs. actual →
-//! operations, pure), [`client`] (the VK API transport), [`apply`] (a run: read, plan,
-//! apply, state, links table, video calls), [`config`] (settings from the Links base and
-//! the task parameters), [`state`] (what the task remembers between runs).
+//! operations, pure), [`client`] (the VK API transport), [`apply`] (a run: reading Sferum,
+//! creating and updating chats with crash-safe intents, the links table, video calls),
+//! [`config`] (settings from the Links base and the task parameters), [`state`] (what the
+//! task remembers between runs).
 
 pub mod apply;
 pub mod client;

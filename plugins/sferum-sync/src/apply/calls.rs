@@ -1,0 +1,128 @@
+//! Video calls: a Sferum call for every published call without a link, its join link
+//! written back; a start whose answer was lost is never repeated on its own.
+
+use super::Sync;
+use crate::client::{ApiError, Call};
+use crate::state::CallRecord;
+use exchange_sdk::school::SchoolData;
+use serde_json::{json, Value};
+
+impl Sync<'_, '_> {
+    /// Starts a Sferum call for every published call without a link and writes the link back.
+    pub(super) fn calls(&mut self, school: &SchoolData) -> Result<(), String> {
+        let wanted: Vec<_> = school
+            .video_calls
+            .iter()
+            .filter(|c| c.published && c.join_link.is_none())
+            .collect();
+        self.state
+            .calls
+            .retain(|id, _| wanted.iter().any(|c| &c.id == id));
+        for (done, call) in wanted.iter().enumerate() {
+            self.ctx.progress("calls", done as u64, wanted.len() as u64);
+            let what = format!(
+                "video call «{}» ({}, {}, {})",
+                call.title,
+                class_name(school, &call.class),
+                call.subject,
+                call.starts_at
+            );
+            if self.config.dry_run {
+                self.ctx.info(&format!(
+                    "{what}: would start a Sferum call and write its join link"
+                ));
+                continue;
+            }
+            match self.state.calls.get(&call.id).cloned() {
+                Some(CallRecord {
+                    link: Some(link), ..
+                }) => self.deliver(&call.id, &what, &link),
+                Some(CallRecord {
+                    link: None,
+                    started_at,
+                }) if !self.config.recreate_lost => {
+                    self.bump("calls_failed", 1);
+                    self.problem(format!(
+                        "{what}: calls.start was sent at {} (unix time) but its answer was lost, so the call may exist in Sferum without its link here. So as not to create a second call it is not started again: run the task once with recreate_lost=1 to start a new one",
+                        started_at
+                    ));
+                }
+                _ => {
+                    if !self.start_call(&call.id, &what)? {
+                        break;
+                    }
+                }
+            }
+        }
+        self.save()
+    }
+
+    /// Starts one call; false when calls must stop for this run.
+    fn start_call(&mut self, id: &str, what: &str) -> Result<bool, String> {
+        self.state.calls.insert(
+            id.to_string(),
+            CallRecord {
+                started_at: self.now,
+                link: None,
+            },
+        );
+        self.save()?;
+        let answer = self
+            .client
+            .call(&Call::new("calls.start", json!({"group_id": self.group()})));
+        match answer {
+            Ok(v) => match v.get("join_link").and_then(Value::as_str) {
+                Some(link) => {
+                    self.state.calls.insert(
+                        id.to_string(),
+                        CallRecord {
+                            started_at: self.now,
+                            link: Some(link.to_string()),
+                        },
+                    );
+                    self.save()?;
+                    self.deliver(id, what, link);
+                }
+                None => {
+                    self.bump("calls_failed", 1);
+                    self.problem(format!(
+                        "{what}: calls.start answered without a join link: {v}"
+                    ));
+                }
+            },
+            Err(ApiError::Uncertain(m)) => {
+                self.bump("calls_failed", 1);
+                self.problem(format!(
+                    "{what}: {m}; it is not started again on its own (see recreate_lost=1)"
+                ));
+            }
+            Err(e) => {
+                self.state.calls.remove(id);
+                self.save()?;
+                self.bump("calls_failed", 1);
+                self.problem(format!(
+                    "{what}: the Sferum call could not be started: {e}; the next run tries again"
+                ));
+                return Ok(!matches!(e, ApiError::Fatal(_) | ApiError::Quota(_)));
+            }
+        }
+        Ok(true)
+    }
+
+    fn deliver(&mut self, id: &str, what: &str, link: &str) {
+        match self.ctx.set_call_link(id, link) {
+            Ok(()) => {
+                self.bump("calls_published", 1);
+                self.ctx.info(&format!("{what}: join link published"));
+            }
+            Err(e) => {
+                self.bump("calls_failed", 1);
+                self.problem(format!("{what}: the join link could not be written into the school data ({e}); the next run tries again"));
+            }
+        }
+    }
+}
+
+fn class_name<'s>(school: &'s SchoolData, id: &'s str) -> &'s str {
+    school.class(id).map(|c| c.name.as_str()).unwrap_or(id)
+}
