@@ -289,6 +289,9 @@ impl Client {
                         Err(ApiError::Api { code, .. })
                             if retryable(code) && round + 1 < self.retry.attempts =>
                         {
+                            if code == 9 {
+                                self.limiter.borrow_mut().pause(self.retry.flood_pause);
+                            }
                             again.push(i)
                         }
                         r => results[i] = Some(r),
