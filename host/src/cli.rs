@@ -150,10 +150,7 @@ pub enum OrgCommand {
 #[derive(Subcommand, Debug)]
 pub enum SchoolCommand {
     /// Import a school-data/1 JSON file (a full snapshot) for an organization.
-    Import {
-        org: String,
-        file: PathBuf,
-    },
+    Import { org: String, file: PathBuf },
     /// Counts and academic year of the imported data.
     Show {
         org: String,

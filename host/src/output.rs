@@ -17,7 +17,10 @@ pub struct Table {
 impl Table {
     /// A table with these column headers.
     pub fn new<S: Into<String>>(header: impl IntoIterator<Item = S>) -> Table {
-        Table { header: header.into_iter().map(Into::into).collect(), rows: Vec::new() }
+        Table {
+            header: header.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
     }
 
     /// Appends a row (missing cells are empty).
@@ -42,11 +45,11 @@ impl std::fmt::Display for Table {
         }
         let line = |cells: &[String], f: &mut std::fmt::Formatter<'_>| -> std::fmt::Result {
             let mut text = String::new();
-            for i in 0..columns {
+            for (i, width) in widths.iter().enumerate() {
                 let cell = cells.get(i).map(String::as_str).unwrap_or("");
                 text.push_str(cell);
                 if i + 1 < columns {
-                    let pad = widths[i] - cell.chars().count() + 2;
+                    let pad = width - cell.chars().count() + 2;
                     text.extend(std::iter::repeat_n(' ', pad));
                 }
             }

@@ -23,7 +23,9 @@ pub fn split_assignments(args: &[String]) -> (Vec<(String, String)>, Vec<ParamPr
     let mut problems = Vec::new();
     for arg in args {
         match arg.split_once('=') {
-            Some((key, value)) if !key.trim().is_empty() => pairs.push((key.trim().to_string(), value.to_string())),
+            Some((key, value)) if !key.trim().is_empty() => {
+                pairs.push((key.trim().to_string(), value.to_string()))
+            }
             _ => problems.push(ParamProblem {
                 key: None,
                 message: format!("{arg:?} is not a key=value setting (example: proxy_port=3128)"),
@@ -67,16 +69,22 @@ fn latin_readings(c: char) -> &'static [char] {
 /// Whether `typed` is `key` written partly or wholly with Cyrillic look-alike letters.
 pub fn is_lookalike_of(typed: &str, key: &str) -> bool {
     typed.chars().count() == key.chars().count()
-        && typed.chars().zip(key.chars()).all(|(t, k)| {
-            t.to_ascii_lowercase() == k || latin_readings(t).contains(&k)
-        })
+        && typed
+            .chars()
+            .zip(key.chars())
+            .all(|(t, k)| t.to_ascii_lowercase() == k || latin_readings(t).contains(&k))
 }
 
 /// A best-effort Latin reading of a typed key, for "did you mean" suggestions.
 fn latin_guess(typed: &str) -> String {
     typed
         .chars()
-        .map(|c| latin_readings(c).first().copied().unwrap_or(c.to_ascii_lowercase()))
+        .map(|c| {
+            latin_readings(c)
+                .first()
+                .copied()
+                .unwrap_or(c.to_ascii_lowercase())
+        })
         .collect()
 }
 
@@ -88,7 +96,11 @@ fn distance(a: &str, b: &str) -> usize {
         let mut current = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != *cb);
-            current.push((previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1));
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
         }
         previous = current;
     }
@@ -120,9 +132,23 @@ fn resolve_key(typed: &str, specs: &[ParamSpec], warnings: &mut Vec<String>) -> 
 
 /// Checks assignments on top of `current` values: unknown keys (with "did you mean"), types
 /// and ranges. Empty values remove a key. Required keys are checked on the result.
-pub fn check(specs: &[ParamSpec], current: &Params, assignments: &[(String, String)], unset: &[String]) -> Checked {
-    let mut checked = Checked { values: current.clone(), ..Checked::default() };
-    let known = || specs.iter().map(|s| s.key.as_str()).collect::<Vec<_>>().join(", ");
+pub fn check(
+    specs: &[ParamSpec],
+    current: &Params,
+    assignments: &[(String, String)],
+    unset: &[String],
+) -> Checked {
+    let mut checked = Checked {
+        values: current.clone(),
+        ..Checked::default()
+    };
+    let known = || {
+        specs
+            .iter()
+            .map(|s| s.key.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let unknown = |typed: &str| {
         let latin = latin_guess(typed);
         let mut message = format!("unknown parameter {typed:?}");
@@ -131,7 +157,10 @@ pub fn check(specs: &[ParamSpec], current: &Params, assignments: &[(String, Stri
             None if specs.is_empty() => message.push_str(": this task type has no parameters"),
             None => message.push_str(&format!(" (known: {})", known())),
         }
-        ParamProblem { key: Some(typed.to_string()), message }
+        ParamProblem {
+            key: Some(typed.to_string()),
+            message,
+        }
     };
     for typed in unset {
         match resolve_key(typed, specs, &mut checked.warnings) {
@@ -146,7 +175,10 @@ pub fn check(specs: &[ParamSpec], current: &Params, assignments: &[(String, Stri
             checked.problems.push(unknown(typed));
             continue;
         };
-        let spec = specs.iter().find(|s| s.key == key).expect("resolved keys are declared");
+        let spec = specs
+            .iter()
+            .find(|s| s.key == key)
+            .expect("resolved keys are declared");
         let value = value.trim();
         if value.is_empty() {
             checked.values.remove(&key);
@@ -156,7 +188,10 @@ pub fn check(specs: &[ParamSpec], current: &Params, assignments: &[(String, Stri
             Ok(()) => {
                 checked.values.insert(key, value.to_string());
             }
-            Err(message) => checked.problems.push(ParamProblem { key: Some(key), message }),
+            Err(message) => checked.problems.push(ParamProblem {
+                key: Some(key),
+                message,
+            }),
         }
     }
     for spec in specs.iter().filter(|s| s.required && s.default.is_none()) {
@@ -175,7 +210,8 @@ pub fn with_defaults(specs: &[ParamSpec], values: &Params) -> Params {
     let mut all = values.clone();
     for spec in specs {
         if let Some(default) = &spec.default {
-            all.entry(spec.key.clone()).or_insert_with(|| default.clone());
+            all.entry(spec.key.clone())
+                .or_insert_with(|| default.clone());
         }
     }
     all
@@ -183,7 +219,10 @@ pub fn with_defaults(specs: &[ParamSpec], values: &Params) -> Params {
 
 /// A value for display: secrets masked.
 pub fn shown(specs: &[ParamSpec], key: &str, value: &str) -> String {
-    let secret = specs.iter().find(|s| s.key == key).is_none_or(|s| s.kind.is_secret());
+    let secret = specs
+        .iter()
+        .find(|s| s.key == key)
+        .is_none_or(|s| s.kind.is_secret());
     if secret && specs.iter().any(|s| s.key == key) {
         crate::output::mask_secret(value)
     } else if specs.iter().any(|s| s.key == key) {
@@ -200,7 +239,13 @@ mod tests {
     use exchange_sdk::ParamType;
 
     fn spec(key: &str, kind: ParamType) -> ParamSpec {
-        ParamSpec { key: key.into(), kind, required: false, default: None, description: String::new() }
+        ParamSpec {
+            key: key.into(),
+            kind,
+            required: false,
+            default: None,
+            description: String::new(),
+        }
     }
 
     fn proxy_specs() -> Vec<ParamSpec> {
@@ -213,24 +258,48 @@ mod tests {
     }
 
     fn assign(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn bad_port_names_key_expected_and_given() {
-        let c = check(&proxy_specs(), &Params::new(), &assign(&[("proxy_port", "80a")]), &[]);
-        assert_eq!(c.problems[0].to_string(), "proxy_port: expected a port 1-65535, got \"80a\"");
+        let c = check(
+            &proxy_specs(),
+            &Params::new(),
+            &assign(&[("proxy_port", "80a")]),
+            &[],
+        );
+        assert_eq!(
+            c.problems[0].to_string(),
+            "proxy_port: expected a port 1-65535, got \"80a\""
+        );
     }
 
     #[test]
     fn unknown_key_suggests_the_close_one() {
-        let c = check(&proxy_specs(), &Params::new(), &assign(&[("proxy_sever", "x")]), &[]);
-        assert_eq!(c.problems[0].to_string(), "proxy_sever: unknown parameter \"proxy_sever\": did you mean proxy_server?");
+        let c = check(
+            &proxy_specs(),
+            &Params::new(),
+            &assign(&[("proxy_sever", "x")]),
+            &[],
+        );
+        assert_eq!(
+            c.problems[0].to_string(),
+            "proxy_sever: unknown parameter \"proxy_sever\": did you mean proxy_server?"
+        );
     }
 
     #[test]
     fn cyrillic_keys_are_saved_under_latin_keys_with_a_warning() {
-        let c = check(&proxy_specs(), &Params::new(), &assign(&[("проху_server", "10.0.0.1"), ("проху_port", "3128")]), &[]);
+        let c = check(
+            &proxy_specs(),
+            &Params::new(),
+            &assign(&[("проху_server", "10.0.0.1"), ("проху_port", "3128")]),
+            &[],
+        );
         assert!(c.problems.is_empty(), "{:?}", c.problems);
         assert_eq!(c.values.get("proxy_server").unwrap(), "10.0.0.1");
         assert_eq!(c.values.get("proxy_port").unwrap(), "3128");
@@ -249,7 +318,12 @@ mod tests {
     fn secret_values_are_never_echoed_in_problems() {
         let mut specs = proxy_specs();
         specs.push(spec("n", ParamType::Integer { min: 1, max: 5 }));
-        let c = check(&specs, &Params::new(), &assign(&[("proxy_password", "hunter2-secret"), ("n", "9")]), &[]);
+        let c = check(
+            &specs,
+            &Params::new(),
+            &assign(&[("proxy_password", "hunter2-secret"), ("n", "9")]),
+            &[],
+        );
         assert!(c.problems.iter().all(|p| !p.message.contains("hunter2")));
     }
 
@@ -264,8 +338,17 @@ mod tests {
 
     #[test]
     fn unset_and_empty_value_remove_keys() {
-        let current: Params = [("proxy_server".to_string(), "p".to_string()), ("proxy_port".to_string(), "1".to_string())].into();
-        let c = check(&proxy_specs(), &current, &assign(&[("proxy_port", "")]), &["proxy_server".into()]);
+        let current: Params = [
+            ("proxy_server".to_string(), "p".to_string()),
+            ("proxy_port".to_string(), "1".to_string()),
+        ]
+        .into();
+        let c = check(
+            &proxy_specs(),
+            &current,
+            &assign(&[("proxy_port", "")]),
+            &["proxy_server".into()],
+        );
         assert!(c.values.is_empty());
     }
 

@@ -49,7 +49,8 @@ fn unit_seconds(word: &str) -> Option<u64> {
         Some(60)
     } else if w.starts_with("час") || w.starts_with("hour") || w == "h" {
         Some(3600)
-    } else if w.starts_with("дн") || w.starts_with("день") || w.starts_with("day") || w == "d" {
+    } else if w.starts_with("дн") || w.starts_with("день") || w.starts_with("day") || w == "d"
+    {
         Some(86400)
     } else {
         None
@@ -65,8 +66,11 @@ fn parse_every(rest: &str) -> Result<u64, String> {
             _ => exchange_sdk::manifest::parse_duration(one).map_err(|e| format!("{e}; {HELP}"))?,
         },
         [number, unit] => {
-            let n: u64 = number.parse().map_err(|_| format!("{number:?} is not a number; {HELP}"))?;
-            let unit = unit_seconds(unit).ok_or_else(|| format!("{unit:?} is not a time unit; {HELP}"))?;
+            let n: u64 = number
+                .parse()
+                .map_err(|_| format!("{number:?} is not a number; {HELP}"))?;
+            let unit =
+                unit_seconds(unit).ok_or_else(|| format!("{unit:?} is not a time unit; {HELP}"))?;
             n * unit
         }
         _ => return Err(HELP.to_string()),
@@ -78,7 +82,9 @@ fn parse_every(rest: &str) -> Result<u64, String> {
 }
 
 fn parse_time(text: &str) -> Result<(u32, u32), String> {
-    let (h, m) = text.split_once(':').ok_or_else(|| format!("{text:?} is not a time HH:MM; {HELP}"))?;
+    let (h, m) = text
+        .split_once(':')
+        .ok_or_else(|| format!("{text:?} is not a time HH:MM; {HELP}"))?;
     match (h.parse::<u32>(), m.parse::<u32>()) {
         (Ok(h), Ok(m)) if h < 24 && m < 60 => Ok((h, m)),
         _ => Err(format!("{text:?} is not a time HH:MM; {HELP}")),
@@ -95,9 +101,15 @@ impl std::str::FromStr for Schedule {
         match head {
             "constantly" | "постоянно" => Ok(Schedule::Constantly),
             "manual" | "manually" | "вручную" => Ok(Schedule::Manual),
-            "every" | "каждые" | "каждый" | "каждую" | "каждое" => parse_every(rest).map(Schedule::Every),
+            "every" | "каждые" | "каждый" | "каждую" | "каждое" => {
+                parse_every(rest).map(Schedule::Every)
+            }
             "daily" | "ежедневно" => {
-                let time = rest.trim().trim_start_matches("в ").trim_start_matches("at ").trim();
+                let time = rest
+                    .trim()
+                    .trim_start_matches("в ")
+                    .trim_start_matches("at ")
+                    .trim();
                 parse_time(time).map(|(h, m)| Schedule::Daily(h, m))
             }
             "" => Err(format!("the schedule is empty; {HELP}")),
@@ -140,15 +152,26 @@ mod tests {
 
     #[test]
     fn refuses_short_periods_and_nonsense() {
-        assert!(parse("every 30s").unwrap_err().contains("at least 1 minute"));
-        assert!(parse("sometimes").unwrap_err().contains("is not a schedule"));
+        assert!(parse("every 30s")
+            .unwrap_err()
+            .contains("at least 1 minute"));
+        assert!(parse("sometimes")
+            .unwrap_err()
+            .contains("is not a schedule"));
         assert!(parse("daily 25:00").is_err());
         assert!(parse("every").is_err());
     }
 
     #[test]
     fn canonical_text_round_trips() {
-        for text in ["every 30m", "every 2h", "every 90m", "constantly", "daily 07:05", "manual"] {
+        for text in [
+            "every 30m",
+            "every 2h",
+            "every 90m",
+            "constantly",
+            "daily 07:05",
+            "manual",
+        ] {
             assert_eq!(parse(text).unwrap().to_string(), text);
         }
     }

@@ -35,14 +35,22 @@ pub struct Rules {
 
 impl Default for Rules {
     fn default() -> Rules {
-        Rules { constantly_floor_ms: 5_000, backoff_cap_ms: 10 * 60_000 }
+        Rules {
+            constantly_floor_ms: 5_000,
+            backoff_cap_ms: 10 * 60_000,
+        }
     }
 }
 
 /// The pause after `failures` failed runs in a row: floor × 2^failures, capped.
 pub fn backoff_ms(rules: &Rules, failures: u32) -> i64 {
     let factor = 1i64 << failures.min(20);
-    rules.constantly_floor_ms.max(1_000).saturating_mul(factor).min(rules.backoff_cap_ms).max(rules.constantly_floor_ms)
+    rules
+        .constantly_floor_ms
+        .max(1_000)
+        .saturating_mul(factor)
+        .min(rules.backoff_cap_ms)
+        .max(rules.constantly_floor_ms)
 }
 
 /// A stable pseudo-random delay in `0..=max_ms` for a task and a due time.
@@ -59,10 +67,16 @@ pub fn random_delay_ms(task_id: i64, due_ms: i64, max_ms: i64) -> i64 {
 
 /// The next local `hh:mm` strictly after `after_ms`.
 fn next_daily_ms(hour: u32, minute: u32, after_ms: i64) -> i64 {
-    let after = Local.timestamp_millis_opt(after_ms).single().unwrap_or_else(Local::now);
+    let after = Local
+        .timestamp_millis_opt(after_ms)
+        .single()
+        .unwrap_or_else(Local::now);
     let mut day = after.date_naive();
     for _ in 0..3 {
-        if let Some(at) = day.and_hms_opt(hour, minute, 0).and_then(|t| Local.from_local_datetime(&t).earliest()) {
+        if let Some(at) = day
+            .and_hms_opt(hour, minute, 0)
+            .and_then(|t| Local.from_local_datetime(&t).earliest())
+        {
             if at.timestamp_millis() > after_ms {
                 return at.timestamp_millis();
             }
@@ -75,7 +89,13 @@ fn next_daily_ms(hour: u32, minute: u32, after_ms: i64) -> i64 {
 /// When the task is next due (ms since the epoch), or `None` if only a person or an import
 /// can start it. A value at or before `now` means "start now". `created_ms` anchors tasks
 /// that never ran: periodic ones run at once, daily ones at the next time of day.
-pub fn next_due_ms(schedule: Schedule, due_now: bool, timing: &Timing, rules: &Rules, created_ms: i64) -> Option<i64> {
+pub fn next_due_ms(
+    schedule: Schedule,
+    due_now: bool,
+    timing: &Timing,
+    rules: &Rules,
+    created_ms: i64,
+) -> Option<i64> {
     if timing.running {
         return None;
     }
@@ -90,9 +110,19 @@ pub fn next_due_ms(schedule: Schedule, due_now: bool, timing: &Timing, rules: &R
         }),
         Schedule::Constantly => Some(match timing.last_end_ms.or(timing.last_start_ms) {
             None => i64::MIN,
-            Some(end) => end + if timing.failures == 0 { rules.constantly_floor_ms } else { backoff_ms(rules, timing.failures) },
+            Some(end) => {
+                end + if timing.failures == 0 {
+                    rules.constantly_floor_ms
+                } else {
+                    backoff_ms(rules, timing.failures)
+                }
+            }
         }),
-        Schedule::Daily(hour, minute) => Some(next_daily_ms(hour, minute, timing.last_start_ms.unwrap_or(created_ms))),
+        Schedule::Daily(hour, minute) => Some(next_daily_ms(
+            hour,
+            minute,
+            timing.last_start_ms.unwrap_or(created_ms),
+        )),
     }
 }
 
@@ -104,28 +134,56 @@ mod tests {
     const T0: i64 = 1_800_000_000_000;
 
     fn rules() -> Rules {
-        Rules { constantly_floor_ms: 5_000, backoff_cap_ms: 10 * MIN }
+        Rules {
+            constantly_floor_ms: 5_000,
+            backoff_cap_ms: 10 * MIN,
+        }
     }
 
     fn after(start: i64, end: i64, failures: u32) -> Timing {
-        Timing { last_start_ms: Some(start), last_end_ms: Some(end), failures, running: false }
+        Timing {
+            last_start_ms: Some(start),
+            last_end_ms: Some(end),
+            failures,
+            running: false,
+        }
     }
 
     #[test]
     fn a_running_task_is_never_due() {
-        let timing = Timing { running: true, ..after(T0 - 60 * MIN, T0 - 59 * MIN, 0) };
-        assert_eq!(next_due_ms(Schedule::Every(60), true, &timing, &rules(), T0), None);
+        let timing = Timing {
+            running: true,
+            ..after(T0 - 60 * MIN, T0 - 59 * MIN, 0)
+        };
+        assert_eq!(
+            next_due_ms(Schedule::Every(60), true, &timing, &rules(), T0),
+            None
+        );
     }
 
     #[test]
     fn a_new_periodic_task_runs_at_once() {
-        let due = next_due_ms(Schedule::Every(1800), false, &Timing::default(), &rules(), T0).unwrap();
+        let due = next_due_ms(
+            Schedule::Every(1800),
+            false,
+            &Timing::default(),
+            &rules(),
+            T0,
+        )
+        .unwrap();
         assert!(due <= T0);
     }
 
     #[test]
     fn periodic_runs_count_from_the_previous_start() {
-        let due = next_due_ms(Schedule::Every(1800), false, &after(T0, T0 + 40_000, 0), &rules(), T0).unwrap();
+        let due = next_due_ms(
+            Schedule::Every(1800),
+            false,
+            &after(T0, T0 + 40_000, 0),
+            &rules(),
+            T0,
+        )
+        .unwrap();
         assert_eq!(due, T0 + 30 * MIN);
     }
 
@@ -137,31 +195,50 @@ mod tests {
         assert!(due <= T0);
         // ... and after that one run, the next is a full period later, not another catch-up.
         let caught_up = after(T0, T0 + 1000, 0);
-        assert_eq!(next_due_ms(Schedule::Every(1800), false, &caught_up, &rules(), T0).unwrap(), T0 + 30 * MIN);
+        assert_eq!(
+            next_due_ms(Schedule::Every(1800), false, &caught_up, &rules(), T0).unwrap(),
+            T0 + 30 * MIN
+        );
     }
 
     #[test]
     fn constantly_runs_back_to_back_after_the_floor() {
-        let due = next_due_ms(Schedule::Constantly, false, &after(T0, T0 + 2000, 0), &rules(), T0).unwrap();
+        let due = next_due_ms(
+            Schedule::Constantly,
+            false,
+            &after(T0, T0 + 2000, 0),
+            &rules(),
+            T0,
+        )
+        .unwrap();
         assert_eq!(due, T0 + 2000 + 5000);
     }
 
     #[test]
     fn constantly_backs_off_exponentially_after_failures_capped_and_reset() {
         let pauses: Vec<i64> = (1..=10)
-            .map(|f| next_due_ms(Schedule::Constantly, false, &after(T0, T0, f), &rules(), T0).unwrap() - T0)
+            .map(|f| {
+                next_due_ms(Schedule::Constantly, false, &after(T0, T0, f), &rules(), T0).unwrap()
+                    - T0
+            })
             .collect();
         assert_eq!(&pauses[..4], &[10_000, 20_000, 40_000, 80_000]);
         assert!(pauses.windows(2).all(|w| w[1] >= w[0]));
         assert_eq!(*pauses.last().unwrap(), 10 * MIN, "capped");
-        let reset = next_due_ms(Schedule::Constantly, false, &after(T0, T0, 0), &rules(), T0).unwrap() - T0;
+        let reset =
+            next_due_ms(Schedule::Constantly, false, &after(T0, T0, 0), &rules(), T0).unwrap() - T0;
         assert_eq!(reset, 5000);
     }
 
     #[test]
     fn manual_tasks_run_only_when_made_due() {
-        assert_eq!(next_due_ms(Schedule::Manual, false, &Timing::default(), &rules(), T0), None);
-        assert!(next_due_ms(Schedule::Manual, true, &Timing::default(), &rules(), T0).unwrap() <= T0);
+        assert_eq!(
+            next_due_ms(Schedule::Manual, false, &Timing::default(), &rules(), T0),
+            None
+        );
+        assert!(
+            next_due_ms(Schedule::Manual, true, &Timing::default(), &rules(), T0).unwrap() <= T0
+        );
     }
 
     #[test]
@@ -172,13 +249,33 @@ mod tests {
 
     #[test]
     fn daily_runs_at_the_next_time_of_day_and_catch_up_once() {
-        let start = Local.with_ymd_and_hms(2026, 11, 28, 8, 0, 0).unwrap().timestamp_millis();
-        let due = next_due_ms(Schedule::Daily(7, 30), false, &after(start, start + 1000, 0), &rules(), start).unwrap();
-        let expected = Local.with_ymd_and_hms(2026, 11, 29, 7, 30, 0).unwrap().timestamp_millis();
+        let start = Local
+            .with_ymd_and_hms(2026, 11, 28, 8, 0, 0)
+            .unwrap()
+            .timestamp_millis();
+        let due = next_due_ms(
+            Schedule::Daily(7, 30),
+            false,
+            &after(start, start + 1000, 0),
+            &rules(),
+            start,
+        )
+        .unwrap();
+        let expected = Local
+            .with_ymd_and_hms(2026, 11, 29, 7, 30, 0)
+            .unwrap()
+            .timestamp_millis();
         assert_eq!(due, expected);
         // Down for three days: due (in the past) once.
         let old = start - 3 * 86_400_000;
-        let due = next_due_ms(Schedule::Daily(7, 30), false, &after(old, old, 0), &rules(), old).unwrap();
+        let due = next_due_ms(
+            Schedule::Daily(7, 30),
+            false,
+            &after(old, old, 0),
+            &rules(),
+            old,
+        )
+        .unwrap();
         assert!(due < start);
     }
 
@@ -188,7 +285,9 @@ mod tests {
         assert_eq!(a, random_delay_ms(7, T0, 300_000));
         assert!((0..=300_000).contains(&a));
         assert_eq!(random_delay_ms(7, T0, 0), 0);
-        let spread: std::collections::BTreeSet<i64> = (0..50).map(|t| random_delay_ms(t, T0, 300_000) / 10_000).collect();
+        let spread: std::collections::BTreeSet<i64> = (0..50)
+            .map(|t| random_delay_ms(t, T0, 300_000) / 10_000)
+            .collect();
         assert!(spread.len() > 10, "delays spread tasks out");
     }
 }

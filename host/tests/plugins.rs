@@ -20,7 +20,9 @@ fn lists_sferum_sync_and_example() {
     install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
     let run = host(dir.path(), &["plugins", "list"]).ok();
     assert!(run.stdout.contains("sferum-sync"), "{}", run.stdout);
-    assert!(run.stdout.contains("Синхронизация чатов и ВКС с платформой VK Сферум"));
+    assert!(run
+        .stdout
+        .contains("Синхронизация чатов и ВКС с платформой VK Сферум"));
     assert!(run.stdout.contains("example"));
     assert!(run.stdout.contains("Пример задачи обмена"));
     assert!(run.stderr.is_empty(), "unexpected warnings: {}", run.stderr);
@@ -42,8 +44,18 @@ fn show_lists_the_five_proxy_parameters() {
     let dir = temp_dir();
     install_plugin("sferum_sync", dir.path(), "libsferum_sync.so");
     let run = host(dir.path(), &["plugins", "show", "sferum-sync"]).ok();
-    for key in ["proxy_server", "proxy_port", "proxy_username", "proxy_password", "proxy_auth"] {
-        assert!(run.stdout.contains(&format!("\n  {key}\n")), "{key} missing:\n{}", run.stdout);
+    for key in [
+        "proxy_server",
+        "proxy_port",
+        "proxy_username",
+        "proxy_password",
+        "proxy_auth",
+    ] {
+        assert!(
+            run.stdout.contains(&format!("\n  {key}\n")),
+            "{key} missing:\n{}",
+            run.stdout
+        );
     }
     assert!(run.stdout.contains("Range:    1-65535"));
     assert!(run.stdout.contains("Secret:   yes"));
@@ -54,7 +66,10 @@ fn show_lists_the_five_proxy_parameters() {
     let params = json["params"].as_array().unwrap();
     let port = params.iter().find(|p| p["key"] == "proxy_port").unwrap();
     assert_eq!(port["type"]["kind"], "port");
-    let password = params.iter().find(|p| p["key"] == "proxy_password").unwrap();
+    let password = params
+        .iter()
+        .find(|p| p["key"] == "proxy_password")
+        .unwrap();
     assert_eq!(password["type"]["kind"], "secret");
 }
 
@@ -83,12 +98,20 @@ fn a_library_without_the_plugin_export_is_skipped() {
     let dir = temp_dir();
     install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
     // A real shared library of the system that is not a plugin.
-    let libc = ["/lib/x86_64-linux-gnu/libm.so.6", "/usr/lib/x86_64-linux-gnu/libm.so.6", "/lib64/libm.so.6"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-        .expect("libm not found");
+    let libc = [
+        "/lib/x86_64-linux-gnu/libm.so.6",
+        "/usr/lib/x86_64-linux-gnu/libm.so.6",
+        "/lib64/libm.so.6",
+    ]
+    .into_iter()
+    .find(|p| std::path::Path::new(p).exists())
+    .expect("libm not found");
     std::fs::copy(libc, dir.path().join("libm.so")).unwrap();
-    std::fs::set_permissions(dir.path().join("libm.so"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(
+        dir.path().join("libm.so"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
     let run = host(dir.path(), &["plugins", "list"]).ok();
     assert!(skipped_line(&run, "libm.so").contains("no plugin export"));
     assert!(run.stdout.contains("example"));
@@ -98,12 +121,24 @@ fn a_library_without_the_plugin_export_is_skipped() {
 fn an_incompatible_abi_is_skipped_with_only_the_error_lines() {
     let dir = temp_dir();
     install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
-    install_plugin("incompatible_plugin", dir.path(), "libincompatible_plugin.so");
+    install_plugin(
+        "incompatible_plugin",
+        dir.path(),
+        "libincompatible_plugin.so",
+    );
     let run = host(dir.path(), &["plugins", "list"]).ok();
     let line = skipped_line(&run, "libincompatible_plugin.so");
     assert!(line.contains("incompatible plugin ABI"), "{line}");
-    assert!(line.contains("expected exchange-sdk, found incompatible-plugin"), "{line}");
-    assert_eq!(run.stderr.lines().count(), 1, "the full report must not be shown:\n{}", run.stderr);
+    assert!(
+        line.contains("expected exchange-sdk, found incompatible-plugin"),
+        "{line}"
+    );
+    assert_eq!(
+        run.stderr.lines().count(),
+        1,
+        "the full report must not be shown:\n{}",
+        run.stderr
+    );
     assert!(run.stdout.contains("example"));
 }
 
@@ -112,11 +147,21 @@ fn a_plugin_whose_entry_point_panics_is_skipped() {
     let dir = temp_dir();
     install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
     install_plugin("sferum_sync", dir.path(), "libsferum_sync.so");
-    let run = host_with_env(dir.path(), &["plugins", "list"], &[("EXAMPLE_PLUGIN_PANIC_IN_MANIFEST", "1")]);
+    let run = host_with_env(
+        dir.path(),
+        &["plugins", "list"],
+        &[("EXAMPLE_PLUGIN_PANIC_IN_MANIFEST", "1")],
+    );
     let run = run.ok();
     let line = skipped_line(&run, "libexample_plugin.so");
-    assert!(line.contains("plugin panicked: manifest failure requested"), "{line}");
-    assert!(run.stdout.contains("sferum-sync"), "the good plugin must still load");
+    assert!(
+        line.contains("plugin panicked: manifest failure requested"),
+        "{line}"
+    );
+    assert!(
+        run.stdout.contains("sferum-sync"),
+        "the good plugin must still load"
+    );
 }
 
 #[test]
@@ -128,8 +173,14 @@ fn two_plugins_with_one_task_type_both_stay_unloaded() {
     let run = host(dir.path(), &["plugins", "list"]).ok();
     for file in ["libexample_plugin.so", "libexample_copy.so"] {
         let line = skipped_line(&run, file);
-        assert!(line.contains("libexample_plugin.so (version 0.1.0)"), "{line}");
-        assert!(line.contains("libexample_copy.so (version 0.1.0)"), "{line}");
+        assert!(
+            line.contains("libexample_plugin.so (version 0.1.0)"),
+            "{line}"
+        );
+        assert!(
+            line.contains("libexample_copy.so (version 0.1.0)"),
+            "{line}"
+        );
         assert!(line.contains("neither is loaded"), "{line}");
         assert!(line.contains("remove one of them"), "{line}");
     }
@@ -162,6 +213,15 @@ fn default_folders_apply_only_without_plugins_option_and_environment() {
         .output()
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let types: Vec<&str> = json["plugins"].as_array().unwrap().iter().map(|p| p["type"].as_str().unwrap()).collect();
-    assert_eq!(types, ["example"], "EXCHANGE_PLUGINS must replace the default folders");
+    let types: Vec<&str> = json["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        ["example"],
+        "EXCHANGE_PLUGINS must replace the default folders"
+    );
 }

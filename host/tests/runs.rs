@@ -40,7 +40,17 @@ impl Host {
 
     fn serve(&self, extra: &[&str]) -> Child {
         Command::new(host_bin())
-            .args(["--db", self.db.to_str().unwrap(), "--plugins", self.plugins.to_str().unwrap(), "serve", "--constantly-floor", "1s", "--grace", "5s"])
+            .args([
+                "--db",
+                self.db.to_str().unwrap(),
+                "--plugins",
+                self.plugins.to_str().unwrap(),
+                "serve",
+                "--constantly-floor",
+                "1s",
+                "--grace",
+                "5s",
+            ])
             .args(extra)
             .env_remove("EXCHANGE_PLUGINS")
             .stdout(Stdio::null())
@@ -50,21 +60,38 @@ impl Host {
     }
 
     fn runs(&self, task: i64) -> Vec<serde_json::Value> {
-        let run = self.cli(&["runs", "--task", &task.to_string(), "--last", "200", "--json"]).ok();
+        let run = self
+            .cli(&[
+                "runs",
+                "--task",
+                &task.to_string(),
+                "--last",
+                "200",
+                "--json",
+            ])
+            .ok();
         let mut runs: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
         runs.reverse();
         runs
     }
 
     /// Polls until `done` holds for the task's runs, or panics after `limit`.
-    fn wait_runs(&self, task: i64, limit: Duration, done: impl Fn(&[serde_json::Value]) -> bool) -> Vec<serde_json::Value> {
+    fn wait_runs(
+        &self,
+        task: i64,
+        limit: Duration,
+        done: impl Fn(&[serde_json::Value]) -> bool,
+    ) -> Vec<serde_json::Value> {
         let start = Instant::now();
         loop {
             let runs = self.runs(task);
             if done(&runs) {
                 return runs;
             }
-            assert!(start.elapsed() < limit, "timed out; runs of task {task}: {runs:#?}");
+            assert!(
+                start.elapsed() < limit,
+                "timed out; runs of task {task}: {runs:#?}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -82,7 +109,12 @@ fn stop(mut child: Child) -> String {
     }
     let mut err = String::new();
     use std::io::Read;
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     err
 }
 
@@ -95,7 +127,11 @@ fn a_foreground_run_shows_its_log_and_records_the_run() {
     let h = Host::new();
     let task = h.add_task(&["repeat=2", "greeting=Добрый день"]);
     let run = h.cli(&["run", &task.to_string()]).ok();
-    assert!(run.stdout.contains("Добрый день (2 of 2)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Добрый день (2 of 2)"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains(": ok — greeted 2 time(s)"));
     let runs = h.runs(task);
     assert_eq!(runs.len(), 1);
@@ -124,7 +160,12 @@ fn crashes_and_hangs_fail_only_their_run() {
     }
     let hang = h.add_task(&["mode=hang", "--max-run-time", "2s"]);
     let run = h.cli(&["run", &hang.to_string()]).failed();
-    assert!(run.stdout.contains("killed — the run took longer than its max run time (2s)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("killed — the run took longer than its max run time (2s)"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(h.runs(hang)[0]["status"], "killed");
 }
 
@@ -134,18 +175,26 @@ fn a_constantly_task_never_overlaps_and_a_crashing_one_does_not_stop_it() {
     let steady = h.add_task(&["--schedule", "constantly", "sleep=1s"]);
     let crashing = h.add_task(&["--schedule", "constantly", "mode=segfault"]);
     let serve = h.serve(&[]);
-    let runs = h.wait_runs(steady, Duration::from_secs(40), |runs| ended(runs).len() >= 3);
+    let runs = h.wait_runs(steady, Duration::from_secs(40), |runs| {
+        ended(runs).len() >= 3
+    });
     stop(serve);
     let runs: Vec<&serde_json::Value> = ended(&runs);
     for pair in runs.windows(2) {
         let (a, b) = (pair[0], pair[1]);
-        assert!(b["started_ms"].as_i64() >= a["ended_ms"].as_i64(), "overlap: {a} {b}");
+        assert!(
+            b["started_ms"].as_i64() >= a["ended_ms"].as_i64(),
+            "overlap: {a} {b}"
+        );
     }
     assert!(runs.iter().all(|r| r["status"] == "ok"));
     let crashed = h.runs(crashing);
     assert!(!crashed.is_empty());
     assert!(crashed.iter().all(|r| r["status"] != "ok"));
-    assert!(crashed[0]["message"].as_str().unwrap().contains("signal 11"));
+    assert!(crashed[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("signal 11"));
 }
 
 #[test]
@@ -153,9 +202,14 @@ fn failures_back_off() {
     let h = Host::new();
     let failing = h.add_task(&["--schedule", "constantly", "mode=fail"]);
     let serve = h.serve(&[]);
-    let runs = h.wait_runs(failing, Duration::from_secs(40), |runs| ended(runs).len() >= 3);
+    let runs = h.wait_runs(failing, Duration::from_secs(40), |runs| {
+        ended(runs).len() >= 3
+    });
     stop(serve);
-    let starts: Vec<i64> = runs.iter().map(|r| r["started_ms"].as_i64().unwrap()).collect();
+    let starts: Vec<i64> = runs
+        .iter()
+        .map(|r| r["started_ms"].as_i64().unwrap())
+        .collect();
     let gaps: Vec<i64> = starts.windows(2).map(|w| w[1] - w[0]).collect();
     // floor 1s: pauses of 2 s, then 4 s after the first and second failures.
     assert!(gaps[0] >= 1900, "{gaps:?}");
@@ -169,10 +223,14 @@ fn missed_runs_collapse_into_one_catch_up_run() {
     h.cli(&["run", &task.to_string()]).ok();
     // Pretend the last run was 10 periods ago (the host was down).
     let conn = rusqlite::Connection::open(&h.db).unwrap();
-    conn.execute("UPDATE runs SET started_ms = started_ms - 600000, ended_ms = ended_ms - 600000", []).unwrap();
+    conn.execute(
+        "UPDATE runs SET started_ms = started_ms - 600000, ended_ms = ended_ms - 600000",
+        [],
+    )
+    .unwrap();
     drop(conn);
     let serve = h.serve(&[]);
-    let runs = h.wait_runs(task, Duration::from_secs(30), |runs| ended(runs).len() >= 2);
+    h.wait_runs(task, Duration::from_secs(30), |runs| ended(runs).len() >= 2);
     std::thread::sleep(Duration::from_secs(2));
     stop(serve);
     let runs = h.runs(task);
@@ -187,8 +245,17 @@ fn an_import_makes_enabled_tasks_due_at_once() {
     h.cli(&["run", &task.to_string()]).ok();
     let serve = h.serve(&[]);
     let sample = h.dir.path().join("s.json");
-    h.cli(&["school", "sample", "--students", "30", "-o", sample.to_str().unwrap()]).ok();
-    h.cli(&["school", "import", "school", sample.to_str().unwrap()]).ok();
+    h.cli(&[
+        "school",
+        "sample",
+        "--students",
+        "30",
+        "-o",
+        sample.to_str().unwrap(),
+    ])
+    .ok();
+    h.cli(&["school", "import", "school", sample.to_str().unwrap()])
+        .ok();
     let runs = h.wait_runs(task, Duration::from_secs(30), |runs| ended(runs).len() >= 2);
     stop(serve);
     assert_eq!(runs[1]["trigger"], "import");
@@ -210,5 +277,8 @@ fn shutdown_interrupts_running_tasks() {
     assert!(slow_run["message"].as_str().unwrap().contains("cancelled"));
     let hung_run = &h.runs(hung)[0];
     assert_eq!(hung_run["status"], "interrupted", "{hung_run}");
-    assert!(hung_run["message"].as_str().unwrap().contains("grace period"));
+    assert!(hung_run["message"]
+        .as_str()
+        .unwrap()
+        .contains("grace period"));
 }

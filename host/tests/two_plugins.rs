@@ -44,20 +44,34 @@ fn each_plugin_runs_its_own_code() {
     install_plugin("sferum_sync", dir.path(), "libsferum_sync.so");
     let registry = Registry::discover(&[dir.path().to_path_buf()]);
     assert!(registry.skipped.is_empty(), "{:?}", registry.skipped);
-    let request = r#"{"task_id":"1","org_id":"school","params":{"greeting":"Привет","repeat":"2"}}"#;
+    let request =
+        r#"{"task_id":"1","org_id":"school","params":{"greeting":"Привет","repeat":"2"}}"#;
 
     let example_host = RecordingHost::default();
     let example = registry.get("example").expect("example loaded");
-    let summary = example.run(request, HostServices_TO::from_ptr(&example_host, TD_Opaque)).unwrap();
+    let summary = example
+        .run(request, HostServices_TO::from_ptr(&example_host, TD_Opaque))
+        .unwrap();
     assert!(summary.contains("greeted 2 time(s)"), "{summary}");
-    assert_eq!(*example_host.lines.lock().unwrap(), ["Привет (1 of 2)", "Привет (2 of 2)"]);
+    assert_eq!(
+        *example_host.lines.lock().unwrap(),
+        ["Привет (1 of 2)", "Привет (2 of 2)"]
+    );
 
     let sferum_host = RecordingHost::default();
     let sferum = registry.get("sferum-sync").expect("sferum-sync loaded");
     let answer = sferum.run(request, HostServices_TO::from_ptr(&sferum_host, TD_Opaque));
     let message = answer.expect_err("no Links base values were given");
-    assert!(message.contains("sferum.community_id") || message.contains("not implemented"), "{message}");
-    assert!(sferum_host.lines.lock().unwrap().iter().all(|l| !l.contains("Привет")));
+    assert!(
+        message.contains("sferum.community_id") || message.contains("not implemented"),
+        "{message}"
+    );
+    assert!(sferum_host
+        .lines
+        .lock()
+        .unwrap()
+        .iter()
+        .all(|l| !l.contains("Привет")));
     assert_eq!(sferum.manifest.type_id, "sferum-sync");
     assert_eq!(example.manifest.type_id, "example");
 }
@@ -69,6 +83,10 @@ fn a_panicking_run_comes_back_as_an_error_with_its_message() {
     let registry = Registry::discover(&[dir.path().to_path_buf()]);
     let host = RecordingHost::default();
     let request = r#"{"task_id":"1","org_id":"school","params":{"mode":"panic"}}"#;
-    let error = registry.get("example").unwrap().run(request, HostServices_TO::from_ptr(&host, TD_Opaque)).unwrap_err();
+    let error = registry
+        .get("example")
+        .unwrap()
+        .run(request, HostServices_TO::from_ptr(&host, TD_Opaque))
+        .unwrap_err();
     assert_eq!(error, "plugin panicked: panic requested (mode=panic)");
 }

@@ -183,7 +183,10 @@ impl<'a> Context<'a> {
 
     /// Reads the task's persistent state under `key`.
     pub fn state_get(&self, key: &str) -> Option<String> {
-        self.host.state_get(key.into()).into_option().map(String::from)
+        self.host
+            .state_get(key.into())
+            .into_option()
+            .map(String::from)
     }
 
     /// Writes the task's persistent state under `key` (`None` deletes); durable on return.
@@ -226,7 +229,9 @@ fn guarded(body: impl FnOnce() -> Result<String, String>) -> RResult<RString, RS
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(text)) => RResult::ROk(text.into()),
         Ok(Err(message)) => RResult::RErr(message.into()),
-        Err(payload) => RResult::RErr(format!("plugin panicked: {}", panic_message(&*payload)).into()),
+        Err(payload) => {
+            RResult::RErr(format!("plugin panicked: {}", panic_message(&*payload)).into())
+        }
     }
 }
 
@@ -246,7 +251,8 @@ fn to_json<T: Serialize>(value: &T) -> Result<String, String> {
 }
 
 fn parse_request(json: RStr<'_>) -> Result<RunRequest, String> {
-    serde_json::from_str(json.as_str()).map_err(|e| format!("the host sent a request this plugin cannot read: {e}"))
+    serde_json::from_str(json.as_str())
+        .map_err(|e| format!("the host sent a request this plugin cannot read: {e}"))
 }
 
 extern "C" fn manifest_entry<P: TaskPlugin>() -> RResult<RString, RString> {
@@ -265,16 +271,28 @@ extern "C" fn validate_entry<P: TaskPlugin>(params_json: RStr<'_>) -> RResult<RS
     })
 }
 
-extern "C" fn check_entry<P: TaskPlugin>(request_json: RStr<'_>, host: Host<'_>) -> RResult<RString, RString> {
+extern "C" fn check_entry<P: TaskPlugin>(
+    request_json: RStr<'_>,
+    host: Host<'_>,
+) -> RResult<RString, RString> {
     guarded(|| {
-        let ctx = Context { request: parse_request(request_json)?, host };
+        let ctx = Context {
+            request: parse_request(request_json)?,
+            host,
+        };
         P::default().check(&ctx)
     })
 }
 
-extern "C" fn run_entry<P: TaskPlugin>(request_json: RStr<'_>, host: Host<'_>) -> RResult<RString, RString> {
+extern "C" fn run_entry<P: TaskPlugin>(
+    request_json: RStr<'_>,
+    host: Host<'_>,
+) -> RResult<RString, RString> {
     guarded(|| {
-        let ctx = Context { request: parse_request(request_json)?, host };
+        let ctx = Context {
+            request: parse_request(request_json)?,
+            host,
+        };
         to_json(&P::default().run(&ctx)?)
     })
 }

@@ -44,7 +44,13 @@ fn start_emulator(dir: &Path) -> anyhow::Result<Emulator> {
         );
     }
     let mut child = Command::new(&program)
-        .args(["--listen", "127.0.0.1:0", "--community", &format!("{COMMUNITY_ID}:{TOKEN}"), "--state"])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--community",
+            &format!("{COMMUNITY_ID}:{TOKEN}"),
+            "--state",
+        ])
         .arg(dir.join("emulator-state.json"))
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -65,12 +71,22 @@ fn step(text: &str) {
 
 fn run_and_show(env: &Env, task_id: i64) -> anyhow::Result<Outcome> {
     let cancel = AtomicBool::new(false);
-    let outcome = run_task(&env.runner()?, task_id, "manual", false, &cancel, &mut |event| {
-        if let crate::runs::protocol::Event::Log { level, message } = event {
-            println!("  {level:<5} {message}");
-        }
-    })?;
-    println!("Run {}: {} — {}", outcome.run_id, outcome.status, outcome.message);
+    let outcome = run_task(
+        &env.runner()?,
+        task_id,
+        "manual",
+        false,
+        &cancel,
+        &mut |event| {
+            if let crate::runs::protocol::Event::Log { level, message } = event {
+                println!("  {level:<5} {message}");
+            }
+        },
+    )?;
+    println!(
+        "Run {}: {} — {}",
+        outcome.run_id, outcome.status, outcome.message
+    );
     let mut table = crate::output::Table::new(["COUNTER", "VALUE"]);
     for (key, value) in &outcome.counters {
         table.row([key.clone(), value.to_string()]);
@@ -113,7 +129,8 @@ fn import(store: &mut Store, data: &SchoolData, file: &Path) -> anyhow::Result<(
 
 /// Runs the demo in `dir`.
 pub fn demo(env: &Env, dir: &Path) -> anyhow::Result<ExitCode> {
-    std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create the demo folder {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create the demo folder {}: {e}", dir.display()))?;
     let dir = std::fs::canonicalize(dir)?;
     let db: PathBuf = dir.join("exchange.db");
     let first_time = !db.exists();
@@ -121,16 +138,26 @@ pub fn demo(env: &Env, dir: &Path) -> anyhow::Result<ExitCode> {
     let emulator = start_emulator(&dir)?;
     // The worker processes inherit this: the plugin talks to the emulator, not to VK.
     std::env::set_var(API_BASE_ENV, &emulator.base);
-    println!("Sferum emulator: {} (state in {})", emulator.base, dir.join("emulator-state.json").display());
+    println!(
+        "Sferum emulator: {} (state in {})",
+        emulator.base,
+        dir.join("emulator-state.json").display()
+    );
     println!("Database: {}", db.display());
     let mut store = Store::open(&db)?;
     let school_file = dir.join("school.json");
     let task_id = if first_time {
         step("1. The organization and its Links base");
         store.add_org(ORG, "ГБОУ школа № 239 (демо)")?;
-        let values = [("sferum.community_id".to_string(), COMMUNITY_ID.to_string()), ("sferum.access_token".to_string(), TOKEN.to_string())];
+        let values = [
+            ("sferum.community_id".to_string(), COMMUNITY_ID.to_string()),
+            ("sferum.access_token".to_string(), TOKEN.to_string()),
+        ];
         store.update_org_values(ORG, &values.into_iter().collect(), &[])?;
-        println!("{ORG}: sferum.community_id = {COMMUNITY_ID}, sferum.access_token = {}", crate::output::mask_secret(TOKEN));
+        println!(
+            "{ORG}: sferum.community_id = {COMMUNITY_ID}, sferum.access_token = {}",
+            crate::output::mask_secret(TOKEN)
+        );
         step("2. The sample school");
         let data = sample_school(&SampleOptions::default());
         import(&mut store, &data, &school_file)?;
@@ -139,13 +166,27 @@ pub fn demo(env: &Env, dir: &Path) -> anyhow::Result<ExitCode> {
         if registry.get("sferum-sync").is_none() {
             anyhow::bail!(registry.not_found_message("sferum-sync"));
         }
-        let id = store.add_task(ORG, "sferum-sync", "every 30m", &Default::default(), &Default::default())?;
+        let id = store.add_task(
+            ORG,
+            "sferum-sync",
+            "every 30m",
+            &Default::default(),
+            &Default::default(),
+        )?;
         println!("task {id}: sferum-sync for {ORG}, every 30m");
         step("4. The first sync");
         id
     } else {
-        let Some(task) = store.tasks(Some(ORG))?.into_iter().find(|t| t.type_id == "sferum-sync") else {
-            anyhow::bail!("{} holds no demo task: remove the folder {} and run the demo again", db.display(), dir.display());
+        let Some(task) = store
+            .tasks(Some(ORG))?
+            .into_iter()
+            .find(|t| t.type_id == "sferum-sync")
+        else {
+            anyhow::bail!(
+                "{} holds no demo task: remove the folder {} and run the demo again",
+                db.display(),
+                dir.display()
+            );
         };
         step("1. A second sync with no change in the school: no write calls");
         let outcome = run_and_show(&env, task.id)?;
@@ -153,7 +194,10 @@ pub fn demo(env: &Env, dir: &Path) -> anyhow::Result<ExitCode> {
             return Ok(exit_code(&outcome));
         }
         step("2. A small change in the school");
-        let mut data = store.school(ORG)?.map(|s| s.data).ok_or_else(|| anyhow::anyhow!("the demo school data is missing"))?;
+        let mut data = store
+            .school(ORG)?
+            .map(|s| s.data)
+            .ok_or_else(|| anyhow::anyhow!("the demo school data is missing"))?;
         println!("Changing: {}", change_school(&mut data));
         import(&mut store, &data, &school_file)?;
         step("3. The sync that applies it");

@@ -4,8 +4,8 @@ mod demo;
 mod orgs;
 mod plugins;
 mod run;
-mod serve;
 mod school;
+mod serve;
 mod tasks;
 
 use crate::cli::{Cli, Command};
@@ -28,7 +28,10 @@ pub fn init_logging() {
 
 /// Runs one parsed command line.
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
-    let env = Env { plugin_dirs: cli.plugin_dirs, db: cli.db };
+    let env = Env {
+        plugin_dirs: cli.plugin_dirs,
+        db: cli.db,
+    };
     match cli.command {
         Command::Plugins(command) => plugins::run(&env, command),
         Command::Org(command) => orgs::run(&env, command),
@@ -41,7 +44,11 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Logs { run, level, json } => run::logs(&env, run, &level, json),
         Command::Serve(args) => serve::serve(&env, &args),
         Command::Demo { dir } => demo::demo(&env, &dir),
-        Command::Worker { mode, task, dry_run } => run::worker_main(&env, &mode, task, dry_run),
+        Command::Worker {
+            mode,
+            task,
+            dry_run,
+        } => run::worker_main(&env, &mode, task, dry_run),
     }
 }
 
@@ -54,12 +61,17 @@ pub struct Env {
 impl Env {
     /// The same settings with another database file.
     pub fn with_db(&self, db: PathBuf) -> Env {
-        Env { plugin_dirs: self.plugin_dirs.clone(), db: Some(db) }
+        Env {
+            plugin_dirs: self.plugin_dirs.clone(),
+            db: Some(db),
+        }
     }
 
     /// The database file in use.
     pub fn db_path(&self) -> PathBuf {
-        self.db.clone().unwrap_or_else(crate::store::default_db_path)
+        self.db
+            .clone()
+            .unwrap_or_else(crate::store::default_db_path)
     }
 
     /// Opens the store.
@@ -96,14 +108,21 @@ impl Env {
 /// Prints each skipped plugin file to stderr, one line each.
 pub fn report_skipped(registry: &Registry) {
     for skipped in &registry.skipped {
-        eprintln!("warning: skipped plugin {}: {}", skipped.path.display(), skipped.reason);
+        eprintln!(
+            "warning: skipped plugin {}: {}",
+            skipped.path.display(),
+            skipped.reason
+        );
     }
 }
 
 /// Prints problems, one per line, and returns the exit code for invalid input (2).
 pub fn fail_with_problems(what: &str, problems: &[ParamProblem]) -> anyhow::Result<ExitCode> {
     let count = problems.len();
-    eprintln!("error: {what}: {count} problem{}", if count == 1 { "" } else { "s" });
+    eprintln!(
+        "error: {what}: {count} problem{}",
+        if count == 1 { "" } else { "s" }
+    );
     for problem in problems {
         eprintln!("  {problem}");
     }

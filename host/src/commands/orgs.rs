@@ -15,7 +15,9 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
         OrgCommand::Add { org, name } => {
             let id = org.trim();
             if id.is_empty() || id.chars().any(char::is_whitespace) {
-                anyhow::bail!("the organization id {org:?} must be one word without spaces, e.g. school-239");
+                anyhow::bail!(
+                    "the organization id {org:?} must be one word without spaces, e.g. school-239"
+                );
             }
             store.add_org(id, name.trim())?;
             println!("Added organization {id} ({}).", name.trim());
@@ -26,7 +28,9 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&orgs)?);
             } else if orgs.is_empty() {
-                println!("No organizations yet. Add one with: exchange-host org add ORG --name \"…\"");
+                println!(
+                    "No organizations yet. Add one with: exchange-host org add ORG --name \"…\""
+                );
             } else {
                 let mut table = Table::new(["ORG", "NAME", "TASKS", "SCHOOL DATA"]);
                 for org in orgs {
@@ -44,18 +48,24 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
             let org = store.require_org(&org)?;
             let specs = env.org_key_specs();
             let values = store.org_values(&org.id)?;
-            let shown: Vec<(String, String)> =
-                values.iter().map(|(k, v)| (k.clone(), show_org_value(&specs, k, v))).collect();
+            let shown: Vec<(String, String)> = values
+                .iter()
+                .map(|(k, v)| (k.clone(), show_org_value(&specs, k, v)))
+                .collect();
             if json {
                 let values: serde_json::Map<String, serde_json::Value> =
                     shown.into_iter().map(|(k, v)| (k, v.into())).collect();
-                let out = serde_json::json!({ "id": org.id, "name": org.name, "links_base": values });
+                let out =
+                    serde_json::json!({ "id": org.id, "name": org.name, "links_base": values });
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
                 println!("Organization: {} ({})", org.id, org.name);
                 println!("Links base:");
                 if shown.is_empty() {
-                    println!("  (empty) set values with: exchange-host org set {} key=value", org.id);
+                    println!(
+                        "  (empty) set values with: exchange-host org set {} key=value",
+                        org.id
+                    );
                 }
                 for (key, value) in shown {
                     println!("  {key} = {value}");
@@ -78,7 +88,11 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
             for warning in &checked.warnings {
                 eprintln!("warning: {warning}");
             }
-            let removed: Vec<String> = current.keys().filter(|k| !checked.values.contains_key(*k)).cloned().collect();
+            let removed: Vec<String> = current
+                .keys()
+                .filter(|k| !checked.values.contains_key(*k))
+                .cloned()
+                .collect();
             store.update_org_values(&org.id, &checked.values, &removed)?;
             for (key, value) in &checked.values {
                 if current.get(key) != Some(value) {
@@ -94,7 +108,11 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
                 anyhow::bail!(
                     "{} has no value for {} (see: exchange-host org show {})",
                     org.id,
-                    missing.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "),
+                    missing
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     org.id
                 );
             }
@@ -130,11 +148,19 @@ pub fn links(env: &Env, org: &str, json: bool) -> anyhow::Result<ExitCode> {
     }
     if published.is_empty() {
         println!("{} has no published links yet: they appear after the first successful run of its Sferum sync task", org.id);
-        println!("(see: exchange-host task list --org {}; run one with: exchange-host run TASK).", org.id);
+        println!(
+            "(see: exchange-host task list --org {}; run one with: exchange-host run TASK).",
+            org.id
+        );
         return Ok(ExitCode::SUCCESS);
     }
     for (type_id, p) in published {
-        println!("Чаты Сферум — {} (published {} by task {}, {type_id})", org.name, show_time(p.published_ms), p.task_id.unwrap_or(0));
+        println!(
+            "Чаты Сферум — {} (published {} by task {}, {type_id})",
+            org.name,
+            show_time(p.published_ms),
+            p.task_id.unwrap_or(0)
+        );
         let mut table = Table::new(p.table.columns.clone());
         for row in &p.table.rows {
             let mut cells = vec![row.title.clone()];

@@ -31,7 +31,11 @@ pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
             } else {
                 report_skipped(&registry);
                 if registry.plugins.is_empty() {
-                    let dirs: Vec<String> = registry.dirs.iter().map(|d| d.display().to_string()).collect();
+                    let dirs: Vec<String> = registry
+                        .dirs
+                        .iter()
+                        .map(|d| d.display().to_string())
+                        .collect();
                     println!("No plugins found in {}.", dirs.join(", "));
                     println!("Put plugin libraries there, or name their folder with --plugins DIR or EXCHANGE_PLUGINS.");
                 } else {
@@ -68,8 +72,14 @@ pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
             println!("Task type:        {}", m.type_id);
             println!("Name:             {}", m.display_name);
             println!("Description:      {}", m.description);
-            println!("Version:          {} (plugin ABI {})", m.version, m.abi_version);
-            println!("Default schedule: {}", m.default_schedule.as_deref().unwrap_or("manual"));
+            println!(
+                "Version:          {} (plugin ABI {})",
+                m.version, m.abi_version
+            );
+            println!(
+                "Default schedule: {}",
+                m.default_schedule.as_deref().unwrap_or("manual")
+            );
             println!("File:             {}", plugin.path.display());
             println!();
             if m.params.is_empty() {

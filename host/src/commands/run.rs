@@ -16,7 +16,8 @@ use std::time::Duration;
 impl Env {
     /// The runner settings for this host process.
     pub fn runner(&self) -> anyhow::Result<RunnerConfig> {
-        let exe = std::env::current_exe().map_err(|e| anyhow::anyhow!("cannot find the host's own executable: {e}"))?;
+        let exe = std::env::current_exe()
+            .map_err(|e| anyhow::anyhow!("cannot find the host's own executable: {e}"))?;
         Ok(RunnerConfig::new(exe, self.db_path(), self.registry_dirs()))
     }
 }
@@ -43,7 +44,11 @@ impl LiveOutput {
             Event::Progress { stage, done, total } => {
                 if self.terminal {
                     let width = 30usize;
-                    let filled = if *total == 0 { 0 } else { (*done as usize * width / *total as usize).min(width) };
+                    let filled = if *total == 0 {
+                        0
+                    } else {
+                        (*done as usize * width / *total as usize).min(width)
+                    };
                     let bar: String = "█".repeat(filled) + &"░".repeat(width - filled);
                     let _ = write!(err, "\r\x1b[2K{stage} {bar} {done}/{total}");
                     let _ = err.flush();
@@ -66,7 +71,10 @@ impl LiveOutput {
 
 /// Prints a run's result and counters.
 fn print_outcome(task: i64, outcome: &Outcome) {
-    println!("Run {} of task {task}: {} — {}", outcome.run_id, outcome.status, outcome.message);
+    println!(
+        "Run {} of task {task}: {} — {}",
+        outcome.run_id, outcome.status, outcome.message
+    );
     if !outcome.counters.is_empty() {
         let mut table = Table::new(["COUNTER", "VALUE"]);
         for (key, value) in &outcome.counters {
@@ -97,8 +105,19 @@ pub fn run(env: &Env, task_id: i64, dry_run: bool) -> anyhow::Result<ExitCode> {
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
     let _ = ctrlc_flag(flag);
-    let mut live = LiveOutput { terminal: std::io::stderr().is_terminal(), last_stage: String::new(), progress_shown: false };
-    let outcome = run_task(&env.runner()?, task_id, "manual", dry_run, &cancel, &mut |e| live.show(e))?;
+    let mut live = LiveOutput {
+        terminal: std::io::stderr().is_terminal(),
+        last_stage: String::new(),
+        progress_shown: false,
+    };
+    let outcome = run_task(
+        &env.runner()?,
+        task_id,
+        "manual",
+        dry_run,
+        &cancel,
+        &mut |e| live.show(e),
+    )?;
     live.finish();
     print_outcome(task_id, &outcome);
     Ok(exit_code(&outcome))
@@ -136,11 +155,29 @@ pub fn runs(env: &Env, task: Option<i64>, last: i64, json: bool) -> anyhow::Resu
         println!("No runs yet. Start one with: exchange-host run TASK");
         return Ok(ExitCode::SUCCESS);
     }
-    let mut table = Table::new(["RUN", "TASK", "ORG", "STARTED", "TOOK", "STATUS", "TRIGGER", "MESSAGE"]);
+    let mut table = Table::new([
+        "RUN", "TASK", "ORG", "STARTED", "TOOK", "STATUS", "TRIGGER", "MESSAGE",
+    ]);
     for r in runs {
-        let took = r.ended_ms.map(|e| format!("{:.1}s", (e - r.started_ms) as f64 / 1000.0)).unwrap_or_else(|| "…".into());
-        let status = if r.dry_run { format!("{} (dry run)", r.status) } else { r.status.clone() };
-        table.row([r.id.to_string(), r.task_id.to_string(), r.org_id, show_time(r.started_ms), took, status, r.trigger, r.message]);
+        let took = r
+            .ended_ms
+            .map(|e| format!("{:.1}s", (e - r.started_ms) as f64 / 1000.0))
+            .unwrap_or_else(|| "…".into());
+        let status = if r.dry_run {
+            format!("{} (dry run)", r.status)
+        } else {
+            r.status.clone()
+        };
+        table.row([
+            r.id.to_string(),
+            r.task_id.to_string(),
+            r.org_id,
+            show_time(r.started_ms),
+            took,
+            status,
+            r.trigger,
+            r.message,
+        ]);
     }
     print!("{table}");
     Ok(ExitCode::SUCCESS)
@@ -161,14 +198,20 @@ pub fn logs(env: &Env, run_id: i64, level: &str, json: bool) -> anyhow::Result<E
     };
     let lines = store.run_logs(run_id, min)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "run": run, "lines": lines }))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "run": run, "lines": lines }))?
+        );
         return Ok(ExitCode::SUCCESS);
     }
     for line in &lines {
         let time = show_time(line.at_ms);
         println!("{} {:<5} {}", &time[11..], line.level, line.message);
     }
-    println!("Run {} of task {}: {} — {}", run.id, run.task_id, run.status, run.message);
+    println!(
+        "Run {} of task {}: {} — {}",
+        run.id, run.task_id, run.status, run.message
+    );
     for (key, value) in &run.counters {
         println!("  {key}: {value}");
     }

@@ -12,7 +12,12 @@ use std::process::ExitCode;
 
 /// Runs a `school` subcommand.
 pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
-    if let SchoolCommand::Sample { students, seed, output } = command {
+    if let SchoolCommand::Sample {
+        students,
+        seed,
+        output,
+    } = command
+    {
         let data = sample::sample_school(&sample::SampleOptions { students, seed });
         let json = serde_json::to_string_pretty(&data)?;
         match output {
@@ -21,7 +26,11 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
                     .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
                 eprintln!(
                     "Wrote a sample school ({} staff, {} classes, {} students, {} parents) to {}",
-                    data.staff.len(), data.classes.len(), data.students.len(), data.parents.len(), path.display()
+                    data.staff.len(),
+                    data.classes.len(),
+                    data.students.len(),
+                    data.parents.len(),
+                    path.display()
                 );
             }
             None => println!("{json}"),
@@ -52,9 +61,16 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
             store.import_school(&org.id, &data)?;
             println!("Imported {} into {}.", file.display(), org.id);
             print!("{changes}");
-            let due = store.tasks(Some(&org.id))?.into_iter().filter(|t| t.enabled).count();
+            let due = store
+                .tasks(Some(&org.id))?
+                .into_iter()
+                .filter(|t| t.enabled)
+                .count();
             if due > 0 {
-                println!("{due} enabled task(s) of {} are now due and run at the next chance.", org.id);
+                println!(
+                    "{due} enabled task(s) of {} are now due and run at the next chance.",
+                    org.id
+                );
             }
         }
         SchoolCommand::Show { org, json } => {
@@ -69,10 +85,24 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&counts)?);
             } else {
-                println!("{} ({}), academic year {}", data.organization.name, org, data.organization.academic_year);
-                println!("Imported {} ({} import(s) so far)", show_time(school.imported_ms), school.imports);
+                println!(
+                    "{} ({}), academic year {}",
+                    data.organization.name, org, data.organization.academic_year
+                );
+                println!(
+                    "Imported {} ({} import(s) so far)",
+                    show_time(school.imported_ms),
+                    school.imports
+                );
                 let mut table = Table::new(["RECORDS", "COUNT"]);
-                for key in ["staff", "classes", "students", "parents", "subject_groups", "video_calls"] {
+                for key in [
+                    "staff",
+                    "classes",
+                    "students",
+                    "parents",
+                    "subject_groups",
+                    "video_calls",
+                ] {
                     table.row([key.to_string(), counts[key].to_string()]);
                 }
                 print!("{table}");
@@ -86,7 +116,11 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
             let (_, school) = load(&store, &org)?;
             coverage(&school.data, json)?;
         }
-        SchoolCommand::Calls { org, upcoming, json } => {
+        SchoolCommand::Calls {
+            org,
+            upcoming,
+            json,
+        } => {
             let (_, school) = load(&store, &org)?;
             calls(&school.data, upcoming, json)?;
         }
@@ -95,7 +129,10 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn load(store: &crate::store::Store, org: &str) -> anyhow::Result<(String, crate::store::school::StoredSchool)> {
+fn load(
+    store: &crate::store::Store,
+    org: &str,
+) -> anyhow::Result<(String, crate::store::school::StoredSchool)> {
     let org = store.require_org(org)?;
     match store.school(&org.id)? {
         Some(school) => Ok((org.id, school)),
@@ -107,7 +144,8 @@ fn load(store: &crate::store::Store, org: &str) -> anyhow::Result<(String, crate
 }
 
 fn sferum(id: Option<u64>) -> String {
-    id.map(|id| id.to_string()).unwrap_or_else(|| "not linked".into())
+    id.map(|id| id.to_string())
+        .unwrap_or_else(|| "not linked".into())
 }
 
 fn staff(data: &SchoolData, json: bool) -> anyhow::Result<()> {
@@ -133,14 +171,29 @@ fn staff(data: &SchoolData, json: bool) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
-    let mut table = Table::new(["NAME", "CURRENT POSITIONS", "ROLES", "ACTING HEAD", "SFERUM ID"]);
+    let mut table = Table::new([
+        "NAME",
+        "CURRENT POSITIONS",
+        "ROLES",
+        "ACTING HEAD",
+        "SFERUM ID",
+    ]);
     for (s, row) in data.staff.iter().zip(&rows) {
-        let positions: Vec<&str> = row["positions"].as_array().unwrap().iter().filter_map(|p| p.as_str()).collect();
+        let positions: Vec<&str> = row["positions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str())
+            .collect();
         table.row([
             s.full_name.clone(),
             positions.join("; "),
             s.access_roles.join(", "),
-            if s.acting_head { "yes".into() } else { String::new() },
+            if s.acting_head {
+                "yes".into()
+            } else {
+                String::new()
+            },
             sferum(s.sferum_id),
         ]);
     }
@@ -153,14 +206,22 @@ fn staff(data: &SchoolData, json: bool) -> anyhow::Result<()> {
 fn coverage(data: &SchoolData, json: bool) -> anyhow::Result<()> {
     let mut students_by_class: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut parents_by_class: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    let class_of: BTreeMap<&str, &str> = data.students.iter().map(|s| (s.id.as_str(), s.class.as_str())).collect();
+    let class_of: BTreeMap<&str, &str> = data
+        .students
+        .iter()
+        .map(|s| (s.id.as_str(), s.class.as_str()))
+        .collect();
     for s in &data.students {
         let e = students_by_class.entry(&s.class).or_default();
         e.1 += 1;
         e.0 += usize::from(s.sferum_id.is_some());
     }
     for p in &data.parents {
-        let mut classes: Vec<&str> = p.children.iter().filter_map(|c| class_of.get(c.as_str()).copied()).collect();
+        let mut classes: Vec<&str> = p
+            .children
+            .iter()
+            .filter_map(|c| class_of.get(c.as_str()).copied())
+            .collect();
         classes.sort();
         classes.dedup();
         for class in classes {
@@ -179,15 +240,32 @@ fn coverage(data: &SchoolData, json: bool) -> anyhow::Result<()> {
             serde_json::json!({"class": c.name, "students_linked": sl, "students": st, "parents_linked": pl, "parents": pt})
         })
         .collect();
-    let total_students = (data.students.iter().filter(|s| s.sferum_id.is_some()).count(), data.students.len());
-    let total_parents = (data.parents.iter().filter(|p| p.sferum_id.is_some()).count(), data.parents.len());
+    let total_students = (
+        data.students
+            .iter()
+            .filter(|s| s.sferum_id.is_some())
+            .count(),
+        data.students.len(),
+    );
+    let total_parents = (
+        data.parents
+            .iter()
+            .filter(|p| p.sferum_id.is_some())
+            .count(),
+        data.parents.len(),
+    );
     if json {
         let out = serde_json::json!({"classes": rows, "students_linked": total_students.0, "students": total_students.1,
             "parents_linked": total_parents.0, "parents": total_parents.1});
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
-    let pct = |a: usize, b: usize| if b == 0 { "-".to_string() } else { format!("{}%", a * 100 / b) };
+    let pct = |a: usize, b: usize| {
+        (a * 100)
+            .checked_div(b)
+            .map(|p| format!("{p}%"))
+            .unwrap_or_else(|| "-".into())
+    };
     let mut table = Table::new(["CLASS", "STUDENTS LINKED", "", "PARENTS LINKED", ""]);
     for r in &rows {
         let n = |k: &str| r[k].as_u64().unwrap_or(0) as usize;
@@ -212,14 +290,20 @@ fn coverage(data: &SchoolData, json: bool) -> anyhow::Result<()> {
 
 fn calls(data: &SchoolData, upcoming: bool, json: bool) -> anyhow::Result<()> {
     let now = chrono::Utc::now();
-    let names: BTreeMap<&str, &str> = data.staff.iter().map(|s| (s.id.as_str(), s.full_name.as_str())).collect();
+    let names: BTreeMap<&str, &str> = data
+        .staff
+        .iter()
+        .map(|s| (s.id.as_str(), s.full_name.as_str()))
+        .collect();
     let mut calls: Vec<_> = data
         .video_calls
         .iter()
         .filter(|c| c.published)
         .filter(|c| {
             !upcoming
-                || chrono::DateTime::parse_from_rfc3339(&c.starts_at).map(|t| t > now).unwrap_or(true)
+                || chrono::DateTime::parse_from_rfc3339(&c.starts_at)
+                    .map(|t| t > now)
+                    .unwrap_or(true)
         })
         .collect();
     calls.sort_by(|a, b| a.starts_at.cmp(&b.starts_at));
@@ -238,13 +322,19 @@ fn calls(data: &SchoolData, upcoming: bool, json: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     if rows.is_empty() {
-        println!("No published video calls{}.", if upcoming { " to come" } else { "" });
+        println!(
+            "No published video calls{}.",
+            if upcoming { " to come" } else { "" }
+        );
         return Ok(());
     }
     let mut table = Table::new(["START", "CLASS", "SUBJECT", "TEACHER", "LINK"]);
     for r in &rows {
         let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
-        let link = r["join_link"].as_str().map(String::from).unwrap_or_else(|| "waiting for the next run".into());
+        let link = r["join_link"]
+            .as_str()
+            .map(String::from)
+            .unwrap_or_else(|| "waiting for the next run".into());
         table.row([s("starts_at"), s("class"), s("subject"), s("teacher"), link]);
     }
     print!("{table}");

@@ -32,11 +32,19 @@ fn load_timings(store: &Store, tasks: &[Task]) -> anyhow::Result<HashMap<i64, Ti
     let mut timings = HashMap::new();
     for task in tasks {
         let recent = store.runs(Some(task.id), 20)?;
-        let failures = recent.iter().take_while(|r| r.status != "ok" && r.status != "running").count() as u32;
+        let failures = recent
+            .iter()
+            .take_while(|r| r.status != "ok" && r.status != "running")
+            .count() as u32;
         let last = recent.first();
         timings.insert(
             task.id,
-            Timing { last_start_ms: last.map(|r| r.started_ms), last_end_ms: last.and_then(|r| r.ended_ms), failures, running: false },
+            Timing {
+                last_start_ms: last.map(|r| r.started_ms),
+                last_end_ms: last.and_then(|r| r.ended_ms),
+                failures,
+                running: false,
+            },
         );
     }
     Ok(timings)
@@ -45,17 +53,27 @@ fn load_timings(store: &Store, tasks: &[Task]) -> anyhow::Result<HashMap<i64, Ti
 /// Whether another host process is running this task right now.
 fn running_elsewhere(store: &Store, task: &Task, now: i64) -> anyhow::Result<bool> {
     let latest = store.runs(Some(task.id), 1)?;
-    Ok(latest.first().is_some_and(|r| r.status == "running" && now - r.started_ms < task.max_run_time_s * 1000))
+    Ok(latest
+        .first()
+        .is_some_and(|r| r.status == "running" && now - r.started_ms < task.max_run_time_s * 1000))
 }
 
 /// Runs the scheduler until SIGINT/SIGTERM.
 pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let mut config = env.runner()?;
     config.grace = Duration::from_secs(seconds("--grace", &args.grace)?);
-    let rules = Rules { constantly_floor_ms: seconds("--constantly-floor", &args.constantly_floor)? as i64 * 1000, ..Rules::default() };
+    let rules = Rules {
+        constantly_floor_ms: seconds("--constantly-floor", &args.constantly_floor)? as i64 * 1000,
+        ..Rules::default()
+    };
     let max_concurrent = args
         .max_concurrent
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) * 4)
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+                * 4
+        })
         .max(1);
     let mut store = env.store()?;
 
@@ -73,7 +91,9 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let mut tasks = store.tasks(None)?;
     for task in &tasks {
         let stale = store.runs(Some(task.id), 1)?;
-        if stale.first().is_some_and(|r| r.status == "running" && now_ms() - r.started_ms > task.max_run_time_s * 1000) {
+        if stale.first().is_some_and(|r| {
+            r.status == "running" && now_ms() - r.started_ms > task.max_run_time_s * 1000
+        }) {
             store.interrupt_stale_runs(task.id)?;
         }
     }
@@ -113,22 +133,33 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 Ok(s) => s,
                 Err(e) => {
                     if bad_schedules.insert(task.id) {
-                        tracing::error!(task = task.id, "task {} has an unreadable schedule: {e}", task.id);
+                        tracing::error!(
+                            task = task.id,
+                            "task {} has an unreadable schedule: {e}",
+                            task.id
+                        );
                     }
                     continue;
                 }
             };
             let timing = timings.entry(task.id).or_default();
-            let Some(due) = next_due_ms(schedule, task.due_now, timing, &rules, task.created_ms) else {
+            let Some(due) = next_due_ms(schedule, task.due_now, timing, &rules, task.created_ms)
+            else {
                 continue;
             };
-            let delay = if task.due_now { 0 } else { random_delay_ms(task.id, due, task.random_delay_s * 1000) };
+            let delay = if task.due_now {
+                0
+            } else {
+                random_delay_ms(task.id, due, task.random_delay_s * 1000)
+            };
             if due.saturating_add(delay) > now || running_elsewhere(&store, task, now)? {
                 continue;
             }
             let trigger = match schedule {
                 _ if task.due_now => "import",
-                Schedule::Every(period) if due != i64::MIN && now - due > period as i64 * 1000 => "catch-up",
+                Schedule::Every(period) if due != i64::MIN && now - due > period as i64 * 1000 => {
+                    "catch-up"
+                }
                 Schedule::Daily(..) if now - due > 3_600_000 => "catch-up",
                 _ => "schedule",
             };
@@ -136,7 +167,12 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             timing.last_start_ms = Some(now);
             let cancel = Arc::new(AtomicBool::new(false));
             running.insert(task.id, cancel.clone());
-            let (config, tx, task_id, trigger) = (config.clone(), done_tx.clone(), task.id, trigger.to_string());
+            let (config, tx, task_id, trigger) = (
+                config.clone(),
+                done_tx.clone(),
+                task.id,
+                trigger.to_string(),
+            );
             tracing::info!(task = task_id, trigger = %trigger, "run starts");
             std::thread::spawn(move || {
                 let result = run_task(&config, task_id, &trigger, false, &cancel, &mut |_| {});
@@ -146,7 +182,11 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         std::thread::sleep(TICK);
     }
 
-    eprintln!("stopping: {} run(s) in progress are asked to stop (grace {}s)", running.len(), config.grace.as_secs());
+    eprintln!(
+        "stopping: {} run(s) in progress are asked to stop (grace {}s)",
+        running.len(),
+        config.grace.as_secs()
+    );
     for cancel in running.values() {
         cancel.store(true, Ordering::SeqCst);
     }
@@ -160,14 +200,23 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn finish(running: &mut HashMap<i64, Arc<AtomicBool>>, timings: &mut HashMap<i64, Timing>, task_id: i64, result: anyhow::Result<Outcome>) {
+fn finish(
+    running: &mut HashMap<i64, Arc<AtomicBool>>,
+    timings: &mut HashMap<i64, Timing>,
+    task_id: i64,
+    result: anyhow::Result<Outcome>,
+) {
     running.remove(&task_id);
     let timing = timings.entry(task_id).or_default();
     timing.running = false;
     timing.last_end_ms = Some(now_ms());
     match result {
         Ok(outcome) => {
-            timing.failures = if outcome.succeeded() { 0 } else { timing.failures + 1 };
+            timing.failures = if outcome.succeeded() {
+                0
+            } else {
+                timing.failures + 1
+            };
             tracing::info!(task = task_id, run = outcome.run_id, status = %outcome.status, "run ended: {}", outcome.message);
         }
         Err(e) => {

@@ -18,7 +18,10 @@ fn settings(args: &TaskSettingsArgs, problems: &mut Vec<ParamProblem>) -> TaskSe
     if let Some(text) = &args.schedule {
         match text.parse::<Schedule>() {
             Ok(s) => out.schedule = Some(s.to_string()),
-            Err(message) => problems.push(ParamProblem { key: Some("--schedule".into()), message }),
+            Err(message) => problems.push(ParamProblem {
+                key: Some("--schedule".into()),
+                message,
+            }),
         }
     }
     let mut duration = |flag: &str, value: &Option<String>, min: u64| -> Option<i64> {
@@ -26,11 +29,17 @@ fn settings(args: &TaskSettingsArgs, problems: &mut Vec<ParamProblem>) -> TaskSe
         match parse_duration(text) {
             Ok(secs) if secs >= min => Some(secs as i64),
             Ok(_) => {
-                problems.push(ParamProblem { key: Some(flag.into()), message: format!("must be at least {min}s, got {text:?}") });
+                problems.push(ParamProblem {
+                    key: Some(flag.into()),
+                    message: format!("must be at least {min}s, got {text:?}"),
+                });
                 None
             }
             Err(e) => {
-                problems.push(ParamProblem { key: Some(flag.into()), message: e });
+                problems.push(ParamProblem {
+                    key: Some(flag.into()),
+                    message: e,
+                });
                 None
             }
         }
@@ -41,7 +50,13 @@ fn settings(args: &TaskSettingsArgs, problems: &mut Vec<ParamProblem>) -> TaskSe
 }
 
 /// Checks assignments against the plugin: schema first, then the plugin's own rules.
-fn checked_params(plugin: &LoadedPlugin, current: &Params, values: &[String], unset: &[String], problems: &mut Vec<ParamProblem>) -> anyhow::Result<Params> {
+fn checked_params(
+    plugin: &LoadedPlugin,
+    current: &Params,
+    values: &[String],
+    unset: &[String],
+    problems: &mut Vec<ParamProblem>,
+) -> anyhow::Result<Params> {
     let (pairs, split_problems) = params::split_assignments(values);
     problems.extend(split_problems);
     let checked = params::check(&plugin.manifest.params, current, &pairs, unset);
@@ -51,7 +66,11 @@ fn checked_params(plugin: &LoadedPlugin, current: &Params, values: &[String], un
     problems.extend(checked.problems);
     if problems.is_empty() {
         let all = params::with_defaults(&plugin.manifest.params, &checked.values);
-        problems.extend(plugin.validate(&all).map_err(|e| anyhow::anyhow!("the plugin could not check the parameters: {e}"))?);
+        problems.extend(
+            plugin
+                .validate(&all)
+                .map_err(|e| anyhow::anyhow!("the plugin could not check the parameters: {e}"))?,
+        );
     }
     Ok(checked.values)
 }
@@ -60,7 +79,12 @@ fn checked_params(plugin: &LoadedPlugin, current: &Params, values: &[String], un
 pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
     let mut store = env.store()?;
     match command {
-        TaskCommand::Add { org, type_id, settings: args, values } => {
+        TaskCommand::Add {
+            org,
+            type_id,
+            settings: args,
+            values,
+        } => {
             let org = store.require_org(&org)?;
             let registry = env.registry();
             let Some(plugin) = registry.get(&type_id) else {
@@ -74,15 +98,38 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
             }
             let schedule = match settings.schedule.take() {
                 Some(s) => s,
-                None => plugin.manifest.default_schedule.as_deref().unwrap_or("manual").parse::<Schedule>().map(|s| s.to_string()).unwrap_or_else(|_| "manual".into()),
+                None => plugin
+                    .manifest
+                    .default_schedule
+                    .as_deref()
+                    .unwrap_or("manual")
+                    .parse::<Schedule>()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|_| "manual".into()),
             };
             let id = store.add_task(&org.id, &type_id, &schedule, &params, &settings)?;
             println!("{id}");
-            eprintln!("Added task {id}: {} for {} ({schedule}).", plugin.manifest.type_id, org.id);
+            eprintln!(
+                "Added task {id}: {} for {} ({schedule}).",
+                plugin.manifest.type_id, org.id
+            );
             eprintln!("Check it with: exchange-host task check {id}; run it now with: exchange-host run {id}");
         }
-        TaskCommand::Set { id, settings: args, values } => return update(env, &mut store, id, &args, &values, &[]),
-        TaskCommand::Unset { id, keys } => return update(env, &mut store, id, &TaskSettingsArgs::default(), &[], &keys),
+        TaskCommand::Set {
+            id,
+            settings: args,
+            values,
+        } => return update(env, &mut store, id, &args, &values, &[]),
+        TaskCommand::Unset { id, keys } => {
+            return update(
+                env,
+                &mut store,
+                id,
+                &TaskSettingsArgs::default(),
+                &[],
+                &keys,
+            )
+        }
         TaskCommand::List { org, json } => {
             if let Some(org) = &org {
                 store.require_org(org)?;
@@ -90,16 +137,30 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
             let tasks = store.tasks(org.as_deref())?;
             let registry = env.registry();
             if json {
-                let out: Vec<_> = tasks.iter().map(|t| task_json(t, registry.get(&t.type_id), &store)).collect::<anyhow::Result<_>>()?;
+                let out: Vec<_> = tasks
+                    .iter()
+                    .map(|t| task_json(t, registry.get(&t.type_id), &store))
+                    .collect::<anyhow::Result<_>>()?;
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else if tasks.is_empty() {
-                println!("No tasks. Add one with: exchange-host task add --org ORG --type sferum-sync");
+                println!(
+                    "No tasks. Add one with: exchange-host task add --org ORG --type sferum-sync"
+                );
             } else {
                 let mut table = Table::new(["ID", "ORG", "TYPE", "SCHEDULE", "STATE", "LAST RUN"]);
                 for t in &tasks {
                     let last = store.runs(Some(t.id), 1)?.into_iter().next();
-                    let last = last.map(|r| format!("{} {}", show_time(r.started_ms), r.status)).unwrap_or_else(|| "never".into());
-                    table.row([t.id.to_string(), t.org_id.clone(), t.type_id.clone(), t.schedule.clone(), state(t, registry.get(&t.type_id)), last]);
+                    let last = last
+                        .map(|r| format!("{} {}", show_time(r.started_ms), r.status))
+                        .unwrap_or_else(|| "never".into());
+                    table.row([
+                        t.id.to_string(),
+                        t.org_id.clone(),
+                        t.type_id.clone(),
+                        t.schedule.clone(),
+                        state(t, registry.get(&t.type_id)),
+                        last,
+                    ]);
                 }
                 print!("{table}");
             }
@@ -139,19 +200,43 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
         TaskCommand::Enable { id } | TaskCommand::Disable { id } => {
             let enable = matches!(command, TaskCommand::Enable { .. });
             let task = store.require_task(id)?;
-            store.update_task(id, &task.params, &TaskSettings { enabled: Some(enable), ..Default::default() })?;
-            println!("Task {id} {}.", if enable { "enabled" } else { "disabled: it runs only when started by hand" });
+            store.update_task(
+                id,
+                &task.params,
+                &TaskSettings {
+                    enabled: Some(enable),
+                    ..Default::default()
+                },
+            )?;
+            println!(
+                "Task {id} {}.",
+                if enable {
+                    "enabled"
+                } else {
+                    "disabled: it runs only when started by hand"
+                }
+            );
         }
         TaskCommand::Check { .. } => unreachable!("dispatched to commands::run::check"),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn update(env: &Env, store: &mut crate::store::Store, id: i64, args: &TaskSettingsArgs, values: &[String], unset: &[String]) -> anyhow::Result<ExitCode> {
+fn update(
+    env: &Env,
+    store: &mut crate::store::Store,
+    id: i64,
+    args: &TaskSettingsArgs,
+    values: &[String],
+    unset: &[String],
+) -> anyhow::Result<ExitCode> {
     let task = store.require_task(id)?;
     let registry = env.registry();
     let Some(plugin) = registry.get(&task.type_id) else {
-        anyhow::bail!("cannot change task {id}: {}", registry.not_found_message(&task.type_id));
+        anyhow::bail!(
+            "cannot change task {id}: {}",
+            registry.not_found_message(&task.type_id)
+        );
     };
     let mut problems = Vec::new();
     let settings = settings(args, &mut problems);
@@ -172,10 +257,19 @@ fn state(task: &Task, plugin: Option<&LoadedPlugin>) -> String {
     }
 }
 
-fn task_json(task: &Task, plugin: Option<&LoadedPlugin>, store: &crate::store::Store) -> anyhow::Result<serde_json::Value> {
-    let specs = plugin.map(|p| p.manifest.params.clone()).unwrap_or_default();
-    let shown: serde_json::Map<String, serde_json::Value> =
-        task.params.iter().map(|(k, v)| (k.clone(), params::shown(&specs, k, v).into())).collect();
+fn task_json(
+    task: &Task,
+    plugin: Option<&LoadedPlugin>,
+    store: &crate::store::Store,
+) -> anyhow::Result<serde_json::Value> {
+    let specs = plugin
+        .map(|p| p.manifest.params.clone())
+        .unwrap_or_default();
+    let shown: serde_json::Map<String, serde_json::Value> = task
+        .params
+        .iter()
+        .map(|(k, v)| (k.clone(), params::shown(&specs, k, v).into()))
+        .collect();
     let last = store.runs(Some(task.id), 1)?.into_iter().next();
     Ok(serde_json::json!({
         "id": task.id, "org": task.org_id, "type": task.type_id, "schedule": task.schedule,

@@ -8,7 +8,11 @@ pub const PLUGINS_ENV: &str = "EXCHANGE_PLUGINS";
 
 /// The folders to search: those given with `--plugins`, else those of `EXCHANGE_PLUGINS`,
 /// else the executable's own folder and its `plugins/` subfolder.
-pub fn plugin_dirs(cli_dirs: &[PathBuf], env_value: Option<&str>, exe: Option<&Path>) -> Vec<PathBuf> {
+pub fn plugin_dirs(
+    cli_dirs: &[PathBuf],
+    env_value: Option<&str>,
+    exe: Option<&Path>,
+) -> Vec<PathBuf> {
     if !cli_dirs.is_empty() {
         return cli_dirs.to_vec();
     }
@@ -34,7 +38,10 @@ pub fn candidate_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|ext| ext == std::env::consts::DLL_EXTENSION))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|ext| ext == std::env::consts::DLL_EXTENSION)
+        })
         .filter(|p| p.is_file())
         .collect();
     files.sort();
@@ -71,7 +78,11 @@ mod tests {
 
     #[test]
     fn cli_folders_win_over_environment_and_defaults() {
-        let dirs = plugin_dirs(&[PathBuf::from("/a")], Some("/b:/c"), Some(Path::new("/bin/x")));
+        let dirs = plugin_dirs(
+            &[PathBuf::from("/a")],
+            Some("/b:/c"),
+            Some(Path::new("/bin/x")),
+        );
         assert_eq!(dirs, [PathBuf::from("/a")]);
     }
 
@@ -84,7 +95,13 @@ mod tests {
     #[test]
     fn default_is_executable_folder_and_its_plugins_subfolder() {
         let dirs = plugin_dirs(&[], None, Some(Path::new("/opt/host/exchange-host")));
-        assert_eq!(dirs, [PathBuf::from("/opt/host"), PathBuf::from("/opt/host/plugins")]);
+        assert_eq!(
+            dirs,
+            [
+                PathBuf::from("/opt/host"),
+                PathBuf::from("/opt/host/plugins")
+            ]
+        );
     }
 
     #[test]
@@ -95,7 +112,9 @@ mod tests {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
         assert_eq!(permission_problem(&file), None);
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
-        assert!(permission_problem(&file).unwrap().contains("file is world-writable"));
+        assert!(permission_problem(&file)
+            .unwrap()
+            .contains("file is world-writable"));
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
         assert!(permission_problem(&file).unwrap().contains("folder"));

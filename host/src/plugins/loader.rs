@@ -26,7 +26,9 @@ impl std::fmt::Debug for LoadedPlugin {
     }
 }
 
-fn into_result(result: RResult<abi_stable::std_types::RString, abi_stable::std_types::RString>) -> Result<String, String> {
+fn into_result(
+    result: RResult<abi_stable::std_types::RString, abi_stable::std_types::RString>,
+) -> Result<String, String> {
     result.into_result().map(String::from).map_err(String::from)
 }
 
@@ -39,16 +41,23 @@ pub fn load(path: &Path) -> Result<LoadedPlugin, String> {
         .and_then(|header| header.init_root_module::<PluginModuleRef>())
         .map_err(|e| describe_library_error(path, &e))?;
     let manifest_json = into_result((module.manifest())())?;
-    let manifest: Manifest = serde_json::from_str(&manifest_json)
-        .map_err(|e| format!("its manifest cannot be read ({e}); rebuild it against a current exchange-sdk"))?;
+    let manifest: Manifest = serde_json::from_str(&manifest_json).map_err(|e| {
+        format!("its manifest cannot be read ({e}); rebuild it against a current exchange-sdk")
+    })?;
     check_manifest(&manifest)?;
-    Ok(LoadedPlugin { path: path.to_path_buf(), manifest, module })
+    Ok(LoadedPlugin {
+        path: path.to_path_buf(),
+        manifest,
+        module,
+    })
 }
 
 fn check_manifest(manifest: &Manifest) -> Result<(), String> {
     let id = &manifest.type_id;
     let well_formed = !id.is_empty()
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if !well_formed {
         return Err(format!(
             "its task type id {id:?} is not a lowercase identifier (letters a-z, digits, '-', '_')"
@@ -96,7 +105,9 @@ fn abi_report_errors(report: &str) -> String {
     let lines: Vec<&str> = report.lines().map(str::trim).collect();
     let mut errors = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let Some(error) = line.strip_prefix("Error:") else { continue };
+        let Some(error) = line.strip_prefix("Error:") else {
+            continue;
+        };
         let value_after = |label: &str| {
             lines[i + 1..]
                 .iter()
@@ -123,7 +134,8 @@ impl LoadedPlugin {
     pub fn validate(&self, params: &Params) -> Result<Vec<ParamProblem>, String> {
         let params_json = serde_json::to_string(params).map_err(|e| e.to_string())?;
         let answer = into_result((self.module.validate())(params_json.as_str().into()))?;
-        serde_json::from_str(&answer).map_err(|e| format!("the plugin's validation answer cannot be read: {e}"))
+        serde_json::from_str(&answer)
+            .map_err(|e| format!("the plugin's validation answer cannot be read: {e}"))
     }
 
     /// Calls the plugin's `check` with a JSON [`exchange_sdk::RunRequest`].

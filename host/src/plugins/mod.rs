@@ -44,7 +44,10 @@ impl Registry {
                     continue;
                 }
                 match load_checked(&file) {
-                    Ok(plugin) => by_type.entry(plugin.manifest.type_id.clone()).or_default().push(plugin),
+                    Ok(plugin) => by_type
+                        .entry(plugin.manifest.type_id.clone())
+                        .or_default()
+                        .push(plugin),
                     Err(reason) => skipped.push(Skipped { path: file, reason }),
                 }
             }
@@ -69,7 +72,11 @@ impl Registry {
                 });
             }
         }
-        Registry { dirs: dirs.to_vec(), plugins, skipped }
+        Registry {
+            dirs: dirs.to_vec(),
+            plugins,
+            skipped,
+        }
     }
 
     /// The plugin of a task type.
@@ -80,9 +87,19 @@ impl Registry {
     /// A message for a task type that is not loaded, naming the folders searched.
     pub fn not_found_message(&self, type_id: &str) -> String {
         let known = self.plugins.keys().cloned().collect::<Vec<_>>().join(", ");
-        let dirs = self.dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ");
-        let mut message = format!("plugin not found: no loaded plugin provides the task type {type_id:?}");
-        if let Some(skip) = self.skipped.iter().find(|s| s.reason.contains(&format!("{type_id:?}"))) {
+        let dirs = self
+            .dirs
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut message =
+            format!("plugin not found: no loaded plugin provides the task type {type_id:?}");
+        if let Some(skip) = self
+            .skipped
+            .iter()
+            .find(|s| s.reason.contains(&format!("{type_id:?}")))
+        {
             message.push_str(&format!(" ({}: {})", skip.path.display(), skip.reason));
         }
         message.push_str(&format!(

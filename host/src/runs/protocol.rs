@@ -11,7 +11,11 @@ pub enum Event {
     /// A log line of the run.
     Log { level: String, message: String },
     /// Progress within a stage.
-    Progress { stage: String, done: u64, total: u64 },
+    Progress {
+        stage: String,
+        done: u64,
+        total: u64,
+    },
     /// The run ended with this summary.
     Finished { summary: RunSummary },
     /// The plugin returned an error (or panicked; the SDK turned that into an error).

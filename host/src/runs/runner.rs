@@ -30,7 +30,13 @@ pub struct RunnerConfig {
 impl RunnerConfig {
     /// A configuration with the default grace period (30 s) and history (200 runs).
     pub fn new(exe: PathBuf, db: PathBuf, plugin_dirs: Vec<PathBuf>) -> RunnerConfig {
-        RunnerConfig { exe, db, plugin_dirs, grace: Duration::from_secs(30), history: DEFAULT_HISTORY }
+        RunnerConfig {
+            exe,
+            db,
+            plugin_dirs,
+            grace: Duration::from_secs(30),
+            history: DEFAULT_HISTORY,
+        }
     }
 
     fn worker(&self, args: &[String]) -> std::io::Result<Child> {
@@ -75,17 +81,22 @@ struct Worker {
 
 impl Worker {
     fn start(config: &RunnerConfig, args: &[String]) -> anyhow::Result<Worker> {
-        let mut child = config
-            .worker(args)
-            .map_err(|e| anyhow::anyhow!("cannot start the worker process {}: {e}", config.exe.display()))?;
+        let mut child = config.worker(args).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot start the worker process {}: {e}",
+                config.exe.display()
+            )
+        })?;
         let stdout = child.stdout.take().expect("piped");
         let stderr = child.stderr.take().expect("piped");
         let (tx, events) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
-                let event = serde_json::from_str(&line)
-                    .unwrap_or(Event::Log { level: "debug".into(), message: format!("worker: {line}") });
+                let event = serde_json::from_str(&line).unwrap_or(Event::Log {
+                    level: "debug".into(),
+                    message: format!("worker: {line}"),
+                });
                 if tx.send(event).is_err() {
                     break;
                 }
@@ -103,7 +114,11 @@ impl Worker {
                 tail.push_back(line);
             }
         });
-        Ok(Worker { child, events, stderr_tail })
+        Ok(Worker {
+            child,
+            events,
+            stderr_tail,
+        })
     }
 
     /// The most telling line the worker wrote to stderr (a panic message, an error).
@@ -121,7 +136,9 @@ impl Worker {
 fn crash_message(status: ExitStatus, hint: Option<String>) -> String {
     let mut message = match (status.signal(), status.code()) {
         (Some(signal), _) => format!("plugin crashed: signal {signal} ({})", signal_name(signal)),
-        (None, Some(code)) => format!("plugin crashed: the worker exited with code {code} before the run finished"),
+        (None, Some(code)) => {
+            format!("plugin crashed: the worker exited with code {code} before the run finished")
+        }
         _ => "plugin crashed".to_string(),
     };
     if let Some(hint) = hint {
@@ -153,7 +170,14 @@ fn status_text(status: RunStatus) -> &'static str {
 
 /// Runs task `task_id` once in a worker and records it. `cancel` may be set from another
 /// thread to stop the run; `observe` sees every event as it comes (for live output).
-pub fn run_task(config: &RunnerConfig, task_id: i64, trigger: &str, dry_run: bool, cancel: &AtomicBool, observe: &mut dyn FnMut(&Event)) -> anyhow::Result<Outcome> {
+pub fn run_task(
+    config: &RunnerConfig,
+    task_id: i64,
+    trigger: &str,
+    dry_run: bool,
+    cancel: &AtomicBool,
+    observe: &mut dyn FnMut(&Event),
+) -> anyhow::Result<Outcome> {
     let mut store = Store::open(&config.db)?;
     let task = store.require_task(task_id)?;
     store.clear_due_now(task_id)?;
@@ -169,7 +193,12 @@ pub fn run_task(config: &RunnerConfig, task_id: i64, trigger: &str, dry_run: boo
         Err(e) => {
             let message = format!("{e:#}");
             store.finish_run(run_id, "failed", &message, &BTreeMap::new(), config.history)?;
-            return Ok(Outcome { run_id, status: "failed".into(), message, counters: BTreeMap::new() });
+            return Ok(Outcome {
+                run_id,
+                status: "failed".into(),
+                message,
+                counters: BTreeMap::new(),
+            });
         }
     };
     let deadline = Instant::now() + Duration::from_secs(task.max_run_time_s.max(1) as u64);
@@ -181,7 +210,9 @@ pub fn run_task(config: &RunnerConfig, task_id: i64, trigger: &str, dry_run: boo
             Ok(event) => {
                 observe(&event);
                 match &event {
-                    Event::Log { level, message } => logs.push((now_ms(), level.clone(), message.clone())),
+                    Event::Log { level, message } => {
+                        logs.push((now_ms(), level.clone(), message.clone()))
+                    }
                     Event::Progress { .. } => {}
                     _ => final_event = Some(event),
                 }
@@ -189,7 +220,9 @@ pub fn run_task(config: &RunnerConfig, task_id: i64, trigger: &str, dry_run: boo
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
-        if logs.len() >= 100 || (!logs.is_empty() && last_flush.elapsed() > Duration::from_millis(500)) {
+        if logs.len() >= 100
+            || (!logs.is_empty() && last_flush.elapsed() > Duration::from_millis(500))
+        {
             store.append_logs(run_id, &std::mem::take(&mut logs))?;
             last_flush = Instant::now();
         }
@@ -214,27 +247,51 @@ pub fn run_task(config: &RunnerConfig, task_id: i64, trigger: &str, dry_run: boo
     let (status, message, counters) = match (killed_for, final_event) {
         (Some("killed"), _) => (
             "killed".to_string(),
-            format!("the run took longer than its max run time ({}s) and was stopped", task.max_run_time_s),
+            format!(
+                "the run took longer than its max run time ({}s) and was stopped",
+                task.max_run_time_s
+            ),
             BTreeMap::new(),
         ),
-        (Some(_), _) => ("interrupted".to_string(), "the host stopped the run after its grace period".to_string(), BTreeMap::new()),
-        (None, Some(Event::Finished { summary })) => {
-            (status_text(summary.status).to_string(), summary.message, summary.counters)
+        (Some(_), _) => (
+            "interrupted".to_string(),
+            "the host stopped the run after its grace period".to_string(),
+            BTreeMap::new(),
+        ),
+        (None, Some(Event::Finished { summary })) => (
+            status_text(summary.status).to_string(),
+            summary.message,
+            summary.counters,
+        ),
+        (None, Some(Event::Failed { message })) if cancelled => {
+            ("interrupted".to_string(), message, BTreeMap::new())
         }
-        (None, Some(Event::Failed { message })) if cancelled => ("interrupted".to_string(), message, BTreeMap::new()),
         (None, Some(Event::Failed { message })) => ("failed".to_string(), message, BTreeMap::new()),
-        (None, _) => ("failed".to_string(), crash_message(exit, worker.stderr_hint()), BTreeMap::new()),
+        (None, _) => (
+            "failed".to_string(),
+            crash_message(exit, worker.stderr_hint()),
+            BTreeMap::new(),
+        ),
     };
     if status != "ok" {
         logs.push((now_ms(), "error".into(), message.clone()));
     }
     store.append_logs(run_id, &logs)?;
     store.finish_run(run_id, &status, &message, &counters, config.history)?;
-    Ok(Outcome { run_id, status, message, counters })
+    Ok(Outcome {
+        run_id,
+        status,
+        message,
+        counters,
+    })
 }
 
 /// Calls the plugin's `check` for a task in a worker; returns the verdict and its message.
-pub fn check_task(config: &RunnerConfig, task_id: i64, timeout: Duration) -> anyhow::Result<(bool, String)> {
+pub fn check_task(
+    config: &RunnerConfig,
+    task_id: i64,
+    timeout: Duration,
+) -> anyhow::Result<(bool, String)> {
     let store = Store::open(&config.db)?;
     store.require_task(task_id)?;
     let mut worker = Worker::start(config, &["check".to_string(), task_id.to_string()])?;
@@ -251,7 +308,10 @@ pub fn check_task(config: &RunnerConfig, task_id: i64, timeout: Duration) -> any
         if Instant::now() > deadline {
             let _ = worker.child.kill();
             let _ = worker.child.wait();
-            return Ok((false, format!("the check did not answer within {}s", timeout.as_secs())));
+            return Ok((
+                false,
+                format!("the check did not answer within {}s", timeout.as_secs()),
+            ));
         }
     }
     let exit = worker.child.wait()?;

@@ -51,15 +51,27 @@ fn result(r: anyhow::Result<()>) -> RResult<(), RString> {
 
 impl HostServices for WorkerHost {
     fn log(&self, level: u8, message: RStr<'_>) {
-        emit(&Event::Log { level: LogLevel::from_u8(level).as_str().into(), message: message.to_string() });
+        emit(&Event::Log {
+            level: LogLevel::from_u8(level).as_str().into(),
+            message: message.to_string(),
+        });
     }
 
     fn progress(&self, stage: RStr<'_>, done: u64, total: u64) {
-        emit(&Event::Progress { stage: stage.to_string(), done, total });
+        emit(&Event::Progress {
+            stage: stage.to_string(),
+            done,
+            total,
+        });
     }
 
     fn state_get(&self, key: RStr<'_>) -> ROption<RString> {
-        match self.store.lock().unwrap().state_get(self.task_id, key.as_str()) {
+        match self
+            .store
+            .lock()
+            .unwrap()
+            .state_get(self.task_id, key.as_str())
+        {
             Ok(Some(v)) => ROption::RSome(v.into()),
             _ => ROption::RNone,
         }
@@ -67,7 +79,12 @@ impl HostServices for WorkerHost {
 
     fn state_set(&self, key: RStr<'_>, value: ROption<RStr<'_>>) -> RResult<(), RString> {
         let value = value.into_option().map(|v| v.to_string());
-        result(self.store.lock().unwrap().state_set(self.task_id, key.as_str(), value.as_deref()))
+        result(
+            self.store
+                .lock()
+                .unwrap()
+                .state_set(self.task_id, key.as_str(), value.as_deref()),
+        )
     }
 
     fn publish_links(&self, table_json: RStr<'_>) -> RResult<(), RString> {
@@ -75,11 +92,20 @@ impl HostServices for WorkerHost {
             Ok(t) => t,
             Err(e) => return RResult::RErr(format!("the links table cannot be read: {e}").into()),
         };
-        result(self.store.lock().unwrap().publish_links(&self.org_id, &self.type_id, self.task_id, &table))
+        result(self.store.lock().unwrap().publish_links(
+            &self.org_id,
+            &self.type_id,
+            self.task_id,
+            &table,
+        ))
     }
 
     fn set_call_link(&self, call_id: RStr<'_>, link: RStr<'_>) -> RResult<(), RString> {
-        result(self.store.lock().unwrap().set_call_link(&self.org_id, call_id.as_str(), link.as_str()))
+        result(self.store.lock().unwrap().set_call_link(
+            &self.org_id,
+            call_id.as_str(),
+            link.as_str(),
+        ))
     }
 
     fn is_cancelled(&self) -> bool {
@@ -93,7 +119,9 @@ pub fn main(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) ->
     match work(db, plugin_dirs, task_id, mode) {
         Ok(()) => 0,
         Err(e) => {
-            emit(&Event::Failed { message: format!("{e:#}") });
+            emit(&Event::Failed {
+                message: format!("{e:#}"),
+            });
             0
         }
     }
@@ -144,7 +172,9 @@ fn work(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) -> any
         Mode::Run { .. } => match plugin.run(&request_json, services) {
             Ok(summary_json) => match serde_json::from_str(&summary_json) {
                 Ok(summary) => emit(&Event::Finished { summary }),
-                Err(e) => emit(&Event::Failed { message: format!("the plugin's summary cannot be read: {e}") }),
+                Err(e) => emit(&Event::Failed {
+                    message: format!("the plugin's summary cannot be read: {e}"),
+                }),
             },
             Err(message) => emit(&Event::Failed { message }),
         },

@@ -31,7 +31,11 @@ pub fn now_ms() -> i64 {
 /// A stored time shown in local time, e.g. `2026-11-28 11:30:05`.
 pub fn show_time(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string())
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
         .unwrap_or_else(|| "?".into())
 }
 
@@ -59,7 +63,10 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
         migrations::migrate(&mut store.conn)
             .with_context(|| format!("cannot update the schema of {}", path.display()))?;
         Ok(store)
@@ -71,8 +78,13 @@ impl Store {
     }
 
     /// Runs `body` in one immediate (write-locking) transaction.
-    pub fn write<T>(&mut self, body: impl FnOnce(&rusqlite::Transaction) -> anyhow::Result<T>) -> anyhow::Result<T> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    pub fn write<T>(
+        &mut self,
+        body: impl FnOnce(&rusqlite::Transaction) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let value = body(&tx)?;
         tx.commit()?;
         Ok(value)
@@ -88,6 +100,8 @@ impl Store {
     /// A number that changes whenever another connection commits to the database
     /// (`PRAGMA data_version`): cheap polling for changes made by other processes.
     pub fn data_version(&self) -> anyhow::Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 }

@@ -39,9 +39,17 @@ impl Store {
     pub fn org(&self, id: &str) -> anyhow::Result<Option<Org>> {
         Ok(self
             .conn
-            .query_row("SELECT id, name, created_ms FROM orgs WHERE id = ?1", [id], |r| {
-                Ok(Org { id: r.get(0)?, name: r.get(1)?, created_ms: r.get(2)? })
-            })
+            .query_row(
+                "SELECT id, name, created_ms FROM orgs WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(Org {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        created_ms: r.get(2)?,
+                    })
+                },
+            )
             .optional()?)
     }
 
@@ -58,20 +66,35 @@ impl Store {
 
     /// All organizations by id.
     pub fn orgs(&self) -> anyhow::Result<Vec<Org>> {
-        let mut stmt = self.conn.prepare("SELECT id, name, created_ms FROM orgs ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok(Org { id: r.get(0)?, name: r.get(1)?, created_ms: r.get(2)? }))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name, created_ms FROM orgs ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Org {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                created_ms: r.get(2)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The organization's Links base values (secrets included: never print them unmasked).
     pub fn org_values(&self, org_id: &str) -> anyhow::Result<BTreeMap<String, String>> {
-        let mut stmt = self.conn.prepare("SELECT key, value FROM org_values WHERE org_id = ?1 ORDER BY key")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, value FROM org_values WHERE org_id = ?1 ORDER BY key")?;
         let rows = stmt.query_map([org_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Sets and removes Links base values in one transaction.
-    pub fn update_org_values(&mut self, org_id: &str, set: &BTreeMap<String, String>, unset: &[String]) -> anyhow::Result<()> {
+    pub fn update_org_values(
+        &mut self,
+        org_id: &str,
+        set: &BTreeMap<String, String>,
+        unset: &[String],
+    ) -> anyhow::Result<()> {
         self.write(|tx| {
             for (key, value) in set {
                 tx.execute(
@@ -81,14 +104,23 @@ impl Store {
                 )?;
             }
             for key in unset {
-                tx.execute("DELETE FROM org_values WHERE org_id = ?1 AND key = ?2", params![org_id, key])?;
+                tx.execute(
+                    "DELETE FROM org_values WHERE org_id = ?1 AND key = ?2",
+                    params![org_id, key],
+                )?;
             }
             Ok(())
         })
     }
 
     /// Replaces the links table a task type published for the organization.
-    pub fn publish_links(&mut self, org_id: &str, type_id: &str, task_id: i64, table: &LinksTable) -> anyhow::Result<()> {
+    pub fn publish_links(
+        &mut self,
+        org_id: &str,
+        type_id: &str,
+        task_id: i64,
+        table: &LinksTable,
+    ) -> anyhow::Result<()> {
         let json = serde_json::to_string(table)?;
         self.conn.execute(
             "INSERT INTO org_links (org_id, type_id, table_json, task_id, published_ms) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -100,18 +132,33 @@ impl Store {
     }
 
     /// The links tables published for the organization, by task type.
-    pub fn published_links(&self, org_id: &str) -> anyhow::Result<BTreeMap<String, PublishedLinks>> {
+    pub fn published_links(
+        &self,
+        org_id: &str,
+    ) -> anyhow::Result<BTreeMap<String, PublishedLinks>> {
         let mut stmt = self.conn.prepare(
             "SELECT type_id, table_json, task_id, published_ms FROM org_links WHERE org_id = ?1 ORDER BY type_id",
         )?;
         let rows = stmt.query_map([org_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, i64>(3)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
         })?;
         let mut out = BTreeMap::new();
         for row in rows {
             let (type_id, json, task_id, published_ms) = row?;
             let table = serde_json::from_str(&json)?;
-            out.insert(type_id, PublishedLinks { table, task_id, published_ms });
+            out.insert(
+                type_id,
+                PublishedLinks {
+                    table,
+                    task_id,
+                    published_ms,
+                },
+            );
         }
         Ok(out)
     }

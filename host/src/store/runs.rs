@@ -30,7 +30,8 @@ pub struct LogLine {
     pub message: String,
 }
 
-const RUN_COLUMNS: &str = "id, task_id, org_id, started_ms, ended_ms, status, dry_run, trigger, message, counters_json";
+const RUN_COLUMNS: &str =
+    "id, task_id, org_id, started_ms, ended_ms, status, dry_run, trigger, message, counters_json";
 
 fn run_from_row(r: &Row) -> rusqlite::Result<RunRecord> {
     let counters: String = r.get(9)?;
@@ -53,7 +54,13 @@ pub const DEFAULT_HISTORY: i64 = 200;
 
 impl Store {
     /// Records the start of a run; returns its id.
-    pub fn start_run(&mut self, task_id: i64, org_id: &str, trigger: &str, dry_run: bool) -> anyhow::Result<i64> {
+    pub fn start_run(
+        &mut self,
+        task_id: i64,
+        org_id: &str,
+        trigger: &str,
+        dry_run: bool,
+    ) -> anyhow::Result<i64> {
         self.conn.execute(
             "INSERT INTO runs (task_id, org_id, started_ms, status, dry_run, trigger) VALUES (?1, ?2, ?3, 'running', ?4, ?5)",
             params![task_id, org_id, now_ms(), dry_run, trigger],
@@ -62,7 +69,11 @@ impl Store {
     }
 
     /// Appends log lines to a run, in one transaction.
-    pub fn append_logs(&mut self, run_id: i64, lines: &[(i64, String, String)]) -> anyhow::Result<()> {
+    pub fn append_logs(
+        &mut self,
+        run_id: i64,
+        lines: &[(i64, String, String)],
+    ) -> anyhow::Result<()> {
         if lines.is_empty() {
             return Ok(());
         }
@@ -77,7 +88,14 @@ impl Store {
     }
 
     /// Records the end of a run and trims the task's history to `keep` runs.
-    pub fn finish_run(&mut self, run_id: i64, status: &str, message: &str, counters: &BTreeMap<String, u64>, keep: i64) -> anyhow::Result<()> {
+    pub fn finish_run(
+        &mut self,
+        run_id: i64,
+        status: &str,
+        message: &str,
+        counters: &BTreeMap<String, u64>,
+        keep: i64,
+    ) -> anyhow::Result<()> {
         let counters = serde_json::to_string(counters)?;
         self.write(|tx| {
             tx.execute(
@@ -108,9 +126,22 @@ impl Store {
     }
 
     /// The log lines of a run at `min_level` or above, in order.
-    pub fn run_logs(&self, run_id: i64, min_level: exchange_sdk::LogLevel) -> anyhow::Result<Vec<LogLine>> {
-        let mut stmt = self.conn.prepare("SELECT seq, at_ms, level, message FROM run_logs WHERE run_id = ?1 ORDER BY seq")?;
-        let rows = stmt.query_map([run_id], |r| Ok(LogLine { seq: r.get(0)?, at_ms: r.get(1)?, level: r.get(2)?, message: r.get(3)? }))?;
+    pub fn run_logs(
+        &self,
+        run_id: i64,
+        min_level: exchange_sdk::LogLevel,
+    ) -> anyhow::Result<Vec<LogLine>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at_ms, level, message FROM run_logs WHERE run_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([run_id], |r| {
+            Ok(LogLine {
+                seq: r.get(0)?,
+                at_ms: r.get(1)?,
+                level: r.get(2)?,
+                message: r.get(3)?,
+            })
+        })?;
         let mut lines = Vec::new();
         for line in rows {
             let line = line?;

@@ -47,7 +47,13 @@ impl Store {
             .query_row(
                 "SELECT json, imported_ms, imports FROM school_data WHERE org_id = ?1",
                 [org_id],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                },
             )
             .optional()?;
         let Some((json, imported_ms, imports)) = row else {
@@ -56,14 +62,27 @@ impl Store {
         let mut data: SchoolData = serde_json::from_str(&json)?;
         let links = self.call_links(org_id)?;
         for call in &mut data.video_calls {
-            call.join_link = if call.published { links.get(&call.id).cloned() } else { None };
+            call.join_link = if call.published {
+                links.get(&call.id).cloned()
+            } else {
+                None
+            };
         }
-        Ok(Some(StoredSchool { data, imported_ms, imports }))
+        Ok(Some(StoredSchool {
+            data,
+            imported_ms,
+            imports,
+        }))
     }
 
     /// The join links the host holds, by call id.
-    pub fn call_links(&self, org_id: &str) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
-        let mut stmt = self.conn.prepare("SELECT call_id, link FROM call_links WHERE org_id = ?1")?;
+    pub fn call_links(
+        &self,
+        org_id: &str,
+    ) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT call_id, link FROM call_links WHERE org_id = ?1")?;
         let rows = stmt.query_map([org_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -52,7 +52,14 @@ fn task_from_row(r: &Row) -> rusqlite::Result<Task> {
 
 impl Store {
     /// Adds a task with its parameters; returns its id.
-    pub fn add_task(&mut self, org_id: &str, type_id: &str, schedule: &str, params_in: &Params, settings: &TaskSettings) -> anyhow::Result<i64> {
+    pub fn add_task(
+        &mut self,
+        org_id: &str,
+        type_id: &str,
+        schedule: &str,
+        params_in: &Params,
+        settings: &TaskSettings,
+    ) -> anyhow::Result<i64> {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO tasks (org_id, type_id, schedule, enabled, max_run_time_s, random_delay_s, created_ms)
@@ -76,23 +83,43 @@ impl Store {
     }
 
     /// Replaces a task's parameters and updates the given settings, in one transaction.
-    pub fn update_task(&mut self, id: i64, params_new: &Params, settings: &TaskSettings) -> anyhow::Result<()> {
+    pub fn update_task(
+        &mut self,
+        id: i64,
+        params_new: &Params,
+        settings: &TaskSettings,
+    ) -> anyhow::Result<()> {
         self.write(|tx| {
             tx.execute("DELETE FROM task_params WHERE task_id = ?1", [id])?;
             for (key, value) in params_new {
-                tx.execute("INSERT INTO task_params (task_id, key, value) VALUES (?1, ?2, ?3)", params![id, key, value])?;
+                tx.execute(
+                    "INSERT INTO task_params (task_id, key, value) VALUES (?1, ?2, ?3)",
+                    params![id, key, value],
+                )?;
             }
             if let Some(schedule) = &settings.schedule {
-                tx.execute("UPDATE tasks SET schedule = ?2 WHERE id = ?1", params![id, schedule])?;
+                tx.execute(
+                    "UPDATE tasks SET schedule = ?2 WHERE id = ?1",
+                    params![id, schedule],
+                )?;
             }
             if let Some(enabled) = settings.enabled {
-                tx.execute("UPDATE tasks SET enabled = ?2 WHERE id = ?1", params![id, enabled])?;
+                tx.execute(
+                    "UPDATE tasks SET enabled = ?2 WHERE id = ?1",
+                    params![id, enabled],
+                )?;
             }
             if let Some(secs) = settings.max_run_time_s {
-                tx.execute("UPDATE tasks SET max_run_time_s = ?2 WHERE id = ?1", params![id, secs])?;
+                tx.execute(
+                    "UPDATE tasks SET max_run_time_s = ?2 WHERE id = ?1",
+                    params![id, secs],
+                )?;
             }
             if let Some(secs) = settings.random_delay_s {
-                tx.execute("UPDATE tasks SET random_delay_s = ?2 WHERE id = ?1", params![id, secs])?;
+                tx.execute(
+                    "UPDATE tasks SET random_delay_s = ?2 WHERE id = ?1",
+                    params![id, secs],
+                )?;
             }
             Ok(())
         })
@@ -125,11 +152,23 @@ impl Store {
 
     /// All tasks, or those of one organization, by id.
     pub fn tasks(&self, org_id: Option<&str>) -> anyhow::Result<Vec<Task>> {
-        let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE (?1 IS NULL OR org_id = ?1) ORDER BY id");
+        let sql = format!(
+            "SELECT {TASK_COLUMNS} FROM tasks WHERE (?1 IS NULL OR org_id = ?1) ORDER BY id"
+        );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut tasks: Vec<Task> = stmt.query_map([org_id], task_from_row)?.collect::<Result<_, _>>()?;
-        let mut stmt = self.conn.prepare("SELECT task_id, key, value FROM task_params ORDER BY task_id, key")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut tasks: Vec<Task> = stmt
+            .query_map([org_id], task_from_row)?
+            .collect::<Result<_, _>>()?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT task_id, key, value FROM task_params ORDER BY task_id, key")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
         let mut by_task: std::collections::HashMap<i64, Params> = std::collections::HashMap::new();
         for row in rows {
             let (task_id, key, value) = row?;
@@ -142,14 +181,17 @@ impl Store {
     }
 
     fn task_params(&self, id: i64) -> anyhow::Result<Params> {
-        let mut stmt = self.conn.prepare("SELECT key, value FROM task_params WHERE task_id = ?1")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, value FROM task_params WHERE task_id = ?1")?;
         let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Clears the "due now" mark of a task (its run has started).
     pub fn clear_due_now(&mut self, id: i64) -> anyhow::Result<()> {
-        self.conn.execute("UPDATE tasks SET due_now = 0 WHERE id = ?1", [id])?;
+        self.conn
+            .execute("UPDATE tasks SET due_now = 0 WHERE id = ?1", [id])?;
         Ok(())
     }
 
@@ -157,19 +199,31 @@ impl Store {
     pub fn state_get(&self, task_id: i64, key: &str) -> anyhow::Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM task_state WHERE task_id = ?1 AND key = ?2", params![task_id, key], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM task_state WHERE task_id = ?1 AND key = ?2",
+                params![task_id, key],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
     /// Writes (or with `None` deletes) a value of the task's persistent state.
-    pub fn state_set(&mut self, task_id: i64, key: &str, value: Option<&str>) -> anyhow::Result<()> {
+    pub fn state_set(
+        &mut self,
+        task_id: i64,
+        key: &str,
+        value: Option<&str>,
+    ) -> anyhow::Result<()> {
         match value {
             Some(value) => self.conn.execute(
                 "INSERT INTO task_state (task_id, key, value) VALUES (?1, ?2, ?3)
                  ON CONFLICT (task_id, key) DO UPDATE SET value = excluded.value",
                 params![task_id, key, value],
             )?,
-            None => self.conn.execute("DELETE FROM task_state WHERE task_id = ?1 AND key = ?2", params![task_id, key])?,
+            None => self.conn.execute(
+                "DELETE FROM task_state WHERE task_id = ?1 AND key = ?2",
+                params![task_id, key],
+            )?,
         };
         Ok(())
     }

@@ -14,7 +14,10 @@ pub fn host_bin() -> PathBuf {
 /// A plugin library built in this workspace (`example_plugin`, `sferum_sync`, …).
 pub fn built_library(crate_name: &str) -> PathBuf {
     let dir = host_bin().parent().unwrap().to_path_buf();
-    let file = dir.join(format!("lib{crate_name}.{}", std::env::consts::DLL_EXTENSION));
+    let file = dir.join(format!(
+        "lib{crate_name}.{}",
+        std::env::consts::DLL_EXTENSION
+    ));
     assert!(
         file.exists(),
         "{} is missing: build the workspace first (cargo build --workspace)",
@@ -25,7 +28,10 @@ pub fn built_library(crate_name: &str) -> PathBuf {
 
 /// A fresh folder (mode 0700) for one test.
 pub fn temp_dir() -> tempfile::TempDir {
-    tempfile::Builder::new().prefix("exchange-host-test").tempdir().unwrap()
+    tempfile::Builder::new()
+        .prefix("exchange-host-test")
+        .tempdir()
+        .unwrap()
 }
 
 /// Copies a built plugin library into `dir` under `file_name`, mode 0644.
@@ -59,13 +65,21 @@ impl Run {
 
     /// Panics with the output unless the command succeeded.
     pub fn ok(self) -> Run {
-        assert_eq!(self.status, 0, "command failed:\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.status, 0,
+            "command failed:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Panics with the output unless the command failed.
     pub fn failed(self) -> Run {
-        assert_ne!(self.status, 0, "command should have failed:\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_ne!(
+            self.status, 0,
+            "command should have failed:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 }

@@ -37,7 +37,9 @@ impl TaskPlugin for ExamplePlugin {
         Manifest {
             type_id: "example".into(),
             display_name: "Пример задачи обмена".into(),
-            description: "Counts the school's people and writes a greeting; a template for plugin authors.".into(),
+            description:
+                "Counts the school's people and writes a greeting; a template for plugin authors."
+                    .into(),
             version: env!("CARGO_PKG_VERSION").into(),
             abi_version: String::new(),
             default_schedule: Some("manual".into()),
@@ -52,10 +54,30 @@ impl TaskPlugin for ExamplePlugin {
                     Some("ok"),
                     "How the run behaves (the host's tests use the failing ones).",
                 ),
-                param("sleep", ParamType::Duration, Some("0s"), "How long the run works before it ends."),
-                param("greeting", ParamType::String, Some("Здравствуйте"), "The text written to the log."),
-                param("repeat", ParamType::Integer { min: 1, max: 100 }, Some("1"), "How many log lines to write."),
-                param("api_key", ParamType::Secret, None, "A secret, to show how secrets are handled."),
+                param(
+                    "sleep",
+                    ParamType::Duration,
+                    Some("0s"),
+                    "How long the run works before it ends.",
+                ),
+                param(
+                    "greeting",
+                    ParamType::String,
+                    Some("Здравствуйте"),
+                    "The text written to the log.",
+                ),
+                param(
+                    "repeat",
+                    ParamType::Integer { min: 1, max: 100 },
+                    Some("1"),
+                    "How many log lines to write.",
+                ),
+                param(
+                    "api_key",
+                    ParamType::Secret,
+                    None,
+                    "A secret, to show how secrets are handled.",
+                ),
             ],
             org_keys: vec![param(
                 "example.greeting_name",
@@ -68,7 +90,9 @@ impl TaskPlugin for ExamplePlugin {
 
     fn validate(&self, params: &Params) -> Vec<ParamProblem> {
         let mut problems = Vec::new();
-        let sleeps = params.get("sleep").is_some_and(|s| exchange_sdk::manifest::parse_duration(s).is_ok_and(|n| n > 0));
+        let sleeps = params
+            .get("sleep")
+            .is_some_and(|s| exchange_sdk::manifest::parse_duration(s).is_ok_and(|n| n > 0));
         if params.get("mode").map(String::as_str) == Some("hang") && sleeps {
             problems.push(ParamProblem {
                 key: Some("sleep".into()),
@@ -86,10 +110,17 @@ impl TaskPlugin for ExamplePlugin {
     }
 
     fn run(&self, ctx: &Context<'_>) -> Result<RunSummary, String> {
-        let runs = ctx.state_get("runs").and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + 1;
+        let runs = ctx
+            .state_get("runs")
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+            + 1;
         ctx.state_set("runs", Some(&runs.to_string()))?;
         let greeting = ctx.param("greeting").unwrap_or("Здравствуйте");
-        let repeat: u64 = ctx.param("repeat").and_then(|v| v.parse().ok()).unwrap_or(1);
+        let repeat: u64 = ctx
+            .param("repeat")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
         for i in 0..repeat {
             ctx.info(&format!("{greeting} ({} of {repeat})", i + 1));
             ctx.progress("greeting", i + 1, repeat);
@@ -124,8 +155,14 @@ impl TaskPlugin for ExamplePlugin {
         let school = ctx.request().school.as_ref();
         let mut counters = BTreeMap::new();
         counters.insert("runs".to_string(), runs);
-        counters.insert("staff".to_string(), school.map_or(0, |s| s.staff.len() as u64));
-        counters.insert("students".to_string(), school.map_or(0, |s| s.students.len() as u64));
+        counters.insert(
+            "staff".to_string(),
+            school.map_or(0, |s| s.staff.len() as u64),
+        );
+        counters.insert(
+            "students".to_string(),
+            school.map_or(0, |s| s.students.len() as u64),
+        );
         Ok(RunSummary {
             status: RunStatus::Ok,
             message: format!("greeted {repeat} time(s); run number {runs} of this task"),
