@@ -190,6 +190,8 @@ pub struct Client {
     requests: Cell<u64>,
     calls: Cell<u64>,
     exhausted: RefCell<BTreeSet<&'static str>>,
+    /// Whether requests go through a proxy (which then may answer 401/407 itself).
+    proxied: bool,
 }
 
 impl Client {
@@ -220,6 +222,7 @@ impl Client {
                 builder.proxy(proxy)
             }
         };
+        let proxied = settings.proxy.is_some();
         let http = builder
             .build()
             .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
@@ -228,6 +231,7 @@ impl Client {
             base: settings.base.trim_end_matches('/').to_string(),
             token: settings.token,
             retry: settings.retry,
+            proxied,
             limiter: RefCell::new(Limiter {
                 sent: VecDeque::new(),
                 paused_until: None,
@@ -387,8 +391,16 @@ impl Client {
                     last = format!("HTTP {}", resp.status());
                     continue;
                 }
-                Ok(resp) if resp.status() == reqwest::StatusCode::PROXY_AUTHENTICATION_REQUIRED => {
-                    return Err(ApiError::Fatal("the proxy refused the request (HTTP 407): check proxy_auth, proxy_username and proxy_password of the task".into()));
+                // The API answers errors inside HTTP 200; a 407 (or, from proxies such as
+                // tinyproxy, a 401) through a proxy is the proxy refusing the credentials.
+                Ok(resp)
+                    if resp.status() == reqwest::StatusCode::PROXY_AUTHENTICATION_REQUIRED
+                        || (self.proxied && resp.status() == reqwest::StatusCode::UNAUTHORIZED) =>
+                {
+                    return Err(ApiError::Fatal(format!(
+                        "the proxy refused the request (HTTP {}): check proxy_auth, proxy_username and proxy_password of the task",
+                        resp.status().as_u16()
+                    )));
                 }
                 Ok(resp) if !resp.status().is_success() => {
                     return Err(ApiError::Fatal(format!(
