@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::cmp::Ordering;
 
 /// The only format version this model reads.
 pub const FORMAT: &str = "school-data/1";
@@ -194,26 +195,51 @@ impl SchoolData {
 
 /// Natural order of class names: digit runs compare as numbers, the rest case-insensitively,
 /// whitespace ignored (`1 а` < `1 б` < `2 а` < `10 а` < `11 в`).
-pub fn natural_class_order(a: &str, b: &str) -> std::cmp::Ordering {
-    /// A digit run (as a number) or a lowercased letter.
-    fn key(s: &str) -> Vec<(u8, u64, String)> {
-        let mut out = Vec::new();
-        let mut chars = s.chars().filter(|c| !c.is_whitespace()).peekable();
-        while let Some(c) = chars.next() {
-            if let Some(d) = c.to_digit(10) {
-                let mut n = u64::from(d);
-                while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
-                    n = n.saturating_mul(10).saturating_add(u64::from(d));
-                    chars.next();
-                }
-                out.push((0, n, String::new()));
-            } else {
-                out.push((1, 0, c.to_lowercase().collect()));
-            }
+pub fn natural_class_order(a: &str, b: &str) -> Ordering {
+    let (ta, tb) = (tokens(a), tokens(b));
+    for (x, y) in ta.iter().zip(&tb) {
+        let o = match (x, y) {
+            (Token::Num(x), Token::Num(y)) => x.len().cmp(&y.len()).then_with(|| x.cmp(y)),
+            (Token::Num(_), Token::Text(_)) => Ordering::Less,
+            (Token::Text(_), Token::Num(_)) => Ordering::Greater,
+            (Token::Text(x), Token::Text(y)) => x.cmp(y),
+        };
+        if o != Ordering::Equal {
+            return o;
         }
-        out
     }
-    key(a).cmp(&key(b)).then_with(|| a.cmp(b))
+    ta.len().cmp(&tb.len()).then_with(|| a.cmp(b))
+}
+
+#[derive(Debug)]
+enum Token {
+    /// Digits with leading zeros stripped.
+    Num(String),
+    /// Lowercased text without whitespace.
+    Text(String),
+}
+
+fn tokens(s: &str) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::new();
+    for ch in s.chars().filter(|c| !c.is_whitespace()) {
+        match (out.last_mut(), ch.is_ascii_digit()) {
+            (Some(Token::Num(n)), true) => n.push(ch),
+            (Some(Token::Text(t)), false) => t.extend(ch.to_lowercase()),
+            (_, true) => out.push(Token::Num(ch.to_string())),
+            (_, false) => out.push(Token::Text(ch.to_lowercase().collect())),
+        }
+    }
+    for t in &mut out {
+        if let Token::Num(n) = t {
+            let trimmed = n.trim_start_matches('0');
+            *n = if trimmed.is_empty() {
+                "0".into()
+            } else {
+                trimmed.into()
+            };
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -3,8 +3,7 @@
 //! Everyone is keyed by their Sferum ID: two records with one ID (a teacher who is also a
 //! parent) are one member with one set of rights, admin if any of their roles makes them one.
 
-use exchange_sdk::school::{Level, SchoolData, SferumId, Staff};
-use std::cmp::Ordering;
+use exchange_sdk::school::{natural_class_order, Level, SchoolData, SferumId, Staff};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The purpose key of the staff room.
@@ -160,7 +159,7 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
     chats.push(room.done());
 
     let mut classes: Vec<_> = school.classes.iter().collect();
-    classes.sort_by(|a, b| natural_cmp(&a.name, &b.name).then_with(|| a.id.cmp(&b.id)));
+    classes.sort_by(|a, b| natural_class_order(&a.name, &b.name).then_with(|| a.id.cmp(&b.id)));
     let mut rows = Vec::new();
     for class in &classes {
         let teacher = class
@@ -233,7 +232,7 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
         };
         let mut groups: Vec<_> = school.subject_groups.iter().collect();
         groups.sort_by(|a, b| {
-            natural_cmp(&class_name(&a.class), &class_name(&b.class))
+            natural_class_order(&class_name(&a.class), &class_name(&b.class))
                 .then_with(|| a.subject.cmp(&b.subject))
                 .then_with(|| a.id.cmp(&b.id))
         });
@@ -268,55 +267,6 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
         rows,
         without_sferum_id: missing.into_values().collect(),
     }
-}
-
-/// Natural order of class names: digit runs compare as numbers, the rest case-insensitively,
-/// whitespace ignored (`1 а` < `1 б` < `2 а` < `10 а` < `11 в`).
-pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let (ta, tb) = (tokens(a), tokens(b));
-    for (x, y) in ta.iter().zip(&tb) {
-        let o = match (x, y) {
-            (Token::Num(x), Token::Num(y)) => x.len().cmp(&y.len()).then_with(|| x.cmp(y)),
-            (Token::Num(_), Token::Text(_)) => Ordering::Less,
-            (Token::Text(_), Token::Num(_)) => Ordering::Greater,
-            (Token::Text(x), Token::Text(y)) => x.cmp(y),
-        };
-        if o != Ordering::Equal {
-            return o;
-        }
-    }
-    ta.len().cmp(&tb.len()).then_with(|| a.cmp(b))
-}
-
-#[derive(Debug)]
-enum Token {
-    /// Digits with leading zeros stripped.
-    Num(String),
-    /// Lowercased text without whitespace.
-    Text(String),
-}
-
-fn tokens(s: &str) -> Vec<Token> {
-    let mut out: Vec<Token> = Vec::new();
-    for ch in s.chars().filter(|c| !c.is_whitespace()) {
-        match (out.last_mut(), ch.is_ascii_digit()) {
-            (Some(Token::Num(n)), true) => n.push(ch),
-            (Some(Token::Text(t)), false) => t.extend(ch.to_lowercase()),
-            (_, true) => out.push(Token::Num(ch.to_string())),
-            (_, false) => out.push(Token::Text(ch.to_lowercase().collect())),
-        }
-    }
-    for t in &mut out {
-        if let Token::Num(n) = t {
-            let trimmed = n.trim_start_matches('0');
-            *n = if trimmed.is_empty() {
-                "0".into()
-            } else {
-                trimmed.into()
-            };
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -586,7 +536,7 @@ pub(crate) mod tests {
     #[test]
     fn natural_cmp_orders_numbers_by_value() {
         let mut v = vec!["11 в", "1 б", "10 а", "2 а", "1 а", "02 б", "9"];
-        v.sort_by(|a, b| natural_cmp(a, b));
+        v.sort_by(|a, b| natural_class_order(a, b));
         assert_eq!(v, ["1 а", "1 б", "2 а", "02 б", "9", "10 а", "11 в"]);
     }
 
