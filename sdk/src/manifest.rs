@@ -55,6 +55,32 @@ pub struct ParamSpec {
     pub description: String,
 }
 
+impl ParamSpec {
+    /// An optional parameter with an optional default.
+    pub fn optional(
+        key: &str,
+        kind: ParamType,
+        default: Option<&str>,
+        description: &str,
+    ) -> ParamSpec {
+        ParamSpec {
+            key: key.into(),
+            kind,
+            required: false,
+            default: default.map(Into::into),
+            description: description.into(),
+        }
+    }
+
+    /// A parameter every task of the type must set.
+    pub fn required(key: &str, kind: ParamType, description: &str) -> ParamSpec {
+        ParamSpec {
+            required: true,
+            ..ParamSpec::optional(key, kind, None, description)
+        }
+    }
+}
+
 /// The type of a parameter value.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]

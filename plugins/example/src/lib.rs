@@ -19,16 +19,6 @@ use std::time::{Duration, Instant};
 #[derive(Default)]
 pub struct ExamplePlugin;
 
-fn param(key: &str, kind: ParamType, default: Option<&str>, description: &str) -> ParamSpec {
-    ParamSpec {
-        key: key.into(),
-        kind,
-        required: false,
-        default: default.map(Into::into),
-        description: description.into(),
-    }
-}
-
 impl TaskPlugin for ExamplePlugin {
     fn manifest(&self) -> Manifest {
         if std::env::var_os("EXAMPLE_PLUGIN_PANIC_IN_MANIFEST").is_some() {
@@ -44,7 +34,7 @@ impl TaskPlugin for ExamplePlugin {
             abi_version: String::new(),
             default_schedule: Some("manual".into()),
             params: vec![
-                param(
+                ParamSpec::optional(
                     "mode",
                     ParamType::Enum {
                         values: ["ok", "fail", "panic", "abort", "segfault", "exit", "hang"]
@@ -54,32 +44,32 @@ impl TaskPlugin for ExamplePlugin {
                     Some("ok"),
                     "How the run behaves (the host's tests use the failing ones).",
                 ),
-                param(
+                ParamSpec::optional(
                     "sleep",
                     ParamType::Duration,
                     Some("0s"),
                     "How long the run works before it ends.",
                 ),
-                param(
+                ParamSpec::optional(
                     "greeting",
                     ParamType::String,
                     Some("Здравствуйте"),
                     "The text written to the log.",
                 ),
-                param(
+                ParamSpec::optional(
                     "repeat",
                     ParamType::Integer { min: 1, max: 100 },
                     Some("1"),
                     "How many log lines to write.",
                 ),
-                param(
+                ParamSpec::optional(
                     "api_key",
                     ParamType::Secret,
                     None,
                     "A secret, to show how secrets are handled.",
                 ),
             ],
-            org_keys: vec![param(
+            org_keys: vec![ParamSpec::optional(
                 "example.greeting_name",
                 ParamType::String,
                 None,

@@ -14,16 +14,6 @@ pub const COMMUNITY_ID_KEY: &str = "sferum.community_id";
 /// The Links base key of the community access token (secret).
 pub const ACCESS_TOKEN_KEY: &str = "sferum.access_token";
 
-fn optional(key: &str, kind: ParamType, default: Option<&str>, description: &str) -> ParamSpec {
-    ParamSpec {
-        key: key.into(),
-        kind,
-        required: false,
-        default: default.map(Into::into),
-        description: description.into(),
-    }
-}
-
 /// The manifest of the Sferum sync task type.
 pub fn manifest() -> Manifest {
     Manifest {
@@ -34,20 +24,20 @@ pub fn manifest() -> Manifest {
         abi_version: String::new(),
         default_schedule: Some("every 30m".into()),
         params: vec![
-            optional("proxy_server", ParamType::String, None, "Proxy server address (host name or IP), if the school reaches the internet through one."),
-            optional("proxy_port", ParamType::Port, None, "Proxy server port."),
-            optional("proxy_username", ParamType::String, None, "Proxy user name (with proxy_auth=1)."),
-            optional("proxy_password", ParamType::Secret, None, "Proxy password (with proxy_auth=1)."),
-            optional("proxy_auth", ParamType::Flag, Some("0"), "1 if the proxy requires authorization, 0 if not."),
-            optional("subject_chats", ParamType::Flag, Some("0"), "1 to keep a chat per subject group as well."),
-            optional("dry_run", ParamType::Flag, Some("0"), "1 to plan and report only, changing nothing in Sferum."),
-            optional("max_removals_percent", ParamType::Integer { min: 0, max: 100 }, Some("20"), "Stop before removing more than this share of a chat's members (or of all managed members)."),
-            optional("force", ParamType::Flag, Some("0"), "1 to confirm removals above max_removals_percent."),
-            optional("recreate_lost", ParamType::Flag, Some("0"), "1 to create anew the chats the community lost access to (error 917) and the video calls whose start answer was lost."),
+            ParamSpec::optional("proxy_server", ParamType::String, None, "Proxy server address (host name or IP), if the school reaches the internet through one."),
+            ParamSpec::optional("proxy_port", ParamType::Port, None, "Proxy server port."),
+            ParamSpec::optional("proxy_username", ParamType::String, None, "Proxy user name (with proxy_auth=1)."),
+            ParamSpec::optional("proxy_password", ParamType::Secret, None, "Proxy password (with proxy_auth=1)."),
+            ParamSpec::optional("proxy_auth", ParamType::Flag, Some("0"), "1 if the proxy requires authorization, 0 if not."),
+            ParamSpec::optional("subject_chats", ParamType::Flag, Some("0"), "1 to keep a chat per subject group as well."),
+            ParamSpec::optional("dry_run", ParamType::Flag, Some("0"), "1 to plan and report only, changing nothing in Sferum."),
+            ParamSpec::optional("max_removals_percent", ParamType::Integer { min: 0, max: 100 }, Some("20"), "Stop before removing more than this share of a chat's members (or of all managed members)."),
+            ParamSpec::optional("force", ParamType::Flag, Some("0"), "1 to confirm removals above max_removals_percent."),
+            ParamSpec::optional("recreate_lost", ParamType::Flag, Some("0"), "1 to create anew the chats the community lost access to (error 917) and the video calls whose start answer was lost."),
         ],
         org_keys: vec![
-            optional(COMMUNITY_ID_KEY, ParamType::Integer { min: 1, max: i64::MAX }, None, "The school's Sferum community ID («идентификатор сообщества»), issued by the Education Committee through the district coordinator."),
-            optional(ACCESS_TOKEN_KEY, ParamType::Secret, None, "The community access token («токен доступа сообщества»), issued with the community ID."),
+            ParamSpec::optional(COMMUNITY_ID_KEY, ParamType::Integer { min: 1, max: i64::MAX }, None, "The school's Sferum community ID («идентификатор сообщества»), issued by the Education Committee through the district coordinator."),
+            ParamSpec::optional(ACCESS_TOKEN_KEY, ParamType::Secret, None, "The community access token («токен доступа сообщества»), issued with the community ID."),
         ],
     }
 }
