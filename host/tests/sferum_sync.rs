@@ -629,6 +629,35 @@ fn killing_the_run_at_random_moments_never_duplicates_a_chat() {
         last.all()
     );
     let killed = chats(&s.state());
+    let waiting: BTreeSet<String> = s.school()["video_calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["published"] == true && c["join_link"].is_null())
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    let published = waiting.len();
+    let started = s.state().communities[&COMMUNITY].calls.len();
+    assert!(
+        started <= published,
+        "{started} Sferum calls for {published} published calls: a call was started twice"
+    );
+    let linked: Vec<serde_json::Value> =
+        serde_json::from_str(&s.cli(&["school", "calls", "school", "--json"]).ok().stdout).unwrap();
+    let links: BTreeSet<&str> = linked
+        .iter()
+        .filter(|c| waiting.contains(c["id"].as_str().unwrap()))
+        .filter_map(|c| c["join_link"].as_str())
+        .collect();
+    let sferum_links: BTreeSet<String> = s.state().communities[&COMMUNITY]
+        .calls
+        .iter()
+        .map(|c| c.join_link.clone())
+        .collect();
+    assert!(
+        links.iter().all(|l| sferum_links.contains(*l)),
+        "every link in the diary is a call that exists in Sferum"
+    );
     let clean = School::new(120, &[]);
     clean.sync().ok();
     assert_eq!(killed, chats(&clean.state()));
