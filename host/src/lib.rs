@@ -13,3 +13,4 @@ pub mod scheduler;
 pub mod school;
 pub mod signals;
 pub mod store;
+pub mod task_config;

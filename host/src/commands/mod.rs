@@ -81,15 +81,7 @@ impl Env {
 
     /// The Links base keys the loaded plugins declare.
     pub fn org_key_specs(&self) -> Vec<ParamSpec> {
-        let mut specs: Vec<ParamSpec> = Vec::new();
-        for plugin in self.registry().plugins.values() {
-            for spec in &plugin.manifest.org_keys {
-                if !specs.iter().any(|s| s.key == spec.key) {
-                    specs.push(spec.clone());
-                }
-            }
-        }
-        specs
+        self.registry().org_key_specs()
     }
 
     /// The plugin folders in effect (see [`discovery::plugin_dirs`]).

@@ -3,9 +3,11 @@
 use super::Env;
 use crate::cli::SchoolCommand;
 use crate::output::Table;
+use crate::school::coverage::{self, percent};
+use crate::school::staff::staff_files;
 use crate::school::{diff::diff, sample};
 use crate::store::show_time;
-use exchange_sdk::school::{Level, SchoolData};
+use exchange_sdk::school::SchoolData;
 use exchange_sdk::school_validate::parse_school_data;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -149,25 +151,17 @@ fn sferum(id: Option<u64>) -> String {
 }
 
 fn staff(data: &SchoolData, json: bool) -> anyhow::Result<()> {
-    let rows: Vec<serde_json::Value> = data
-        .staff
-        .iter()
-        .map(|s| {
-            let positions: Vec<String> = s
-                .current_positions()
-                .map(|p| match p.level {
-                    Level::Head1 => format!("{} (Руководитель 1 уровня)", p.title),
-                    Level::Head2 => format!("{} (Руководитель 2 уровня)", p.title),
-                    _ => p.title.clone(),
-                })
-                .collect();
-            serde_json::json!({
-                "id": s.id, "full_name": s.full_name, "positions": positions, "access_roles": s.access_roles,
-                "acting_head": s.acting_head, "sferum_id": s.sferum_id,
-            })
-        })
-        .collect();
+    let files = staff_files(data);
     if json {
+        let rows: Vec<serde_json::Value> = files
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "id": s.id, "full_name": s.full_name, "positions": s.positions, "access_roles": s.access_roles,
+                    "acting_head": s.acting_head, "sferum_id": s.sferum_id,
+                })
+            })
+            .collect();
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
@@ -178,16 +172,10 @@ fn staff(data: &SchoolData, json: bool) -> anyhow::Result<()> {
         "ACTING HEAD",
         "SFERUM ID",
     ]);
-    for (s, row) in data.staff.iter().zip(&rows) {
-        let positions: Vec<&str> = row["positions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|p| p.as_str())
-            .collect();
+    for s in &files {
         table.row([
             s.full_name.clone(),
-            positions.join("; "),
+            s.positions.join("; "),
             s.access_roles.join(", "),
             if s.acting_head {
                 "yes".into()
@@ -198,92 +186,52 @@ fn staff(data: &SchoolData, json: bool) -> anyhow::Result<()> {
         ]);
     }
     print!("{table}");
-    let linked = data.staff.iter().filter(|s| s.sferum_id.is_some()).count();
-    println!("{linked} of {} staff linked to Sferum.", data.staff.len());
+    let linked = files.iter().filter(|s| s.sferum_id.is_some()).count();
+    println!("{linked} of {} staff linked to Sferum.", files.len());
     Ok(())
 }
 
 fn coverage(data: &SchoolData, json: bool) -> anyhow::Result<()> {
-    let mut students_by_class: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    let mut parents_by_class: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    let class_of: BTreeMap<&str, &str> = data
-        .students
-        .iter()
-        .map(|s| (s.id.as_str(), s.class.as_str()))
-        .collect();
-    for s in &data.students {
-        let e = students_by_class.entry(&s.class).or_default();
-        e.1 += 1;
-        e.0 += usize::from(s.sferum_id.is_some());
-    }
-    for p in &data.parents {
-        let mut classes: Vec<&str> = p
-            .children
-            .iter()
-            .filter_map(|c| class_of.get(c.as_str()).copied())
-            .collect();
-        classes.sort();
-        classes.dedup();
-        for class in classes {
-            let e = parents_by_class.entry(class).or_default();
-            e.1 += 1;
-            e.0 += usize::from(p.sferum_id.is_some());
-        }
-    }
-    let mut classes: Vec<_> = data.classes.iter().collect();
-    classes.sort_by(|a, b| exchange_sdk::school::natural_class_order(&a.name, &b.name));
-    let rows: Vec<serde_json::Value> = classes
-        .iter()
-        .map(|c| {
-            let (sl, st) = students_by_class.get(c.id.as_str()).copied().unwrap_or_default();
-            let (pl, pt) = parents_by_class.get(c.id.as_str()).copied().unwrap_or_default();
-            serde_json::json!({"class": c.name, "students_linked": sl, "students": st, "parents_linked": pl, "parents": pt})
-        })
-        .collect();
-    let total_students = (
-        data.students
-            .iter()
-            .filter(|s| s.sferum_id.is_some())
-            .count(),
-        data.students.len(),
-    );
-    let total_parents = (
-        data.parents
-            .iter()
-            .filter(|p| p.sferum_id.is_some())
-            .count(),
-        data.parents.len(),
-    );
+    let c = coverage::coverage(data);
     if json {
-        let out = serde_json::json!({"classes": rows, "students_linked": total_students.0, "students": total_students.1,
-            "parents_linked": total_parents.0, "parents": total_parents.1});
+        let rows: Vec<serde_json::Value> = c
+            .classes
+            .iter()
+            .map(|k| {
+                serde_json::json!({"class": k.class, "students_linked": k.students_linked, "students": k.students, "parents_linked": k.parents_linked, "parents": k.parents})
+            })
+            .collect();
+        let out = serde_json::json!({"classes": rows, "students_linked": c.students_linked, "students": c.students,
+            "parents_linked": c.parents_linked, "parents": c.parents});
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
-    let pct = |a: usize, b: usize| {
-        (a * 100)
-            .checked_div(b)
-            .map(|p| format!("{p}%"))
-            .unwrap_or_else(|| "-".into())
-    };
     let mut table = Table::new(["CLASS", "STUDENTS LINKED", "", "PARENTS LINKED", ""]);
-    for r in &rows {
-        let n = |k: &str| r[k].as_u64().unwrap_or(0) as usize;
+    let mut row = |class: &str, sl: usize, st: usize, pl: usize, pt: usize| {
         table.row([
-            r["class"].as_str().unwrap_or("").to_string(),
-            format!("{} of {}", n("students_linked"), n("students")),
-            pct(n("students_linked"), n("students")),
-            format!("{} of {}", n("parents_linked"), n("parents")),
-            pct(n("parents_linked"), n("parents")),
+            class.to_string(),
+            format!("{sl} of {st}"),
+            percent(sl, st),
+            format!("{pl} of {pt}"),
+            percent(pl, pt),
         ]);
+    };
+    for k in &c.classes {
+        row(
+            &k.class,
+            k.students_linked,
+            k.students,
+            k.parents_linked,
+            k.parents,
+        );
     }
-    table.row([
-        "Total".to_string(),
-        format!("{} of {}", total_students.0, total_students.1),
-        pct(total_students.0, total_students.1),
-        format!("{} of {}", total_parents.0, total_parents.1),
-        pct(total_parents.0, total_parents.1),
-    ]);
+    row(
+        "Total",
+        c.students_linked,
+        c.students,
+        c.parents_linked,
+        c.parents,
+    );
     print!("{table}");
     Ok(())
 }

@@ -6,50 +6,14 @@ use crate::cli::{TaskCommand, TaskSettingsArgs};
 use crate::output::Table;
 use crate::params;
 use crate::plugins::LoadedPlugin;
-use crate::schedule::Schedule;
 use crate::store::show_time;
 use crate::store::tasks::{Task, TaskSettings};
-use exchange_sdk::manifest::{parse_duration, ParamProblem, Params};
+use crate::task_config::{self, settings};
+use exchange_sdk::manifest::{ParamProblem, Params};
 use std::process::ExitCode;
 
-/// Parses the host-level settings; problems are collected, not thrown.
-fn settings(args: &TaskSettingsArgs, problems: &mut Vec<ParamProblem>) -> TaskSettings {
-    let mut out = TaskSettings::default();
-    if let Some(text) = &args.schedule {
-        match text.parse::<Schedule>() {
-            Ok(s) => out.schedule = Some(s.to_string()),
-            Err(message) => problems.push(ParamProblem {
-                key: Some("--schedule".into()),
-                message,
-            }),
-        }
-    }
-    let mut duration = |flag: &str, value: &Option<String>, min: u64| -> Option<i64> {
-        let text = value.as_ref()?;
-        match parse_duration(text) {
-            Ok(secs) if secs >= min => Some(secs as i64),
-            Ok(_) => {
-                problems.push(ParamProblem {
-                    key: Some(flag.into()),
-                    message: format!("must be at least {min}s, got {text:?}"),
-                });
-                None
-            }
-            Err(e) => {
-                problems.push(ParamProblem {
-                    key: Some(flag.into()),
-                    message: e,
-                });
-                None
-            }
-        }
-    };
-    out.max_run_time_s = duration("--max-run-time", &args.max_run_time, 1);
-    out.random_delay_s = duration("--random-delay", &args.random_delay, 0);
-    out
-}
-
-/// Checks assignments against the plugin: schema first, then the plugin's own rules.
+/// Checks assignments against the plugin and prints the warnings (see
+/// [`task_config::checked_params`]).
 fn checked_params(
     plugin: &LoadedPlugin,
     current: &Params,
@@ -57,20 +21,9 @@ fn checked_params(
     unset: &[String],
     problems: &mut Vec<ParamProblem>,
 ) -> anyhow::Result<Params> {
-    let (pairs, split_problems) = params::split_assignments(values);
-    problems.extend(split_problems);
-    let checked = params::check(&plugin.manifest.params, current, &pairs, unset);
+    let checked = task_config::checked_params(plugin, current, values, unset, problems)?;
     for warning in &checked.warnings {
         eprintln!("warning: {warning}");
-    }
-    problems.extend(checked.problems);
-    if problems.is_empty() {
-        let all = params::with_defaults(&plugin.manifest.params, &checked.values);
-        problems.extend(
-            plugin
-                .validate(&all)
-                .map_err(|e| anyhow::anyhow!("the plugin could not check the parameters: {e}"))?,
-        );
     }
     Ok(checked.values)
 }
@@ -96,17 +49,10 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
             if !problems.is_empty() {
                 return fail_with_problems("the task was not added", &problems);
             }
-            let schedule = match settings.schedule.take() {
-                Some(s) => s,
-                None => plugin
-                    .manifest
-                    .default_schedule
-                    .as_deref()
-                    .unwrap_or("manual")
-                    .parse::<Schedule>()
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|_| "manual".into()),
-            };
+            let schedule = settings
+                .schedule
+                .take()
+                .unwrap_or_else(|| task_config::default_schedule(plugin));
             let id = store.add_task(&org.id, &type_id, &schedule, &params, &settings)?;
             println!("{id}");
             eprintln!(

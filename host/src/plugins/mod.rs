@@ -84,6 +84,19 @@ impl Registry {
         self.plugins.get(type_id)
     }
 
+    /// The Links base keys the loaded plugins declare, each once (the first declaration wins).
+    pub fn org_key_specs(&self) -> Vec<exchange_sdk::ParamSpec> {
+        let mut specs: Vec<exchange_sdk::ParamSpec> = Vec::new();
+        for plugin in self.plugins.values() {
+            for spec in &plugin.manifest.org_keys {
+                if !specs.iter().any(|s| s.key == spec.key) {
+                    specs.push(spec.clone());
+                }
+            }
+        }
+        specs
+    }
+
     /// A message for a task type that is not loaded, naming the folders searched.
     pub fn not_found_message(&self, type_id: &str) -> String {
         let known = self.plugins.keys().cloned().collect::<Vec<_>>().join(", ");

@@ -1,5 +1,8 @@
-//! School data on the host's side: the sample school generator and the summary of what an
-//! import changed. The `school-data/1` model and its validator live in `exchange_sdk`.
+//! School data on the host's side: the sample school generator, the summary of what an
+//! import changed, and the views administrators see (staff files, Sferum coverage). The
+//! `school-data/1` model and its validator live in `exchange_sdk`.
 
+pub mod coverage;
 pub mod diff;
 pub mod sample;
+pub mod staff;

@@ -1,0 +1,99 @@
+//! Checking a task's configuration before it is saved: the host-level settings (schedule,
+//! max run time, random delay) and the plugin parameters (the schema first, then the
+//! plugin's own rules). Shared by the CLI and the web console, so both refuse the same input
+//! with the same messages.
+
+use crate::cli::TaskSettingsArgs;
+use crate::params;
+use crate::plugins::LoadedPlugin;
+use crate::schedule::Schedule;
+use crate::store::tasks::TaskSettings;
+use exchange_sdk::manifest::{parse_duration, ParamProblem, Params};
+
+/// Parses the host-level settings; problems are collected (keyed by the CLI flag, e.g.
+/// `--schedule`), not thrown.
+pub fn settings(args: &TaskSettingsArgs, problems: &mut Vec<ParamProblem>) -> TaskSettings {
+    let mut out = TaskSettings::default();
+    if let Some(text) = &args.schedule {
+        match text.parse::<Schedule>() {
+            Ok(s) => out.schedule = Some(s.to_string()),
+            Err(message) => problems.push(ParamProblem {
+                key: Some("--schedule".into()),
+                message,
+            }),
+        }
+    }
+    let mut duration = |flag: &str, value: &Option<String>, min: u64| -> Option<i64> {
+        let text = value.as_ref()?;
+        match parse_duration(text) {
+            Ok(secs) if secs >= min => Some(secs as i64),
+            Ok(_) => {
+                problems.push(ParamProblem {
+                    key: Some(flag.into()),
+                    message: format!("must be at least {min}s, got {text:?}"),
+                });
+                None
+            }
+            Err(e) => {
+                problems.push(ParamProblem {
+                    key: Some(flag.into()),
+                    message: e,
+                });
+                None
+            }
+        }
+    };
+    out.max_run_time_s = duration("--max-run-time", &args.max_run_time, 1);
+    out.random_delay_s = duration("--random-delay", &args.random_delay, 0);
+    out
+}
+
+/// Parameters that passed the checks, with notes that are not errors.
+#[derive(Debug, Default)]
+pub struct CheckedParams {
+    /// The values to store, by canonical key (defaults not filled in).
+    pub values: Params,
+    /// E.g. a key typed with Cyrillic letters that was saved under its Latin key.
+    pub warnings: Vec<String>,
+}
+
+/// Checks `key=value` assignments and removals on top of `current`: the schema first, then
+/// (when the schema is satisfied) the plugin's own rules on the values with defaults.
+/// Problems are appended to `problems`; an error means the plugin could not be asked.
+pub fn checked_params(
+    plugin: &LoadedPlugin,
+    current: &Params,
+    values: &[String],
+    unset: &[String],
+    problems: &mut Vec<ParamProblem>,
+) -> anyhow::Result<CheckedParams> {
+    let (pairs, split_problems) = params::split_assignments(values);
+    problems.extend(split_problems);
+    let checked = params::check(&plugin.manifest.params, current, &pairs, unset);
+    problems.extend(checked.problems);
+    if problems.is_empty() {
+        let all = params::with_defaults(&plugin.manifest.params, &checked.values);
+        problems.extend(
+            plugin
+                .validate(&all)
+                .map_err(|e| anyhow::anyhow!("the plugin could not check the parameters: {e}"))?,
+        );
+    }
+    Ok(CheckedParams {
+        values: checked.values,
+        warnings: checked.warnings,
+    })
+}
+
+/// The schedule a new task of this type gets when none is given: the plugin's default, else
+/// `manual`.
+pub fn default_schedule(plugin: &LoadedPlugin) -> String {
+    plugin
+        .manifest
+        .default_schedule
+        .as_deref()
+        .unwrap_or("manual")
+        .parse::<Schedule>()
+        .map(|s| s.to_string())
+        .unwrap_or_else(|_| "manual".into())
+}
