@@ -76,6 +76,9 @@ pub enum Command {
     },
     /// Run every enabled task on its schedule until stopped (Ctrl-C / SIGTERM).
     Serve(ServeArgs),
+    /// The web console's administrator.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// See it work: the sample school synced to a local Sferum emulator, step by step.
     #[command(long_about = DEMO_HELP)]
     Demo {
@@ -107,6 +110,19 @@ pub struct ServeArgs {
     /// Shortest pause between two runs of a "constantly" task, e.g. 5s.
     #[arg(long, default_value = "5s")]
     pub constantly_floor: String,
+    /// Also serve the administrator's web console on this address, e.g. 127.0.0.1:8080
+    /// (port 0 picks a free one; the address is printed). An address beyond this machine
+    /// needs an administrator password first (exchange-host admin password).
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<std::net::SocketAddr>,
+}
+
+/// `exchange-host admin …`
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Set the web console's administrator password: asked twice on a terminal, else read
+    /// from the first line of standard input. Stored as an Argon2 hash in the database.
+    Password,
 }
 
 /// `exchange-host org …`

@@ -14,3 +14,4 @@ pub mod school;
 pub mod signals;
 pub mod store;
 pub mod task_config;
+pub mod web;

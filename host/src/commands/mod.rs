@@ -1,5 +1,6 @@
 //! The commands behind the CLI, one module per command group.
 
+mod admin;
 mod demo;
 mod orgs;
 mod plugins;
@@ -43,6 +44,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Runs { task, last, json } => run::runs(&env, task, last, json),
         Command::Logs { run, level, json } => run::logs(&env, run, &level, json),
         Command::Serve(args) => serve::serve(&env, &args),
+        Command::Admin(command) => admin::run(&env, command),
         Command::Demo { dir } => demo::demo(&env, &dir),
         Command::Worker {
             mode,

@@ -88,6 +88,18 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
 
     let registry = env.registry();
     super::report_skipped(&registry);
+    let web = match args.http {
+        Some(addr) => {
+            let web = crate::web::start(crate::web::WebConfig {
+                addr,
+                registry,
+                runner: config.clone(),
+            })?;
+            eprintln!("web console: {}", web.url());
+            Some(web)
+        }
+        None => None,
+    };
     let mut tasks = store.tasks(None)?;
     for task in &tasks {
         let stale = store.runs(Some(task.id), 1)?;
@@ -189,6 +201,9 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     );
     for cancel in running.values() {
         cancel.store(true, Ordering::SeqCst);
+    }
+    if let Some(web) = web {
+        web.stop();
     }
     while !running.is_empty() {
         match done_rx.recv() {

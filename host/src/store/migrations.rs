@@ -82,6 +82,13 @@ const MIGRATIONS: &[&str] = &[
         message TEXT NOT NULL,
         PRIMARY KEY (run_id, seq)
     );
+    "#, // 2: the web console's administrator password (an Argon2 PHC string; one row at most).
+    r#"
+    CREATE TABLE admin_password (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        hash TEXT NOT NULL,
+        set_ms INTEGER NOT NULL
+    );
     "#,
 ];
 

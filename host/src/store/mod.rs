@@ -1,8 +1,9 @@
 //! The host's SQLite store: organizations and their Links base, school data, tasks, task
-//! state, runs and their logs. One file, WAL mode, safe for several host processes at once
-//! (a `serve` and an administrator's CLI). Every write that belongs together is one
-//! transaction, so nothing is ever half-written.
+//! state, runs and their logs, and the web console's administrator password. One file, WAL
+//! mode, safe for several host processes at once (a `serve` and an administrator's CLI).
+//! Every write that belongs together is one transaction, so nothing is ever half-written.
 
+pub mod admin;
 mod migrations;
 pub mod orgs;
 pub mod runs;

@@ -1,0 +1,352 @@
+//! What the console changes: tasks and Links base values. Input is checked exactly as the
+//! CLI checks it ([`task_config`], [`params::check`]) before anything is saved; refused input
+//! comes back as a 422 [`ApiError`] with the problems by field, secrets scrubbed.
+
+use super::app::App;
+use super::error::ApiError;
+use super::views::{self, OrgView, Redactor, TaskView};
+use crate::cli::TaskSettingsArgs;
+use crate::params;
+use crate::store::tasks::{Task, TaskSettings};
+use crate::store::Store;
+use crate::task_config;
+use exchange_sdk::manifest::{ParamProblem, Params};
+use std::collections::BTreeMap;
+
+/// A parameter value as JSON may carry it: text, a number, or a flag (`true` is `1`).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Text(String),
+    Number(serde_json::Number),
+    Flag(bool),
+}
+
+impl Scalar {
+    fn text(&self) -> String {
+        match self {
+            Scalar::Text(text) => text.clone(),
+            Scalar::Number(n) => n.to_string(),
+            Scalar::Flag(b) => if *b { "1" } else { "0" }.into(),
+        }
+    }
+}
+
+/// `key: value` pairs where `null` (like an empty value) removes the key.
+fn texts(values: &BTreeMap<String, Option<Scalar>>) -> Vec<(String, String)> {
+    values
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_ref().map(Scalar::text).unwrap_or_default()))
+        .collect()
+}
+
+/// A task's configuration as the API and the forms send it. On a change, what is left out
+/// stays as it is.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskInput {
+    /// The organization (when adding).
+    pub org: Option<String>,
+    /// The task type (when adding).
+    #[serde(rename = "type")]
+    pub type_id: Option<String>,
+    /// E.g. `every 30m`, `каждые 30 минут`, `manual`.
+    pub schedule: Option<String>,
+    /// E.g. `1h`.
+    pub max_run_time: Option<String>,
+    /// E.g. `5m`.
+    pub random_delay: Option<String>,
+    pub enabled: Option<bool>,
+    /// Parameters to set; an empty value or `null` removes one.
+    #[serde(default)]
+    pub params: BTreeMap<String, Option<Scalar>>,
+    /// Parameters to remove.
+    #[serde(default)]
+    pub unset: Vec<String>,
+}
+
+/// A configuration that passed every check.
+struct Checked {
+    org: String,
+    type_id: String,
+    settings: TaskSettings,
+    params: Params,
+    warnings: Vec<String>,
+}
+
+/// The field a problem is shown beside: CLI flags become form field names.
+fn field_of(key: &str) -> String {
+    match key {
+        "--schedule" => "schedule".into(),
+        "--max-run-time" => "max_run_time".into(),
+        "--random-delay" => "random_delay".into(),
+        other => other.to_string(),
+    }
+}
+
+fn problem(key: &str, message: impl Into<String>) -> ParamProblem {
+    ParamProblem {
+        key: Some(key.into()),
+        message: message.into(),
+    }
+}
+
+/// Checks `input` as a new task, or as a change of `existing`.
+fn check(
+    app: &App,
+    store: &Store,
+    input: &TaskInput,
+    existing: Option<&Task>,
+    refused: &str,
+) -> Result<Checked, ApiError> {
+    let mut problems = Vec::new();
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let (org, type_id) = match existing {
+        Some(task) => {
+            if given(&input.org).is_some_and(|o| o != task.org_id) {
+                problems.push(problem("org", "a task's organization cannot change: add a new task for the other organization"));
+            }
+            if given(&input.type_id).is_some_and(|t| t != task.type_id) {
+                problems.push(problem(
+                    "type",
+                    "a task's type cannot change: add a new task of the other type",
+                ));
+            }
+            (task.org_id.clone(), task.type_id.clone())
+        }
+        None => {
+            let org = given(&input.org).unwrap_or_default();
+            if org.is_empty() {
+                problems.push(problem(
+                    "org",
+                    "choose the organization (see GET /api/orgs)",
+                ));
+            } else if store.org(&org)?.is_none() {
+                problems.push(problem(
+                    "org",
+                    format!("no organization {org:?}: choose one of the list (GET /api/orgs)"),
+                ));
+            }
+            let type_id = given(&input.type_id).unwrap_or_default();
+            if type_id.is_empty() {
+                problems.push(problem(
+                    "type",
+                    "choose the task type (see GET /api/plugins)",
+                ));
+            } else if app.registry.get(&type_id).is_none() {
+                problems.push(problem("type", app.registry.not_found_message(&type_id)));
+            }
+            (org, type_id)
+        }
+    };
+    let plugin = app.registry.get(&type_id);
+    if existing.is_some() && plugin.is_none() {
+        return Err(ApiError::conflict(format!(
+            "cannot change task {}: {}",
+            existing.map(|t| t.id).unwrap_or_default(),
+            app.registry.not_found_message(&type_id)
+        )));
+    }
+    let args = TaskSettingsArgs {
+        schedule: given(&input.schedule),
+        max_run_time: given(&input.max_run_time),
+        random_delay: given(&input.random_delay),
+    };
+    let mut settings = task_config::settings(&args, &mut problems);
+    settings.enabled = input.enabled;
+    let submitted: BTreeMap<String, String> = texts(&input.params).into_iter().collect();
+    let mut checked_params = task_config::CheckedParams::default();
+    if let Some(plugin) = plugin.filter(|_| problems.is_empty()) {
+        let assignments: Vec<String> = submitted.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let current = existing.map(|t| t.params.clone()).unwrap_or_default();
+        checked_params = task_config::checked_params(
+            plugin,
+            &current,
+            &assignments,
+            &input.unset,
+            &mut problems,
+        )?;
+    }
+    if !problems.is_empty() {
+        let specs = plugin
+            .map(|p| p.manifest.params.clone())
+            .unwrap_or_default();
+        let mut redactor = Redactor::for_org(app, store, &org, existing)?;
+        redactor.add(&specs, &submitted);
+        for p in &mut problems {
+            p.message = redactor.clean(&p.message);
+        }
+        return Err(ApiError::invalid(refused, &problems, field_of));
+    }
+    Ok(Checked {
+        org,
+        type_id,
+        settings,
+        params: checked_params.values,
+        warnings: checked_params.warnings,
+    })
+}
+
+/// The answer to a successful change of a task.
+#[derive(Debug, serde::Serialize)]
+pub struct TaskSaved {
+    pub task: TaskView,
+    /// Notes that are not errors (e.g. a key typed in Cyrillic saved under its Latin key).
+    pub warnings: Vec<String>,
+}
+
+/// A configuration that would be accepted, as it would be saved (secrets masked).
+#[derive(Debug, serde::Serialize)]
+pub struct Validated {
+    pub ok: bool,
+    pub org: String,
+    #[serde(rename = "type")]
+    pub type_id: String,
+    pub schedule: String,
+    pub params: BTreeMap<String, String>,
+    pub warnings: Vec<String>,
+}
+
+/// Checks a configuration, of a new task or (with `task`) of a change, without saving it.
+pub fn validate(app: &App, input: &TaskInput, task: Option<i64>) -> Result<Validated, ApiError> {
+    let store = app.store()?;
+    let existing = task.map(|id| views::require_task(&store, id)).transpose()?;
+    let checked = check(
+        app,
+        &store,
+        input,
+        existing.as_ref(),
+        "the configuration is not valid",
+    )?;
+    let specs = app
+        .registry
+        .get(&checked.type_id)
+        .map(|p| p.manifest.params.clone())
+        .unwrap_or_default();
+    let schedule = checked
+        .settings
+        .schedule
+        .or(existing.map(|t| t.schedule))
+        .unwrap_or_else(|| {
+            app.registry
+                .get(&checked.type_id)
+                .map(task_config::default_schedule)
+                .unwrap_or_default()
+        });
+    Ok(Validated {
+        ok: true,
+        params: checked
+            .params
+            .iter()
+            .map(|(k, v)| (k.clone(), params::shown(&specs, k, v)))
+            .collect(),
+        org: checked.org,
+        type_id: checked.type_id,
+        schedule,
+        warnings: checked.warnings,
+    })
+}
+
+/// Adds a task.
+pub fn create_task(app: &App, input: &TaskInput) -> Result<TaskSaved, ApiError> {
+    let mut store = app.store()?;
+    let mut checked = check(app, &store, input, None, "the task was not added")?;
+    let schedule = checked.settings.schedule.take().unwrap_or_else(|| {
+        app.registry
+            .get(&checked.type_id)
+            .map(task_config::default_schedule)
+            .unwrap_or_default()
+    });
+    let id = store.add_task(
+        &checked.org,
+        &checked.type_id,
+        &schedule,
+        &checked.params,
+        &checked.settings,
+    )?;
+    let task = views::require_task(&store, id)?;
+    Ok(TaskSaved {
+        task: views::task_view(app, &store, &task)?,
+        warnings: checked.warnings,
+    })
+}
+
+/// Changes a task's settings and parameters.
+pub fn update_task(app: &App, id: i64, input: &TaskInput) -> Result<TaskSaved, ApiError> {
+    let mut store = app.store()?;
+    let task = views::require_task(&store, id)?;
+    let checked = check(app, &store, input, Some(&task), "nothing was changed")?;
+    store.update_task(id, &checked.params, &checked.settings)?;
+    let task = views::require_task(&store, id)?;
+    Ok(TaskSaved {
+        task: views::task_view(app, &store, &task)?,
+        warnings: checked.warnings,
+    })
+}
+
+/// Removes a task with its state and run history.
+pub fn delete_task(app: &App, id: i64) -> Result<(), ApiError> {
+    let mut store = app.store()?;
+    views::require_task(&store, id)?;
+    store.remove_task(id)?;
+    Ok(())
+}
+
+/// Links base values to set (an empty value or `null` removes one) and keys to remove.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinksBaseInput {
+    #[serde(default)]
+    pub values: BTreeMap<String, Option<Scalar>>,
+    #[serde(default)]
+    pub unset: Vec<String>,
+}
+
+/// The answer to a change of the Links base.
+#[derive(Debug, serde::Serialize)]
+pub struct LinksBaseSaved {
+    pub org: OrgView,
+    pub warnings: Vec<String>,
+}
+
+/// Sets and removes an organization's Links base values, checked against the keys the
+/// plugins declare (as `exchange-host org set` does).
+pub fn set_links_base(
+    app: &App,
+    org_id: &str,
+    input: &LinksBaseInput,
+) -> Result<LinksBaseSaved, ApiError> {
+    let mut store = app.store()?;
+    let org = views::require_org(&store, org_id)?;
+    let specs = app.org_key_specs();
+    let current = store.org_values(&org.id)?;
+    let pairs = texts(&input.values);
+    let mut checked = params::check(&specs, &current, &pairs, &input.unset);
+    if !checked.problems.is_empty() {
+        let mut redactor = Redactor::of(&specs, &current);
+        redactor.add(&specs, &pairs.iter().cloned().collect());
+        for p in &mut checked.problems {
+            p.message = redactor.clean(&p.message);
+        }
+        return Err(ApiError::invalid(
+            "nothing was saved",
+            &checked.problems,
+            str::to_string,
+        ));
+    }
+    let removed: Vec<String> = current
+        .keys()
+        .filter(|k| !checked.values.contains_key(*k))
+        .cloned()
+        .collect();
+    store.update_org_values(&org.id, &checked.values, &removed)?;
+    Ok(LinksBaseSaved {
+        org: views::org(app, &store, &org.id)?,
+        warnings: checked.warnings,
+    })
+}

@@ -1,0 +1,304 @@
+//! The JSON API: everything the pages do, for scripts too. Errors are JSON
+//! (`{"error": …, "fields": {field: [message, …]}}`); no answer carries a secret.
+
+use super::actions::{self, LinksBaseInput, TaskInput};
+use super::app::App;
+use super::auth;
+use super::error::{blocking, ApiError, Json, Path, Query};
+use super::views;
+use crate::store::Store;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::Router;
+use std::sync::Arc;
+
+/// The API's routes.
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/api/session", get(auth::api_session))
+        .route("/api/login", post(auth::api_login))
+        .route("/api/logout", post(auth::api_logout))
+        .route("/api/plugins", get(plugins))
+        .route("/api/plugins/{type}", get(plugin))
+        .route("/api/orgs", get(orgs))
+        .route("/api/orgs/{org}", get(org))
+        .route("/api/orgs/{org}/links-base", put(set_links_base))
+        .route("/api/orgs/{org}/links", get(links))
+        .route("/api/orgs/{org}/school", get(school))
+        .route("/api/orgs/{org}/staff", get(staff))
+        .route("/api/orgs/{org}/coverage", get(coverage))
+        .route("/api/tasks", get(tasks).post(create_task))
+        .route("/api/tasks/validate", post(validate))
+        .route(
+            "/api/tasks/{id}",
+            get(task).patch(update_task).delete(delete_task),
+        )
+        .route("/api/tasks/{id}/validate", post(validate_change))
+        .route("/api/tasks/{id}/run", post(run_task))
+        .route("/api/tasks/{id}/runs", get(task_runs))
+        .route("/api/runs", get(runs))
+        .route("/api/runs/{id}", get(run))
+        .route("/api/runs/{id}/logs", get(logs))
+}
+
+/// Answers with what `view` makes from the database, as JSON.
+async fn read<T: serde::Serialize + Send + 'static>(
+    app: Arc<App>,
+    view: impl FnOnce(&App, &Store) -> Result<T, ApiError> + Send + 'static,
+) -> Result<axum::Json<T>, ApiError> {
+    blocking(move || view(&app, &app.store()?))
+        .await
+        .map(axum::Json)
+}
+
+/// Answers with what `change` returns, as JSON.
+async fn write<T: serde::Serialize + Send + 'static>(
+    app: Arc<App>,
+    status: StatusCode,
+    change: impl FnOnce(&App) -> Result<T, ApiError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    let value = blocking(move || change(&app)).await?;
+    Ok((status, axum::Json(value)).into_response())
+}
+
+async fn plugins(State(app): State<Arc<App>>) -> axum::Json<views::PluginsView> {
+    axum::Json(views::plugins(&app))
+}
+
+async fn plugin(
+    State(app): State<Arc<App>>,
+    Path(type_id): Path<String>,
+) -> Result<axum::Json<views::PluginView>, ApiError> {
+    views::plugin(&app, &type_id).map(axum::Json)
+}
+
+async fn orgs(State(app): State<Arc<App>>) -> Result<impl IntoResponse, ApiError> {
+    read(app, |_, store| views::orgs(store)).await
+}
+
+async fn org(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    read(app, move |app, store| views::org(app, store, &org)).await
+}
+
+async fn set_links_base(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+    Json(input): Json<LinksBaseInput>,
+) -> Result<Response, ApiError> {
+    write(app, StatusCode::OK, move |app| {
+        actions::set_links_base(app, &org, &input)
+    })
+    .await
+}
+
+async fn links(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    read(app, move |_, store| views::links(store, &org)).await
+}
+
+async fn school(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    read(app, move |_, store| {
+        views::school(store, &org).map(|s| views::school_summary(&s))
+    })
+    .await
+}
+
+async fn staff(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    read(app, move |_, store| {
+        views::school(store, &org).map(|s| views::staff(&s))
+    })
+    .await
+}
+
+async fn coverage(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    read(app, move |_, store| {
+        views::school(store, &org).map(|s| views::coverage(&s))
+    })
+    .await
+}
+
+/// `?org=ID`
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TasksQuery {
+    org: Option<String>,
+}
+
+async fn tasks(
+    State(app): State<Arc<App>>,
+    Query(query): Query<TasksQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    read(app, move |app, store| {
+        views::tasks(app, store, query.org.as_deref())
+    })
+    .await
+}
+
+async fn create_task(
+    State(app): State<Arc<App>>,
+    Json(input): Json<TaskInput>,
+) -> Result<Response, ApiError> {
+    write(app, StatusCode::CREATED, move |app| {
+        actions::create_task(app, &input)
+    })
+    .await
+}
+
+async fn validate(
+    State(app): State<Arc<App>>,
+    Json(input): Json<TaskInput>,
+) -> Result<Response, ApiError> {
+    write(app, StatusCode::OK, move |app| {
+        actions::validate(app, &input, None)
+    })
+    .await
+}
+
+async fn validate_change(
+    State(app): State<Arc<App>>,
+    Path(id): Path<i64>,
+    Json(input): Json<TaskInput>,
+) -> Result<Response, ApiError> {
+    write(app, StatusCode::OK, move |app| {
+        actions::validate(app, &input, Some(id))
+    })
+    .await
+}
+
+async fn task(
+    State(app): State<Arc<App>>,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    read(app, move |app, store| {
+        views::task_view(app, store, &views::require_task(store, id)?)
+    })
+    .await
+}
+
+async fn update_task(
+    State(app): State<Arc<App>>,
+    Path(id): Path<i64>,
+    Json(input): Json<TaskInput>,
+) -> Result<Response, ApiError> {
+    write(app, StatusCode::OK, move |app| {
+        actions::update_task(app, id, &input)
+    })
+    .await
+}
+
+async fn delete_task(
+    State(app): State<Arc<App>>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    write(app, StatusCode::OK, move |app| {
+        actions::delete_task(app, id)?;
+        Ok(serde_json::json!({ "deleted": id }))
+    })
+    .await
+}
+
+/// `?dry_run=true`
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunQuery {
+    #[serde(default)]
+    dry_run: bool,
+}
+
+async fn run_task(
+    State(app): State<Arc<App>>,
+    Path(id): Path<i64>,
+    Query(query): Query<RunQuery>,
+) -> Result<Response, ApiError> {
+    write(app, StatusCode::ACCEPTED, move |app| {
+        let run_id = app.launcher.start(&app.runner, id, query.dry_run)?;
+        views::run(app, &app.store()?, run_id)
+    })
+    .await
+}
+
+/// `?task=ID&last=N`
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunsQuery {
+    task: Option<i64>,
+    #[serde(default = "default_last")]
+    last: i64,
+}
+
+fn default_last() -> i64 {
+    20
+}
+
+async fn runs(
+    State(app): State<Arc<App>>,
+    Query(query): Query<RunsQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    read(app, move |app, store| {
+        views::runs(app, store, query.task, query.last)
+    })
+    .await
+}
+
+/// `?last=N`
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LastQuery {
+    #[serde(default = "default_last")]
+    last: i64,
+}
+
+async fn task_runs(
+    State(app): State<Arc<App>>,
+    Path(id): Path<i64>,
+    Query(query): Query<LastQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    read(app, move |app, store| {
+        views::runs(app, store, Some(id), query.last)
+    })
+    .await
+}
+
+async fn run(
+    State(app): State<Arc<App>>,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    read(app, move |app, store| views::run(app, store, id)).await
+}
+
+/// `?level=info&after=SEQ`
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogsQuery {
+    level: Option<String>,
+    #[serde(default)]
+    after: i64,
+}
+
+async fn logs(
+    State(app): State<Arc<App>>,
+    Path(id): Path<i64>,
+    Query(query): Query<LogsQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    read(app, move |app, store| {
+        let level = views::log_level(query.level.as_deref().unwrap_or("debug"))?;
+        views::logs(app, store, id, level, query.after)
+    })
+    .await
+}

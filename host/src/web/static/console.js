@@ -1,0 +1,65 @@
+// The web console's only script: asks before dangerous actions, and follows a running run
+// (its log lines and progress) until it ends, then shows the final page.
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+  const run = document.getElementById("run");
+  if (run && run.dataset.status === "running") follow(run);
+});
+
+const POLL_MS = 1000;
+
+async function getJson(url) {
+  const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+function appendLine(body, line) {
+  const row = document.createElement("tr");
+  row.className = `level-${line.level}`;
+  for (const text of [line.time, line.level, line.message]) {
+    const cell = document.createElement("td");
+    cell.textContent = text;
+    row.appendChild(cell);
+  }
+  body.appendChild(row);
+}
+
+async function follow(section) {
+  const id = section.dataset.run;
+  let after = Number(section.dataset.lastSeq || 0);
+  const body = document.getElementById("log-lines");
+  const progress = document.getElementById("run-progress");
+  let failures = 0;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    try {
+      for (const line of await getJson(`/api/runs/${id}/logs?after=${after}`)) {
+        appendLine(body, line);
+        after = line.seq;
+      }
+      const run = await getJson(`/api/runs/${id}`);
+      if (run.progress) {
+        progress.hidden = false;
+        progress.textContent = `${run.progress.stage}: ${run.progress.done} из ${run.progress.total}`;
+      }
+      if (run.status !== "running") {
+        window.location.reload();
+        return;
+      }
+      failures = 0;
+    } catch (error) {
+      // A lost session or a stopped console: the full page says what happened.
+      if (++failures >= 5) {
+        window.location.reload();
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,582 @@
+//! What the console shows, shaped once for both the JSON API and the pages. Every value that
+//! could be a secret is masked here, and text written by plugins (run messages, log lines)
+//! has the task's and organization's secrets scrubbed out, so no answer can carry one.
+
+use super::app::App;
+use super::error::ApiError;
+use super::launcher::Progress;
+use crate::params;
+use crate::plugins::Skipped;
+use crate::school::coverage::{self, Coverage};
+use crate::school::staff::{staff_files, StaffFile};
+use crate::store::orgs::Org;
+use crate::store::runs::RunRecord;
+use crate::store::school::StoredSchool;
+use crate::store::tasks::Task;
+use crate::store::{show_time, Store};
+use crate::task_config;
+use exchange_sdk::plugin::LinksRow;
+use exchange_sdk::{LogLevel, ParamSpec, ParamType};
+use std::collections::BTreeMap;
+
+/// Secret values to scrub from free text.
+pub struct Redactor {
+    secrets: Vec<String>,
+}
+
+/// Secrets shorter than this are not scrubbed from text (they would mangle ordinary words).
+const MIN_SCRUBBED: usize = 4;
+
+impl Redactor {
+    /// The secrets among `values`: those [`params::shown`] masks under `specs`.
+    pub fn of(specs: &[ParamSpec], values: &BTreeMap<String, String>) -> Redactor {
+        let mut redactor = Redactor {
+            secrets: Vec::new(),
+        };
+        redactor.add(specs, values);
+        redactor
+    }
+
+    /// Adds the secrets among more `values`.
+    pub fn add(&mut self, specs: &[ParamSpec], values: &BTreeMap<String, String>) {
+        self.secrets.extend(
+            values
+                .iter()
+                .filter(|(k, v)| params::shown(specs, k, v) != **v)
+                .map(|(_, v)| v.trim().to_string())
+                .filter(|v| v.chars().count() >= MIN_SCRUBBED),
+        );
+    }
+
+    /// The secrets of an organization and, optionally, of one of its tasks.
+    pub fn for_org(
+        app: &App,
+        store: &Store,
+        org_id: &str,
+        task: Option<&Task>,
+    ) -> Result<Redactor, ApiError> {
+        let mut redactor = Redactor::of(&app.org_key_specs(), &store.org_values(org_id)?);
+        if let Some(task) = task {
+            redactor.add(&task_specs(app, task), &task.params);
+        }
+        Ok(redactor)
+    }
+
+    /// `text` with every secret replaced by `••••`.
+    pub fn clean(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for secret in &self.secrets {
+            if text.contains(secret.as_str()) {
+                text = text.replace(secret.as_str(), "••••");
+            }
+        }
+        text
+    }
+}
+
+/// One declared parameter (or Links base key), as a form is generated from it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ParamView {
+    pub key: String,
+    #[serde(rename = "type")]
+    pub kind: ParamType,
+    /// What values are accepted, in words.
+    pub hint: String,
+    pub required: bool,
+    /// The value used when none is set (masked for secrets).
+    pub default: Option<String>,
+    pub description: String,
+    /// Shown as a password field, never echoed.
+    pub secret: bool,
+}
+
+/// Declared parameters (or Links base keys) as forms are generated from them.
+pub fn param_views(specs: &[ParamSpec]) -> Vec<ParamView> {
+    specs.iter().map(ParamView::of).collect()
+}
+
+impl ParamView {
+    fn of(spec: &ParamSpec) -> ParamView {
+        let secret = spec.kind.is_secret();
+        ParamView {
+            key: spec.key.clone(),
+            kind: spec.kind.clone(),
+            hint: spec.kind.describe(),
+            required: spec.required,
+            default: spec
+                .default
+                .as_deref()
+                .map(|d| params::shown(std::slice::from_ref(spec), &spec.key, d)),
+            description: spec.description.clone(),
+            secret,
+        }
+    }
+}
+
+/// A task type.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PluginView {
+    #[serde(rename = "type")]
+    pub type_id: String,
+    pub name: String,
+    pub description: String,
+    pub version: String,
+    /// The schedule a new task gets when none is given.
+    pub default_schedule: String,
+    pub params: Vec<ParamView>,
+    /// The Links base keys it reads.
+    pub org_keys: Vec<ParamView>,
+}
+
+/// The plugins, and the files that were refused.
+#[derive(Debug, serde::Serialize)]
+pub struct PluginsView {
+    pub plugins: Vec<PluginView>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Every loaded task type, and the refused files.
+pub fn plugins(app: &App) -> PluginsView {
+    PluginsView {
+        plugins: app
+            .registry
+            .plugins
+            .keys()
+            .filter_map(|t| plugin_view(app, t))
+            .collect(),
+        skipped: app.registry.skipped.clone(),
+    }
+}
+
+fn plugin_view(app: &App, type_id: &str) -> Option<PluginView> {
+    let plugin = app.registry.get(type_id)?;
+    let m = &plugin.manifest;
+    Some(PluginView {
+        type_id: m.type_id.clone(),
+        name: m.display_name.clone(),
+        description: m.description.clone(),
+        version: m.version.clone(),
+        default_schedule: task_config::default_schedule(plugin),
+        params: param_views(&m.params),
+        org_keys: param_views(&m.org_keys),
+    })
+}
+
+/// One task type, or 404.
+pub fn plugin(app: &App, type_id: &str) -> Result<PluginView, ApiError> {
+    plugin_view(app, type_id)
+        .ok_or_else(|| ApiError::not_found(app.registry.not_found_message(type_id)))
+}
+
+/// The parameter schema of a task's type (empty when its plugin is missing: then every
+/// value is masked).
+pub fn task_specs(app: &App, task: &Task) -> Vec<ParamSpec> {
+    app.registry
+        .get(&task.type_id)
+        .map(|p| p.manifest.params.clone())
+        .unwrap_or_default()
+}
+
+/// An organization in the list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OrgSummary {
+    pub id: String,
+    pub name: String,
+    pub tasks: usize,
+    /// When its school data was last imported.
+    pub school_imported: Option<String>,
+}
+
+/// All organizations.
+pub fn orgs(store: &Store) -> Result<Vec<OrgSummary>, ApiError> {
+    let mut out = Vec::new();
+    for org in store.orgs()? {
+        out.push(OrgSummary {
+            tasks: store.tasks(Some(&org.id))?.len(),
+            school_imported: store.school(&org.id)?.map(|s| show_time(s.imported_ms)),
+            id: org.id,
+            name: org.name,
+        });
+    }
+    Ok(out)
+}
+
+/// The organization, or 404 with what to do.
+pub fn require_org(store: &Store, id: &str) -> Result<Org, ApiError> {
+    store.org(id)?.ok_or_else(|| {
+        ApiError::not_found(format!(
+            "no organization {id:?}: see the list (GET /api/orgs); add one with: exchange-host org add {id} --name \"…\""
+        ))
+    })
+}
+
+/// One Links base value.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OrgValueView {
+    pub key: String,
+    /// The value, masked when secret or not declared by any plugin; `None` when unset.
+    pub value: Option<String>,
+    pub secret: bool,
+    /// Whether a plugin declares the key.
+    pub declared: bool,
+    pub hint: String,
+    pub description: String,
+}
+
+/// An organization with its Links base.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OrgView {
+    pub id: String,
+    pub name: String,
+    /// The declared keys in the plugins' order, then stored keys no plugin declares.
+    pub links_base: Vec<OrgValueView>,
+}
+
+/// An organization and its Links base, secrets masked.
+pub fn org(app: &App, store: &Store, id: &str) -> Result<OrgView, ApiError> {
+    let org = require_org(store, id)?;
+    let specs = app.org_key_specs();
+    let values = store.org_values(&org.id)?;
+    let mut links_base: Vec<OrgValueView> = specs
+        .iter()
+        .map(|spec| OrgValueView {
+            key: spec.key.clone(),
+            value: values
+                .get(&spec.key)
+                .map(|v| params::shown(&specs, &spec.key, v)),
+            secret: spec.kind.is_secret(),
+            declared: true,
+            hint: spec.kind.describe(),
+            description: spec.description.clone(),
+        })
+        .collect();
+    for (key, value) in values
+        .iter()
+        .filter(|(k, _)| !specs.iter().any(|s| &s.key == *k))
+    {
+        links_base.push(OrgValueView {
+            key: key.clone(),
+            value: Some(params::shown(&specs, key, value)),
+            secret: true,
+            declared: false,
+            hint: String::new(),
+            description: "not declared by any loaded plugin".into(),
+        });
+    }
+    Ok(OrgView {
+        id: org.id,
+        name: org.name,
+        links_base,
+    })
+}
+
+/// A links table a task type published for the organization («Чаты Сферум»).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LinksView {
+    #[serde(rename = "type")]
+    pub type_id: String,
+    pub published: String,
+    pub task: Option<i64>,
+    /// Column headers; the first is the row title column.
+    pub columns: Vec<String>,
+    pub rows: Vec<LinksRow>,
+}
+
+/// The organization's published links tables.
+pub fn links(store: &Store, org_id: &str) -> Result<Vec<LinksView>, ApiError> {
+    let org = require_org(store, org_id)?;
+    Ok(store
+        .published_links(&org.id)?
+        .into_iter()
+        .map(|(type_id, p)| LinksView {
+            type_id,
+            published: show_time(p.published_ms),
+            task: p.task_id,
+            columns: p.table.columns,
+            rows: p.table.rows,
+        })
+        .collect())
+}
+
+/// The organization's school data, or 404 with what to do.
+pub fn school(store: &Store, org_id: &str) -> Result<StoredSchool, ApiError> {
+    let org = require_org(store, org_id)?;
+    store.school(&org.id)?.ok_or_else(|| {
+        ApiError::not_found(format!(
+            "{} has no school data yet: import it with: exchange-host school import {} FILE.json",
+            org.id, org.id
+        ))
+    })
+}
+
+/// What the imported school data holds.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SchoolSummary {
+    pub organization: String,
+    pub academic_year: String,
+    pub imported: String,
+    pub imports: i64,
+    pub staff: usize,
+    pub classes: usize,
+    pub students: usize,
+    pub parents: usize,
+    pub subject_groups: usize,
+    pub video_calls: usize,
+}
+
+/// The counts of an organization's school data.
+pub fn school_summary(school: &StoredSchool) -> SchoolSummary {
+    let data = &school.data;
+    SchoolSummary {
+        organization: data.organization.name.clone(),
+        academic_year: data.organization.academic_year.clone(),
+        imported: show_time(school.imported_ms),
+        imports: school.imports,
+        staff: data.staff.len(),
+        classes: data.classes.len(),
+        students: data.students.len(),
+        parents: data.parents.len(),
+        subject_groups: data.subject_groups.len(),
+        video_calls: data.video_calls.len(),
+    }
+}
+
+/// Staff personal files.
+pub fn staff(school: &StoredSchool) -> Vec<StaffFile> {
+    staff_files(&school.data)
+}
+
+/// Sferum coverage per class.
+pub fn coverage(school: &StoredSchool) -> Coverage {
+    coverage::coverage(&school.data)
+}
+
+/// One run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunView {
+    pub id: i64,
+    pub task: i64,
+    pub org: String,
+    pub started: String,
+    pub started_ms: i64,
+    pub ended_ms: Option<i64>,
+    /// Seconds from start to end, once ended.
+    pub took_s: Option<f64>,
+    /// `running`, `ok`, `partial`, `failed`, `interrupted` or `killed`.
+    pub status: String,
+    pub dry_run: bool,
+    pub trigger: String,
+    pub message: String,
+    pub counters: BTreeMap<String, u64>,
+    /// The latest progress, while a run started from the console runs.
+    pub progress: Option<Progress>,
+}
+
+/// A run for display; `redactor` scrubs its message.
+pub fn run_view(app: &App, run: RunRecord, redactor: &Redactor) -> RunView {
+    let progress = if run.status == "running" {
+        app.launcher.progress(run.task_id)
+    } else {
+        None
+    };
+    RunView {
+        id: run.id,
+        task: run.task_id,
+        org: run.org_id,
+        started: show_time(run.started_ms),
+        started_ms: run.started_ms,
+        ended_ms: run.ended_ms,
+        took_s: run.ended_ms.map(|e| (e - run.started_ms) as f64 / 1000.0),
+        status: run.status,
+        dry_run: run.dry_run,
+        trigger: run.trigger,
+        message: redactor.clean(&run.message),
+        counters: run.counters,
+        progress,
+    }
+}
+
+/// The run, or 404 with what to do.
+pub fn require_run(store: &Store, id: i64) -> Result<RunRecord, ApiError> {
+    store.run_record(id)?.ok_or_else(|| {
+        ApiError::not_found(format!("no run {id}: see the run history (GET /api/runs)"))
+    })
+}
+
+/// A run with the secrets of its task and organization scrubbed.
+pub fn run(app: &App, store: &Store, id: i64) -> Result<RunView, ApiError> {
+    let run = require_run(store, id)?;
+    let task = store.task(run.task_id)?;
+    let redactor = Redactor::for_org(app, store, &run.org_id, task.as_ref())?;
+    Ok(run_view(app, run, &redactor))
+}
+
+/// The newest `last` runs, of one task or of all, newest first.
+pub fn runs(
+    app: &App,
+    store: &Store,
+    task: Option<i64>,
+    last: i64,
+) -> Result<Vec<RunView>, ApiError> {
+    if let Some(id) = task {
+        require_task(store, id)?;
+    }
+    let mut out = Vec::new();
+    for run in store.runs(task, last.clamp(1, 1000))? {
+        let task = store.task(run.task_id)?;
+        let redactor = Redactor::for_org(app, store, &run.org_id, task.as_ref())?;
+        out.push(run_view(app, run, &redactor));
+    }
+    Ok(out)
+}
+
+/// One log line of a run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LogView {
+    pub seq: i64,
+    /// Local time, e.g. `11:30:05`.
+    pub time: String,
+    pub at_ms: i64,
+    pub level: String,
+    pub message: String,
+}
+
+/// A log level by name, or 400.
+pub fn log_level(name: &str) -> Result<LogLevel, ApiError> {
+    match name {
+        "debug" => Ok(LogLevel::Debug),
+        "info" => Ok(LogLevel::Info),
+        "warn" | "warning" => Ok(LogLevel::Warn),
+        "error" => Ok(LogLevel::Error),
+        other => Err(ApiError::bad_request(format!(
+            "level {other:?} is not a log level: use debug, info, warn or error"
+        ))),
+    }
+}
+
+/// A run's log lines at `min` or above after line `after`, secrets scrubbed.
+pub fn logs(
+    app: &App,
+    store: &Store,
+    run_id: i64,
+    min: LogLevel,
+    after: i64,
+) -> Result<Vec<LogView>, ApiError> {
+    let run = require_run(store, run_id)?;
+    let task = store.task(run.task_id)?;
+    let redactor = Redactor::for_org(app, store, &run.org_id, task.as_ref())?;
+    Ok(store
+        .run_logs(run_id, min)?
+        .into_iter()
+        .filter(|line| line.seq > after)
+        .map(|line| LogView {
+            seq: line.seq,
+            time: show_time(line.at_ms).get(11..).unwrap_or("").to_string(),
+            at_ms: line.at_ms,
+            level: line.level,
+            message: redactor.clean(&line.message),
+        })
+        .collect())
+}
+
+/// A task with its parameters (secrets masked) and its last run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TaskView {
+    pub id: i64,
+    pub org: String,
+    #[serde(rename = "type")]
+    pub type_id: String,
+    /// The task type's display name; `None` when its plugin is not loaded.
+    pub type_name: Option<String>,
+    pub schedule: String,
+    pub enabled: bool,
+    pub max_run_time_s: i64,
+    pub random_delay_s: i64,
+    /// The parameters set on the task (not the defaults), secrets masked.
+    pub params: BTreeMap<String, String>,
+    pub last_run: Option<RunView>,
+}
+
+/// The task, or 404 with what to do.
+pub fn require_task(store: &Store, id: i64) -> Result<Task, ApiError> {
+    store.task(id)?.ok_or_else(|| {
+        ApiError::not_found(format!("no task {id}: see the task list (GET /api/tasks)"))
+    })
+}
+
+/// A task for display.
+pub fn task_view(app: &App, store: &Store, task: &Task) -> Result<TaskView, ApiError> {
+    let specs = task_specs(app, task);
+    let redactor = Redactor::for_org(app, store, &task.org_id, Some(task))?;
+    let last_run = store
+        .runs(Some(task.id), 1)?
+        .into_iter()
+        .next()
+        .map(|r| run_view(app, r, &redactor));
+    Ok(TaskView {
+        id: task.id,
+        org: task.org_id.clone(),
+        type_id: task.type_id.clone(),
+        type_name: app
+            .registry
+            .get(&task.type_id)
+            .map(|p| p.manifest.display_name.clone()),
+        schedule: task.schedule.clone(),
+        enabled: task.enabled,
+        max_run_time_s: task.max_run_time_s,
+        random_delay_s: task.random_delay_s,
+        params: task
+            .params
+            .iter()
+            .map(|(k, v)| (k.clone(), params::shown(&specs, k, v)))
+            .collect(),
+        last_run,
+    })
+}
+
+/// All tasks, or those of one organization.
+pub fn tasks(app: &App, store: &Store, org: Option<&str>) -> Result<Vec<TaskView>, ApiError> {
+    if let Some(org) = org {
+        require_org(store, org)?;
+    }
+    store
+        .tasks(org)?
+        .iter()
+        .map(|t| task_view(app, store, t))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redactor_scrubs_secret_and_undeclared_values_only() {
+        let specs = vec![
+            ParamSpec::optional("server", ParamType::String, None, ""),
+            ParamSpec::optional("password", ParamType::Secret, None, ""),
+        ];
+        let values: BTreeMap<String, String> = [
+            ("server", "proxy.local"),
+            ("password", "hunter2-secret"),
+            ("old_token", "legacy-token-value"),
+            ("pin", "123"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let r = Redactor::of(&specs, &values);
+        assert_eq!(
+            r.clean("http://u:hunter2-secret@proxy.local uses legacy-token-value"),
+            "http://u:••••@proxy.local uses ••••"
+        );
+    }
+
+    #[test]
+    fn secret_defaults_are_masked_in_schemas() {
+        let spec = ParamSpec::optional("key", ParamType::Secret, Some("default-secret-value"), "");
+        let view = ParamView::of(&spec);
+        assert!(view.secret);
+        assert!(!view.default.unwrap().contains("default-secret"));
+    }
+}

@@ -1,0 +1,862 @@
+//! The web console's JSON API and pages over real HTTP on loopback: the real
+//! `exchange-host serve --http 127.0.0.1:0`, a real SQLite file, both plugins, and the Sferum
+//! emulator. Every endpoint, the masking of secrets, the login, CSRF and origin checks, and
+//! bad requests.
+
+mod common;
+mod web_common;
+
+use reqwest::Method;
+use serde_json::json;
+use std::time::Duration;
+use web_common::*;
+
+const API_KEY: &str = "example-api-key-secret-7777";
+const PROXY_PASSWORD: &str = "proxy-password-secret-5555";
+
+/// Asserts that no answer so far carried a secret.
+fn assert_no_secrets(client: &Client) {
+    for body in &client.seen {
+        for secret in [TOKEN, API_KEY, PROXY_PASSWORD] {
+            assert!(
+                !body.contains(secret),
+                "a secret left the server: {secret} in\n{body}"
+            );
+        }
+    }
+}
+
+fn example_task(client: &mut Client, params: serde_json::Value) -> i64 {
+    let answer = client
+        .post(
+            "/api/tasks",
+            json!({"org": ORG, "type": "example", "schedule": "manual", "params": params}),
+        )
+        .expect(201)
+        .json();
+    answer["task"]["id"].as_i64().unwrap()
+}
+
+#[test]
+fn plugins_orgs_links_base_and_school_summaries() {
+    let school = School::new(60);
+    let server = school.serve("127.0.0.1:0");
+    let mut c = Client::with_session(&server.url);
+
+    let plugins = c.get("/api/plugins").expect(200).json();
+    let types: Vec<&str> = plugins["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["example", "sferum-sync"]);
+    let sferum = c.get("/api/plugins/sferum-sync").expect(200).json();
+    assert_eq!(sferum["default_schedule"], "every 30m");
+    let port = sferum["params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == "proxy_port")
+        .unwrap();
+    assert_eq!(port["type"]["kind"], "port");
+    let password = sferum["params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == "proxy_password")
+        .unwrap();
+    assert_eq!(password["secret"], true);
+    let missing = c.get("/api/plugins/nope").expect(404).json();
+    assert!(missing["error"].as_str().unwrap().contains("Known types"));
+
+    let orgs = c.get("/api/orgs").expect(200).json();
+    assert_eq!(orgs[0]["id"], ORG);
+    assert!(orgs[0]["school_imported"].is_string());
+    let org = c.get("/api/orgs/school").expect(200).json();
+    let token = org["links_base"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["key"] == "sferum.access_token")
+        .unwrap();
+    assert_eq!(token["value"], "••••0001");
+    assert_eq!(token["secret"], true);
+    c.get("/api/orgs/nope").expect(404);
+
+    // The Links base: the same checks as `org set`, errors by field, nothing half-saved.
+    let bad = c
+        .json(
+            Method::PUT,
+            "/api/orgs/school/links-base",
+            json!({"values": {"sferum.community_id": "12x", "sferum.acess_token": "x"}}),
+        )
+        .expect(422)
+        .json();
+    assert!(bad["fields"]["sferum.community_id"][0]
+        .as_str()
+        .unwrap()
+        .contains("12x"));
+    assert!(bad["fields"]["sferum.acess_token"][0]
+        .as_str()
+        .unwrap()
+        .contains("did you mean sferum.access_token"));
+    let saved = c
+        .json(
+            Method::PUT,
+            "/api/orgs/school/links-base",
+            json!({"values": {"sferum.community_id": 100240, "example.greeting_name": "коллеги"}}),
+        )
+        .expect(200)
+        .json();
+    let values = saved["org"]["links_base"].as_array().unwrap();
+    let value = |key: &str| values.iter().find(|v| v["key"] == key).unwrap()["value"].clone();
+    assert_eq!(value("sferum.community_id"), "100240");
+    assert_eq!(value("example.greeting_name"), "коллеги");
+    assert_eq!(value("sferum.access_token"), "••••0001");
+    let removed = c
+        .json(
+            Method::PUT,
+            "/api/orgs/school/links-base",
+            json!({"unset": ["example.greeting_name"], "values": {"sferum.community_id": COMMUNITY}}),
+        )
+        .expect(200)
+        .json();
+    assert!(removed["org"]["links_base"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["key"] == "example.greeting_name" && v["value"].is_null()));
+
+    let summary = c.get("/api/orgs/school/school").expect(200).json();
+    assert_eq!(summary["students"], 60);
+    let staff = c.get("/api/orgs/school/staff").expect(200).json();
+    assert!(staff.as_array().unwrap().len() > 5);
+    assert!(staff[0]["positions"].is_array());
+    let coverage = c.get("/api/orgs/school/coverage").expect(200).json();
+    assert_eq!(coverage["students"], 60);
+    assert!(!coverage["classes"].as_array().unwrap().is_empty());
+    assert_eq!(
+        c.get("/api/orgs/school/links").expect(200).json(),
+        json!([])
+    );
+
+    // An organization without school data says how to import it.
+    school
+        .cli(&["org", "add", "empty", "--name", "Пустая"])
+        .ok();
+    let none = c.get("/api/orgs/empty/staff").expect(404).json();
+    assert!(none["error"]
+        .as_str()
+        .unwrap()
+        .contains("school import empty"));
+    c.get("/api/orgs/empty/coverage").expect(404);
+    c.get("/api/orgs/empty/school").expect(404);
+    assert_no_secrets(&c);
+    server.stop();
+}
+
+#[test]
+fn tasks_are_validated_like_the_cli_and_changed_through_the_api() {
+    let school = School::new(30);
+    let server = school.serve("127.0.0.1:0");
+    let mut c = Client::with_session(&server.url);
+
+    // Validation without saving: type errors by field, Cyrillic keys, plugin rules.
+    let bad = c
+        .post(
+            "/api/tasks/validate",
+            json!({"org": ORG, "type": "sferum-sync", "schedule": "иногда",
+                   "params": {"proxy_port": "80a"}}),
+        )
+        .expect(422)
+        .json();
+    assert!(bad["fields"]["schedule"].is_array(), "{bad}");
+    let bad = c
+        .post(
+            "/api/tasks/validate",
+            json!({"org": ORG, "type": "sferum-sync", "params": {"proxy_port": "80a"}}),
+        )
+        .expect(422)
+        .json();
+    assert_eq!(
+        bad["fields"]["proxy_port"][0],
+        "expected a port 1-65535, got \"80a\""
+    );
+    let rule = c
+        .post(
+            "/api/tasks/validate",
+            json!({"org": ORG, "type": "sferum-sync", "params": {"proxy_port": 3128}}),
+        )
+        .expect(422)
+        .json();
+    assert!(rule["fields"]["proxy_port"][0]
+        .as_str()
+        .unwrap()
+        .contains("proxy_server"));
+    let ok = c
+        .post(
+            "/api/tasks/validate",
+            json!({"org": ORG, "type": "sferum-sync", "schedule": "каждые 15 минут",
+                   "params": {"проху_server": "10.0.0.1", "proxy_port": 3128, "proxy_auth": true,
+                              "proxy_username": "school", "proxy_password": PROXY_PASSWORD}}),
+        )
+        .expect(200)
+        .json();
+    assert_eq!(ok["schedule"], "every 15m");
+    assert_eq!(ok["params"]["proxy_server"], "10.0.0.1");
+    assert_eq!(ok["params"]["proxy_password"], "••••5555");
+    assert!(ok["warnings"][0].as_str().unwrap().contains("Cyrillic"));
+    let missing = c
+        .post("/api/tasks/validate", json!({"type": "nope"}))
+        .expect(422)
+        .json();
+    assert!(missing["fields"]["org"].is_array());
+    assert!(missing["fields"]["type"][0]
+        .as_str()
+        .unwrap()
+        .contains("Known types"));
+    assert_eq!(c.get("/api/tasks").expect(200).json(), json!([]));
+
+    // Add, read, list, change, enable/disable, remove.
+    let added = c
+        .post(
+            "/api/tasks",
+            json!({"org": ORG, "type": "sferum-sync", "schedule": "вручную",
+                   "params": {"proxy_server": "10.0.0.1", "proxy_port": "3128", "proxy_auth": "1",
+                              "proxy_username": "school", "proxy_password": PROXY_PASSWORD}}),
+        )
+        .expect(201)
+        .json();
+    let id = added["task"]["id"].as_i64().unwrap();
+    assert_eq!(added["task"]["schedule"], "manual");
+    assert_eq!(added["task"]["params"]["proxy_password"], "••••5555");
+    let shown = c.get(&format!("/api/tasks/{id}")).expect(200).json();
+    assert_eq!(shown["type"], "sferum-sync");
+    assert!(shown["last_run"].is_null());
+    let listed = c.get("/api/tasks?org=school").expect(200).json();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    c.get("/api/tasks?org=nope").expect(404);
+
+    let refused = c
+        .json(
+            Method::PATCH,
+            &format!("/api/tasks/{id}"),
+            json!({"max_run_time": "0s", "params": {"proxy_port": "99999"}}),
+        )
+        .expect(422)
+        .json();
+    assert!(refused["fields"]["max_run_time"].is_array(), "{refused}");
+    let change = c
+        .post(
+            &format!("/api/tasks/{id}/validate"),
+            json!({"params": {"proxy_server": ""}}),
+        )
+        .expect(422)
+        .json();
+    assert!(change["fields"]["proxy_port"].is_array(), "{change}");
+    let changed = c
+        .json(
+            Method::PATCH,
+            &format!("/api/tasks/{id}"),
+            json!({"schedule": "ежедневно 07:30", "enabled": false,
+                   "unset": ["proxy_auth", "proxy_username", "proxy_password"]}),
+        )
+        .expect(200)
+        .json();
+    assert_eq!(changed["task"]["schedule"], "daily 07:30");
+    assert_eq!(changed["task"]["enabled"], false);
+    assert!(changed["task"]["params"].get("proxy_password").is_none());
+    let typed = c
+        .json(
+            Method::PATCH,
+            &format!("/api/tasks/{id}"),
+            json!({"type": "example"}),
+        )
+        .expect(422)
+        .json();
+    assert!(typed["fields"]["type"][0]
+        .as_str()
+        .unwrap()
+        .contains("cannot change"));
+    // The CLI sees what the API saved.
+    let cli = school
+        .cli(&["task", "show", &id.to_string(), "--json"])
+        .ok();
+    let cli: serde_json::Value = serde_json::from_str(&cli.stdout).unwrap();
+    assert_eq!(cli["schedule"], "daily 07:30");
+
+    c.json(Method::DELETE, &format!("/api/tasks/{id}"), json!({}))
+        .expect(200);
+    c.get(&format!("/api/tasks/{id}")).expect(404);
+    c.json(Method::DELETE, &format!("/api/tasks/{id}"), json!({}))
+        .expect(404);
+    assert_no_secrets(&c);
+    server.stop();
+}
+
+#[test]
+fn runs_start_now_are_followed_live_and_leave_logs() {
+    let school = School::new(30);
+    let server = school.serve("127.0.0.1:0");
+    let mut c = Client::with_session(&server.url);
+    let id = example_task(
+        &mut c,
+        json!({"sleep": "2s", "api_key": API_KEY, "repeat": 3}),
+    );
+
+    let started = c
+        .post(&format!("/api/tasks/{id}/run"), json!({}))
+        .expect(202)
+        .json();
+    let run = started["id"].as_i64().unwrap();
+    assert_eq!(started["status"], "running");
+    assert_eq!(started["trigger"], "manual");
+    // A second start while it runs is refused.
+    let busy = c
+        .post(&format!("/api/tasks/{id}/run"), json!({}))
+        .expect(409)
+        .json();
+    assert!(busy["error"].as_str().unwrap().contains("running now"));
+    let done = c.wait_run(run, Duration::from_secs(60));
+    assert_eq!(done["status"], "ok", "{done}");
+    assert!(done["counters"]["students"].as_u64().unwrap() > 0);
+    assert!(done["took_s"].as_f64().unwrap() >= 2.0);
+
+    let logs = c.get(&format!("/api/runs/{run}/logs")).expect(200).json();
+    let lines = logs.as_array().unwrap();
+    assert!(lines.len() >= 3, "{logs}");
+    let first = lines[0]["seq"].as_i64().unwrap();
+    let after = c
+        .get(&format!("/api/runs/{run}/logs?after={first}"))
+        .expect(200)
+        .json();
+    assert_eq!(after.as_array().unwrap().len(), lines.len() - 1);
+    let warnings = c
+        .get(&format!("/api/runs/{run}/logs?level=warn"))
+        .expect(200)
+        .json();
+    assert!(warnings.as_array().unwrap().len() < lines.len());
+    c.get(&format!("/api/runs/{run}/logs?level=loud"))
+        .expect(400);
+
+    let dry = c
+        .post(&format!("/api/tasks/{id}/run?dry_run=true"), json!({}))
+        .expect(202)
+        .json();
+    let dry = c.wait_run(dry["id"].as_i64().unwrap(), Duration::from_secs(60));
+    assert_eq!(dry["dry_run"], true);
+
+    let history = c
+        .get(&format!("/api/tasks/{id}/runs?last=5"))
+        .expect(200)
+        .json();
+    assert_eq!(history.as_array().unwrap().len(), 2);
+    assert_eq!(history[0]["dry_run"], true, "newest first");
+    let all = c
+        .get(&format!("/api/runs?task={id}&last=1"))
+        .expect(200)
+        .json();
+    assert_eq!(all.as_array().unwrap().len(), 1);
+    let task = c.get(&format!("/api/tasks/{id}")).expect(200).json();
+    assert_eq!(task["last_run"]["status"], "ok");
+    c.get("/api/runs/9999").expect(404);
+    c.get("/api/runs/9999/logs").expect(404);
+    c.post("/api/tasks/9999/run", json!({})).expect(404);
+    c.get("/api/tasks/9999/runs").expect(404);
+    assert_no_secrets(&c);
+    server.stop();
+}
+
+#[test]
+fn a_sferum_sync_run_publishes_the_chats_table_and_no_secret_leaves_the_server() {
+    let school = School::new(40);
+    let server = school.serve("127.0.0.1:0");
+    let mut c = Client::with_session(&server.url);
+    let added = c
+        .post(
+            "/api/tasks",
+            json!({"org": ORG, "type": "sferum-sync", "schedule": "manual"}),
+        )
+        .expect(201)
+        .json();
+    let id = added["task"]["id"].as_i64().unwrap();
+    let run = c
+        .post(&format!("/api/tasks/{id}/run"), json!({}))
+        .expect(202)
+        .json();
+    let done = c.wait_run(run["id"].as_i64().unwrap(), Duration::from_secs(120));
+    assert_eq!(done["status"], "ok", "{done}");
+
+    let links = c.get("/api/orgs/school/links").expect(200).json();
+    let table = &links[0];
+    assert_eq!(table["type"], "sferum-sync");
+    assert_eq!(
+        table["columns"],
+        json!(["Учебный коллектив", "Родительский чат", "Чат учеников"])
+    );
+    let rows = table["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["title"], "Учительская");
+    assert!(rows[1]["links"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("https://sferum.ru/?p=messages&join="));
+
+    // Every page and endpoint, and the answers to refused input, without the token.
+    let run_id = done["id"].as_i64().unwrap();
+    for path in [
+        "/api/orgs".to_string(),
+        "/api/orgs/school".into(),
+        "/api/tasks".into(),
+        format!("/api/tasks/{id}"),
+        "/api/runs".into(),
+        format!("/api/runs/{run_id}"),
+        format!("/api/runs/{run_id}/logs"),
+        "/api/plugins".into(),
+        "/".into(),
+        "/orgs/school".into(),
+        "/orgs/school/staff".into(),
+        "/orgs/school/coverage".into(),
+        "/tasks".into(),
+        format!("/tasks/{id}"),
+        "/runs".into(),
+        format!("/runs/{run_id}"),
+    ] {
+        c.get(&path).expect(200);
+    }
+    c.json(
+        Method::PUT,
+        "/api/orgs/school/links-base",
+        json!({"values": {"sferum.access_token": TOKEN, "sferum.community_id": "x"}}),
+    )
+    .expect(422);
+    c.form(
+        "/orgs/school/links-base",
+        &[
+            ("v.sferum.access_token", TOKEN),
+            ("v.sferum.community_id", "x"),
+        ],
+    )
+    .expect(422);
+    c.post(
+        "/api/tasks/validate",
+        json!({"org": ORG, "type": "sferum-sync", "params": {"proxy_password": PROXY_PASSWORD}}),
+    )
+    .expect(422);
+    c.form(
+        "/tasks",
+        &[
+            ("org", ORG),
+            ("type", "sferum-sync"),
+            ("p.proxy_password", PROXY_PASSWORD),
+        ],
+    )
+    .expect(422);
+    let page = c.get("/orgs/school").expect(200);
+    assert!(page
+        .body
+        .contains("href=\"https://sferum.ru/?p=messages&amp;join="));
+    assert_no_secrets(&c);
+    server.stop();
+}
+
+#[test]
+fn pages_add_and_change_a_task_through_forms_with_errors_beside_fields() {
+    let school = School::new(30);
+    let server = school.serve("127.0.0.1:0");
+    let mut c = Client::with_session(&server.url);
+
+    let choose = c.get("/tasks/new?org=school").expect(200);
+    assert!(choose.body.contains("id=\"choose-type\""));
+    let form = c.get("/tasks/new?org=school&type=sferum-sync").expect(200);
+    assert!(form
+        .body
+        .contains("name=\"p.proxy_password\" type=\"password\""));
+    assert!(form.body.contains("по умолчанию: 20"));
+
+    let refused = c
+        .form(
+            "/tasks",
+            &[
+                ("org", ORG),
+                ("type", "sferum-sync"),
+                ("schedule", "вручную"),
+                ("p.proxy_server", "proxy.local"),
+                ("p.proxy_port", "80a"),
+            ],
+        )
+        .expect(422);
+    assert!(refused.body.contains("id=\"error-proxy_port\""));
+    assert!(refused
+        .body
+        .contains("expected a port 1-65535, got &quot;80a&quot;"));
+    assert!(
+        refused.body.contains("value=\"proxy.local\""),
+        "values are kept"
+    );
+
+    let added = c
+        .form(
+            "/tasks",
+            &[
+                ("org", ORG),
+                ("type", "example"),
+                ("schedule", "вручную"),
+                ("enabled", "1"),
+                ("p.api_key", API_KEY),
+                ("p.repeat", "2"),
+            ],
+        )
+        .expect(303);
+    let location = added.header("location").unwrap().to_string();
+    assert!(location.starts_with("/tasks/"), "{location}");
+    let id: i64 = location["/tasks/".len()..]
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let page = c.get(&location).expect(200);
+    assert!(page.body.contains("Сохранено"));
+    assert!(page.body.contains("задан (••••7777)"));
+
+    // An empty secret keeps the value; «удалить» removes it.
+    c.form(
+        &format!("/tasks/{id}"),
+        &[("p.api_key", ""), ("p.repeat", "3")],
+    )
+    .expect(303);
+    let task = c.get(&format!("/api/tasks/{id}")).expect(200).json();
+    assert_eq!(task["params"]["api_key"], "••••7777");
+    assert_eq!(task["params"]["repeat"], "3");
+    let refused = c
+        .form(&format!("/tasks/{id}"), &[("p.repeat", "500")])
+        .expect(422);
+    assert!(refused.body.contains("id=\"error-repeat\""));
+    c.form(&format!("/tasks/{id}"), &[("clear.api_key", "1")])
+        .expect(303);
+    let task = c.get(&format!("/api/tasks/{id}")).expect(200).json();
+    assert!(task["params"].get("api_key").is_none());
+
+    c.form(&format!("/tasks/{id}/disable"), &[]).expect(303);
+    assert_eq!(
+        c.get(&format!("/api/tasks/{id}")).expect(200).json()["enabled"],
+        false
+    );
+    c.form(&format!("/tasks/{id}/enable"), &[]).expect(303);
+    let run = c
+        .form(&format!("/tasks/{id}/run"), &[("dry_run", "1")])
+        .expect(303);
+    let run_page = run.header("location").unwrap().to_string();
+    let run_id: i64 = run_page["/runs/".len()..].parse().unwrap();
+    assert!(c.wait_run(run_id, Duration::from_secs(60))["dry_run"] == true);
+    let page = c.get(&run_page).expect(200);
+    assert!(page.body.contains("data-status=\"ok\""));
+    assert!(page.body.contains("id=\"log-lines\""));
+
+    // The Links base form: a wrong value beside its field, then saved.
+    let refused = c
+        .form(
+            "/orgs/school/links-base",
+            &[("v.sferum.community_id", "abc")],
+        )
+        .expect(422);
+    assert!(refused.body.contains("id=\"error-sferum.community_id\""));
+    c.form(
+        "/orgs/school/links-base",
+        &[
+            ("v.sferum.community_id", "100239"),
+            ("v.sferum.access_token", ""),
+        ],
+    )
+    .expect(303);
+    let org = c.get("/api/orgs/school").expect(200).json();
+    assert!(org["links_base"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["key"] == "sferum.access_token" && v["value"] == "••••0001"));
+
+    c.form(&format!("/tasks/{id}/delete"), &[]).expect(303);
+    c.get(&format!("/tasks/{id}")).expect(404);
+    assert_no_secrets(&c);
+    server.stop();
+}
+
+#[test]
+fn state_changes_need_the_session_the_csrf_token_and_the_same_origin() {
+    let school = School::new(20);
+    let server = school.serve("127.0.0.1:0");
+    let mut c = Client::with_session(&server.url);
+    let body = json!({"org": ORG, "type": "example", "schedule": "manual"});
+
+    // No cookie at all: refused, and a fresh session is offered.
+    let mut stranger = Client::new(&server.url);
+    stranger.csrf = c.csrf.clone();
+    let refused = stranger.post("/api/tasks", body.clone()).expect(403);
+    assert!(refused.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("session"));
+    // A session without the token, or with another session's token.
+    let token = c.csrf.take();
+    c.post("/api/tasks", body.clone()).expect(403);
+    c.csrf = Some("0".repeat(64));
+    c.post("/api/tasks", body.clone()).expect(403);
+    c.csrf = token;
+    // Another site's origin, even with the right token.
+    let request = c
+        .request(Method::POST, "/api/tasks")
+        .json(&body)
+        .header("x-csrf-token", c.csrf.clone().unwrap())
+        .header("origin", "http://evil.example");
+    let refused = c.send(request).expect(403);
+    assert!(refused.body.contains("evil.example"));
+    let request = c
+        .request(Method::POST, "/api/tasks")
+        .json(&body)
+        .header("x-csrf-token", c.csrf.clone().unwrap())
+        .header("sec-fetch-site", "cross-site");
+    c.send(request).expect(403);
+    // A form without its csrf field.
+    let request = c
+        .request(Method::POST, "/tasks")
+        .form(&[("org", ORG), ("type", "example")]);
+    c.send(request).expect(403);
+    assert_eq!(c.get("/api/tasks").expect(200).json(), json!([]));
+    // The same origin with the token works.
+    let request = c
+        .request(Method::POST, "/api/tasks")
+        .json(&body)
+        .header("x-csrf-token", c.csrf.clone().unwrap())
+        .header("origin", server.url.clone())
+        .header("sec-fetch-site", "same-origin");
+    c.send(request).expect(201);
+
+    // Only loopback host names are served (no DNS rebinding).
+    let request = c
+        .request(Method::GET, "/api/orgs")
+        .header("host", "evil.example");
+    let rebound = c.send(request).expect(421);
+    assert!(rebound.body.contains("only on this machine"));
+    let request = c
+        .request(Method::GET, "/api/orgs")
+        .header("host", "localhost");
+    c.send(request).expect(200);
+
+    // Security headers and the session cookie's attributes.
+    let answer = Client::new(&server.url).get("/api/session").expect(200);
+    let cookie = answer.header("set-cookie").unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    assert_eq!(answer.header("x-frame-options"), Some("DENY"));
+    assert!(answer
+        .header("content-security-policy")
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+    server.stop();
+}
+
+#[test]
+fn bad_requests_get_4xx_with_a_message() {
+    let school = School::new(20);
+    let server = school.serve("127.0.0.1:0");
+    let mut c = Client::with_session(&server.url);
+    let csrf = c.csrf.clone().unwrap();
+    let raw = |c: &mut Client, method: Method, path: &str, content_type: &str, body: &str| {
+        let request = c
+            .request(method, path)
+            .header("x-csrf-token", csrf.clone())
+            .header("content-type", content_type)
+            .body(body.to_string());
+        c.send(request)
+    };
+    for (answer, status) in [
+        (
+            raw(&mut c, Method::POST, "/api/tasks", "application/json", "{"),
+            400,
+        ),
+        (
+            raw(&mut c, Method::POST, "/api/tasks", "text/plain", "{}"),
+            415,
+        ),
+        (
+            raw(
+                &mut c,
+                Method::POST,
+                "/api/tasks",
+                "application/json",
+                "{\"sheduel\": 1}",
+            ),
+            422,
+        ),
+        (
+            raw(
+                &mut c,
+                Method::POST,
+                "/api/tasks",
+                "application/json",
+                "{\"params\": {\"a\": [1]}}",
+            ),
+            422,
+        ),
+        (
+            raw(&mut c, Method::GET, "/api/tasks/abc", "text/plain", ""),
+            400,
+        ),
+        (
+            raw(&mut c, Method::GET, "/api/runs?last=many", "text/plain", ""),
+            400,
+        ),
+        (
+            raw(&mut c, Method::GET, "/api/nothing", "text/plain", ""),
+            404,
+        ),
+        (
+            raw(&mut c, Method::DELETE, "/api/orgs", "text/plain", ""),
+            405,
+        ),
+        (
+            raw(
+                &mut c,
+                Method::PATCH,
+                "/api/tasks/77",
+                "application/json",
+                "{}",
+            ),
+            404,
+        ),
+    ] {
+        assert_eq!(answer.status, status, "{}", answer.body);
+        let error = answer.json();
+        assert!(
+            error["error"].as_str().is_some_and(|m| !m.is_empty()),
+            "{error}"
+        );
+    }
+    let page = c.get("/no/such/page").expect(404);
+    assert!(page.body.contains("<html"));
+    c.get("/tasks/abc").expect(400);
+    c.get("/runs/12345").expect(404);
+    // The console still answers after all that.
+    c.get("/api/orgs").expect(200);
+    server.stop();
+}
+
+#[test]
+fn with_a_password_the_console_needs_a_login() {
+    let school = School::new(20);
+    // The command refuses a short password and stores an Argon2 hash.
+    let short = school
+        .cli_with_input(&["admin", "password"], Some("short\n"))
+        .failed();
+    assert!(short.stderr.contains("at least 8"), "{}", short.stderr);
+    school.set_password("correct horse battery");
+    let hash = exchange_host::store::Store::open(&school.db)
+        .unwrap()
+        .admin_password_hash()
+        .unwrap()
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("correct horse"));
+
+    let server = school.serve("127.0.0.1:0");
+    let mut c = Client::with_session(&server.url);
+    let session = c.get("/api/session").expect(200).json();
+    assert_eq!(session["login_required"], true);
+    assert_eq!(session["logged_in"], false);
+    let refused = c.get("/api/orgs").expect(401).json();
+    assert!(refused["error"].as_str().unwrap().contains("/api/login"));
+    let page = c.get("/tasks?org=school").expect(303);
+    assert_eq!(
+        page.header("location"),
+        Some("/login?next=%2Ftasks%3Forg%3Dschool")
+    );
+    c.get("/login").expect(200);
+
+    let wrong = c
+        .post("/api/login", json!({"password": "wrong horse"}))
+        .expect(401)
+        .json();
+    assert!(wrong["fields"]["password"][0]
+        .as_str()
+        .unwrap()
+        .contains("wrong password"));
+    let before = c.cookie.clone();
+    let login = c
+        .post("/api/login", json!({"password": "correct horse battery"}))
+        .expect(200)
+        .json();
+    assert_ne!(c.cookie, before, "a login gets a new session");
+    c.csrf = Some(login["csrf_token"].as_str().unwrap().to_string());
+    c.get("/api/orgs").expect(200);
+    c.post(
+        "/api/tasks",
+        json!({"org": ORG, "type": "example", "schedule": "manual"}),
+    )
+    .expect(201);
+    c.post("/api/logout", json!({})).expect(200);
+    c.get("/api/orgs").expect(401);
+
+    // The HTML login form, back to the page asked for.
+    let mut b = Client::with_session(&server.url);
+    b.form("/login", &[("password", "nope nope"), ("next", "/tasks")])
+        .expect(401);
+    let ok = b
+        .form(
+            "/login",
+            &[
+                ("password", "correct horse battery"),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .expect(303);
+    assert_eq!(ok.header("location"), Some("/"), "no open redirect");
+    b.get("/tasks").expect(200);
+    server.stop();
+}
+
+#[test]
+fn beyond_loopback_a_password_is_required_first() {
+    let school = School::new(20);
+    let refused = match school.try_serve("0.0.0.0:0") {
+        Ok(_) => panic!("the console listened beyond loopback without a password"),
+        Err(output) => output,
+    };
+    assert!(
+        refused.contains("exchange-host admin password"),
+        "{refused}"
+    );
+    school.set_password("correct horse battery");
+    let server = school.serve("0.0.0.0:0");
+    let port = server.url.rsplit(':').next().unwrap().to_string();
+    let mut c = Client::with_session(&format!("http://127.0.0.1:{port}"));
+    assert_eq!(c.get("/api/session").json()["login_required"], true);
+    c.get("/api/orgs").expect(401);
+    let said = server.stop();
+    assert!(said.contains("stopped"), "{said}");
+}
+
+#[test]
+fn serve_stops_the_console_and_its_runs_on_sigterm() {
+    let school = School::new(20);
+    let server = school.serve("127.0.0.1:0");
+    let url = server.url.clone();
+    let mut c = Client::with_session(&url);
+    let id = example_task(&mut c, json!({"sleep": "60s"}));
+    let run = c
+        .post(&format!("/api/tasks/{id}/run"), json!({}))
+        .expect(202)
+        .json();
+    let said = server.stop();
+    assert!(said.contains("stopped"), "{said}");
+    let runs = school
+        .cli(&["runs", "--task", &id.to_string(), "--json"])
+        .ok();
+    let runs: serde_json::Value = serde_json::from_str(&runs.stdout).unwrap();
+    assert_eq!(runs[0]["id"], run["id"]);
+    assert_eq!(runs[0]["status"], "interrupted", "{runs}");
+    assert!(
+        reqwest::blocking::get(format!("{url}/api/session")).is_err(),
+        "the console still answers after serve stopped"
+    );
+}

@@ -1,0 +1,363 @@
+//! Shared helpers of the web console tests: a school in a temporary database, the real
+//! `exchange-host serve --http 127.0.0.1:0` with its address read from stderr, and an HTTP
+//! client that keeps the session cookie and CSRF token and remembers every answer (so tests
+//! can search all of them for secrets).
+#![allow(dead_code)] // each test file uses a different subset
+
+use crate::common::{host_bin, install_plugin, temp_dir, Run};
+use sferum_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The school's Sferum community in the emulator.
+pub const COMMUNITY: u64 = 100239;
+/// The community access token: must never appear in any answer.
+pub const TOKEN: &str = "web-console-secret-token-0001";
+/// The organization id.
+pub const ORG: &str = "school";
+
+/// A database with the organization `school` (Links base set to the emulator's community),
+/// a sample school, both plugins, and a Sferum emulator.
+pub struct School {
+    pub dir: tempfile::TempDir,
+    pub plugins: PathBuf,
+    pub db: PathBuf,
+    pub emulator: EmulatorHandle,
+}
+
+impl School {
+    /// A school of `students` students.
+    pub fn new(students: usize) -> School {
+        let dir = temp_dir();
+        let plugins = dir.path().join("plugins");
+        std::fs::create_dir(&plugins).unwrap();
+        install_plugin("sferum_sync", &plugins, "libsferum_sync.so");
+        install_plugin("example_plugin", &plugins, "libexample_plugin.so");
+        let db = dir.path().join("exchange.db");
+        let emulator =
+            Emulator::start(EmulatorConfig::default().community(COMMUNITY, TOKEN)).unwrap();
+        let school = School {
+            dir,
+            plugins,
+            db,
+            emulator,
+        };
+        school
+            .cli(&["org", "add", ORG, "--name", "ГБОУ школа № 239"])
+            .ok();
+        school
+            .cli(&[
+                "org",
+                "set",
+                ORG,
+                &format!("sferum.community_id={COMMUNITY}"),
+                &format!("sferum.access_token={TOKEN}"),
+            ])
+            .ok();
+        let file = school.dir.path().join("school.json");
+        let file = file.to_str().unwrap();
+        school
+            .cli(&[
+                "school",
+                "sample",
+                "--students",
+                &students.to_string(),
+                "-o",
+                file,
+            ])
+            .ok();
+        school.cli(&["school", "import", ORG, file]).ok();
+        school
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new(host_bin());
+        command
+            .arg("--db")
+            .arg(&self.db)
+            .arg("--plugins")
+            .arg(&self.plugins)
+            .env("SFERUM_API_BASE", self.emulator.base_url())
+            .env_remove("EXCHANGE_PLUGINS")
+            .env_remove("EXCHANGE_DB")
+            .env_remove("HTTP_PROXY")
+            .env_remove("http_proxy")
+            .env_remove("ALL_PROXY");
+        command
+    }
+
+    /// Runs `exchange-host` on this school's database.
+    pub fn cli(&self, args: &[&str]) -> Run {
+        self.cli_with_input(args, None)
+    }
+
+    /// Runs `exchange-host` with `input` on its standard input.
+    pub fn cli_with_input(&self, args: &[&str], input: Option<&str>) -> Run {
+        let mut child = self
+            .command()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            if let Some(input) = input {
+                stdin.write_all(input.as_bytes()).unwrap();
+            }
+        }
+        let out = child.wait_with_output().unwrap();
+        Run {
+            status: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Sets the administrator password.
+    pub fn set_password(&self, password: &str) {
+        self.cli_with_input(&["admin", "password"], Some(&format!("{password}\n")))
+            .ok();
+    }
+
+    /// Starts `serve --http ADDR`; panics with its output unless the console comes up.
+    pub fn serve(&self, addr: &str) -> Server {
+        match self.try_serve(addr) {
+            Ok(server) => server,
+            Err(output) => panic!("the web console did not start:\n{output}"),
+        }
+    }
+
+    /// Starts `serve --http ADDR`; on failure returns what it printed.
+    pub fn try_serve(&self, addr: &str) -> Result<Server, String> {
+        let mut child = self
+            .command()
+            .args(["serve", "--grace", "5s", "--http", addr])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let output = Arc::new(Mutex::new(String::new()));
+        let (url_tx, url_rx) = mpsc::channel();
+        let seen = output.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if let Some(url) = line.strip_prefix("web console: ") {
+                    let _ = url_tx.send(url.to_string());
+                }
+                let mut seen = seen.lock().unwrap();
+                seen.push_str(&line);
+                seen.push('\n');
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(url) = url_rx.try_recv() {
+                return Ok(Server { child, url, output });
+            }
+            if child.try_wait().unwrap().is_some() || Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                std::thread::sleep(Duration::from_millis(100));
+                return Err(output.lock().unwrap().clone());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// A running `exchange-host serve --http`; stopped with SIGTERM when dropped.
+pub struct Server {
+    child: Child,
+    /// E.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    output: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Stops it with SIGTERM and returns what it printed; panics if it does not stop.
+    pub fn stop(mut self) -> String {
+        self.terminate();
+        self.output.lock().unwrap().clone()
+    }
+
+    fn terminate(&mut self) {
+        if self.child.try_wait().unwrap().is_some() {
+            return;
+        }
+        // SAFETY: sending a signal to our own child process.
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(40);
+        while self.child.try_wait().unwrap().is_none() {
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("serve did not stop within 40s of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// One answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Answer {
+    /// The body as JSON; panics with the body when it is not.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// Panics unless the status is `status`.
+    pub fn expect(self, status: u16) -> Answer {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.body
+        );
+        self
+    }
+
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// An HTTP client of the console with a session (cookie and CSRF token).
+pub struct Client {
+    http: reqwest::blocking::Client,
+    pub base: String,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+    /// Every answer's body so far.
+    pub seen: Vec<String>,
+}
+
+impl Client {
+    /// A client without a session yet.
+    pub fn new(base: &str) -> Client {
+        Client {
+            http: reqwest::blocking::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(60))
+                .no_proxy()
+                .build()
+                .unwrap(),
+            base: base.trim_end_matches('/').to_string(),
+            cookie: None,
+            csrf: None,
+            seen: Vec::new(),
+        }
+    }
+
+    /// A client with a session: `GET /api/session` keeps its cookie and CSRF token.
+    pub fn with_session(base: &str) -> Client {
+        let mut client = Client::new(base);
+        client.start_session();
+        client
+    }
+
+    /// Takes a session (cookie and CSRF token) from `GET /api/session`.
+    pub fn start_session(&mut self) {
+        let answer = self.get("/api/session").expect(200);
+        self.csrf = Some(answer.json()["csrf_token"].as_str().unwrap().to_string());
+    }
+
+    /// Sends a request as built by `build` (with the session's cookie) and remembers the
+    /// answer; a new session cookie replaces the old one.
+    pub fn send(&mut self, build: reqwest::blocking::RequestBuilder) -> Answer {
+        let build = match &self.cookie {
+            Some(cookie) => build.header("cookie", cookie),
+            None => build,
+        };
+        let response = build.send().unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        if let Some(set) = headers.get("set-cookie").and_then(|v| v.to_str().ok()) {
+            self.cookie = Some(set.split(';').next().unwrap().to_string());
+        }
+        let body = response.text().unwrap();
+        self.seen.push(body.clone());
+        Answer {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    /// A request to `path` without the CSRF header.
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::blocking::RequestBuilder {
+        self.http.request(method, format!("{}{path}", self.base))
+    }
+
+    /// `GET path`.
+    pub fn get(&mut self, path: &str) -> Answer {
+        let request = self.request(reqwest::Method::GET, path);
+        self.send(request)
+    }
+
+    /// A state-changing JSON request with the CSRF header.
+    pub fn json(&mut self, method: reqwest::Method, path: &str, body: serde_json::Value) -> Answer {
+        let mut request = self.request(method, path).json(&body);
+        if let Some(csrf) = &self.csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        self.send(request)
+    }
+
+    /// `POST path` with a JSON body and the CSRF header.
+    pub fn post(&mut self, path: &str, body: serde_json::Value) -> Answer {
+        self.json(reqwest::Method::POST, path, body)
+    }
+
+    /// An HTML form post with the session's CSRF field.
+    pub fn form(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        let csrf = self.csrf.clone().unwrap_or_default();
+        all.push(("csrf", &csrf));
+        let request = self.request(reqwest::Method::POST, path).form(&all);
+        self.send(request)
+    }
+
+    /// Polls a run until it ends; returns it.
+    pub fn wait_run(&mut self, run: i64, limit: Duration) -> serde_json::Value {
+        let start = Instant::now();
+        loop {
+            let answer = self.get(&format!("/api/runs/{run}")).expect(200).json();
+            if answer["status"] != "running" {
+                return answer;
+            }
+            assert!(start.elapsed() < limit, "run {run} still running: {answer}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
