@@ -289,6 +289,12 @@ impl Drop for Browser {
 }
 
 #[test]
+#[should_panic(expected = "install with: apt-get install -y chromium chromium-driver")]
+fn a_missing_browser_fails_the_tests_and_says_how_to_install_it() {
+    require("no-such-browser-program", "chromium");
+}
+
+#[test]
 fn an_administrator_adds_the_sferum_task_runs_it_and_sees_the_chats_table() {
     let browser = Browser::start();
     let school = School::new(40);
