@@ -18,8 +18,8 @@ impl Sync<'_, '_> {
         self.state
             .calls
             .retain(|id, _| wanted.iter().any(|c| &c.id == id));
-        for (done, call) in wanted.iter().enumerate() {
-            self.ctx.progress("calls", done as u64, wanted.len() as u64);
+        let mut to_start: Vec<(String, String)> = Vec::new();
+        for call in &wanted {
             let what = format!(
                 "video call «{}» ({}, {}, {})",
                 call.title,
@@ -47,66 +47,86 @@ impl Sync<'_, '_> {
                         started_at
                     ));
                 }
-                _ => {
-                    if !self.start_call(&call.id, &what)? {
-                        break;
-                    }
-                }
+                _ => to_start.push((call.id.clone(), what)),
             }
         }
+        if !to_start.is_empty() {
+            self.start_calls(&to_start)?;
+        }
+        self.ctx
+            .progress("calls", wanted.len() as u64, wanted.len() as u64);
         self.save()
     }
 
-    /// Starts one call; false when calls must stop for this run.
-    fn start_call(&mut self, id: &str, what: &str) -> Result<bool, String> {
-        self.state.calls.insert(
-            id.to_string(),
-            CallRecord {
+    /// Starts calls (`execute`-batched), each after recording its intent.
+    fn start_calls(&mut self, calls: &[(String, String)]) -> Result<(), String> {
+        for (id, _) in calls {
+            let intent = CallRecord {
                 started_at: self.now,
                 link: None,
-            },
-        );
+            };
+            self.state.calls.insert(id.clone(), intent);
+        }
         self.save()?;
-        let answer = self
-            .client
-            .call(&Call::new("calls.start", json!({"group_id": self.group()})));
-        match answer {
-            Ok(v) => match v.get("join_link").and_then(Value::as_str) {
-                Some(link) => {
-                    self.state.calls.insert(
-                        id.to_string(),
-                        CallRecord {
-                            started_at: self.now,
-                            link: Some(link.to_string()),
-                        },
-                    );
-                    self.save()?;
-                    self.deliver(id, what, link);
-                }
-                None => {
+        let requests: Vec<Call> = calls
+            .iter()
+            .map(|_| Call::new("calls.start", json!({"group_id": self.group()})))
+            .collect();
+        let answers = match self.client.batch(&requests) {
+            Ok(answers) => answers,
+            Err(e) => {
+                // Not answered at all (the API kept failing, or refused the token): nothing
+                // was started; the chats are unaffected and the next run tries again.
+                for (id, what) in calls {
+                    self.state.calls.remove(id);
                     self.bump("calls_failed", 1);
                     self.problem(format!(
-                        "{what}: calls.start answered without a join link: {v}"
+                        "{what}: the Sferum call could not be started: {e}; the next run tries again"
                     ));
                 }
-            },
-            Err(ApiError::Uncertain(m)) => {
-                self.bump("calls_failed", 1);
-                self.problem(format!(
-                    "{what}: {m}; it is not started again on its own (see recreate_lost=1)"
-                ));
+                return self.save();
             }
-            Err(e) => {
-                self.state.calls.remove(id);
-                self.save()?;
-                self.bump("calls_failed", 1);
-                self.problem(format!(
-                    "{what}: the Sferum call could not be started: {e}; the next run tries again"
-                ));
-                return Ok(!matches!(e, ApiError::Fatal(_) | ApiError::Quota(_)));
+        };
+        let mut started: Vec<(&str, &str, String)> = Vec::new();
+        for ((id, what), answer) in calls.iter().zip(answers) {
+            match answer {
+                Ok(v) => match v.get("join_link").and_then(Value::as_str) {
+                    Some(link) => {
+                        let record = CallRecord {
+                            started_at: self.now,
+                            link: Some(link.to_string()),
+                        };
+                        self.state.calls.insert(id.clone(), record);
+                        started.push((id, what, link.to_string()));
+                    }
+                    None => {
+                        self.bump("calls_failed", 1);
+                        self.problem(format!(
+                            "{what}: calls.start answered without a join link: {v}"
+                        ));
+                    }
+                },
+                Err(ApiError::Uncertain(m)) => {
+                    self.bump("calls_failed", 1);
+                    self.problem(format!(
+                        "{what}: {m}; it is not started again on its own (see recreate_lost=1)"
+                    ));
+                }
+                Err(e) => {
+                    self.state.calls.remove(id);
+                    self.bump("calls_failed", 1);
+                    self.problem(format!(
+                        "{what}: the Sferum call could not be started: {e}; the next run tries again"
+                    ));
+                }
             }
         }
-        Ok(true)
+        // The links are durable in the task state before they are written to the diary.
+        self.save()?;
+        for (id, what, link) in started {
+            self.deliver(id, what, &link);
+        }
+        Ok(())
     }
 
     fn deliver(&mut self, id: &str, what: &str, link: &str) {

@@ -1,9 +1,10 @@
 //! Chats: the read-plan-apply passes, creation with recorded intent, and the updates of
 //! existing chats (writes first, then admin grants and invite links).
 
+use super::read::Listed;
 use super::{Sync, CREATE_PASSES, NAMES_IN_LOG, PEER_BASE};
 use crate::client::{skip_reason, ApiError, Call};
-use crate::plan::{self, ChatAction, ChatPlan, Options, Plan, Resolved};
+use crate::plan::{self, ActualChat, ChatAction, ChatPlan, Found, Options, Plan, Resolved};
 use crate::rules::Desired;
 use crate::state::{ChatRecord, Skip};
 use exchange_sdk::school::SferumId;
@@ -49,17 +50,25 @@ impl Sync<'_, '_> {
             ));
         }
         let mut pass = 0;
+        // What the last read (plus the answers of the creations since) says Sferum holds.
+        let mut known: Option<(Vec<Listed>, BTreeMap<u64, Found>)> = None;
         loop {
             if self.ctx.is_cancelled() {
                 return Err("the run was cancelled".into());
             }
-            let listed = self.list()?;
+            let (listed, read) = match known.take() {
+                Some((listed, found)) => (listed, Some(found)),
+                None => (self.list()?, None),
+            };
             let pairs: Vec<(u64, String)> = listed
                 .iter()
                 .map(|l| (l.chat_id, l.title.clone()))
                 .collect();
             let resolved = plan::resolve(desired, &self.state, &pairs);
-            let found = self.read(&resolved, &listed)?;
+            let found = match read {
+                Some(found) => found,
+                None => self.read(&resolved, &listed)?,
+            };
             let plan = plan::plan(desired, &self.state, &resolved, &found, &self.options());
             if self.config.dry_run {
                 self.ctx
@@ -80,8 +89,32 @@ impl Sync<'_, '_> {
                 .filter(|c| !self.uncertain.contains(&c.purpose))
                 .collect();
             if !creates.is_empty() && pass < CREATE_PASSES {
-                self.create(&creates)?;
+                let created = self.create(&creates)?;
                 pass += 1;
+                // When every creation was answered, its answer is what Sferum holds: plan the
+                // rest without reading everything again. A lost answer needs a fresh read.
+                if created.len() == creates.len() {
+                    let (mut listed, mut found) = (listed, found);
+                    let owner = -(self.group() as i64);
+                    for (chat_id, title, members) in created {
+                        listed.push(Listed {
+                            chat_id,
+                            title: title.clone(),
+                            owner,
+                            admins: BTreeSet::new(),
+                        });
+                        let members = members.into_iter().chain([owner]).collect();
+                        let chat = ActualChat {
+                            chat_id,
+                            title,
+                            owner,
+                            admins: BTreeSet::new(),
+                            members,
+                        };
+                        found.insert(chat_id, Found::Present(chat));
+                    }
+                    known = Some((listed, found));
+                }
                 continue;
             }
             for c in missing {
@@ -106,8 +139,10 @@ impl Sync<'_, '_> {
         }
     }
 
-    /// Creates chats with their initial members, each after recording the intent.
-    fn create(&mut self, creates: &[&ChatPlan]) -> Result<(), String> {
+    /// Creates chats with their initial members, each after recording the intent. Returns
+    /// the chats created, with the members their creation added.
+    fn create(&mut self, creates: &[&ChatPlan]) -> Result<Vec<(u64, String, Vec<i64>)>, String> {
+        let mut created = Vec::new();
         for c in creates {
             if let ChatAction::Create { note: Some(note) } = &c.action {
                 self.ctx.warn(&format!("«{}»: {note}", c.title));
@@ -139,10 +174,13 @@ impl Sync<'_, '_> {
                         ));
                         continue;
                     };
-                    let added = v
+                    let members: Vec<i64> = v
                         .get("peer_ids")
                         .and_then(Value::as_array)
-                        .map_or(0, Vec::len);
+                        .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
+                        .unwrap_or_default();
+                    let added = members.len();
+                    created.push((chat_id, c.title.clone(), members));
                     if let Some(record) = self.state.chats.get_mut(&c.purpose) {
                         record.chat_id = Some(chat_id);
                     }
@@ -168,7 +206,8 @@ impl Sync<'_, '_> {
         }
         self.ctx
             .progress("create", creates.len() as u64, creates.len() as u64);
-        self.save()
+        self.save()?;
+        Ok(created)
     }
 
     /// Applies the updates of existing chats: writes first, then admin grants and link reads.
