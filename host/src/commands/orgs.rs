@@ -88,12 +88,7 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
             for warning in &checked.warnings {
                 eprintln!("warning: {warning}");
             }
-            let removed: Vec<String> = current
-                .keys()
-                .filter(|k| !checked.values.contains_key(*k))
-                .cloned()
-                .collect();
-            store.update_org_values(&org.id, &checked.values, &removed)?;
+            store.replace_org_values(&org.id, &checked.values)?;
             for (key, value) in &checked.values {
                 if current.get(key) != Some(value) {
                     println!("{}: {key} = {}", org.id, show_org_value(&specs, key, value));

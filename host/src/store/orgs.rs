@@ -113,6 +113,20 @@ impl Store {
         })
     }
 
+    /// Makes `values` the organization's whole Links base: keys not in it are removed.
+    pub fn replace_org_values(
+        &mut self,
+        org_id: &str,
+        values: &BTreeMap<String, String>,
+    ) -> anyhow::Result<()> {
+        let removed: Vec<String> = self
+            .org_values(org_id)?
+            .into_keys()
+            .filter(|k| !values.contains_key(k))
+            .collect();
+        self.update_org_values(org_id, values, &removed)
+    }
+
     /// Replaces the links table a task type published for the organization.
     pub fn publish_links(
         &mut self,

@@ -339,12 +339,7 @@ pub fn set_links_base(
             str::to_string,
         ));
     }
-    let removed: Vec<String> = current
-        .keys()
-        .filter(|k| !checked.values.contains_key(*k))
-        .cloned()
-        .collect();
-    store.update_org_values(&org.id, &checked.values, &removed)?;
+    store.replace_org_values(&org.id, &checked.values)?;
     Ok(LinksBaseSaved {
         org: views::org(app, &store, &org.id)?,
         warnings: checked.warnings,
