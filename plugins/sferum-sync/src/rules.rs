@@ -3,7 +3,9 @@
 //! Everyone is keyed by their Sferum ID: two records with one ID (a teacher who is also a
 //! parent) are one member with one set of rights, admin if any of their roles makes them one.
 
-use exchange_sdk::school::{natural_class_order, Level, SchoolData, SferumId, Staff};
+use exchange_sdk::school::{
+    natural_class_order, Level, Parent, SchoolData, SferumId, Staff, Student,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The purpose key of the staff room.
@@ -82,6 +84,24 @@ impl<'a> Person<'a> {
         Person {
             key: format!("staff:{}", s.id),
             label: format!("{} (сотрудник)", s.full_name),
+            name: &s.full_name,
+            sferum_id: s.sferum_id,
+        }
+    }
+
+    fn parent(p: &'a Parent, class: &str) -> Self {
+        Person {
+            key: format!("parent:{}", p.id),
+            label: format!("{} (родитель, {class})", p.full_name),
+            name: &p.full_name,
+            sferum_id: p.sferum_id,
+        }
+    }
+
+    fn student(s: &'a Student, class: &str) -> Self {
+        Person {
+            key: format!("student:{}", s.id),
+            label: format!("{} (ученик, {class})", s.full_name),
             name: &s.full_name,
             sferum_id: s.sferum_id,
         }
@@ -183,16 +203,7 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
             .iter()
             .filter(|p| p.children.iter().any(|c| student_ids.contains(c.as_str())))
         {
-            let label = format!("{} (родитель, {})", p.full_name, class.name);
-            parents.add(
-                Person {
-                    key: format!("parent:{}", p.id),
-                    label,
-                    name: &p.full_name,
-                    sferum_id: p.sferum_id,
-                },
-                false,
-            );
+            parents.add(Person::parent(p, &class.name), false);
         }
         chats.push(parents.done());
 
@@ -202,16 +213,7 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
             pupils.add(Person::staff(t), true);
         }
         for s in &students {
-            let label = format!("{} (ученик, {})", s.full_name, class.name);
-            pupils.add(
-                Person {
-                    key: format!("student:{}", s.id),
-                    label,
-                    name: &s.full_name,
-                    sferum_id: s.sferum_id,
-                },
-                false,
-            );
+            pupils.add(Person::student(s, &class.name), false);
         }
         chats.push(pupils.done());
 
@@ -247,16 +249,7 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
                 .iter()
                 .filter(|s| g.students.contains(&s.id))
             {
-                let label = format!("{} (ученик, {})", s.full_name, class_name(&s.class));
-                chat.add(
-                    Person {
-                        key: format!("student:{}", s.id),
-                        label,
-                        name: &s.full_name,
-                        sferum_id: s.sferum_id,
-                    },
-                    false,
-                );
+                chat.add(Person::student(s, &class_name(&s.class)), false);
             }
             chats.push(chat.done());
         }
