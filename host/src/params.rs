@@ -219,17 +219,10 @@ pub fn with_defaults(specs: &[ParamSpec], values: &Params) -> Params {
 
 /// A value for display: secrets masked.
 pub fn shown(specs: &[ParamSpec], key: &str, value: &str) -> String {
-    let secret = specs
-        .iter()
-        .find(|s| s.key == key)
-        .is_none_or(|s| s.kind.is_secret());
-    if secret && specs.iter().any(|s| s.key == key) {
-        crate::output::mask_secret(value)
-    } else if specs.iter().any(|s| s.key == key) {
-        value.to_string()
-    } else {
-        // A stored key no longer declared by the plugin: do not risk showing a secret.
-        crate::output::mask_secret(value)
+    match specs.iter().find(|s| s.key == key) {
+        Some(spec) if !spec.kind.is_secret() => value.to_string(),
+        // Secret, or a stored key no longer declared: do not risk showing a secret.
+        _ => crate::output::mask_secret(value),
     }
 }
 

@@ -2,10 +2,9 @@
 
 use super::{fail_with_problems, Env};
 use crate::cli::OrgCommand;
-use crate::output::{mask_secret, Table};
+use crate::output::Table;
 use crate::params;
 use crate::store::show_time;
-use exchange_sdk::ParamSpec;
 use std::process::ExitCode;
 
 /// Runs an `org` subcommand.
@@ -50,7 +49,7 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
             let values = store.org_values(&org.id)?;
             let shown: Vec<(String, String)> = values
                 .iter()
-                .map(|(k, v)| (k.clone(), show_org_value(&specs, k, v)))
+                .map(|(k, v)| (k.clone(), params::shown(&specs, k, v)))
                 .collect();
             if json {
                 let values: serde_json::Map<String, serde_json::Value> =
@@ -91,7 +90,7 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
             store.replace_org_values(&org.id, &checked.values)?;
             for (key, value) in &checked.values {
                 if current.get(key) != Some(value) {
-                    println!("{}: {key} = {}", org.id, show_org_value(&specs, key, value));
+                    println!("{}: {key} = {}", org.id, params::shown(&specs, key, value));
                 }
             }
         }
@@ -116,14 +115,6 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A Links base value for display: secret or undeclared keys masked.
-fn show_org_value(specs: &[ParamSpec], key: &str, value: &str) -> String {
-    match specs.iter().find(|s| s.key == key) {
-        Some(spec) if !spec.kind.is_secret() => value.to_string(),
-        _ => mask_secret(value),
-    }
 }
 
 /// Prints an organization's published links tables.

@@ -27,11 +27,17 @@ fn seconds(flag: &str, text: &str) -> anyhow::Result<u64> {
     parse_duration(text).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
 }
 
-/// The last run of each task, as timing facts.
-fn load_timings(store: &Store, tasks: &[Task]) -> anyhow::Result<HashMap<i64, Timing>> {
+/// The last runs of each task, as timing facts. A run still marked `running` for longer than
+/// its task's max run time was left by a host that died: it is recorded `interrupted`.
+fn load_timings(store: &mut Store, tasks: &[Task]) -> anyhow::Result<HashMap<i64, Timing>> {
     let mut timings = HashMap::new();
     for task in tasks {
         let recent = store.runs(Some(task.id), 20)?;
+        if recent.first().is_some_and(|r| {
+            r.status == "running" && now_ms() - r.started_ms > task.max_run_time_s * 1000
+        }) {
+            store.interrupt_stale_runs(task.id)?;
+        }
         let failures = recent
             .iter()
             .take_while(|r| r.status != "ok" && r.status != "running")
@@ -101,15 +107,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let mut tasks = store.tasks(None)?;
-    for task in &tasks {
-        let stale = store.runs(Some(task.id), 1)?;
-        if stale.first().is_some_and(|r| {
-            r.status == "running" && now_ms() - r.started_ms > task.max_run_time_s * 1000
-        }) {
-            store.interrupt_stale_runs(task.id)?;
-        }
-    }
-    let mut timings = load_timings(&store, &tasks)?;
+    let mut timings = load_timings(&mut store, &tasks)?;
     tracing::info!(db = %config.db.display(), tasks = tasks.len(), max_concurrent, "serving");
     eprintln!(
         "exchange-host serve: {} task(s) in {}, at most {max_concurrent} runs at once. Stop with Ctrl-C.",

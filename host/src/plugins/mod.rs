@@ -114,6 +114,17 @@ impl Registry {
             .find(|s| s.reason.contains(&format!("{type_id:?}")))
         {
             message.push_str(&format!(" ({}: {})", skip.path.display(), skip.reason));
+        } else if !self.skipped.is_empty() {
+            let files: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|s| s.path.display().to_string())
+                .collect();
+            message.push_str(&format!(
+                " ({} plugin file(s) were refused: {}; see why with: exchange-host plugins list)",
+                files.len(),
+                files.join(", ")
+            ));
         }
         message.push_str(&format!(
             ". Known types: {}. Searched: {}. Put the plugin library there, or point --plugins / {} at its folder.",

@@ -113,17 +113,14 @@ impl HostServices for WorkerHost {
     }
 }
 
-/// Runs the worker: loads the task's plugin, runs or checks it, and reports events.
-/// Returns the process exit code (0 when the plugin answered, whatever its verdict).
-pub fn main(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) -> i32 {
-    match work(db, plugin_dirs, task_id, mode) {
-        Ok(()) => 0,
-        Err(e) => {
-            emit(&Event::Failed {
-                message: format!("{e:#}"),
-            });
-            0
-        }
+/// Runs the worker: loads the task's plugin, runs or checks it, and reports events. Every
+/// outcome, a failure to start the plugin included, is reported as an event; the host reads
+/// a missing final event as a crash.
+pub fn main(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) {
+    if let Err(e) = work(db, plugin_dirs, task_id, mode) {
+        emit(&Event::Failed {
+            message: format!("{e:#}"),
+        });
     }
 }
 

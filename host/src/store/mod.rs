@@ -91,18 +91,16 @@ impl Store {
         Ok(value)
     }
 
-    /// The connection, for reads.
-    pub fn conn(&self) -> &Connection {
-        &self.conn
-    }
-}
-
-impl Store {
     /// A number that changes whenever another connection commits to the database
     /// (`PRAGMA data_version`): cheap polling for changes made by other processes.
     pub fn data_version(&self) -> anyhow::Result<i64> {
         Ok(self
             .conn
             .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
+    /// The connection, for reads.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
     }
 }
