@@ -160,24 +160,35 @@ fn check(
     let mut settings = task_config::settings(&args, &mut problems);
     settings.enabled = input.enabled;
     let submitted: BTreeMap<String, String> = texts(&input.params).into_iter().collect();
-    let mut checked_params = task_config::CheckedParams::default();
-    if let Some(plugin) = plugin.filter(|_| problems.is_empty()) {
-        let assignments: Vec<String> = submitted.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let current = existing.map(|t| t.params.clone()).unwrap_or_default();
-        checked_params = task_config::checked_params(
-            plugin,
-            &current,
-            &assignments,
-            &input.unset,
-            &mut problems,
-        )?;
-    }
-    if !problems.is_empty() {
+    // The secrets of the organization, the task and the input, scrubbed from what the
+    // checks and the plugin say.
+    let redactor = || -> Result<Redactor, ApiError> {
         let specs = plugin
             .map(|p| p.manifest.params.clone())
             .unwrap_or_default();
         let mut redactor = Redactor::for_org(app, store, &org, existing)?;
         redactor.add(&specs, &submitted);
+        Ok(redactor)
+    };
+    let mut checked_params = task_config::CheckedParams::default();
+    if let Some(plugin) = plugin.filter(|_| problems.is_empty()) {
+        let assignments: Vec<String> = submitted.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let current = existing.map(|t| t.params.clone()).unwrap_or_default();
+        let checked = task_config::checked_params(
+            plugin,
+            &current,
+            &assignments,
+            &input.unset,
+            &mut problems,
+        );
+        // The plugin's own failure (e.g. a panic message) may quote a value.
+        checked_params = match checked {
+            Ok(checked) => checked,
+            Err(e) => return Err(anyhow::anyhow!(redactor()?.clean(&format!("{e:#}"))).into()),
+        };
+    }
+    if !problems.is_empty() {
+        let redactor = redactor()?;
         for p in &mut problems {
             p.message = redactor.clean(&p.message);
         }
