@@ -147,6 +147,11 @@ impl<'m> ChatBuilder<'m> {
     }
 }
 
+/// The name of the class with this id, or the id itself when the school data has no such class.
+pub fn class_name<'s>(school: &'s SchoolData, id: &'s str) -> &'s str {
+    school.class(id).map(|c| c.name.as_str()).unwrap_or(id)
+}
+
 /// Whether an employee holds a current pedagogical position.
 fn is_pedagogical(s: &Staff) -> bool {
     s.current_positions().any(|p| p.pedagogical)
@@ -225,21 +230,14 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
     }
 
     if subject_chats {
-        let class_name = |id: &str| {
-            school
-                .class(id)
-                .map(|c| c.name.as_str())
-                .unwrap_or(id)
-                .to_string()
-        };
         let mut groups: Vec<_> = school.subject_groups.iter().collect();
         groups.sort_by(|a, b| {
-            natural_class_order(&class_name(&a.class), &class_name(&b.class))
+            natural_class_order(class_name(school, &a.class), class_name(school, &b.class))
                 .then_with(|| a.subject.cmp(&b.subject))
                 .then_with(|| a.id.cmp(&b.id))
         });
         for g in groups {
-            let title = format!("{} — {}", class_name(&g.class), g.subject);
+            let title = format!("{} — {}", class_name(school, &g.class), g.subject);
             let mut chat = ChatBuilder::new(group_purpose(&g.id), title, &mut missing);
             if let Some(t) = staff_by_id.get(g.teacher.as_str()) {
                 chat.add(Person::staff(t), true);
@@ -249,7 +247,7 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
                 .iter()
                 .filter(|s| g.students.contains(&s.id))
             {
-                chat.add(Person::student(s, &class_name(&s.class)), false);
+                chat.add(Person::student(s, class_name(school, &s.class)), false);
             }
             chats.push(chat.done());
         }

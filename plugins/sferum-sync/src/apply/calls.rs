@@ -3,6 +3,7 @@
 
 use super::Sync;
 use crate::client::{ApiError, Call};
+use crate::rules::class_name;
 use crate::state::CallRecord;
 use exchange_sdk::school::SchoolData;
 use serde_json::{json, Value};
@@ -141,8 +142,4 @@ impl Sync<'_, '_> {
             }
         }
     }
-}
-
-fn class_name<'s>(school: &'s SchoolData, id: &'s str) -> &'s str {
-    school.class(id).map(|c| c.name.as_str()).unwrap_or(id)
 }
