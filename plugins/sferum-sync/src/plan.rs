@@ -353,15 +353,7 @@ impl Plan {
 
     /// The plan as text, chat by chat and person by person (what a dry run prints).
     pub fn render(&self, desired: &Desired) -> Vec<String> {
-        let names: BTreeMap<SferumId, &str> = desired
-            .chats
-            .iter()
-            .flat_map(|c| c.members.iter().map(|(id, n)| (*id, n.as_str())))
-            .collect();
-        let person = |id: i64| match u64::try_from(id).ok().and_then(|u| names.get(&u)) {
-            Some(n) => format!("{n} [{id}]"),
-            None => format!("[{id}] (not in the school data)"),
-        };
+        let person = desired.person_labels(" (not in the school data)");
         let mut out = Vec::new();
         for c in &self.chats {
             let head = match &c.action {

@@ -69,6 +69,20 @@ impl Desired {
     pub fn chat(&self, purpose: &str) -> Option<&DesiredChat> {
         self.chats.iter().find(|c| c.purpose == purpose)
     }
+
+    /// How the log names a member: «name [id]» for people some chat wants, else `[id]`
+    /// followed by `unknown`.
+    pub fn person_labels(&self, unknown: &'static str) -> impl Fn(i64) -> String + '_ {
+        let names: BTreeMap<SferumId, &str> = self
+            .chats
+            .iter()
+            .flat_map(|c| c.members.iter().map(|(id, n)| (*id, n.as_str())))
+            .collect();
+        move |id| match u64::try_from(id).ok().and_then(|u| names.get(&u)) {
+            Some(n) => format!("{n} [{id}]"),
+            None => format!("[{id}]{unknown}"),
+        }
+    }
 }
 
 /// A person record as the rules see it.

@@ -217,15 +217,7 @@ impl Sync<'_, '_> {
         resolved: &BTreeMap<String, Resolved>,
         desired: &Desired,
     ) -> Result<(), String> {
-        let names: BTreeMap<SferumId, &str> = desired
-            .chats
-            .iter()
-            .flat_map(|c| c.members.iter().map(|(id, n)| (*id, n.as_str())))
-            .collect();
-        let person = |id: i64| match u64::try_from(id).ok().and_then(|u| names.get(&u)) {
-            Some(n) => format!("{n} [{id}]"),
-            None => format!("[{id}]"),
-        };
+        let person = desired.person_labels("");
         let mut logs: Vec<Vec<String>> = vec![Vec::new(); plan.chats.len()];
         for (i, c) in plan.chats.iter().enumerate() {
             match &c.action {
