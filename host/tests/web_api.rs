@@ -369,6 +369,53 @@ fn runs_start_now_are_followed_live_and_leave_logs() {
 }
 
 #[test]
+fn secrets_a_plugin_writes_are_scrubbed_from_run_messages_and_logs() {
+    let school = School::new(20);
+    let server = school.serve("127.0.0.1:0");
+    let mut c = Client::with_session(&server.url);
+    let id = example_task(&mut c, json!({"api_key": API_KEY}));
+    // What a careless plugin could record: the task's secret and the organization's token.
+    let run = {
+        let mut store = exchange_host::store::Store::open(&school.db).unwrap();
+        let run = store.start_run(id, ORG, "manual", false).unwrap();
+        let at = 1_700_000_000_000;
+        store
+            .append_logs(
+                run,
+                &[
+                    (at, "error".into(), format!("key {API_KEY} refused")),
+                    (at, "info".into(), format!("token={TOKEN}")),
+                ],
+            )
+            .unwrap();
+        let message = format!("refused {API_KEY} and {TOKEN}");
+        store
+            .finish_run(run, "failed", &message, &Default::default(), 200)
+            .unwrap();
+        run
+    };
+    let shown = c.get(&format!("/api/runs/{run}")).expect(200).json();
+    assert_eq!(shown["message"], "refused •••• and ••••");
+    let logs = c.get(&format!("/api/runs/{run}/logs")).expect(200).json();
+    assert_eq!(logs[0]["message"], "key •••• refused");
+    assert_eq!(logs[1]["message"], "token=••••");
+    let task = c.get(&format!("/api/tasks/{id}")).expect(200).json();
+    assert_eq!(task["last_run"]["message"], "refused •••• and ••••");
+    for path in [
+        "/api/runs".to_string(),
+        format!("/api/tasks/{id}/runs"),
+        "/api/tasks".into(),
+        "/runs".into(),
+        format!("/runs/{run}"),
+        format!("/tasks/{id}"),
+    ] {
+        c.get(&path).expect(200);
+    }
+    assert_no_secrets(&c);
+    server.stop();
+}
+
+#[test]
 fn a_sferum_sync_run_publishes_the_chats_table_and_no_secret_leaves_the_server() {
     let school = School::new(40);
     let server = school.serve("127.0.0.1:0");
