@@ -17,6 +17,7 @@ use crate::store::{show_time, Store};
 use crate::task_config;
 use exchange_sdk::plugin::LinksRow;
 use exchange_sdk::{LogLevel, ParamSpec, ParamType};
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 /// Secret values to scrub from free text.
@@ -60,6 +61,11 @@ impl Redactor {
             redactor.add(&task_specs(app, task), &task.params);
         }
         Ok(redactor)
+    }
+
+    /// The secrets of a run's task and organization.
+    pub fn for_run(app: &App, store: &Store, run: &RunRecord) -> Result<Redactor, ApiError> {
+        Redactor::for_org(app, store, &run.org_id, store.task(run.task_id)?.as_ref())
     }
 
     /// `text` with every secret replaced by `••••`.
@@ -406,8 +412,7 @@ pub fn require_run(store: &Store, id: i64) -> Result<RunRecord, ApiError> {
 /// A run with the secrets of its task and organization scrubbed.
 pub fn run(app: &App, store: &Store, id: i64) -> Result<RunView, ApiError> {
     let run = require_run(store, id)?;
-    let task = store.task(run.task_id)?;
-    let redactor = Redactor::for_org(app, store, &run.org_id, task.as_ref())?;
+    let redactor = Redactor::for_run(app, store, &run)?;
     Ok(run_view(app, run, &redactor))
 }
 
@@ -421,11 +426,15 @@ pub fn runs(
     if let Some(id) = task {
         require_task(store, id)?;
     }
+    // One redactor per task, not per run (a history is mostly runs of the same tasks).
+    let mut redactors: BTreeMap<i64, Redactor> = BTreeMap::new();
     let mut out = Vec::new();
     for run in store.runs(task, last.clamp(1, 1000))? {
-        let task = store.task(run.task_id)?;
-        let redactor = Redactor::for_org(app, store, &run.org_id, task.as_ref())?;
-        out.push(run_view(app, run, &redactor));
+        let redactor = match redactors.entry(run.task_id) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => new.insert(Redactor::for_run(app, store, &run)?),
+        };
+        out.push(run_view(app, run, redactor));
     }
     Ok(out)
 }
@@ -463,8 +472,7 @@ pub fn logs(
     after: i64,
 ) -> Result<Vec<LogView>, ApiError> {
     let run = require_run(store, run_id)?;
-    let task = store.task(run.task_id)?;
-    let redactor = Redactor::for_org(app, store, &run.org_id, task.as_ref())?;
+    let redactor = Redactor::for_run(app, store, &run)?;
     Ok(store
         .run_logs(run_id, min)?
         .into_iter()
