@@ -25,8 +25,6 @@ pub const PEER_BASE: u64 = 2_000_000_000;
 pub const COLUMNS: [&str; 3] = ["Учебный коллектив", "Родительский чат", "Чат учеников"];
 /// How many times a run creates missing chats before it reports them as failed.
 const CREATE_PASSES: usize = 2;
-/// At most this many names are listed in the log line about people without a Sferum ID.
-const NAMES_IN_LOG: usize = 10;
 
 /// Counters every summary carries, zero or not.
 const COUNTERS: [&str; 13] = [

@@ -62,6 +62,8 @@ pub struct Desired {
     pub rows: Vec<ClassRow>,
     /// People some rule puts in a chat who have no Sferum ID, one label per record.
     pub without_sferum_id: Vec<String>,
+    /// How many of them are `employees`, `parents` and `students`.
+    pub without_sferum_id_by_role: BTreeMap<&'static str, usize>,
 }
 
 impl Desired {
@@ -88,6 +90,8 @@ impl Desired {
 /// A person record as the rules see it.
 struct Person<'a> {
     key: String,
+    /// `employees`, `parents` or `students`, for the counts of people without a Sferum ID.
+    role: &'static str,
     label: String,
     name: &'a str,
     sferum_id: Option<SferumId>,
@@ -97,6 +101,7 @@ impl<'a> Person<'a> {
     fn staff(s: &'a Staff) -> Self {
         Person {
             key: format!("staff:{}", s.id),
+            role: "employees",
             label: format!("{} (сотрудник)", s.full_name),
             name: &s.full_name,
             sferum_id: s.sferum_id,
@@ -106,6 +111,7 @@ impl<'a> Person<'a> {
     fn parent(p: &'a Parent, class: &str) -> Self {
         Person {
             key: format!("parent:{}", p.id),
+            role: "parents",
             label: format!("{} (родитель, {class})", p.full_name),
             name: &p.full_name,
             sferum_id: p.sferum_id,
@@ -115,6 +121,7 @@ impl<'a> Person<'a> {
     fn student(s: &'a Student, class: &str) -> Self {
         Person {
             key: format!("student:{}", s.id),
+            role: "students",
             label: format!("{} (ученик, {class})", s.full_name),
             name: &s.full_name,
             sferum_id: s.sferum_id,
@@ -125,11 +132,15 @@ impl<'a> Person<'a> {
 /// Collects one chat's members while remembering who had no Sferum ID.
 struct ChatBuilder<'m> {
     chat: DesiredChat,
-    missing: &'m mut BTreeMap<String, String>,
+    missing: &'m mut BTreeMap<String, (&'static str, String)>,
 }
 
 impl<'m> ChatBuilder<'m> {
-    fn new(purpose: String, title: String, missing: &'m mut BTreeMap<String, String>) -> Self {
+    fn new(
+        purpose: String,
+        title: String,
+        missing: &'m mut BTreeMap<String, (&'static str, String)>,
+    ) -> Self {
         let chat = DesiredChat {
             purpose,
             title,
@@ -141,7 +152,7 @@ impl<'m> ChatBuilder<'m> {
 
     fn add(&mut self, person: Person<'_>, admin: bool) {
         let Some(id) = person.sferum_id else {
-            self.missing.insert(person.key, person.label);
+            self.missing.insert(person.key, (person.role, person.label));
             return;
         };
         let name = self.chat.members.entry(id).or_default();
@@ -267,10 +278,15 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
         }
     }
 
+    let mut without_sferum_id_by_role = BTreeMap::new();
+    for (role, _) in missing.values() {
+        *without_sferum_id_by_role.entry(*role).or_default() += 1;
+    }
     Desired {
         chats,
         rows,
-        without_sferum_id: missing.into_values().collect(),
+        without_sferum_id: missing.into_values().map(|(_, label)| label).collect(),
+        without_sferum_id_by_role,
     }
 }
 
@@ -448,6 +464,10 @@ pub(crate) mod tests {
         assert_eq!(
             d.without_sferum_id,
             ["Родитель без ID (родитель, 1 а)", "Ученик 2 (ученик, 1 а)"]
+        );
+        assert_eq!(
+            d.without_sferum_id_by_role,
+            BTreeMap::from([("parents", 1), ("students", 1)])
         );
     }
 

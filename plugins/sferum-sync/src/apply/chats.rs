@@ -2,12 +2,13 @@
 //! existing chats (writes first, then admin grants and invite links).
 
 use super::read::Listed;
-use super::{Sync, CREATE_PASSES, NAMES_IN_LOG, PEER_BASE};
+use super::{Sync, CREATE_PASSES, PEER_BASE};
 use crate::client::{skip_reason, ApiError, Call};
 use crate::plan::{self, ActualChat, ChatAction, ChatPlan, Found, Options, Plan, Resolved};
 use crate::rules::Desired;
 use crate::state::{ChatRecord, Skip};
 use exchange_sdk::school::SferumId;
+use exchange_sdk::LogLevel;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,23 +32,24 @@ impl Sync<'_, '_> {
             desired.without_sferum_id.len() as u64,
         );
         if !desired.without_sferum_id.is_empty() {
-            let shown: Vec<_> = desired
-                .without_sferum_id
+            let roles: Vec<String> = desired
+                .without_sferum_id_by_role
                 .iter()
-                .take(NAMES_IN_LOG)
-                .cloned()
+                .map(|(role, n)| format!("{role}: {n}"))
                 .collect();
-            let more = desired.without_sferum_id.len() - shown.len();
-            let tail = if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            };
             self.ctx.info(&format!(
-                "{} people have no Sferum ID and are left out: {}{tail}",
+                "{} people have no Sferum ID and are left out of the chats ({}; names at debug level). Enter their Sferum IDs in the school data and import it again; the next run adds them (exchange-host school coverage {org} shows how many are linked per class)",
                 desired.without_sferum_id.len(),
-                shown.join(", ")
+                roles.join(", "),
+                org = self.ctx.request().org_id,
             ));
+            self.ctx.log(
+                LogLevel::Debug,
+                &format!(
+                    "without a Sferum ID: {}",
+                    desired.without_sferum_id.join(", ")
+                ),
+            );
         }
         let mut pass = 0;
         // What the last read (plus the answers of the creations since) says Sferum holds.

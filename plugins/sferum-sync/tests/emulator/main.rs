@@ -36,6 +36,14 @@ fn first_sync_creates_chats_members_admins_links_and_calls() {
     // 5 students, 5 parents and t8 without a Sferum ID.
     assert_eq!(counter(&s, "people_without_sferum_id"), 11);
     assert!(
+        w.log()
+            .contains("11 people have no Sferum ID and are left out of the chats (employees: 1, parents: 5, students: 5;")
+            && w.log().contains("0 without a Sferum ID: ")
+            && w.log().contains("Учитель t8 (сотрудник)"),
+        "{}",
+        w.log()
+    );
+    assert!(
         counter(&s, "api_requests") >= 4 && counter(&s, "api_calls") > counter(&s, "api_requests")
     );
     eprintln!(
