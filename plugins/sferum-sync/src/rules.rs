@@ -600,6 +600,11 @@ pub(crate) mod tests {
     fn empty_school_has_an_empty_staff_room() {
         let d = desired(&school(json!({})), false);
         assert_eq!(d.chats.len(), 1);
-        assert!(d.rows.is_empty());
+        assert_eq!(
+            (d.chats[0].purpose.as_str(), d.chats[0].title.as_str()),
+            (STAFF, STAFF_TITLE)
+        );
+        assert!(d.chats[0].members.is_empty() && d.chats[0].admins.is_empty());
+        assert!(d.rows.is_empty() && d.without_sferum_id.is_empty());
     }
 }
