@@ -1,7 +1,7 @@
 //! A run's settings, read from the organization's Links base and the task's parameters.
 
 use crate::client::{ProxySettings, RetryPolicy, Settings};
-use crate::manifest::{ACCESS_TOKEN_KEY as TOKEN_KEY, COMMUNITY_ID_KEY as COMMUNITY_KEY};
+use crate::manifest::{set, ACCESS_TOKEN_KEY as TOKEN_KEY, COMMUNITY_ID_KEY as COMMUNITY_KEY};
 use exchange_sdk::Context;
 
 /// What a run needs to know before it starts.
@@ -32,7 +32,7 @@ fn where_to_enter(org: &str) -> String {
 }
 
 fn param<'a>(ctx: &'a Context<'_>, key: &str) -> Option<&'a str> {
-    ctx.param(key).map(str::trim).filter(|v| !v.is_empty())
+    set(&ctx.request().params, key)
 }
 
 fn flag(ctx: &Context<'_>, key: &str) -> bool {
@@ -43,14 +43,8 @@ impl Config {
     /// Reads and checks the settings; the error says what to enter where.
     pub fn from_ctx(ctx: &Context<'_>) -> Result<Config, String> {
         let org = ctx.request().org_id.as_str();
-        let community = ctx
-            .org_value(COMMUNITY_KEY)
-            .map(str::trim)
-            .filter(|v| !v.is_empty());
-        let token = ctx
-            .org_value(TOKEN_KEY)
-            .map(str::trim)
-            .filter(|v| !v.is_empty());
+        let community = set(&ctx.request().org_values, COMMUNITY_KEY);
+        let token = set(&ctx.request().org_values, TOKEN_KEY);
         let missing: Vec<&str> = [
             (COMMUNITY_KEY, community.is_none()),
             (TOKEN_KEY, token.is_none()),

@@ -42,7 +42,9 @@ pub fn manifest() -> Manifest {
     }
 }
 
-fn set<'a>(params: &'a Params, key: &str) -> Option<&'a str> {
+/// The value under `key`, trimmed, when it is set and not blank (task parameters and Links
+/// base values alike).
+pub(crate) fn set<'a>(params: &'a Params, key: &str) -> Option<&'a str> {
     params.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
