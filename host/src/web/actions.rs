@@ -223,6 +223,14 @@ pub struct Validated {
     pub warnings: Vec<String>,
 }
 
+/// The schedule a new task of this type gets when none is given.
+fn default_schedule(app: &App, type_id: &str) -> String {
+    app.registry
+        .get(type_id)
+        .map(task_config::default_schedule)
+        .unwrap_or_default()
+}
+
 /// Checks a configuration, of a new task or (with `task`) of a change, without saving it.
 pub fn validate(app: &App, input: &TaskInput, task: Option<i64>) -> Result<Validated, ApiError> {
     let store = app.store()?;
@@ -243,12 +251,7 @@ pub fn validate(app: &App, input: &TaskInput, task: Option<i64>) -> Result<Valid
         .settings
         .schedule
         .or(existing.map(|t| t.schedule))
-        .unwrap_or_else(|| {
-            app.registry
-                .get(&checked.type_id)
-                .map(task_config::default_schedule)
-                .unwrap_or_default()
-        });
+        .unwrap_or_else(|| default_schedule(app, &checked.type_id));
     Ok(Validated {
         ok: true,
         params: checked
@@ -267,12 +270,11 @@ pub fn validate(app: &App, input: &TaskInput, task: Option<i64>) -> Result<Valid
 pub fn create_task(app: &App, input: &TaskInput) -> Result<TaskSaved, ApiError> {
     let mut store = app.store()?;
     let mut checked = check(app, &store, input, None, "the task was not added")?;
-    let schedule = checked.settings.schedule.take().unwrap_or_else(|| {
-        app.registry
-            .get(&checked.type_id)
-            .map(task_config::default_schedule)
-            .unwrap_or_default()
-    });
+    let schedule = checked
+        .settings
+        .schedule
+        .take()
+        .unwrap_or_else(|| default_schedule(app, &checked.type_id));
     let id = store.add_task(
         &checked.org,
         &checked.type_id,
