@@ -332,11 +332,14 @@ impl Client {
             )
         };
         let body = self.send("execute", &[("code".into(), code)], idempotent, &what)?;
-        let slots = body.response.as_array().cloned().unwrap_or_default();
+        let mut slots = match body.response {
+            Value::Array(slots) => slots.into_iter(),
+            _ => Vec::new().into_iter(),
+        };
         let mut errors = body.execute_errors.into_iter();
         let mut out = Vec::with_capacity(calls.len());
-        for (i, call) in calls.iter().enumerate() {
-            match slots.get(i) {
+        for call in &calls {
+            match slots.next() {
                 Some(Value::Bool(false)) | None => {
                     let (code, message) = errors
                         .next()
@@ -345,7 +348,7 @@ impl Client {
                         self.classify(code, message, call.method, &|| describe(call))
                     ));
                 }
-                Some(v) => out.push(Ok(v.clone())),
+                Some(v) => out.push(Ok(v)),
             }
         }
         Ok(out)

@@ -29,9 +29,9 @@ impl Sync<'_, '_> {
             let items = v
                 .get("items")
                 .and_then(Value::as_array)
-                .cloned()
+                .map(Vec::as_slice)
                 .unwrap_or_default();
-            for item in &items {
+            for item in items {
                 let conv = &item["conversation"];
                 if conv["peer"]["type"] != "chat" {
                     continue;
@@ -107,9 +107,9 @@ impl Sync<'_, '_> {
                 let items = v
                     .get("items")
                     .and_then(Value::as_array)
-                    .cloned()
+                    .map(Vec::as_slice)
                     .unwrap_or_default();
-                for m in &items {
+                for m in items {
                     let Some(member) = m["member_id"].as_i64() else {
                         continue;
                     };
