@@ -150,10 +150,8 @@ impl Sync<'_, '_> {
                 self.ctx.warn(&format!("«{}»: {note}", c.title));
             }
             let intent = ChatRecord {
-                chat_id: None,
                 title: c.title.clone(),
-                link: None,
-                skipped: BTreeMap::new(),
+                ..Default::default()
             };
             self.state.chats.insert(c.purpose.clone(), intent);
         }
@@ -237,13 +235,12 @@ impl Sync<'_, '_> {
                     if pending {
                         self.bump("chats_created", 1);
                     }
-                    let record = self.state.chats.entry(c.purpose.clone()).or_default();
-                    *record = ChatRecord {
+                    let record = ChatRecord {
                         chat_id: Some(*chat_id),
                         title: c.title.clone(),
-                        link: None,
-                        skipped: BTreeMap::new(),
+                        ..Default::default()
                     };
+                    self.state.chats.insert(c.purpose.clone(), record);
                     logs[i].push(if pending {
                         "found by its title after a lost answer".into()
                     } else {
