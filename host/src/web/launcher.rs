@@ -51,11 +51,7 @@ impl Launcher {
         dry_run: bool,
     ) -> Result<i64, ApiError> {
         let store = Store::open(&runner.db)?;
-        let Some(task) = store.task(task_id)? else {
-            return Err(ApiError::not_found(format!(
-                "no task {task_id}: see the task list (GET /api/tasks)"
-            )));
-        };
+        let task = super::views::require_task(&store, task_id)?;
         let last = store.runs(Some(task_id), 1)?.into_iter().next();
         if let Some(run) = last.as_ref().filter(|r| {
             r.status == "running" && now_ms() - r.started_ms < task.max_run_time_s * 1000
