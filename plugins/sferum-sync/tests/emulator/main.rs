@@ -541,9 +541,22 @@ fn a_wrong_token_stops_the_run_with_advice_and_is_never_shown() {
 
 #[test]
 fn token_appears_in_no_url_and_no_log_line() {
+    // The emulator takes `access_token` out of what it logs and masks tokens, so the URLs
+    // are checked as they leave the plugin: through a proxy that records each request line.
+    let p = proxy::MiniProxy::start(None);
     let mut w = World::new();
+    w.param("proxy_server", "127.0.0.1");
+    w.param("proxy_port", &p.addr.port().to_string());
     w.run_ok();
     assert!(!w.log().contains(TOKEN));
+    let seen = p.seen.lock().unwrap().clone();
+    assert!(
+        seen.len() >= 4
+            && seen.iter().all(|l| l.contains("/method/")
+                && !l.contains(TOKEN)
+                && !l.contains("access_token")),
+        "{seen:?}"
+    );
     for entry in w.emu.log() {
         assert!(entry
             .params
