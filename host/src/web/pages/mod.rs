@@ -171,6 +171,12 @@ pub fn see_other(to: &str) -> Response {
     axum::response::Redirect::to(to).into_response()
 }
 
+/// `?saved=1`: the page a form redirected to after it was accepted («Сохранено»).
+#[derive(serde::Deserialize)]
+pub struct SavedQuery {
+    pub saved: Option<String>,
+}
+
 /// A value as one path segment of a link (`/orgs/{segment}`).
 pub fn segment(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()

@@ -2,7 +2,7 @@
 //! table, the staff personal files, and the Sferum coverage per class.
 
 use super::form::{general_errors, ParamField, Submitted};
-use super::{blocking, notice, page, see_other, segment, AppState, PageResult};
+use super::{blocking, notice, page, see_other, segment, AppState, PageResult, SavedQuery};
 use crate::school::coverage::percent;
 use crate::web::actions::{self, LinksBaseInput};
 use crate::web::app::App;
@@ -24,12 +24,6 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/orgs/{org}/links-base", post(save_links_base))
         .route("/orgs/{org}/staff", get(staff))
         .route("/orgs/{org}/coverage", get(coverage))
-}
-
-/// `?saved=1` after a form was accepted.
-#[derive(serde::Deserialize)]
-pub struct SavedQuery {
-    saved: Option<String>,
 }
 
 async fn list(state: AppState, Extension(session): Extension<Session>) -> PageResult {

@@ -5,6 +5,7 @@ use super::form::{general_errors, ParamField, Submitted, TextField};
 use super::runs::runs_table;
 use super::{
     blocking, csrf_field, notice, page, see_other, segment, status_label, AppState, PageResult,
+    SavedQuery,
 };
 use crate::web::actions::{self, TaskInput};
 use crate::web::app::App;
@@ -37,12 +38,6 @@ pub struct ChoiceQuery {
     org: Option<String>,
     #[serde(rename = "type")]
     type_id: Option<String>,
-}
-
-/// `?saved=1`
-#[derive(serde::Deserialize)]
-pub struct SavedQuery {
-    saved: Option<String>,
 }
 
 fn state_label(task: &TaskView) -> &'static str {
