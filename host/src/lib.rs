@@ -7,6 +7,7 @@ pub mod commands;
 pub mod output;
 pub mod params;
 pub mod plugins;
+pub mod redact;
 pub mod runs;
 pub mod schedule;
 pub mod scheduler;

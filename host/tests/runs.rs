@@ -282,3 +282,40 @@ fn shutdown_interrupts_running_tasks() {
         .unwrap()
         .contains("grace period"));
 }
+
+#[test]
+fn secrets_a_plugin_writes_are_scrubbed_before_they_are_shown_or_stored() {
+    let h = Host::new();
+    let secret = "fake-example-api-key-31337";
+    // The example writes its greeting to the log: make it write the task's secret.
+    let task = h.add_task(&[
+        &format!("api_key={secret}"),
+        &format!("greeting=ключ {secret}"),
+    ]);
+    let run = h.cli(&["run", &task.to_string()]).ok();
+    assert!(run.stdout.contains("ключ ••••"), "{}", run.stdout);
+    let logs = h
+        .cli(&["logs", &h.runs(task)[0]["id"].to_string(), "--json"])
+        .ok();
+    for output in [&run, &logs] {
+        assert!(
+            !output.all().contains(secret),
+            "a secret was shown:\n{}",
+            output.all()
+        );
+    }
+    let conn = rusqlite::Connection::open(&h.db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT message FROM run_logs UNION ALL SELECT message FROM runs")
+        .unwrap();
+    let stored: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(stored.iter().any(|m| m.contains("ключ ••••")), "{stored:?}");
+    assert!(
+        stored.iter().all(|m| !m.contains(secret)),
+        "a secret was stored: {stored:?}"
+    );
+}

@@ -7,12 +7,13 @@
 use super::protocol::{Event, CANCEL_LINE};
 use crate::params::with_defaults;
 use crate::plugins::Registry;
+use crate::redact::Redactor;
 use crate::store::Store;
 use abi_stable::sabi_trait::TD_Opaque;
 use abi_stable::std_types::{ROption, RResult, RStr, RString};
 use exchange_sdk::abi::{HostServices, HostServices_TO};
 use exchange_sdk::plugin::LinksTable;
-use exchange_sdk::{LogLevel, RunRequest};
+use exchange_sdk::{LogLevel, RunRequest, RunSummary};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,6 +41,7 @@ struct WorkerHost {
     org_id: String,
     type_id: String,
     cancelled: Arc<AtomicBool>,
+    redactor: Redactor,
 }
 
 fn result(r: anyhow::Result<()>) -> RResult<(), RString> {
@@ -53,7 +55,7 @@ impl HostServices for WorkerHost {
     fn log(&self, level: u8, message: RStr<'_>) {
         emit(&Event::Log {
             level: LogLevel::from_u8(level).as_str().into(),
-            message: message.to_string(),
+            message: self.redactor.clean(message.as_str()),
         });
     }
 
@@ -132,6 +134,10 @@ fn work(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) -> any
         anyhow::bail!(registry.not_found_message(&task.type_id));
     };
     let org_values = store.org_values(&task.org_id)?;
+    // Whatever the plugin writes is scrubbed of the task's and organization's secrets before
+    // it reaches the host's output, database and web console.
+    let mut redactor = Redactor::of(&registry.org_key_specs(), &org_values);
+    redactor.add(&plugin.manifest.params, &task.params);
     let school = store.school(&task.org_id)?.map(|s| s.data);
     let request = RunRequest {
         task_id: task.id.to_string(),
@@ -159,22 +165,36 @@ fn work(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) -> any
         org_id: task.org_id.clone(),
         type_id: task.type_id.clone(),
         cancelled,
+        redactor,
     };
     let services = HostServices_TO::from_ptr(&host, TD_Opaque);
-    match mode {
+    let clean = |text: &str| host.redactor.clean(text);
+    let event = match mode {
         Mode::Check => match plugin.check(&request_json, services) {
-            Ok(message) => emit(&Event::Checked { ok: true, message }),
-            Err(message) => emit(&Event::Checked { ok: false, message }),
+            Ok(message) => Event::Checked {
+                ok: true,
+                message: clean(&message),
+            },
+            Err(message) => Event::Checked {
+                ok: false,
+                message: clean(&message),
+            },
         },
         Mode::Run { .. } => match plugin.run(&request_json, services) {
-            Ok(summary_json) => match serde_json::from_str(&summary_json) {
-                Ok(summary) => emit(&Event::Finished { summary }),
-                Err(e) => emit(&Event::Failed {
+            Ok(summary_json) => match serde_json::from_str::<RunSummary>(&summary_json) {
+                Ok(mut summary) => {
+                    summary.message = clean(&summary.message);
+                    Event::Finished { summary }
+                }
+                Err(e) => Event::Failed {
                     message: format!("the plugin's summary cannot be read: {e}"),
-                }),
+                },
             },
-            Err(message) => emit(&Event::Failed { message }),
+            Err(message) => Event::Failed {
+                message: clean(&message),
+            },
         },
-    }
+    };
+    emit(&event);
     Ok(())
 }

@@ -4,9 +4,10 @@
 
 use super::app::App;
 use super::error::ApiError;
-use super::views::{self, OrgView, Redactor, TaskView};
+use super::views::{self, OrgView, TaskView};
 use crate::cli::TaskSettingsArgs;
 use crate::params;
+use crate::redact::Redactor;
 use crate::store::tasks::{Task, TaskSettings};
 use crate::store::Store;
 use crate::task_config;

@@ -7,6 +7,7 @@ use super::error::ApiError;
 use super::launcher::Progress;
 use crate::params;
 use crate::plugins::Skipped;
+use crate::redact::Redactor;
 use crate::school::coverage::{self, Coverage};
 use crate::school::staff::{staff_files, StaffFile};
 use crate::store::orgs::Org;
@@ -20,35 +21,7 @@ use exchange_sdk::{LogLevel, ParamSpec, ParamType};
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
-/// Secret values to scrub from free text.
-pub struct Redactor {
-    secrets: Vec<String>,
-}
-
-/// Secrets shorter than this are not scrubbed from text (they would mangle ordinary words).
-const MIN_SCRUBBED: usize = 4;
-
 impl Redactor {
-    /// The secrets among `values`: those [`params::shown`] masks under `specs`.
-    pub fn of(specs: &[ParamSpec], values: &BTreeMap<String, String>) -> Redactor {
-        let mut redactor = Redactor {
-            secrets: Vec::new(),
-        };
-        redactor.add(specs, values);
-        redactor
-    }
-
-    /// Adds the secrets among more `values`.
-    pub fn add(&mut self, specs: &[ParamSpec], values: &BTreeMap<String, String>) {
-        self.secrets.extend(
-            values
-                .iter()
-                .filter(|(k, v)| params::shown(specs, k, v) != **v)
-                .map(|(_, v)| v.trim().to_string())
-                .filter(|v| v.chars().count() >= MIN_SCRUBBED),
-        );
-    }
-
     /// The secrets of an organization and, optionally, of one of its tasks.
     pub fn for_org(
         app: &App,
@@ -66,17 +39,6 @@ impl Redactor {
     /// The secrets of a run's task and organization.
     pub fn for_run(app: &App, store: &Store, run: &RunRecord) -> Result<Redactor, ApiError> {
         Redactor::for_org(app, store, &run.org_id, store.task(run.task_id)?.as_ref())
-    }
-
-    /// `text` with every secret replaced by `••••`.
-    pub fn clean(&self, text: &str) -> String {
-        let mut text = text.to_string();
-        for secret in &self.secrets {
-            if text.contains(secret.as_str()) {
-                text = text.replace(secret.as_str(), "••••");
-            }
-        }
-        text
     }
 }
 
@@ -557,28 +519,6 @@ pub fn tasks(app: &App, store: &Store, org: Option<&str>) -> Result<Vec<TaskView
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redactor_scrubs_secret_and_undeclared_values_only() {
-        let specs = vec![
-            ParamSpec::optional("server", ParamType::String, None, ""),
-            ParamSpec::optional("password", ParamType::Secret, None, ""),
-        ];
-        let values: BTreeMap<String, String> = [
-            ("server", "proxy.local"),
-            ("password", "hunter2-secret"),
-            ("old_token", "legacy-token-value"),
-            ("pin", "123"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-        let r = Redactor::of(&specs, &values);
-        assert_eq!(
-            r.clean("http://u:hunter2-secret@proxy.local uses legacy-token-value"),
-            "http://u:••••@proxy.local uses ••••"
-        );
-    }
 
     #[test]
     fn secret_defaults_are_masked_in_schemas() {
