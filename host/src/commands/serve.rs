@@ -56,14 +56,6 @@ fn load_timings(store: &mut Store, tasks: &[Task]) -> anyhow::Result<HashMap<i64
     Ok(timings)
 }
 
-/// Whether another host process is running this task right now.
-fn running_elsewhere(store: &Store, task: &Task, now: i64) -> anyhow::Result<bool> {
-    let latest = store.runs(Some(task.id), 1)?;
-    Ok(latest
-        .first()
-        .is_some_and(|r| r.status == "running" && now - r.started_ms < task.max_run_time_s * 1000))
-}
-
 /// Runs the scheduler until SIGINT/SIGTERM.
 pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let mut config = env.runner()?;
@@ -162,7 +154,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             } else {
                 random_delay_ms(task.id, due, task.random_delay_s * 1000)
             };
-            if due.saturating_add(delay) > now || running_elsewhere(&store, task, now)? {
+            if due.saturating_add(delay) > now || store.running_run(task)?.is_some() {
                 continue;
             }
             let trigger = match schedule {

@@ -3,6 +3,7 @@
 
 use super::protocol::{Event, CANCEL_LINE};
 use crate::store::runs::DEFAULT_HISTORY;
+use crate::store::tasks::Task;
 use crate::store::{now_ms, Store};
 use exchange_sdk::RunStatus;
 use std::collections::{BTreeMap, VecDeque};
@@ -168,6 +169,35 @@ fn status_text(status: RunStatus) -> &'static str {
     }
 }
 
+/// A run that is recorded (status `running`) and about to start in a worker.
+pub struct StartedRun {
+    config: RunnerConfig,
+    store: Store,
+    task: Task,
+    run_id: i64,
+    dry_run: bool,
+}
+
+/// Records the start of a run of task `task_id`; [`StartedRun::execute`] then runs it.
+pub fn begin_run(
+    config: &RunnerConfig,
+    task_id: i64,
+    trigger: &str,
+    dry_run: bool,
+) -> anyhow::Result<StartedRun> {
+    let mut store = Store::open(&config.db)?;
+    let task = store.require_task(task_id)?;
+    store.clear_due_now(task_id)?;
+    let run_id = store.start_run(task_id, &task.org_id, trigger, dry_run)?;
+    Ok(StartedRun {
+        config: config.clone(),
+        store,
+        task,
+        run_id,
+        dry_run,
+    })
+}
+
 /// Runs task `task_id` once in a worker and records it. `cancel` may be set from another
 /// thread to stop the run; `observe` sees every event as it comes (for live output).
 pub fn run_task(
@@ -178,112 +208,135 @@ pub fn run_task(
     cancel: &AtomicBool,
     observe: &mut dyn FnMut(&Event),
 ) -> anyhow::Result<Outcome> {
-    let mut store = Store::open(&config.db)?;
-    let task = store.require_task(task_id)?;
-    store.clear_due_now(task_id)?;
-    let run_id = store.start_run(task_id, &task.org_id, trigger, dry_run)?;
-    let mut args = vec!["run".to_string(), task_id.to_string()];
-    if dry_run {
-        args.push("--dry-run".into());
+    begin_run(config, task_id, trigger, dry_run)?.execute(cancel, observe)
+}
+
+impl StartedRun {
+    /// The id of the run record.
+    pub fn run_id(&self) -> i64 {
+        self.run_id
     }
-    let mut logs: Vec<(i64, String, String)> = Vec::new();
-    let mut last_flush = Instant::now();
-    let mut worker = match Worker::start(config, &args) {
-        Ok(worker) => worker,
-        Err(e) => {
-            let message = format!("{e:#}");
-            store.finish_run(run_id, "failed", &message, &BTreeMap::new(), config.history)?;
-            return Ok(Outcome {
-                run_id,
-                status: "failed".into(),
-                message,
-                counters: BTreeMap::new(),
-            });
+
+    /// Runs the task in a worker until it ends, and records how it ended.
+    pub fn execute(
+        self,
+        cancel: &AtomicBool,
+        observe: &mut dyn FnMut(&Event),
+    ) -> anyhow::Result<Outcome> {
+        let StartedRun {
+            config,
+            mut store,
+            task,
+            run_id,
+            dry_run,
+        } = self;
+        let config = &config;
+        let task_id = task.id;
+        let mut args = vec!["run".to_string(), task_id.to_string()];
+        if dry_run {
+            args.push("--dry-run".into());
         }
-    };
-    let deadline = Instant::now() + Duration::from_secs(task.max_run_time_s.max(1) as u64);
-    let mut cancel_sent: Option<Instant> = None;
-    let mut killed_for: Option<&'static str> = None;
-    let mut final_event: Option<Event> = None;
-    loop {
-        match worker.events.recv_timeout(Duration::from_millis(50)) {
-            Ok(event) => {
-                observe(&event);
-                match &event {
-                    Event::Log { level, message } => {
-                        logs.push((now_ms(), level.clone(), message.clone()))
+        let mut logs: Vec<(i64, String, String)> = Vec::new();
+        let mut last_flush = Instant::now();
+        let mut worker = match Worker::start(config, &args) {
+            Ok(worker) => worker,
+            Err(e) => {
+                let message = format!("{e:#}");
+                store.finish_run(run_id, "failed", &message, &BTreeMap::new(), config.history)?;
+                return Ok(Outcome {
+                    run_id,
+                    status: "failed".into(),
+                    message,
+                    counters: BTreeMap::new(),
+                });
+            }
+        };
+        let deadline = Instant::now() + Duration::from_secs(task.max_run_time_s.max(1) as u64);
+        let mut cancel_sent: Option<Instant> = None;
+        let mut killed_for: Option<&'static str> = None;
+        let mut final_event: Option<Event> = None;
+        loop {
+            match worker.events.recv_timeout(Duration::from_millis(50)) {
+                Ok(event) => {
+                    observe(&event);
+                    match &event {
+                        Event::Log { level, message } => {
+                            logs.push((now_ms(), level.clone(), message.clone()))
+                        }
+                        Event::Progress { .. } => {}
+                        _ => final_event = Some(event),
                     }
-                    Event::Progress { .. } => {}
-                    _ => final_event = Some(event),
                 }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-        }
-        if logs.len() >= 100
-            || (!logs.is_empty() && last_flush.elapsed() > Duration::from_millis(500))
-        {
-            store.append_logs(run_id, &std::mem::take(&mut logs))?;
-            last_flush = Instant::now();
-        }
-        if killed_for.is_none() && Instant::now() > deadline {
-            let _ = worker.child.kill();
-            killed_for = Some("killed");
-        }
-        if cancel.load(Ordering::Relaxed) && cancel_sent.is_none() {
-            if let Some(stdin) = worker.child.stdin.as_mut() {
-                let _ = writeln!(stdin, "{CANCEL_LINE}");
-                let _ = stdin.flush();
+            if logs.len() >= 100
+                || (!logs.is_empty() && last_flush.elapsed() > Duration::from_millis(500))
+            {
+                store.append_logs(run_id, &std::mem::take(&mut logs))?;
+                last_flush = Instant::now();
             }
-            cancel_sent = Some(Instant::now());
+            if killed_for.is_none() && Instant::now() > deadline {
+                let _ = worker.child.kill();
+                killed_for = Some("killed");
+            }
+            if cancel.load(Ordering::Relaxed) && cancel_sent.is_none() {
+                if let Some(stdin) = worker.child.stdin.as_mut() {
+                    let _ = writeln!(stdin, "{CANCEL_LINE}");
+                    let _ = stdin.flush();
+                }
+                cancel_sent = Some(Instant::now());
+            }
+            if killed_for.is_none() && cancel_sent.is_some_and(|at| at.elapsed() > config.grace) {
+                let _ = worker.child.kill();
+                killed_for = Some("interrupted");
+            }
         }
-        if killed_for.is_none() && cancel_sent.is_some_and(|at| at.elapsed() > config.grace) {
-            let _ = worker.child.kill();
-            killed_for = Some("interrupted");
-        }
-    }
-    let exit = worker.child.wait()?;
-    let cancelled = cancel_sent.is_some();
-    let (status, message, counters) = match (killed_for, final_event) {
-        (Some("killed"), _) => (
-            "killed".to_string(),
-            format!(
-                "the run took longer than its max run time ({}s) and was stopped",
-                task.max_run_time_s
+        let exit = worker.child.wait()?;
+        let cancelled = cancel_sent.is_some();
+        let (status, message, counters) = match (killed_for, final_event) {
+            (Some("killed"), _) => (
+                "killed".to_string(),
+                format!(
+                    "the run took longer than its max run time ({}s) and was stopped",
+                    task.max_run_time_s
+                ),
+                BTreeMap::new(),
             ),
-            BTreeMap::new(),
-        ),
-        (Some(_), _) => (
-            "interrupted".to_string(),
-            "the host stopped the run after its grace period".to_string(),
-            BTreeMap::new(),
-        ),
-        (None, Some(Event::Finished { summary })) => (
-            status_text(summary.status).to_string(),
-            summary.message,
-            summary.counters,
-        ),
-        (None, Some(Event::Failed { message })) if cancelled => {
-            ("interrupted".to_string(), message, BTreeMap::new())
+            (Some(_), _) => (
+                "interrupted".to_string(),
+                "the host stopped the run after its grace period".to_string(),
+                BTreeMap::new(),
+            ),
+            (None, Some(Event::Finished { summary })) => (
+                status_text(summary.status).to_string(),
+                summary.message,
+                summary.counters,
+            ),
+            (None, Some(Event::Failed { message })) if cancelled => {
+                ("interrupted".to_string(), message, BTreeMap::new())
+            }
+            (None, Some(Event::Failed { message })) => {
+                ("failed".to_string(), message, BTreeMap::new())
+            }
+            (None, _) => (
+                "failed".to_string(),
+                crash_message(exit, worker.stderr_hint()),
+                BTreeMap::new(),
+            ),
+        };
+        if status != "ok" {
+            logs.push((now_ms(), "error".into(), message.clone()));
         }
-        (None, Some(Event::Failed { message })) => ("failed".to_string(), message, BTreeMap::new()),
-        (None, _) => (
-            "failed".to_string(),
-            crash_message(exit, worker.stderr_hint()),
-            BTreeMap::new(),
-        ),
-    };
-    if status != "ok" {
-        logs.push((now_ms(), "error".into(), message.clone()));
+        store.append_logs(run_id, &logs)?;
+        store.finish_run(run_id, &status, &message, &counters, config.history)?;
+        Ok(Outcome {
+            run_id,
+            status,
+            message,
+            counters,
+        })
     }
-    store.append_logs(run_id, &logs)?;
-    store.finish_run(run_id, &status, &message, &counters, config.history)?;
-    Ok(Outcome {
-        run_id,
-        status,
-        message,
-        counters,
-    })
 }
 
 /// Calls the plugin's `check` for a task in a worker; returns the verdict and its message.

@@ -152,6 +152,19 @@ impl Store {
         Ok(lines)
     }
 
+    /// The task's run going on now, in this or another host process: its latest run, if that
+    /// is `running` and younger than the task's max run time (older ones were left by a host
+    /// that died).
+    pub fn running_run(
+        &self,
+        task: &crate::store::tasks::Task,
+    ) -> anyhow::Result<Option<RunRecord>> {
+        let latest = self.runs(Some(task.id), 1)?.into_iter().next();
+        Ok(latest.filter(|r| {
+            r.status == "running" && now_ms() - r.started_ms < task.max_run_time_s * 1000
+        }))
+    }
+
     /// Marks runs left `running` by a host that died as `interrupted`.
     pub fn interrupt_stale_runs(&mut self, task_id: i64) -> anyhow::Result<usize> {
         Ok(self.conn.execute(

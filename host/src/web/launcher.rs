@@ -1,19 +1,15 @@
 //! Runs started from the console ("run now", "dry run"): each executes in a worker process
-//! through [`run_task`] on a thread of its own, its progress is kept for the live view, and
+//! through [`begin_run`] on a thread of its own, its progress is kept for the live view, and
 //! all of them are asked to stop when the console stops.
 
 use super::error::ApiError;
 use crate::runs::protocol::Event;
-use crate::runs::runner::{run_task, RunnerConfig};
-use crate::store::{now_ms, Store};
+use crate::runs::runner::{begin_run, RunnerConfig};
+use crate::store::Store;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
-
-/// How long starting a run may take before the console gives up waiting for its record.
-const START_WAIT: Duration = Duration::from_secs(15);
 
 /// A run's latest progress report.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -52,16 +48,12 @@ impl Launcher {
     ) -> Result<i64, ApiError> {
         let store = Store::open(&runner.db)?;
         let task = super::views::require_task(&store, task_id)?;
-        let last = store.runs(Some(task_id), 1)?.into_iter().next();
-        if let Some(run) = last.as_ref().filter(|r| {
-            r.status == "running" && now_ms() - r.started_ms < task.max_run_time_s * 1000
-        }) {
+        if let Some(run) = store.running_run(&task)? {
             return Err(ApiError::conflict(format!(
                 "task {task_id} is running now (run {}): wait until it ends, then start it again",
                 run.id
             )));
         }
-        let before = last.map(|r| r.id).unwrap_or(0);
         let cancel = Arc::new(AtomicBool::new(false));
         {
             let mut live = lock(&self.live);
@@ -78,8 +70,15 @@ impl Launcher {
                 },
             );
         }
-        let (failed_tx, failed) = mpsc::channel::<String>();
-        let (runner, live) = (runner.clone(), self.live.clone());
+        let started = match begin_run(runner, task_id, "manual", dry_run) {
+            Ok(started) => started,
+            Err(e) => {
+                lock(&self.live).remove(&task_id);
+                return Err(anyhow::anyhow!("the run could not start: {e:#}").into());
+            }
+        };
+        let run_id = started.run_id();
+        let live = self.live.clone();
         let thread = std::thread::Builder::new()
             .name(format!("web-run-{task_id}"))
             .spawn(move || {
@@ -94,14 +93,14 @@ impl Launcher {
                         }
                     }
                 };
-                let result = run_task(&runner, task_id, "manual", dry_run, &cancel, &mut observe);
+                let result = started.execute(&cancel, &mut observe);
                 lock(&live).remove(&task_id);
                 if let Err(e) = result {
                     tracing::error!(
                         task = task_id,
+                        run = run_id,
                         "a run started from the web console failed: {e:#}"
                     );
-                    let _ = failed_tx.send(format!("{e:#}"));
                 }
             })
             .map_err(|e| anyhow::anyhow!("cannot start a thread for the run: {e}"))?;
@@ -110,25 +109,7 @@ impl Launcher {
             threads.retain(|t| !t.is_finished());
             threads.push(thread);
         }
-        let deadline = Instant::now() + START_WAIT;
-        loop {
-            if let Ok(message) = failed.try_recv() {
-                return Err(anyhow::anyhow!("the run could not start: {message}").into());
-            }
-            if let Some(run) = store.runs(Some(task_id), 1)?.first() {
-                if run.id > before {
-                    return Ok(run.id);
-                }
-            }
-            if Instant::now() > deadline {
-                return Err(anyhow::anyhow!(
-                    "the run of task {task_id} was not recorded within {}s: see the run history",
-                    START_WAIT.as_secs()
-                )
-                .into());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        Ok(run_id)
     }
 
     /// The latest progress of the task's run started here, while it runs.
