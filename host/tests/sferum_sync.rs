@@ -678,38 +678,64 @@ fn tinyproxy(dir: &std::path::Path, user: &str, password: &str) -> Tinyproxy {
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())
         .expect("tinyproxy is not installed: run apt-get install -y tinyproxy (.ci/run does)");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let log = dir.join("tinyproxy.log");
-    let config = dir.join("tinyproxy.conf");
-    std::fs::write(
-        &config,
-        format!(
-            "Port {port}\nListen 127.0.0.1\nTimeout 30\nLogFile \"{}\"\nLogLevel Info\nMaxClients 20\nBasicAuth {user} {password}\nAllow 127.0.0.1\n",
-            log.display()
-        ),
-    )
-    .unwrap();
-    let child = Command::new(program)
-        .arg("-d")
-        .arg("-c")
-        .arg(&config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
+    // A free port can be taken by another test between our probe and tinyproxy's bind:
+    // then tinyproxy exits, and we try again on another port.
+    for _ in 0..5 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log = dir.join("tinyproxy.log");
+        let config = dir.join("tinyproxy.conf");
+        std::fs::write(
+            &config,
+            format!(
+                "Port {port}\nListen 127.0.0.1\nTimeout 30\nLogFile \"{}\"\nLogLevel Info\nMaxClients 20\nBasicAuth {user} {password}\nAllow 127.0.0.1\n",
+                log.display()
+            ),
+        )
         .unwrap();
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "tinyproxy did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
+        let child = Command::new(program)
+            .arg("-d")
+            .arg("-c")
+            .arg(&config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut proxy = Tinyproxy { child, port, log };
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if proxy.child.try_wait().unwrap().is_some() {
+                break; // it could not bind: another port
+            }
+            if answers_as_tinyproxy(port) {
+                return proxy;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = proxy.child.kill();
     }
-    Tinyproxy { child, port, log }
+    panic!("tinyproxy did not start on a free loopback port");
+}
+
+/// Whether the server on `port` is a tinyproxy (it names itself in its answers).
+fn answers_as_tinyproxy(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    if stream
+        .write_all(b"GET http://127.0.0.1:9/ HTTP/1.0\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.to_lowercase().contains("tinyproxy")
 }
 
 #[test]
