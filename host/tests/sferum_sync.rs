@@ -4,9 +4,7 @@
 mod common;
 
 use common::*;
-use sferum_emulator::{
-    Emulator, EmulatorConfig, EmulatorHandle, FaultKind, FaultRule, ManualEdit, State,
-};
+use sferum_emulator::{FaultKind, FaultRule, ManualEdit, State};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -25,88 +23,38 @@ const WRITES: [&str; 7] = [
 ];
 
 struct School {
-    dir: tempfile::TempDir,
-    plugins: PathBuf,
-    db: PathBuf,
-    emulator: EmulatorHandle,
+    base: EmulatedSchool,
     task: String,
+}
+
+impl std::ops::Deref for School {
+    type Target = EmulatedSchool;
+
+    fn deref(&self) -> &EmulatedSchool {
+        &self.base
+    }
 }
 
 impl School {
     /// An organization with emulator credentials, a sample school of `students`, and a Sferum
     /// sync task with `params`.
     fn new(students: usize, params: &[&str]) -> School {
-        let dir = temp_dir();
-        let plugins = dir.path().join("plugins");
-        std::fs::create_dir(&plugins).unwrap();
-        install_plugin("sferum_sync", &plugins, "libsferum_sync.so");
-        let db = dir.path().join("exchange.db");
-        let emulator =
-            Emulator::start(EmulatorConfig::default().community(COMMUNITY, TOKEN)).unwrap();
-        let mut school = School {
-            dir,
-            plugins,
-            db,
-            emulator,
-            task: String::new(),
-        };
-        school
-            .cli(&["org", "add", "school", "--name", "Школа"])
-            .ok();
-        school
-            .cli(&[
-                "org",
-                "set",
-                "school",
-                &format!("sferum.community_id={COMMUNITY}"),
-                &format!("sferum.access_token={TOKEN}"),
-            ])
-            .ok();
-        let file = school.dir.path().join("school.json");
-        school
-            .cli(&[
-                "school",
-                "sample",
-                "--students",
-                &students.to_string(),
-                "-o",
-                file.to_str().unwrap(),
-            ])
-            .ok();
-        school
-            .cli(&["school", "import", "school", file.to_str().unwrap()])
-            .ok();
+        let base = EmulatedSchool::new("school", COMMUNITY, TOKEN, students, &["sferum_sync"]);
         let mut add = vec!["task", "add", "--org", "school", "--type", "sferum-sync"];
         add.extend_from_slice(params);
-        school.task = school.cli(&add).ok().stdout.trim().to_string();
-        school
+        let task = base.cli(&add).ok().stdout.trim().to_string();
+        School { base, task }
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(host_bin());
-        command
-            .args([
-                "--db",
-                self.db.to_str().unwrap(),
-                "--plugins",
-                self.plugins.to_str().unwrap(),
-            ])
-            .args(args)
-            .env("SFERUM_API_BASE", self.emulator.base_url())
-            .env_remove("EXCHANGE_PLUGINS")
-            .env_remove("HTTP_PROXY")
-            .env_remove("http_proxy")
-            .env_remove("ALL_PROXY");
+        let mut command = self.base.command();
+        command.args(args);
         command
     }
 
+    /// Runs `exchange-host`; fails the test if the token was printed.
     fn cli(&self, args: &[&str]) -> Run {
-        let out = self.command(args).output().unwrap();
-        let run = Run {
-            status: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        };
+        let run = self.base.cli(args);
         assert!(
             !run.all().contains(TOKEN),
             "the token was printed:\n{}",

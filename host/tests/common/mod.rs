@@ -2,6 +2,10 @@
 //! temporary folders, and running commands.
 #![allow(dead_code)] // each test file uses a different subset
 
+mod emulated;
+
+#[allow(unused_imports)] // only the emulator-backed test files use it
+pub use emulated::EmulatedSchool;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -50,7 +54,8 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: Output) -> Run {
+    /// The result of a finished process.
+    pub fn from_output(output: Output) -> Run {
         Run {
             status: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -102,5 +107,5 @@ pub fn host_with_env(plugins: &Path, args: &[&str], env: &[(&str, &str)]) -> Run
     for (key, value) in env {
         command.env(key, value);
     }
-    Run::from(command.output().unwrap())
+    Run::from_output(command.output().unwrap())
 }

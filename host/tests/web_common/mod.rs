@@ -4,11 +4,9 @@
 //! can search all of them for secrets).
 #![allow(dead_code)] // each test file uses a different subset
 
-use crate::common::{host_bin, install_plugin, temp_dir, Run};
-use sferum_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
+use crate::common::{EmulatedSchool, Run};
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,79 +17,25 @@ pub const TOKEN: &str = "web-console-secret-token-0001";
 /// The organization id.
 pub const ORG: &str = "school";
 
-/// A database with the organization `school` (Links base set to the emulator's community),
-/// a sample school, both plugins, and a Sferum emulator.
-pub struct School {
-    pub dir: tempfile::TempDir,
-    pub plugins: PathBuf,
-    pub db: PathBuf,
-    pub emulator: EmulatorHandle,
+/// The organization `school` (Links base set to the emulator's community), a sample school,
+/// both plugins, and a Sferum emulator.
+pub struct School(EmulatedSchool);
+
+impl std::ops::Deref for School {
+    type Target = EmulatedSchool;
+
+    fn deref(&self) -> &EmulatedSchool {
+        &self.0
+    }
 }
 
 impl School {
     /// A school of `students` students.
     pub fn new(students: usize) -> School {
-        let dir = temp_dir();
-        let plugins = dir.path().join("plugins");
-        std::fs::create_dir(&plugins).unwrap();
-        install_plugin("sferum_sync", &plugins, "libsferum_sync.so");
-        install_plugin("example_plugin", &plugins, "libexample_plugin.so");
-        let db = dir.path().join("exchange.db");
-        let emulator =
-            Emulator::start(EmulatorConfig::default().community(COMMUNITY, TOKEN)).unwrap();
-        let school = School {
-            dir,
-            plugins,
-            db,
-            emulator,
-        };
-        school
-            .cli(&["org", "add", ORG, "--name", "ГБОУ школа № 239"])
-            .ok();
-        school
-            .cli(&[
-                "org",
-                "set",
-                ORG,
-                &format!("sferum.community_id={COMMUNITY}"),
-                &format!("sferum.access_token={TOKEN}"),
-            ])
-            .ok();
-        let file = school.dir.path().join("school.json");
-        let file = file.to_str().unwrap();
-        school
-            .cli(&[
-                "school",
-                "sample",
-                "--students",
-                &students.to_string(),
-                "-o",
-                file,
-            ])
-            .ok();
-        school.cli(&["school", "import", ORG, file]).ok();
-        school
-    }
-
-    fn command(&self) -> Command {
-        let mut command = Command::new(host_bin());
-        command
-            .arg("--db")
-            .arg(&self.db)
-            .arg("--plugins")
-            .arg(&self.plugins)
-            .env("SFERUM_API_BASE", self.emulator.base_url())
-            .env_remove("EXCHANGE_PLUGINS")
-            .env_remove("EXCHANGE_DB")
-            .env_remove("HTTP_PROXY")
-            .env_remove("http_proxy")
-            .env_remove("ALL_PROXY");
-        command
-    }
-
-    /// Runs `exchange-host` on this school's database.
-    pub fn cli(&self, args: &[&str]) -> Run {
-        self.cli_with_input(args, None)
+        let crates = ["sferum_sync", "example_plugin"];
+        School(EmulatedSchool::new(
+            ORG, COMMUNITY, TOKEN, students, &crates,
+        ))
     }
 
     /// Runs `exchange-host` with `input` on its standard input.
@@ -111,12 +55,7 @@ impl School {
                 stdin.write_all(input.as_bytes()).unwrap();
             }
         }
-        let out = child.wait_with_output().unwrap();
-        Run {
-            status: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::from_output(child.wait_with_output().unwrap())
     }
 
     /// Sets the administrator password.
