@@ -189,7 +189,7 @@ pub fn logs(env: &Env, run_id: i64, level: &str, json: bool) -> anyhow::Result<E
     let Some(run) = store.run_record(run_id)? else {
         anyhow::bail!("no run {run_id} (list runs with: exchange-host runs)");
     };
-    let lines = store.run_logs(run_id, min)?;
+    let lines = store.run_logs(run_id, min, 0)?;
     if json {
         println!(
             "{}",

@@ -125,16 +125,18 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The log lines of a run at `min_level` or above, in order.
+    /// The log lines of a run after line `after` (0: from the start) at `min_level` or
+    /// above, in order. Following a running run asks only for the lines it has not seen.
     pub fn run_logs(
         &self,
         run_id: i64,
         min_level: exchange_sdk::LogLevel,
+        after: i64,
     ) -> anyhow::Result<Vec<LogLine>> {
         let mut stmt = self.conn.prepare(
-            "SELECT seq, at_ms, level, message FROM run_logs WHERE run_id = ?1 ORDER BY seq",
+            "SELECT seq, at_ms, level, message FROM run_logs WHERE run_id = ?1 AND seq > ?2 ORDER BY seq",
         )?;
-        let rows = stmt.query_map([run_id], |r| {
+        let rows = stmt.query_map(rusqlite::params![run_id, after], |r| {
             Ok(LogLine {
                 seq: r.get(0)?,
                 at_ms: r.get(1)?,

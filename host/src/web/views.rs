@@ -436,9 +436,8 @@ pub fn logs(
     let run = require_run(store, run_id)?;
     let redactor = Redactor::for_run(app, store, &run)?;
     Ok(store
-        .run_logs(run_id, min)?
+        .run_logs(run_id, min, after)?
         .into_iter()
-        .filter(|line| line.seq > after)
         .map(|line| LogView {
             seq: line.seq,
             time: show_time(line.at_ms).get(11..).unwrap_or("").to_string(),
