@@ -42,15 +42,12 @@ impl Default for Rules {
     }
 }
 
-/// The pause after `failures` failed runs in a row: floor × 2^failures, capped.
+/// The pause after `failures` failed runs in a row: floor × 2^failures, capped. A floor
+/// under one second (even 0) still backs off from one second, so failures never spin.
 pub fn backoff_ms(rules: &Rules, failures: u32) -> i64 {
-    let factor = 1i64 << failures.min(20);
-    rules
-        .constantly_floor_ms
-        .max(1_000)
-        .saturating_mul(factor)
-        .min(rules.backoff_cap_ms)
-        .max(rules.constantly_floor_ms)
+    let base = rules.constantly_floor_ms.max(1_000);
+    base.saturating_mul(1i64 << failures.min(20))
+        .min(rules.backoff_cap_ms.max(base))
 }
 
 /// A stable pseudo-random delay in `0..=max_ms` for a task and a due time.
