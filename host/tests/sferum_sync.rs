@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use sferum_emulator::{FaultKind, FaultRule, ManualEdit, State};
+use sferum_emulator::{FaultKind, FaultRule, ManualEdit, State, WRITES};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -12,15 +12,6 @@ use std::time::{Duration, Instant};
 
 const COMMUNITY: u64 = 100239;
 const TOKEN: &str = "fake-e2e-community-token-0001";
-const WRITES: [&str; 7] = [
-    "messages.createChat",
-    "messages.addChatUser",
-    "messages.removeChatUser",
-    "messages.setMemberRole",
-    "messages.editChat",
-    "calls.start",
-    "messages.getInviteLink",
-];
 
 struct School {
     base: EmulatedSchool,

@@ -10,7 +10,7 @@
 //! The write counts are the calls of those methods the run made (its plan's operations,
 //! when nothing failed and nothing was retried).
 
-use sferum_emulator::{Chat, Stats};
+use sferum_emulator::{Chat, Stats, WRITES};
 use sferum_sync::client::BATCH;
 
 /// Chats per `messages.getConversations` page.
@@ -19,15 +19,6 @@ pub const CONVERSATIONS_PAGE: u64 = 200;
 pub const MEMBERS_PAGE: u64 = 1000;
 /// The method that creates a chat.
 pub const CREATE: &str = "messages.createChat";
-/// Methods the plan calls after the creations.
-pub const AFTER_CREATION: [&str; 6] = [
-    "messages.addChatUser",
-    "messages.removeChatUser",
-    "messages.setMemberRole",
-    "messages.editChat",
-    "messages.getInviteLink",
-    "calls.start",
-];
 
 /// What the minimum of one run is made of.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -57,7 +48,11 @@ impl Minimum {
                 .map(|c| (c.members.len() as u64).div_ceil(MEMBERS_PAGE).max(1))
                 .sum(),
             creates: calls(CREATE),
-            writes: AFTER_CREATION.iter().map(|m| calls(m)).sum(),
+            writes: WRITES
+                .iter()
+                .filter(|m| **m != CREATE)
+                .map(|m| calls(m))
+                .sum(),
         }
     }
 

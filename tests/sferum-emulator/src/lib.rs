@@ -25,6 +25,6 @@ pub use emulator::{
     CommunityConfig, Emulator, EmulatorConfig, EmulatorHandle, StartError, DEFAULT_RATE_LIMIT,
 };
 pub use faults::{FaultKind, FaultRule, Trigger};
-pub use methods::METHODS;
+pub use methods::{METHODS, WRITES};
 pub use state::{Call, Chat, Community, Member, State, UserMark, CHAT_PEER_BASE};
 pub use stats::{LogEntry, Stats};

@@ -20,8 +20,9 @@ pub const METHODS: &[&str] = &[
     "calls.start",
 ];
 
-/// Methods that can change the state (so a successful call is persisted).
-const WRITES: &[&str] = &[
+/// Methods that can change the state (so a successful call is persisted); `getInviteLink`
+/// counts, since it may create or reset a link.
+pub const WRITES: &[&str] = &[
     "messages.createChat",
     "messages.addChatUser",
     "messages.removeChatUser",
