@@ -52,6 +52,11 @@ pub enum Command {
         /// Plan and report only: the plugin changes nothing outside the host.
         #[arg(long)]
         dry_run: bool,
+        /// Confirm, for this run only, the changes a safety guard would hold back (e.g. the
+        /// removals above the removal guard's limit). Nothing is stored: the next run is
+        /// guarded again.
+        #[arg(long, conflicts_with = "dry_run")]
+        force: bool,
     },
     /// Run history, newest first.
     Runs {
@@ -95,19 +100,21 @@ pub enum Command {
         task: i64,
         #[arg(long)]
         dry_run: bool,
+        #[arg(long)]
+        force: bool,
     },
 }
 
 /// `exchange-host serve` options.
 #[derive(clap::Args, Debug)]
 pub struct ServeArgs {
-    /// Most runs at once over all tasks (default: CPUs × 4).
-    #[arg(long)]
-    pub max_concurrent: Option<usize>,
-    /// How long running tasks get to stop after a shutdown signal, e.g. 30s.
+    /// Most runs at once over all tasks, 1 to 1024 (default: CPUs × 4).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub max_concurrent: Option<u16>,
+    /// How long running tasks get to stop after a shutdown signal, e.g. 30s (at most 1h).
     #[arg(long, default_value = "30s")]
     pub grace: String,
-    /// Shortest pause between two runs of a "constantly" task, e.g. 5s.
+    /// Shortest pause between two runs of a "constantly" task, e.g. 5s (at most 1h).
     #[arg(long, default_value = "5s")]
     pub constantly_floor: String,
     /// Also serve the administrator's web console on this address, e.g. 127.0.0.1:8080

@@ -151,6 +151,12 @@ pub fn check(
     };
     let unknown = |typed: &str| {
         let latin = latin_guess(typed);
+        if latin == "force" {
+            return ParamProblem {
+                key: Some(typed.to_string()),
+                message: "force is not a stored setting: confirm what a safety guard held back for one run only, with exchange-host run TASK --force".into(),
+            };
+        }
         let mut message = format!("unknown parameter {typed:?}");
         match suggestion(&latin, specs) {
             Some(s) => message.push_str(&format!(": did you mean {s}?")),
@@ -167,6 +173,8 @@ pub fn check(
             Some(key) => {
                 checked.values.remove(&key);
             }
+            // A stored key the plugin no longer declares can always be removed.
+            None if checked.values.remove(typed.as_str()).is_some() => {}
             None => checked.problems.push(unknown(typed)),
         }
     }
@@ -206,8 +214,14 @@ pub fn check(
 }
 
 /// The values with declared defaults filled in, as a run sees them.
+/// A plugin gets only the parameters its schema declares: a stored value of a key the
+/// plugin no longer declares (after an upgrade) has no effect.
 pub fn with_defaults(specs: &[ParamSpec], values: &Params) -> Params {
-    let mut all = values.clone();
+    let mut all: Params = values
+        .iter()
+        .filter(|(key, _)| specs.iter().any(|s| &s.key == *key))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     for spec in specs {
         if let Some(default) = &spec.default {
             all.entry(spec.key.clone())

@@ -38,7 +38,10 @@ impl fmt::Display for Schedule {
     }
 }
 
-const HELP: &str = "use one of: \"every 30m\" (any period from 1 minute), \"constantly\", \"daily 07:30\", \"manual\"; in Russian: «каждые 30 минут», «постоянно», «ежедневно 07:30», «вручную»";
+const HELP: &str = "use one of: \"every 30m\" (any period from 1 minute to 31 days), \"constantly\", \"daily 07:30\", \"manual\"; in Russian: «каждые 30 минут», «постоянно», «ежедневно 07:30», «вручную»";
+
+/// The longest period of `every …`: 31 days.
+pub const MAX_PERIOD_S: u64 = 31 * 86_400;
 
 /// Seconds in a Russian or English unit word (минута, минут, часа, hours, …).
 fn unit_seconds(word: &str) -> Option<u64> {
@@ -71,12 +74,17 @@ fn parse_every(rest: &str) -> Result<u64, String> {
                 .map_err(|_| format!("{number:?} is not a number; {HELP}"))?;
             let unit =
                 unit_seconds(unit).ok_or_else(|| format!("{unit:?} is not a time unit; {HELP}"))?;
-            n * unit
+            n.saturating_mul(unit)
         }
         _ => return Err(HELP.to_string()),
     };
     if secs < 60 {
         return Err(format!("the period must be at least 1 minute (for back-to-back runs use \"constantly\"); {HELP}"));
+    }
+    if secs > MAX_PERIOD_S {
+        return Err(format!(
+            "the period must be at most 31 days (for rarer runs use \"manual\" and start them by hand); {HELP}"
+        ));
     }
     Ok(secs)
 }
@@ -160,6 +168,20 @@ mod tests {
             .contains("is not a schedule"));
         assert!(parse("daily 25:00").is_err());
         assert!(parse("every").is_err());
+    }
+
+    #[test]
+    fn refuses_periods_beyond_31_days_without_overflowing() {
+        assert_eq!(parse("every 31d").unwrap(), Schedule::Every(31 * 86_400));
+        for text in [
+            "every 32d",
+            "every 999999999999999999m",
+            "каждые 999999999999999999 минут",
+            "every 18446744073709551615s",
+        ] {
+            let error = parse(text).unwrap_err();
+            assert!(error.contains("at most 31 days"), "{text}: {error}");
+        }
     }
 
     #[test]

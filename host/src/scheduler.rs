@@ -7,6 +7,8 @@
 //! - `constantly` runs back to back, with a floor between runs and an exponential backoff
 //!   after failures (capped, reset by a success).
 //! - An optional random delay per task spreads many schools' runs.
+//! - When more tasks are due than may run at once, the one waiting longest goes first, so
+//!   every task gets its turn.
 
 use crate::schedule::Schedule;
 use chrono::{Local, TimeZone};
@@ -121,6 +123,21 @@ pub fn next_due_ms(
             timing.last_start_ms.unwrap_or(created_ms),
         )),
     }
+}
+
+/// A task that is due: since when (ms since the epoch, the random delay included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Due {
+    pub task_id: i64,
+    pub since_ms: i64,
+}
+
+/// The due tasks that start now, at most `slots` of them: the longest waiting first (the
+/// earliest due time, then the lowest id), so that no task is starved by others that are
+/// due again and again.
+pub fn pick_fairly(mut due: Vec<Due>, slots: usize) -> Vec<i64> {
+    due.sort_by_key(|d| (d.since_ms, d.task_id));
+    due.into_iter().take(slots).map(|d| d.task_id).collect()
 }
 
 #[cfg(test)]
@@ -274,6 +291,91 @@ mod tests {
         )
         .unwrap();
         assert!(due < start);
+    }
+
+    /// Simulates `serve` with injected time: tasks with `schedules`, at most `slots` runs at
+    /// once, each run taking `run_ms`, ticking every 250 ms for `span_ms`. Returns how many
+    /// runs each task had and when each first started.
+    fn simulate(
+        schedules: &[Schedule],
+        slots: usize,
+        run_ms: i64,
+        span_ms: i64,
+    ) -> (Vec<u32>, Vec<Option<i64>>) {
+        let rules = rules();
+        let mut timings = vec![Timing::default(); schedules.len()];
+        let mut ends: Vec<Option<i64>> = vec![None; schedules.len()];
+        let mut runs = vec![0u32; schedules.len()];
+        let mut first = vec![None; schedules.len()];
+        let mut now = T0;
+        while now < T0 + span_ms {
+            for (i, end) in ends.iter_mut().enumerate() {
+                if end.is_some_and(|e| e <= now) {
+                    *end = None;
+                    timings[i].running = false;
+                    timings[i].last_end_ms = Some(now);
+                }
+            }
+            let busy = ends.iter().filter(|e| e.is_some()).count();
+            let due: Vec<Due> = schedules
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| {
+                    let since = next_due_ms(*s, false, &timings[i], &rules, T0)?;
+                    (since <= now).then_some(Due {
+                        task_id: i as i64,
+                        since_ms: since,
+                    })
+                })
+                .collect();
+            for id in pick_fairly(due, slots - busy) {
+                let i = id as usize;
+                timings[i].running = true;
+                timings[i].last_start_ms = Some(now);
+                ends[i] = Some(now + run_ms);
+                runs[i] += 1;
+                first[i].get_or_insert(now);
+            }
+            now += 250;
+        }
+        (runs, first)
+    }
+
+    #[test]
+    fn every_one_of_200_constant_tasks_gets_its_turn_under_the_cap() {
+        // 200 schools syncing `constantly`, 8 runs at once, 4 s per run: ids do not decide.
+        let (runs, first) = simulate(&[Schedule::Constantly; 200], 8, 4_000, 120_000);
+        assert!(runs.iter().all(|&n| n >= 1), "starved: {runs:?}");
+        let latest_first = first.iter().map(|f| f.unwrap() - T0).max().unwrap();
+        assert!(
+            latest_first <= 101_000,
+            "the last task waited {latest_first} ms"
+        );
+        let (min, max) = (runs.iter().min().unwrap(), runs.iter().max().unwrap());
+        assert!(max - min <= 1, "turns are shared evenly: {min}..{max}");
+    }
+
+    #[test]
+    fn a_periodic_task_with_a_high_id_is_not_starved_by_constant_ones() {
+        let mut schedules = vec![Schedule::Constantly; 40];
+        schedules.push(Schedule::Every(1800));
+        let (runs, first) = simulate(&schedules, 4, 2_000, 60_000);
+        assert_eq!(runs[40], 1, "the periodic task ran once in its period");
+        assert!(
+            first[40].unwrap() - T0 <= 30_000,
+            "it waited at most one round of the others"
+        );
+    }
+
+    #[test]
+    fn picking_prefers_the_longest_waiting_then_the_lowest_id() {
+        let due = |task_id, since_ms| Due { task_id, since_ms };
+        let picked = pick_fairly(
+            vec![due(1, 50), due(2, i64::MIN), due(3, 10), due(4, 10)],
+            3,
+        );
+        assert_eq!(picked, vec![2, 3, 4]);
+        assert!(pick_fairly(vec![due(1, 0)], 0).is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::params;
 use crate::plugins::LoadedPlugin;
 use crate::schedule::Schedule;
 use crate::store::tasks::TaskSettings;
+use crate::store::Store;
 use exchange_sdk::manifest::{parse_duration, ParamProblem, Params};
 
 /// Parses the host-level settings; problems are collected (keyed by the CLI flag, e.g.
@@ -23,14 +24,17 @@ pub fn settings(args: &TaskSettingsArgs, problems: &mut Vec<ParamProblem>) -> Ta
             }),
         }
     }
-    let mut duration = |flag: &str, value: &Option<String>, min: u64| -> Option<i64> {
+    let mut duration = |flag: &str, value: &Option<String>, range: Bound| -> Option<i64> {
         let text = value.as_ref()?;
         match parse_duration(text) {
-            Ok(secs) if secs >= min => Some(secs as i64),
+            Ok(secs) if (range.min..=range.max).contains(&secs) => Some(secs as i64),
             Ok(_) => {
                 problems.push(ParamProblem {
                     key: Some(flag.into()),
-                    message: format!("must be at least {min}s, got {text:?}"),
+                    message: format!(
+                        "must be from {} to {}, got {text:?}",
+                        range.min_text, range.max_text
+                    ),
                 });
                 None
             }
@@ -43,10 +47,35 @@ pub fn settings(args: &TaskSettingsArgs, problems: &mut Vec<ParamProblem>) -> Ta
             }
         }
     };
-    out.max_run_time_s = duration("--max-run-time", &args.max_run_time, 1);
-    out.random_delay_s = duration("--random-delay", &args.random_delay, 0);
+    out.max_run_time_s = duration("--max-run-time", &args.max_run_time, MAX_RUN_TIME);
+    out.random_delay_s = duration("--random-delay", &args.random_delay, RANDOM_DELAY);
     out
 }
+
+/// The allowed range of a duration setting, in seconds, and how it is said.
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    pub min: u64,
+    pub max: u64,
+    pub min_text: &'static str,
+    pub max_text: &'static str,
+}
+
+/// How long one run may take before it is stopped: a second to a day.
+pub const MAX_RUN_TIME: Bound = Bound {
+    min: 1,
+    max: 86_400,
+    min_text: "1s",
+    max_text: "24h",
+};
+
+/// The longest random delay before a scheduled run: half a day.
+pub const RANDOM_DELAY: Bound = Bound {
+    min: 0,
+    max: 43_200,
+    min_text: "0s",
+    max_text: "12h",
+};
 
 /// Parameters that passed the checks, with notes that are not errors.
 #[derive(Debug, Default)]
@@ -83,6 +112,30 @@ pub fn checked_params(
         values: checked.values,
         warnings: checked.warnings,
     })
+}
+
+/// The problem with adding a task of `plugin`'s type to organization `org`, if its type
+/// allows one task per organization and the organization has one already.
+pub fn second_task_problem(
+    store: &Store,
+    plugin: &LoadedPlugin,
+    org: &str,
+) -> anyhow::Result<Option<ParamProblem>> {
+    if plugin.manifest.several_tasks_per_org {
+        return Ok(None);
+    }
+    let type_id = &plugin.manifest.type_id;
+    Ok(store
+        .tasks(Some(org))?
+        .into_iter()
+        .find(|t| &t.type_id == type_id)
+        .map(|first| ParamProblem {
+            key: Some("type".into()),
+            message: format!(
+                "organization {org} already has a {type_id} task (task {}), and a task of this type must be the only one for its organization: two would work on the same chats. Change task {} instead (exchange-host task set {} …)",
+                first.id, first.id, first.id
+            ),
+        }))
 }
 
 /// The schedule a new task of this type gets when none is given: the plugin's default, else

@@ -33,9 +33,53 @@ impl Host {
     }
 
     fn add_task(&self, args: &[&str]) -> i64 {
-        let mut all = vec!["task", "add", "--org", "school", "--type", "example"];
+        self.add_task_for("school", args)
+    }
+
+    /// Adds an example task to organization `org` (created if missing).
+    fn add_task_for(&self, org: &str, args: &[&str]) -> i64 {
+        if self.cli(&["org", "show", org]).status != 0 {
+            self.cli(&["org", "add", org, "--name", org]).ok();
+        }
+        let mut all = vec!["task", "add", "--org", org, "--type", "example"];
         all.extend_from_slice(args);
         self.cli(&all).ok().stdout.trim().parse().unwrap()
+    }
+
+    /// `exchange-host ARGS` started in the background.
+    fn spawn(&self, args: &[&str]) -> Child {
+        Command::new(host_bin())
+            .args(["--db", self.db.to_str().unwrap()])
+            .args(["--plugins", self.plugins.to_str().unwrap()])
+            .args(args)
+            .env_remove("EXCHANGE_PLUGINS")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// The worker process of the task's running run, once it has one.
+    fn worker_pid(&self, task: i64) -> i32 {
+        let conn = rusqlite::Connection::open(&self.db).unwrap();
+        let start = Instant::now();
+        loop {
+            let worker: Option<String> = conn
+                .query_row(
+                    "SELECT worker FROM runs WHERE task_id = ?1 AND status = 'running' AND worker != ''",
+                    [task],
+                    |r| r.get(0),
+                )
+                .ok();
+            if let Some(worker) = worker {
+                return worker.split('/').nth(1).unwrap().parse().unwrap();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "task {task} never started a worker"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     fn serve(&self, extra: &[&str]) -> Child {
@@ -266,7 +310,8 @@ fn an_import_makes_enabled_tasks_due_at_once() {
 fn shutdown_interrupts_running_tasks() {
     let h = Host::new();
     let slow = h.add_task(&["--schedule", "constantly", "sleep=60s"]);
-    let hung = h.add_task(&["--schedule", "constantly", "mode=hang"]);
+    // Runs of one type for one organization never overlap: the hung task is another school's.
+    let hung = h.add_task_for("school-2", &["--schedule", "constantly", "mode=hang"]);
     let serve = h.serve(&[]);
     h.wait_runs(slow, Duration::from_secs(30), |runs| !runs.is_empty());
     h.wait_runs(hung, Duration::from_secs(30), |runs| !runs.is_empty());
@@ -318,4 +363,248 @@ fn secrets_a_plugin_writes_are_scrubbed_before_they_are_shown_or_stored() {
         stored.iter().all(|m| !m.contains(secret)),
         "a secret was stored: {stored:?}"
     );
+}
+
+/// Waits for a background process and returns what it printed.
+fn finish(child: Child) -> Run {
+    Run::from_output(child.wait_with_output().unwrap())
+}
+
+/// Whether process `pid` still runs (and is not a zombie).
+fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        !matches!(
+            stat.rsplit(')').next().unwrap().split_whitespace().next(),
+            Some("Z" | "X")
+        )
+    })
+}
+
+/// Polls until `done` holds, or panics with `what` after `limit`.
+fn wait_for(limit: Duration, what: &str, done: impl Fn() -> bool) -> Duration {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < limit, "timed out after {limit:?}: {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    start.elapsed()
+}
+
+#[test]
+fn two_runs_of_one_task_started_at_once_never_overlap() {
+    let h = Host::new();
+    let task = h.add_task(&["sleep=2s"]).to_string();
+    for _ in 0..5 {
+        let first = h.spawn(&["run", &task]);
+        let second = h.spawn(&["run", &task]);
+        let (first, second) = (finish(first), finish(second));
+        let (ran, refused) = if first.status == 0 {
+            (first, second)
+        } else {
+            (second, first)
+        };
+        assert_eq!(ran.status, 0, "{}", ran.all());
+        assert_eq!(refused.status, 1, "{}", refused.all());
+        assert!(
+            refused
+                .stderr
+                .contains(&format!("task {task} is running now"))
+                && refused.stderr.contains("wait until it ends"),
+            "{}",
+            refused.stderr
+        );
+    }
+    let runs = h.runs(task.parse().unwrap());
+    assert_eq!(runs.len(), 5, "a refused start leaves no record: {runs:#?}");
+    for pair in runs.windows(2) {
+        assert!(pair[1]["started_ms"].as_i64() >= pair[0]["ended_ms"].as_i64());
+    }
+}
+
+#[test]
+fn runs_of_one_type_for_one_organization_never_overlap_across_tasks() {
+    let h = Host::new();
+    let a = h.add_task(&["sleep=3s"]).to_string();
+    let b = h.add_task(&["sleep=1s"]).to_string();
+    let first = h.spawn(&["run", &a]);
+    h.worker_pid(a.parse().unwrap());
+    let refused = h.cli(&["run", &b]).failed();
+    assert!(
+        refused.stderr.contains(&format!(
+            "task {a} of the same type for organization school is running now"
+        )),
+        "{}",
+        refused.stderr
+    );
+    // Another organization's task of the same type runs meanwhile.
+    let other = h.add_task_for("school-2", &[]).to_string();
+    h.cli(&["run", &other]).ok();
+    finish(first).ok();
+    h.cli(&["run", &b]).ok();
+}
+
+#[test]
+fn a_killed_host_takes_its_worker_along_and_the_next_start_is_not_blocked() {
+    let h = Host::new();
+    let task = h.add_task(&["sleep=30s"]);
+    let id = task.to_string();
+    let mut run = h.spawn(&["run", &id]);
+    let worker = h.worker_pid(task);
+    unsafe {
+        libc::kill(run.id() as i32, libc::SIGKILL);
+    }
+    run.wait().unwrap();
+    let took = wait_for(
+        Duration::from_secs(5),
+        "the worker outlived its host",
+        || !alive(worker),
+    );
+    assert!(
+        took < Duration::from_secs(1),
+        "the worker lived {took:?} after its host"
+    );
+    assert_eq!(h.runs(task)[0]["status"], "running", "nobody noticed yet");
+    // The next start notices at once that the owner is gone: no wait for a timeout.
+    h.cli(&["task", "set", &id, "sleep=0s"]).ok();
+    h.cli(&["run", &id]).ok();
+    let runs = h.runs(task);
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0]["status"], "interrupted", "{}", runs[0]);
+    assert!(
+        runs[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("host process running it stopped"),
+        "{}",
+        runs[0]
+    );
+    assert_eq!(runs[1]["status"], "ok");
+}
+
+#[test]
+fn after_kill_9_of_serve_a_restarted_serve_runs_the_task_again_at_once() {
+    let h = Host::new();
+    let task = h.add_task(&["--schedule", "constantly", "sleep=30s"]);
+    let mut serve = h.serve(&[]);
+    let worker = h.worker_pid(task);
+    unsafe {
+        libc::kill(serve.id() as i32, libc::SIGKILL);
+    }
+    serve.wait().unwrap();
+    wait_for(Duration::from_secs(1), "the worker outlived serve", || {
+        !alive(worker)
+    });
+    h.cli(&["task", "set", &task.to_string(), "sleep=0s"]).ok();
+    let serve = h.serve(&[]);
+    // The stale record ends `interrupted` and the task runs again within its period.
+    let runs = h.wait_runs(task, Duration::from_secs(20), |runs| {
+        runs.len() >= 2 && runs[1]["status"] == "ok"
+    });
+    stop(serve);
+    assert_eq!(runs[0]["status"], "interrupted");
+    assert!(runs.iter().all(|r| r["status"] != "running"), "{runs:#?}");
+}
+
+#[test]
+fn two_hundred_constant_tasks_under_the_cap_all_run_within_two_minutes() {
+    let h = Host::new();
+    {
+        let mut store = exchange_host::store::Store::open(&h.db).unwrap();
+        for n in 0..200 {
+            let org = format!("school-{n:03}");
+            store.add_org(&org, &org).unwrap();
+            store
+                .add_task(
+                    &org,
+                    "example",
+                    "constantly",
+                    &Default::default(),
+                    &Default::default(),
+                )
+                .unwrap();
+        }
+    }
+    let serve = h.serve(&["--max-concurrent", "4"]);
+    let conn = rusqlite::Connection::open(&h.db).unwrap();
+    let ran = || -> i64 {
+        conn.query_row(
+            "SELECT COUNT(DISTINCT task_id) FROM runs WHERE status = 'ok'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let took = wait_for(Duration::from_secs(120), "every task ran", || ran() == 200);
+    stop(serve);
+    let most: i64 = conn
+        .query_row(
+            "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM runs GROUP BY task_id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        most <= 3,
+        "some tasks ran {most} times before all had a turn (in {took:?})"
+    );
+}
+
+#[test]
+fn a_running_task_cannot_be_removed_and_removal_says_what_history_goes() {
+    let h = Host::new();
+    let task = h.add_task(&["sleep=2s"]);
+    let id = task.to_string();
+    let run = h.spawn(&["run", &id]);
+    h.worker_pid(task);
+    let refused = h.cli(&["task", "rm", &id]).failed();
+    assert!(
+        refused
+            .stderr
+            .contains(&format!("task {id} is running now"))
+            && refused.stderr.contains("task disable"),
+        "{}",
+        refused.stderr
+    );
+    finish(run).ok();
+    let removed = h.cli(&["task", "rm", &id]).ok();
+    assert!(
+        removed.stdout.contains("its 1 recorded run(s)"),
+        "{}",
+        removed.stdout
+    );
+}
+
+#[test]
+fn numbers_out_of_range_are_refused_with_the_allowed_range_and_nothing_is_saved() {
+    let h = Host::new();
+    for (args, expected) in [
+        (
+            vec!["--schedule", "every 999999999999999999m"],
+            "at most 31 days",
+        ),
+        (vec!["--random-delay", "100000h"], "from 0s to 12h"),
+        (vec!["--max-run-time", "0s"], "from 1s to 24h"),
+        (vec!["--max-run-time", "30d"], "from 1s to 24h"),
+    ] {
+        let mut all = vec!["task", "add", "--org", "school", "--type", "example"];
+        all.extend_from_slice(&args);
+        let refused = h.cli(&all);
+        assert_eq!(refused.status, 2, "{args:?}: {}", refused.all());
+        assert!(
+            refused.all().contains(expected),
+            "{args:?}: {}",
+            refused.all()
+        );
+    }
+    let refused = h.cli(&["serve", "--max-concurrent", "0"]);
+    assert_eq!(refused.status, 2, "{}", refused.all());
+    assert!(refused.stderr.contains("1..=1024"), "{}", refused.stderr);
+    let refused = h.cli(&["serve", "--grace", "100000h"]).failed();
+    assert!(
+        refused.stderr.contains("from 0s to 1h"),
+        "{}",
+        refused.stderr
+    );
+    let list = h.cli(&["task", "list", "--json"]).ok();
+    assert_eq!(list.stdout.trim(), "[]", "nothing was saved");
 }

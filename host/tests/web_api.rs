@@ -377,7 +377,20 @@ fn secrets_a_plugin_writes_are_scrubbed_from_run_messages_and_logs() {
     // What a careless plugin could record: the task's secret and the organization's token.
     let run = {
         let mut store = exchange_host::store::Store::open(&school.db).unwrap();
-        let run = store.start_run(id, ORG, "manual", false).unwrap();
+        let task = store.require_task(id).unwrap();
+        let owner = exchange_host::runs::liveness::ProcessId::current().to_string();
+        let new = exchange_host::store::runs::NewRun {
+            task: &task,
+            trigger: "manual",
+            dry_run: false,
+            owner: &owner,
+            lease_until_ms: 0,
+        };
+        let exchange_host::store::runs::Acquired::Started(run) =
+            store.acquire_run(&new, &|_| false).unwrap()
+        else {
+            panic!("no other run of the task is going on")
+        };
         let at = 1_700_000_000_000;
         store
             .append_logs(

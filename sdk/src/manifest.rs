@@ -27,6 +27,12 @@ pub struct Manifest {
     /// host can check `org set` values and mask the secret ones.
     #[serde(default)]
     pub org_keys: Vec<ParamSpec>,
+    /// Whether an organization may have more than one task of this type. A type that keeps
+    /// one outside service in step with the school (one messenger community) may not: two
+    /// such tasks would fight over the same chats. Runs of one type for one organization
+    /// never overlap either way.
+    #[serde(default)]
+    pub several_tasks_per_org: bool,
 }
 
 impl Manifest {

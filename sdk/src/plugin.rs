@@ -49,6 +49,10 @@ pub struct RunRequest {
     /// Plan and report only; change nothing outside the host.
     #[serde(default)]
     pub dry_run: bool,
+    /// The person who started the run confirmed, for this run only, the changes the
+    /// plugin's safety guards would otherwise hold back (e.g. removals above a limit).
+    #[serde(default)]
+    pub force: bool,
 }
 
 /// How a run ended.
@@ -159,6 +163,12 @@ impl<'a> Context<'a> {
     /// Whether this run must change nothing outside the host.
     pub fn dry_run(&self) -> bool {
         self.request.dry_run
+    }
+
+    /// Whether the person who started this run confirmed, for this run only, the changes
+    /// the plugin's safety guards would otherwise hold back.
+    pub fn force(&self) -> bool {
+        self.request.force
     }
 
     /// Writes a log line to the run's log.

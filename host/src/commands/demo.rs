@@ -4,7 +4,7 @@
 
 use super::run::exit_code;
 use super::Env;
-use crate::runs::runner::{run_task, Outcome};
+use crate::runs::runner::{run_task, Outcome, RunOptions};
 use crate::school::diff::diff;
 use crate::school::sample::{sample_school, SampleOptions};
 use crate::store::Store;
@@ -71,18 +71,16 @@ fn step(text: &str) {
 
 fn run_and_show(env: &Env, task_id: i64) -> anyhow::Result<Outcome> {
     let cancel = AtomicBool::new(false);
-    let outcome = run_task(
-        &env.runner()?,
-        task_id,
-        "manual",
-        false,
-        &cancel,
-        &mut |event| {
-            if let crate::runs::protocol::Event::Log { level, message } = event {
-                println!("  {level:<5} {message}");
-            }
-        },
-    )?;
+    let options = RunOptions {
+        trigger: "manual",
+        dry_run: false,
+        force: false,
+    };
+    let outcome = run_task(&env.runner()?, task_id, options, &cancel, &mut |event| {
+        if let crate::runs::protocol::Event::Log { level, message } = event {
+            println!("  {level:<5} {message}");
+        }
+    })?;
     println!(
         "Run {}: {} — {}",
         outcome.run_id, outcome.status, outcome.message

@@ -40,7 +40,11 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::School(command) => school::run(&env, command),
         Command::Task(crate::cli::TaskCommand::Check { id }) => run::check(&env, id),
         Command::Task(command) => tasks::run(&env, command),
-        Command::Run { task, dry_run } => run::run(&env, task, dry_run),
+        Command::Run {
+            task,
+            dry_run,
+            force,
+        } => run::run(&env, task, dry_run, force),
         Command::Runs { task, last, json } => run::runs(&env, task, last, json),
         Command::Logs { run, level, json } => run::logs(&env, run, &level, json),
         Command::Serve(args) => serve::serve(&env, &args),
@@ -50,7 +54,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             mode,
             task,
             dry_run,
-        } => run::worker_main(&env, &mode, task, dry_run),
+            force,
+        } => run::worker_main(&env, &mode, task, dry_run, force),
     }
 }
 

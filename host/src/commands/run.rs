@@ -3,7 +3,7 @@
 use super::Env;
 use crate::output::Table;
 use crate::runs::protocol::Event;
-use crate::runs::runner::{check_task, run_task, Outcome, RunnerConfig};
+use crate::runs::runner::{check_task, run_task, Outcome, RunOptions, RunnerConfig};
 use crate::runs::worker;
 use crate::store::show_time;
 use exchange_sdk::LogLevel;
@@ -93,8 +93,8 @@ pub fn exit_code(outcome: &Outcome) -> ExitCode {
     }
 }
 
-/// `exchange-host run TASK [--dry-run]`.
-pub fn run(env: &Env, task_id: i64, dry_run: bool) -> anyhow::Result<ExitCode> {
+/// `exchange-host run TASK [--dry-run | --force]`.
+pub fn run(env: &Env, task_id: i64, dry_run: bool, force: bool) -> anyhow::Result<ExitCode> {
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
     let _ = ctrlc_flag(flag);
@@ -103,14 +103,14 @@ pub fn run(env: &Env, task_id: i64, dry_run: bool) -> anyhow::Result<ExitCode> {
         last_stage: String::new(),
         progress_shown: false,
     };
-    let outcome = run_task(
-        &env.runner()?,
-        task_id,
-        "manual",
+    let options = RunOptions {
+        trigger: "manual",
         dry_run,
-        &cancel,
-        &mut |e| live.show(e),
-    )?;
+        force,
+    };
+    let outcome = run_task(&env.runner()?, task_id, options, &cancel, &mut |e| {
+        live.show(e)
+    })?;
     live.finish();
     print_outcome(task_id, &outcome);
     Ok(exit_code(&outcome))
@@ -212,9 +212,15 @@ pub fn logs(env: &Env, run_id: i64, level: &str, json: bool) -> anyhow::Result<E
 }
 
 /// The hidden worker mode.
-pub fn worker_main(env: &Env, mode: &str, task: i64, dry_run: bool) -> anyhow::Result<ExitCode> {
+pub fn worker_main(
+    env: &Env,
+    mode: &str,
+    task: i64,
+    dry_run: bool,
+    force: bool,
+) -> anyhow::Result<ExitCode> {
     let mode = match mode {
-        "run" => worker::Mode::Run { dry_run },
+        "run" => worker::Mode::Run { dry_run, force },
         "check" => worker::Mode::Check,
         other => anyhow::bail!("unknown worker mode {other:?}"),
     };

@@ -6,9 +6,9 @@
 
 use super::Env;
 use crate::cli::ServeArgs;
-use crate::runs::runner::{run_task, Outcome};
+use crate::runs::runner::{begin_run, orphaned, AlreadyRunning, Outcome, RunOptions};
 use crate::schedule::Schedule;
-use crate::scheduler::{next_due_ms, random_delay_ms, Rules, Timing};
+use crate::scheduler::{next_due_ms, pick_fairly, random_delay_ms, Due, Rules, Timing};
 use crate::store::tasks::Task;
 use crate::store::{now_ms, Store};
 use exchange_sdk::manifest::parse_duration;
@@ -22,22 +22,38 @@ use std::time::{Duration, Instant};
 const TICK: Duration = Duration::from_millis(250);
 /// How often tasks are reloaded even when the database reports no change.
 const RELOAD: Duration = Duration::from_secs(30);
+/// How often runs left `running` by a host process that is gone are ended `interrupted`.
+const REAP: Duration = Duration::from_secs(2);
+/// How long a task whose type runs for its organization in another process waits before
+/// it is tried again.
+const BUSY_RETRY_MS: i64 = 2_000;
 
+/// A duration option of `serve`, at most an hour.
 fn seconds(flag: &str, text: &str) -> anyhow::Result<u64> {
-    parse_duration(text).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+    match parse_duration(text).map_err(|e| anyhow::anyhow!("{flag}: {e}"))? {
+        secs if secs <= 3600 => Ok(secs),
+        _ => anyhow::bail!("{flag} must be from 0s to 1h, got {text:?}"),
+    }
 }
 
-/// The last runs of each task, as timing facts. A run still marked `running` for longer than
-/// its task's max run time was left by a host that died: it is recorded `interrupted`.
+/// Ends as `interrupted` the runs whose host process is gone (killed or crashed), so that
+/// their tasks are due again and the history tells the truth.
+fn reap(store: &mut Store) -> anyhow::Result<()> {
+    for run in store.interrupt_orphaned_runs(&orphaned)? {
+        tracing::warn!(
+            run,
+            "run {run} was left running by a host process that is gone: recorded as interrupted"
+        );
+    }
+    Ok(())
+}
+
+/// The last runs of each task, as timing facts.
 fn load_timings(store: &mut Store, tasks: &[Task]) -> anyhow::Result<HashMap<i64, Timing>> {
+    reap(store)?;
     let mut timings = HashMap::new();
     for task in tasks {
         let recent = store.runs(Some(task.id), 20)?;
-        if recent.first().is_some_and(|r| {
-            r.status == "running" && now_ms() - r.started_ms > task.max_run_time_s * 1000
-        }) {
-            store.interrupt_stale_runs(task.id)?;
-        }
         let failures = recent
             .iter()
             .take_while(|r| r.status != "ok" && r.status != "running")
@@ -66,6 +82,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let max_concurrent = args
         .max_concurrent
+        .map(usize::from)
         .unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -111,11 +128,18 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let (done_tx, done_rx) = mpsc::channel::<(i64, anyhow::Result<Outcome>)>();
     let mut version = store.data_version()?;
     let mut loaded_at = Instant::now();
+    let mut reaped_at = Instant::now();
     let mut bad_schedules: std::collections::HashSet<i64> = Default::default();
+    // Tasks whose type runs for their organization in another process, until when to wait.
+    let mut busy_until: HashMap<i64, i64> = HashMap::new();
 
     while signals.load(Ordering::SeqCst) == 0 {
         while let Ok((task_id, result)) = done_rx.try_recv() {
             finish(&mut running, &mut timings, task_id, result);
+        }
+        if reaped_at.elapsed() > REAP {
+            reap(&mut store)?;
+            reaped_at = Instant::now();
         }
         let current = store.data_version()?;
         if current != version || loaded_at.elapsed() > RELOAD {
@@ -124,11 +148,10 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             loaded_at = Instant::now();
         }
         let now = now_ms();
+        let mut due = Vec::new();
         for task in tasks.iter().filter(|t| t.enabled) {
-            if running.len() >= max_concurrent {
-                break;
-            }
-            if running.contains_key(&task.id) {
+            if running.contains_key(&task.id) || busy_until.get(&task.id).is_some_and(|&t| t > now)
+            {
                 continue;
             }
             let schedule: Schedule = match task.schedule.parse() {
@@ -145,39 +168,74 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 }
             };
             let timing = timings.entry(task.id).or_default();
-            let Some(due) = next_due_ms(schedule, task.due_now, timing, &rules, task.created_ms)
+            let Some(at) = next_due_ms(schedule, task.due_now, timing, &rules, task.created_ms)
             else {
                 continue;
             };
             let delay = if task.due_now {
                 0
             } else {
-                random_delay_ms(task.id, due, task.random_delay_s * 1000)
+                random_delay_ms(task.id, at, task.random_delay_s * 1000)
             };
-            if due.saturating_add(delay) > now || store.running_run(task)?.is_some() {
-                continue;
+            let since_ms = at.saturating_add(delay);
+            if since_ms <= now {
+                due.push((
+                    Due {
+                        task_id: task.id,
+                        since_ms,
+                    },
+                    at,
+                    schedule,
+                    task.due_now,
+                ));
             }
+        }
+        let slots = max_concurrent.saturating_sub(running.len());
+        let picked = pick_fairly(due.iter().map(|d| d.0).collect(), slots);
+        for (Due { task_id, .. }, at, schedule, due_now) in
+            due.into_iter().filter(|d| picked.contains(&d.0.task_id))
+        {
             let trigger = match schedule {
-                _ if task.due_now => "import",
-                Schedule::Every(period) if due != i64::MIN && now - due > period as i64 * 1000 => {
+                _ if due_now => "import",
+                Schedule::Every(period) if at != i64::MIN && now - at > period as i64 * 1000 => {
                     "catch-up"
                 }
-                Schedule::Daily(..) if now - due > 3_600_000 => "catch-up",
+                Schedule::Daily(..) if now - at > 3_600_000 => "catch-up",
                 _ => "schedule",
             };
+            let options = RunOptions {
+                trigger,
+                dry_run: false,
+                force: false,
+            };
+            let started = match begin_run(&config, task_id, options) {
+                Ok(started) => started,
+                Err(e) if e.downcast_ref::<AlreadyRunning>().is_some() => {
+                    tracing::debug!(task = task_id, "not started: {e}");
+                    busy_until.insert(task_id, now + BUSY_RETRY_MS);
+                    continue;
+                }
+                Err(e) => {
+                    tracing::error!(task = task_id, "the run could not start: {e:#}");
+                    busy_until.insert(task_id, now + BUSY_RETRY_MS);
+                    continue;
+                }
+            };
+            busy_until.remove(&task_id);
+            let timing = timings.entry(task_id).or_default();
             timing.running = true;
             timing.last_start_ms = Some(now);
             let cancel = Arc::new(AtomicBool::new(false));
-            running.insert(task.id, cancel.clone());
-            let (config, tx, task_id, trigger) = (
-                config.clone(),
-                done_tx.clone(),
-                task.id,
-                trigger.to_string(),
+            running.insert(task_id, cancel.clone());
+            let tx = done_tx.clone();
+            tracing::info!(
+                task = task_id,
+                run = started.run_id(),
+                trigger,
+                "run starts"
             );
-            tracing::info!(task = task_id, trigger = %trigger, "run starts");
             std::thread::spawn(move || {
-                let result = run_task(&config, task_id, &trigger, false, &cancel, &mut |_| {});
+                let result = started.execute(&cancel, &mut |_| {});
                 let _ = tx.send((task_id, result));
             });
         }

@@ -6,6 +6,7 @@ use crate::cli::{TaskCommand, TaskSettingsArgs};
 use crate::output::Table;
 use crate::params;
 use crate::plugins::LoadedPlugin;
+use crate::runs::runner::orphaned;
 use crate::store::show_time;
 use crate::store::tasks::{Task, TaskSettings};
 use crate::task_config::{self, settings};
@@ -45,6 +46,7 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
             };
             let mut problems = Vec::new();
             let mut settings = settings(&args, &mut problems);
+            problems.extend(task_config::second_task_problem(&store, plugin, &org.id)?);
             let params = checked_params(plugin, &Params::new(), &values, &[], &mut problems)?;
             if !problems.is_empty() {
                 return fail_with_problems("the task was not added", &problems);
@@ -140,8 +142,9 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
             }
         }
         TaskCommand::Rm { id } => {
-            store.remove_task(id)?;
-            println!("Removed task {id} with its state and run history.");
+            store.interrupt_orphaned_runs(&orphaned)?;
+            let runs = store.remove_task(id)?;
+            println!("Removed task {id} with its state and its {runs} recorded run(s).");
         }
         TaskCommand::Enable { id } | TaskCommand::Disable { id } => {
             let enable = matches!(command, TaskCommand::Enable { .. });

@@ -1,14 +1,15 @@
 //! Running a task in a worker child process and recording the run: log lines, progress, the
 //! summary, and what happened when the plugin crashed, hung or was cancelled.
 
+use super::liveness::{owner_gone, ProcessId};
 use super::protocol::{Event, CANCEL_LINE};
-use crate::store::runs::DEFAULT_HISTORY;
+use crate::store::runs::{Acquired, NewRun, RunRecord, DEFAULT_HISTORY};
 use crate::store::tasks::Task;
 use crate::store::{now_ms, Store};
 use exchange_sdk::RunStatus;
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, Write};
-use std::os::unix::process::ExitStatusExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,8 +52,26 @@ impl RunnerConfig {
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
+            .stderr(Stdio::piped());
+        // The worker dies with the thread that started it (which waits for it until it
+        // ends): a killed host leaves no worker behind to overlap the next run. The worker
+        // also ends itself when its standard input closes (see `worker`).
+        // SAFETY: between fork and exec only async-signal-safe calls are made (prctl,
+        // getppid).
+        unsafe {
+            let parent = libc::getpid();
+            command.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0
+                    || libc::getppid() != parent
+                {
+                    return Err(std::io::Error::other(
+                        "the host ended as the worker started",
+                    ));
+                }
+                Ok(())
+            });
+        }
+        command.spawn()
     }
 }
 
@@ -169,32 +188,108 @@ fn status_text(status: RunStatus) -> &'static str {
     }
 }
 
+/// How long a run's lease holds without renewal. Another host process on the same machine
+/// does not wait for it: it sees at once that the owner's process is gone.
+const LEASE: Duration = Duration::from_secs(30);
+/// How often the owner renews the lease.
+const RENEW_EVERY: Duration = Duration::from_secs(5);
+
+fn lease_until(from_ms: i64) -> i64 {
+    from_ms + LEASE.as_millis() as i64
+}
+
+/// Whether a `running` record has lost its owner (the host process is gone, or, on another
+/// machine, its lease ran out). Its worker, should it still run, is killed first, so the
+/// next run never overlaps it.
+pub fn orphaned(record: &RunRecord) -> bool {
+    let owner = record.owner.parse::<ProcessId>().ok();
+    if !owner_gone(owner.as_ref(), record.lease_until_ms, now_ms()) {
+        return false;
+    }
+    if let Ok(worker) = record.worker.parse::<ProcessId>() {
+        worker.kill();
+    }
+    true
+}
+
+/// A run of the same task type for the same organization is going on, so this one did not
+/// start.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", busy_message(.task_id, .run))]
+pub struct AlreadyRunning {
+    pub task_id: i64,
+    pub run: RunRecord,
+}
+
+fn busy_message(task_id: &i64, run: &RunRecord) -> String {
+    let whose = if run.task_id == *task_id {
+        format!("task {task_id} is running now (run {})", run.id)
+    } else {
+        format!(
+            "task {} of the same type for organization {} is running now (run {}), and runs of one type for one organization never overlap",
+            run.task_id, run.org_id, run.id
+        )
+    };
+    format!(
+        "{whose}, started {}: wait until it ends, then start it again",
+        crate::store::show_time(run.started_ms)
+    )
+}
+
+/// What starts a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions<'a> {
+    /// `manual`, `schedule`, `import` or `catch-up`.
+    pub trigger: &'a str,
+    /// Plan and report only.
+    pub dry_run: bool,
+    /// The person confirmed, for this run only, the changes a plugin's guard holds back.
+    pub force: bool,
+}
+
 /// A run that is recorded (status `running`) and about to start in a worker.
 pub struct StartedRun {
     config: RunnerConfig,
     store: Store,
     task: Task,
     run_id: i64,
+    owner: String,
     dry_run: bool,
+    force: bool,
 }
 
-/// Records the start of a run of task `task_id`; [`StartedRun::execute`] then runs it.
+/// Records the start of a run of task `task_id`; [`StartedRun::execute`] then runs it. Fails
+/// with [`AlreadyRunning`] when a run of the same task type for the same organization is
+/// going on in any host process; runs whose host process is gone are ended `interrupted`
+/// first.
 pub fn begin_run(
     config: &RunnerConfig,
     task_id: i64,
-    trigger: &str,
-    dry_run: bool,
+    options: RunOptions,
 ) -> anyhow::Result<StartedRun> {
     let mut store = Store::open(&config.db)?;
     let task = store.require_task(task_id)?;
+    let owner = ProcessId::current().to_string();
+    let new = NewRun {
+        task: &task,
+        trigger: options.trigger,
+        dry_run: options.dry_run,
+        owner: &owner,
+        lease_until_ms: lease_until(now_ms()),
+    };
+    let run_id = match store.acquire_run(&new, &orphaned)? {
+        Acquired::Started(id) => id,
+        Acquired::Busy(run) => return Err(AlreadyRunning { task_id, run: *run }.into()),
+    };
     store.clear_due_now(task_id)?;
-    let run_id = store.start_run(task_id, &task.org_id, trigger, dry_run)?;
     Ok(StartedRun {
         config: config.clone(),
         store,
         task,
         run_id,
-        dry_run,
+        owner,
+        dry_run: options.dry_run,
+        force: options.force,
     })
 }
 
@@ -203,12 +298,11 @@ pub fn begin_run(
 pub fn run_task(
     config: &RunnerConfig,
     task_id: i64,
-    trigger: &str,
-    dry_run: bool,
+    options: RunOptions,
     cancel: &AtomicBool,
     observe: &mut dyn FnMut(&Event),
 ) -> anyhow::Result<Outcome> {
-    begin_run(config, task_id, trigger, dry_run)?.execute(cancel, observe)
+    begin_run(config, task_id, options)?.execute(cancel, observe)
 }
 
 impl StartedRun {
@@ -228,13 +322,18 @@ impl StartedRun {
             mut store,
             task,
             run_id,
+            owner,
             dry_run,
+            force,
         } = self;
         let config = &config;
         let task_id = task.id;
         let mut args = vec!["run".to_string(), task_id.to_string()];
         if dry_run {
             args.push("--dry-run".into());
+        }
+        if force {
+            args.push("--force".into());
         }
         let mut logs: Vec<(i64, String, String)> = Vec::new();
         let mut last_flush = Instant::now();
@@ -251,6 +350,10 @@ impl StartedRun {
                 });
             }
         };
+        if let Some(worker) = ProcessId::of(worker.child.id()) {
+            store.set_run_worker(run_id, &worker.to_string())?;
+        }
+        let mut renewed = Instant::now();
         let deadline = Instant::now() + Duration::from_secs(task.max_run_time_s.max(1) as u64);
         let mut cancel_sent: Option<Instant> = None;
         let mut killed_for: Option<&'static str> = None;
@@ -275,6 +378,17 @@ impl StartedRun {
             {
                 store.append_logs(run_id, &std::mem::take(&mut logs))?;
                 last_flush = Instant::now();
+            }
+            if renewed.elapsed() >= RENEW_EVERY {
+                renewed = Instant::now();
+                if !store.renew_lease(run_id, &owner, lease_until(now_ms()))?
+                    && killed_for.is_none()
+                {
+                    // Another host process took this run for abandoned (its lease ran out):
+                    // stop at once rather than overlap the run it may start.
+                    let _ = worker.child.kill();
+                    killed_for = Some("lost");
+                }
             }
             if killed_for.is_none() && Instant::now() > deadline {
                 let _ = worker.child.kill();
@@ -301,6 +415,11 @@ impl StartedRun {
                     "the run took longer than its max run time ({}s) and was stopped",
                     task.max_run_time_s
                 ),
+                BTreeMap::new(),
+            ),
+            (Some("lost"), _) => (
+                "interrupted".to_string(),
+                "the run was stopped: its lease lapsed and another host process took it for abandoned".to_string(),
                 BTreeMap::new(),
             ),
             (Some(_), _) => (

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 /// What the worker is asked to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    Run { dry_run: bool },
+    Run { dry_run: bool, force: bool },
     Check,
 }
 
@@ -133,6 +133,19 @@ fn work(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) -> any
     let Some(plugin) = registry.get(&task.type_id) else {
         anyhow::bail!(registry.not_found_message(&task.type_id));
     };
+    if !plugin.manifest.several_tasks_per_org {
+        // A database from before the rule may hold two such tasks: the first one runs.
+        if let Some(first) = store
+            .tasks(Some(&task.org_id))?
+            .into_iter()
+            .find(|t| t.type_id == task.type_id && t.id < task.id)
+        {
+            anyhow::bail!(
+                "organization {} has two {} tasks (tasks {} and {}), and a task of this type must be the only one for its organization: only task {} runs. Remove this one (exchange-host task rm {})",
+                task.org_id, task.type_id, first.id, task.id, first.id, task.id
+            );
+        }
+    }
     let org_values = store.org_values(&task.org_id)?;
     // Whatever the plugin writes is scrubbed of the task's and organization's secrets before
     // it reaches the host's output, database and web console.
@@ -145,7 +158,8 @@ fn work(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) -> any
         params: with_defaults(&plugin.manifest.params, &task.params),
         org_values,
         school,
-        dry_run: matches!(mode, Mode::Run { dry_run: true }),
+        dry_run: matches!(mode, Mode::Run { dry_run: true, .. }),
+        force: matches!(mode, Mode::Run { force: true, .. }),
     };
     let request_json = serde_json::to_string(&request)?;
     let cancelled = Arc::new(AtomicBool::new(false));
@@ -158,6 +172,10 @@ fn work(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) -> any
                 Err(_) => break,
             }
         }
+        // Standard input closed: the host that drives this run is gone. End at once, as a
+        // killed worker would, so that no run of this task overlaps the next one.
+        // SAFETY: _exit ends the process without running destructors or atexit handlers.
+        unsafe { libc::_exit(137) }
     });
     let host = WorkerHost {
         store: Mutex::new(store),

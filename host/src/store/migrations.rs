@@ -90,6 +90,23 @@ const MIGRATIONS: &[&str] = &[
         set_ms INTEGER NOT NULL
     );
     "#,
+    // 3: run ownership. A run names its task type, its owner (the host process that drives
+    // it), its worker and a lease the owner renews; at most one run of a task type per
+    // organization is `running`. Runs left `running` by older hosts had no owner: they end
+    // `interrupted` here, so that the index can hold.
+    r#"
+    ALTER TABLE runs ADD COLUMN type_id TEXT NOT NULL DEFAULT '';
+    UPDATE runs SET type_id = COALESCE((SELECT type_id FROM tasks WHERE tasks.id = runs.task_id), '');
+    ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN worker TEXT NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;
+    UPDATE runs SET status = 'interrupted',
+                    ended_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000,
+                    message = 'the host stopped during the run'
+     WHERE status = 'running';
+    CREATE UNIQUE INDEX one_running_run_per_org_and_type ON runs(org_id, type_id)
+     WHERE status = 'running';
+    "#,
 ];
 
 /// Applies every migration the database has not seen yet, each in its own transaction.

@@ -19,6 +19,16 @@ pub struct RunRecord {
     pub trigger: String,
     pub message: String,
     pub counters: BTreeMap<String, u64>,
+    /// The host process that drives the run (see [`crate::runs::liveness::ProcessId`]),
+    /// empty for runs recorded before owners were.
+    #[serde(skip)]
+    pub owner: String,
+    /// The worker process of the run, once started.
+    #[serde(skip)]
+    pub worker: String,
+    /// Until when the owner's lease holds (ms since the epoch); the owner renews it.
+    #[serde(skip)]
+    pub lease_until_ms: i64,
 }
 
 /// One log line of a run.
@@ -30,8 +40,7 @@ pub struct LogLine {
     pub message: String,
 }
 
-const RUN_COLUMNS: &str =
-    "id, task_id, org_id, started_ms, ended_ms, status, dry_run, trigger, message, counters_json";
+const RUN_COLUMNS: &str = "id, task_id, org_id, started_ms, ended_ms, status, dry_run, trigger, message, counters_json, owner, worker, lease_until_ms";
 
 fn run_from_row(r: &Row) -> rusqlite::Result<RunRecord> {
     let counters: String = r.get(9)?;
@@ -46,26 +55,117 @@ fn run_from_row(r: &Row) -> rusqlite::Result<RunRecord> {
         trigger: r.get(7)?,
         message: r.get(8)?,
         counters: serde_json::from_str(&counters).unwrap_or_default(),
+        owner: r.get(10)?,
+        worker: r.get(11)?,
+        lease_until_ms: r.get(12)?,
     })
+}
+
+/// What [`Store::acquire_run`] found.
+#[derive(Debug)]
+pub enum Acquired {
+    /// The run is recorded as `running` under this id.
+    Started(i64),
+    /// A run of the same task type for the same organization is going on.
+    Busy(Box<RunRecord>),
+}
+
+/// A new run's facts.
+#[derive(Debug, Clone)]
+pub struct NewRun<'a> {
+    pub task: &'a crate::store::tasks::Task,
+    pub trigger: &'a str,
+    pub dry_run: bool,
+    /// The host process that will drive it.
+    pub owner: &'a str,
+    pub lease_until_ms: i64,
 }
 
 /// How many runs per task the history keeps by default.
 pub const DEFAULT_HISTORY: i64 = 200;
 
 impl Store {
-    /// Records the start of a run; returns its id.
-    pub fn start_run(
+    /// Records the start of a run unless a run of the same task type for the same
+    /// organization is going on. In one write transaction it first ends, as `interrupted`,
+    /// the running records for which `gone` says their owner is gone; the database's unique
+    /// index keeps a second `running` record out whatever process tries.
+    pub fn acquire_run(
         &mut self,
-        task_id: i64,
-        org_id: &str,
-        trigger: &str,
-        dry_run: bool,
-    ) -> anyhow::Result<i64> {
+        run: &NewRun,
+        gone: &dyn Fn(&RunRecord) -> bool,
+    ) -> anyhow::Result<Acquired> {
+        let task = run.task;
+        self.write(|tx| {
+            let sql = format!(
+                "SELECT {RUN_COLUMNS} FROM runs WHERE status = 'running' AND org_id = ?1 AND type_id = ?2"
+            );
+            let running: Vec<RunRecord> = tx
+                .prepare(&sql)?
+                .query_map(params![task.org_id, task.type_id], run_from_row)?
+                .collect::<Result<_, _>>()?;
+            for record in running {
+                if !gone(&record) {
+                    return Ok(Acquired::Busy(Box::new(record)));
+                }
+                interrupt(tx, record.id, STALE_MESSAGE)?;
+            }
+            tx.execute(
+                "INSERT INTO runs (task_id, org_id, type_id, started_ms, status, dry_run, trigger, owner, lease_until_ms)
+                 VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7, ?8)",
+                params![task.id, task.org_id, task.type_id, now_ms(), run.dry_run, run.trigger, run.owner, run.lease_until_ms],
+            )?;
+            Ok(Acquired::Started(tx.last_insert_rowid()))
+        })
+    }
+
+    /// Names the worker process of a running run.
+    pub fn set_run_worker(&mut self, run_id: i64, worker: &str) -> anyhow::Result<()> {
         self.conn.execute(
-            "INSERT INTO runs (task_id, org_id, started_ms, status, dry_run, trigger) VALUES (?1, ?2, ?3, 'running', ?4, ?5)",
-            params![task_id, org_id, now_ms(), dry_run, trigger],
+            "UPDATE runs SET worker = ?2 WHERE id = ?1",
+            params![run_id, worker],
         )?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(())
+    }
+
+    /// Renews the owner's lease on a running run; `false` when the run is no longer running
+    /// under this owner (another host process judged it gone).
+    pub fn renew_lease(&mut self, run_id: i64, owner: &str, until_ms: i64) -> anyhow::Result<bool> {
+        Ok(self.conn.execute(
+            "UPDATE runs SET lease_until_ms = ?3 WHERE id = ?1 AND owner = ?2 AND status = 'running'",
+            params![run_id, owner, until_ms],
+        )? == 1)
+    }
+
+    /// Every run marked `running`, in this or another host process.
+    pub fn running_runs(&self) -> anyhow::Result<Vec<RunRecord>> {
+        let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE status = 'running'");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], run_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Ends as `interrupted` each running run for which `gone` says its owner is gone;
+    /// returns their ids.
+    pub fn interrupt_orphaned_runs(
+        &mut self,
+        gone: &dyn Fn(&RunRecord) -> bool,
+    ) -> anyhow::Result<Vec<i64>> {
+        if self.running_runs()?.iter().all(|r| !gone(r)) {
+            return Ok(Vec::new());
+        }
+        self.write(|tx| {
+            let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE status = 'running'");
+            let running: Vec<RunRecord> = tx
+                .prepare(&sql)?
+                .query_map([], run_from_row)?
+                .collect::<Result<_, _>>()?;
+            let mut ended = Vec::new();
+            for record in running.iter().filter(|r| gone(r)) {
+                interrupt(tx, record.id, STALE_MESSAGE)?;
+                ended.push(record.id);
+            }
+            Ok(ended)
+        })
     }
 
     /// Appends log lines to a run, in one transaction.
@@ -154,27 +254,31 @@ impl Store {
         Ok(lines)
     }
 
-    /// The task's run going on now, in this or another host process: its latest run, if that
-    /// is `running` and younger than the task's max run time (older ones were left by a host
-    /// that died).
+    /// The run going on now, in this or another host process, that keeps task `task` from
+    /// starting: a `running` run of its type for its organization.
     pub fn running_run(
         &self,
         task: &crate::store::tasks::Task,
     ) -> anyhow::Result<Option<RunRecord>> {
-        let latest = self.runs(Some(task.id), 1)?.into_iter().next();
-        Ok(latest.filter(|r| {
-            r.status == "running" && now_ms() - r.started_ms < task.max_run_time_s * 1000
-        }))
+        let sql = format!(
+            "SELECT {RUN_COLUMNS} FROM runs WHERE status = 'running' AND org_id = ?1 AND type_id = ?2"
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, params![task.org_id, task.type_id], run_from_row)
+            .optional()?)
     }
+}
 
-    /// Marks runs left `running` by a host that died as `interrupted`.
-    pub fn interrupt_stale_runs(&mut self, task_id: i64) -> anyhow::Result<usize> {
-        Ok(self.conn.execute(
-            "UPDATE runs SET status = 'interrupted', ended_ms = ?2, message = 'the host stopped during the run'
-             WHERE task_id = ?1 AND status = 'running'",
-            params![task_id, now_ms()],
-        )?)
-    }
+/// What an interrupted run's record says when its host process went away mid-run.
+const STALE_MESSAGE: &str =
+    "the host process running it stopped (killed or crashed) before the run ended";
+
+fn interrupt(tx: &rusqlite::Transaction, run_id: i64, message: &str) -> rusqlite::Result<usize> {
+    tx.execute(
+        "UPDATE runs SET status = 'interrupted', ended_ms = ?2, message = ?3 WHERE id = ?1 AND status = 'running'",
+        params![run_id, now_ms(), message],
+    )
 }
 
 fn level_rank(level: &str) -> u8 {

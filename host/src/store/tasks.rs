@@ -125,11 +125,31 @@ impl Store {
         })
     }
 
-    /// Removes a task with its state and run history.
-    pub fn remove_task(&mut self, id: i64) -> anyhow::Result<()> {
+    /// Removes a task with its state and run history; returns how many runs its history
+    /// held. A task with a run going on is not removed: its run's record and log would
+    /// vanish while the run still changes things outside.
+    pub fn remove_task(&mut self, id: i64) -> anyhow::Result<i64> {
         self.require_task(id)?;
-        self.conn.execute("DELETE FROM tasks WHERE id = ?1", [id])?;
-        Ok(())
+        self.write(|tx| {
+            let running: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM runs WHERE task_id = ?1 AND status = 'running'",
+                    [id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(run) = running {
+                bail!(
+                    "task {id} is running now (run {run}), so it was not removed. Disable it so that it does not start again (exchange-host task disable {id}), wait until the run ends (exchange-host runs --task {id}), then remove it"
+                );
+            }
+            let runs: i64 =
+                tx.query_row("SELECT COUNT(*) FROM runs WHERE task_id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+            tx.execute("DELETE FROM tasks WHERE id = ?1", [id])?;
+            Ok(runs)
+        })
     }
 
     /// The task with this id, parameters included.

@@ -146,6 +146,11 @@ fn check(
         }
     };
     let plugin = app.registry.get(&type_id);
+    if let (None, Some(plugin)) = (existing, plugin) {
+        if store.org(&org)?.is_some() {
+            problems.extend(task_config::second_task_problem(store, plugin, &org)?);
+        }
+    }
     if existing.is_some() && plugin.is_none() {
         return Err(ApiError::conflict(format!(
             "cannot change task {}: {}",
@@ -303,10 +308,17 @@ pub fn update_task(app: &App, id: i64, input: &TaskInput) -> Result<TaskSaved, A
     })
 }
 
-/// Removes a task with its state and run history.
+/// Removes a task with its state and run history; a running task is refused (409).
 pub fn delete_task(app: &App, id: i64) -> Result<(), ApiError> {
     let mut store = app.store()?;
     views::require_task(&store, id)?;
+    store.interrupt_orphaned_runs(&crate::runs::runner::orphaned)?;
+    if let Some(run) = store.running_runs()?.into_iter().find(|r| r.task_id == id) {
+        return Err(ApiError::conflict(format!(
+            "task {id} is running now (run {}), so it was not removed: disable its schedule, wait until the run ends, then remove it",
+            run.id
+        )));
+    }
     store.remove_task(id)?;
     Ok(())
 }

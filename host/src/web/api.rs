@@ -213,12 +213,14 @@ async fn delete_task(
     .await
 }
 
-/// `?dry_run=true`
+/// `?dry_run=true` or `?force=true` (confirm, for this run only, what a guard holds back).
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RunQuery {
     #[serde(default)]
     dry_run: bool,
+    #[serde(default)]
+    force: bool,
 }
 
 async fn run_task(
@@ -227,7 +229,9 @@ async fn run_task(
     Query(query): Query<RunQuery>,
 ) -> Result<Response, ApiError> {
     write(app, StatusCode::ACCEPTED, move |app| {
-        let run_id = app.launcher.start(&app.runner, id, query.dry_run)?;
+        let run_id = app
+            .launcher
+            .start(&app.runner, id, query.dry_run, query.force)?;
         views::run(app, &app.store()?, run_id)
     })
     .await

@@ -4,7 +4,7 @@
 
 use super::error::ApiError;
 use crate::runs::protocol::Event;
-use crate::runs::runner::{begin_run, RunnerConfig};
+use crate::runs::runner::{begin_run, AlreadyRunning, RunOptions, RunnerConfig};
 use crate::store::Store;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -38,28 +38,24 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Launcher {
-    /// Starts a run of `task_id` and returns its run id once it is recorded. Refuses a task
-    /// that is running already (started here, by the scheduler or by another process).
+    /// Starts a run of `task_id` by hand and returns its run id once it is recorded. Refuses
+    /// a task whose type runs for its organization already (started here, by the scheduler or
+    /// by another process). `force` confirms, for this run only, what a guard holds back.
     pub fn start(
         &self,
         runner: &RunnerConfig,
         task_id: i64,
         dry_run: bool,
+        force: bool,
     ) -> Result<i64, ApiError> {
         let store = Store::open(&runner.db)?;
-        let task = super::views::require_task(&store, task_id)?;
-        if let Some(run) = store.running_run(&task)? {
-            return Err(ApiError::conflict(format!(
-                "task {task_id} is running now (run {}): wait until it ends, then start it again",
-                run.id
-            )));
-        }
+        super::views::require_task(&store, task_id)?;
         let cancel = Arc::new(AtomicBool::new(false));
         {
             let mut live = lock(&self.live);
             if live.contains_key(&task_id) {
                 return Err(ApiError::conflict(format!(
-                    "task {task_id} is starting now: wait until its run ends, then start it again"
+                    "task {task_id} is running now (started from this console): wait until its run ends, then start it again"
                 )));
             }
             live.insert(
@@ -70,10 +66,18 @@ impl Launcher {
                 },
             );
         }
-        let started = match begin_run(runner, task_id, "manual", dry_run) {
+        let options = RunOptions {
+            trigger: "manual",
+            dry_run,
+            force,
+        };
+        let started = match begin_run(runner, task_id, options) {
             Ok(started) => started,
             Err(e) => {
                 lock(&self.live).remove(&task_id);
+                if let Some(busy) = e.downcast_ref::<AlreadyRunning>() {
+                    return Err(ApiError::conflict(busy.to_string()));
+                }
                 return Err(anyhow::anyhow!("the run could not start: {e:#}").into());
             }
         };

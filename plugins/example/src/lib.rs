@@ -33,6 +33,7 @@ impl TaskPlugin for ExamplePlugin {
             version: env!("CARGO_PKG_VERSION").into(),
             abi_version: String::new(),
             default_schedule: Some("manual".into()),
+            several_tasks_per_org: true,
             params: vec![
                 ParamSpec::optional(
                     "mode",

@@ -19,9 +19,9 @@ pub struct Config {
     pub dry_run: bool,
     /// The removal guard's threshold.
     pub max_removals_percent: u64,
-    /// Removals above the threshold are confirmed.
+    /// Removals above the threshold are confirmed, for this run only (`run --force`).
     pub force: bool,
-    /// Create anew chats the community lost access to, and calls whose start answer was lost.
+    /// Create anew the chats the community lost access to.
     pub recreate_lost: bool,
 }
 
@@ -110,7 +110,7 @@ impl Config {
             subject_chats: flag(ctx, "subject_chats"),
             dry_run: ctx.dry_run() || flag(ctx, "dry_run"),
             max_removals_percent,
-            force: flag(ctx, "force"),
+            force: ctx.force(),
             recreate_lost: flag(ctx, "recreate_lost"),
         })
     }

@@ -23,6 +23,8 @@ pub fn manifest() -> Manifest {
         version: env!("CARGO_PKG_VERSION").into(),
         abi_version: String::new(),
         default_schedule: Some("every 30m".into()),
+        // One community, one set of chats: a second task would fight the first.
+        several_tasks_per_org: false,
         params: vec![
             ParamSpec::optional("proxy_server", ParamType::String, None, "Proxy server address (host name or IP), if the school reaches the internet through one."),
             ParamSpec::optional("proxy_port", ParamType::Port, None, "Proxy server port."),
@@ -32,8 +34,7 @@ pub fn manifest() -> Manifest {
             ParamSpec::optional("subject_chats", ParamType::Flag, Some("0"), "1 to keep a chat per subject group as well."),
             ParamSpec::optional("dry_run", ParamType::Flag, Some("0"), "1 to plan and report only, changing nothing in Sferum."),
             ParamSpec::optional("max_removals_percent", ParamType::Integer { min: 0, max: 100 }, Some("20"), "Stop before removing more than this share of a chat's members (or of all managed members)."),
-            ParamSpec::optional("force", ParamType::Flag, Some("0"), "1 to confirm removals above max_removals_percent."),
-            ParamSpec::optional("recreate_lost", ParamType::Flag, Some("0"), "1 to create anew the chats the community lost access to (error 917) and the video calls whose start answer was lost."),
+            ParamSpec::optional("recreate_lost", ParamType::Flag, Some("0"), "1 to create anew the chats the community lost access to (error 917)."),
         ],
         org_keys: vec![
             ParamSpec::optional(COMMUNITY_ID_KEY, ParamType::Integer { min: 1, max: i64::MAX }, None, "The school's Sferum community ID («идентификатор сообщества»), issued by the Education Committee through the district coordinator."),

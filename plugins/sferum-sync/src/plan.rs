@@ -339,7 +339,7 @@ fn guard(
     }
     (!reasons.is_empty()).then(|| {
         format!(
-            "removal guard: this run would remove {}, more than max_removals_percent={pct}%; nothing was removed. If the school data is complete and these people really left, run once with force=1",
+            "removal guard: this run would remove {}, more than max_removals_percent={pct}%; nothing was removed. If the school data is complete and these people really left, confirm the removals for one run: exchange-host run TASK --force (the next runs are guarded again)",
             reasons.join(", ")
         )
     })
@@ -751,7 +751,7 @@ mod tests {
         let p = plan(&d, &state, &resolved, &found, &opts());
         let g = p.guard.clone().expect("3 of 14 is more than 20%");
         assert!(
-            g.contains("3 of 14 members of «1 а — ученики»") && g.contains("force=1"),
+            g.contains("3 of 14 members of «1 а — ученики»") && g.contains("--force"),
             "{g}"
         );
         assert!(p

@@ -7,6 +7,8 @@
 use crate::host::{number, Build, World, EXAMPLE};
 use crate::process::{cpu_ticks, memory_kib, ticks_per_second, Serving};
 use crate::report::{bytes, count, Report};
+use exchange_host::runs::liveness::ProcessId;
+use exchange_host::store::runs::{Acquired, NewRun};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -37,6 +39,7 @@ pub fn measure(build: &Build, tasks: usize, window: Duration) -> anyhow::Result<
     world.install(build, EXAMPLE, "libexample_plugin.so")?;
     let mut store = world.store()?;
     store.add_org(ORG, ORG)?;
+    let owner = ProcessId::current().to_string();
     for _ in 0..tasks {
         let id = store.add_task(
             ORG,
@@ -45,7 +48,17 @@ pub fn measure(build: &Build, tasks: usize, window: Duration) -> anyhow::Result<
             &Default::default(),
             &Default::default(),
         )?;
-        let run = store.start_run(id, ORG, "schedule", false)?;
+        let task = store.require_task(id)?;
+        let new = NewRun {
+            task: &task,
+            trigger: "schedule",
+            dry_run: false,
+            owner: &owner,
+            lease_until_ms: 0,
+        };
+        let Acquired::Started(run) = store.acquire_run(&new, &|_| false)? else {
+            anyhow::bail!("task {id} has a run going on");
+        };
         store.finish_run(run, "ok", "done", &BTreeMap::new(), 200)?;
     }
     let runs_before = number(&store, "SELECT COUNT(*) FROM runs")?;

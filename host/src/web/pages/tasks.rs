@@ -390,6 +390,8 @@ fn render_task(
         div class="actions" {
             (action("run", "Запустить сейчас", "run-now", None, None))
             (action("run", "Пробный запуск", "dry-run", Some(("dry_run", "1")), None))
+            (action("run", "Запустить с подтверждением удалений", "run-force", Some(("force", "1")),
+                Some("Защита от массового удаления будет отключена только для этого запуска: участники, которых нет в данных школы, будут удалены из чатов. Продолжить?")))
             @if task.enabled {
                 (action("disable", "Выключить расписание", "disable", None, None))
             } @else {
@@ -469,9 +471,11 @@ async fn run(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let app = state.0;
-    let dry_run = Submitted(fields).get("dry_run") == Some("1");
+    let fields = Submitted(fields);
+    let dry_run = fields.get("dry_run") == Some("1");
+    let force = fields.get("force") == Some("1");
     blocking(move || {
-        let run_id = app.launcher.start(&app.runner, id, dry_run)?;
+        let run_id = app.launcher.start(&app.runner, id, dry_run, force)?;
         Ok(see_other(&format!("/runs/{run_id}")))
     })
     .await

@@ -1,5 +1,11 @@
 //! Video calls: a Sferum call for every published call without a link, its join link
-//! written back; a start whose answer was lost is never repeated on its own.
+//! written back.
+//!
+//! A lesson must end up with a join link. A start is recorded as an intent before it is
+//! sent; an intent found without its link (the answer was lost, or the run was killed before
+//! or after sending) is started once more on the next run and logged as a possible orphan:
+//! Sferum has no way to look a call up, so each lost answer costs at most one unused call,
+//! which is better for a teacher than a lesson with no link.
 
 use super::Sync;
 use crate::client::{ApiError, Call};
@@ -41,14 +47,14 @@ impl Sync<'_, '_> {
                 Some(CallRecord {
                     link: None,
                     started_at,
-                }) if !self.config.recreate_lost => {
-                    self.bump("calls_failed", 1);
-                    self.problem(format!(
-                        "{what}: calls.start was sent at {} (unix time) but its answer was lost, so the call may exist in Sferum without its link here. So as not to create a second call it is not started again: run the task once with recreate_lost=1 to start a new one",
-                        started_at
+                }) => {
+                    self.bump("calls_restarted", 1);
+                    self.ctx.warn(&format!(
+                        "{what}: the start sent at {started_at} (unix time) got no answer, so a call may exist in Sferum without its link (a possible orphan, never used). Starting it again so that the lesson gets a link"
                     ));
+                    to_start.push((call.id.clone(), what));
                 }
-                _ => to_start.push((call.id.clone(), what)),
+                None => to_start.push((call.id.clone(), what)),
             }
         }
         if !to_start.is_empty() {
@@ -109,9 +115,7 @@ impl Sync<'_, '_> {
                 },
                 Err(ApiError::Uncertain(m)) => {
                     self.bump("calls_failed", 1);
-                    self.problem(format!(
-                        "{what}: {m}; it is not started again on its own (see recreate_lost=1)"
-                    ));
+                    self.problem(format!("{what}: {m}; the next run starts it again"));
                 }
                 Err(e) => {
                     self.state.calls.remove(id);

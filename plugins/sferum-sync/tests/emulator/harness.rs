@@ -99,6 +99,8 @@ pub struct World {
     pub params: BTreeMap<String, String>,
     pub org: BTreeMap<String, String>,
     pub dry_run: bool,
+    /// The next runs are started with `--force` (removals confirmed).
+    pub force: bool,
 }
 
 impl World {
@@ -120,6 +122,7 @@ impl World {
             params: BTreeMap::new(),
             org,
             dry_run: false,
+            force: false,
         }
     }
 
@@ -139,6 +142,7 @@ impl World {
             org_values: self.org.clone(),
             school: Some(self.school.clone()),
             dry_run: self.dry_run,
+            force: self.force,
         }
     }
 
