@@ -14,6 +14,7 @@ mod plugins;
 mod process;
 mod replay;
 mod report;
+mod soak;
 mod sync;
 
 use clap::Parser;
@@ -67,6 +68,12 @@ struct Args {
     /// Students in each of those organizations' schools.
     #[arg(long, default_value_t = 50)]
     org_students: usize,
+    /// Schools syncing `constantly` under `serve` with 10% faults [default: 200; --quick: 20].
+    #[arg(long)]
+    soak_orgs: Option<usize>,
+    /// Seconds the soak lasts [default: 120; --quick: 20]; 0 skips it.
+    #[arg(long)]
+    soak_seconds: Option<u64>,
     /// Seconds over which the idle `serve`'s CPU use is measured.
     #[arg(long, default_value_t = 10.0)]
     window: f64,
@@ -150,6 +157,22 @@ fn main() -> anyhow::Result<()> {
     idle::measure(&build, tasks, Duration::from_secs_f64(args.window))?.report(&mut report);
     step(&format!("{orgs} organizations syncing at once"));
     orgs::measure(&build, orgs, args.org_students)?.report(&mut report);
+    let soak_orgs = args.soak_orgs.unwrap_or(if args.quick { 20 } else { 200 });
+    let soak_seconds = args
+        .soak_seconds
+        .unwrap_or(if args.quick { 20 } else { 120 });
+    if soak_seconds > 0 {
+        step(&format!(
+            "soak: {soak_orgs} schools under serve with faults for {soak_seconds} s"
+        ));
+        soak::measure(
+            &build,
+            soak_orgs,
+            args.org_students,
+            Duration::from_secs(soak_seconds),
+        )?
+        .report(&mut report);
+    }
 
     println!("{NOTES}");
     report.print(&machine::describe());
