@@ -1,8 +1,9 @@
 //! The third-party `vk_api` Python client (PyPI), pointed at the emulator, works against
 //! it, including its own batching into `execute`.
 //!
-//! Needs `python3` with `vk_api`: `python3 -m pip install vk_api==11.10.1`. The test fails
-//! (it does not skip) when they are missing.
+//! Needs a Python with `vk_api` 11.10.1: `$EXCHANGE_TEST_PYTHON`, which `scripts/test` sets to
+//! the virtual environment it makes (`target/test-venv`), else `python3`. The test fails (it
+//! does not skip) when they are missing.
 
 mod common;
 
@@ -12,13 +13,15 @@ use std::process::Command;
 use common::{config, start_with, GROUP, TOKEN};
 use serde_json::{json, Value};
 
-const INSTALL: &str = "python3 -m pip install vk_api==11.10.1";
+const INSTALL: &str = "scripts/test (it installs vk_api 11.10.1 into target/test-venv), \
+     or set EXCHANGE_TEST_PYTHON to a Python that has vk_api==11.10.1";
 
 #[test]
 fn vk_api_python_client_works_against_the_emulator() {
     let api = start_with(config());
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vk_api_client.py");
-    let output = match Command::new("python3")
+    let python = std::env::var_os("EXCHANGE_TEST_PYTHON").unwrap_or_else(|| "python3".into());
+    let output = match Command::new(&python)
         .arg(script)
         .arg(api.emu.base_url())
         .arg(TOKEN)
@@ -27,13 +30,16 @@ fn vk_api_python_client_works_against_the_emulator() {
     {
         Ok(output) => output,
         Err(e) if e.kind() == ErrorKind::NotFound => {
-            panic!("python3 is not installed: install Python 3, then run `{INSTALL}`")
+            panic!("{} is not installed: run {INSTALL}", python.to_string_lossy())
         }
-        Err(e) => panic!("cannot run python3: {e}"),
+        Err(e) => panic!("cannot run {}: {e}", python.to_string_lossy()),
     };
     let stderr = String::from_utf8_lossy(&output.stderr);
     if output.status.code() == Some(3) {
-        panic!("the vk_api Python package is missing ({stderr}): run `{INSTALL}`");
+        panic!(
+            "the vk_api Python package is missing from {} ({stderr}): run {INSTALL}",
+            python.to_string_lossy()
+        );
     }
     assert!(
         output.status.success(),
