@@ -318,6 +318,15 @@ fn runs_start_now_are_followed_live_and_leave_logs() {
         .expect(409)
         .json();
     assert!(busy["error"].as_str().unwrap().contains("running now"));
+    // A running task is not removed: its run's record and log would vanish.
+    let kept = c
+        .json(Method::DELETE, &format!("/api/tasks/{id}"), json!({}))
+        .expect(409)
+        .json();
+    assert!(
+        kept["error"].as_str().unwrap().contains("not removed"),
+        "{kept}"
+    );
     let done = c.wait_run(run, Duration::from_secs(60));
     assert_eq!(done["status"], "ok", "{done}");
     assert!(done["counters"]["students"].as_u64().unwrap() > 0);
@@ -346,6 +355,11 @@ fn runs_start_now_are_followed_live_and_leave_logs() {
         .json();
     let dry = c.wait_run(dry["id"].as_i64().unwrap(), Duration::from_secs(60));
     assert_eq!(dry["dry_run"], true);
+    c.post(
+        &format!("/api/tasks/{id}/run?dry_run=true&force=true"),
+        json!({}),
+    )
+    .expect(400);
 
     let history = c
         .get(&format!("/api/tasks/{id}/runs?last=5"))

@@ -48,6 +48,11 @@ impl Launcher {
         dry_run: bool,
         force: bool,
     ) -> Result<i64, ApiError> {
+        if dry_run && force {
+            return Err(ApiError::bad_request(
+                "a dry run changes nothing, so there is nothing to confirm: choose one of the two",
+            ));
+        }
         let store = Store::open(&runner.db)?;
         super::views::require_task(&store, task_id)?;
         let cancel = Arc::new(AtomicBool::new(false));
