@@ -5,7 +5,7 @@
 
 use crate::cli::TaskSettingsArgs;
 use crate::params;
-use crate::plugins::LoadedPlugin;
+use crate::plugins::Plugin;
 use crate::schedule::Schedule;
 use crate::store::tasks::TaskSettings;
 use exchange_sdk::manifest::{parse_duration, ParamProblem, Params};
@@ -61,7 +61,7 @@ pub struct CheckedParams {
 /// (when the schema is satisfied) the plugin's own rules on the values with defaults.
 /// Problems are appended to `problems`; an error means the plugin could not be asked.
 pub fn checked_params(
-    plugin: &LoadedPlugin,
+    plugin: &Plugin,
     current: &Params,
     values: &[String],
     unset: &[String],
@@ -87,7 +87,7 @@ pub fn checked_params(
 
 /// The schedule a new task of this type gets when none is given: the plugin's default, else
 /// `manual`.
-pub fn default_schedule(plugin: &LoadedPlugin) -> String {
+pub fn default_schedule(plugin: &Plugin) -> String {
     plugin
         .manifest
         .default_schedule
