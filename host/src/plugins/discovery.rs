@@ -304,7 +304,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let link = dir.path().join("libgone.so");
         std::os::unix::fs::symlink(dir.path().join("missing.so"), &link).unwrap();
-        assert_eq!(candidate_files(dir.path()), [link.clone()]);
+        assert_eq!(candidate_files(dir.path()), std::slice::from_ref(&link));
         let problem = permission_problem(&link).unwrap();
         assert!(
             problem.contains("missing.so, which cannot be reached"),

@@ -114,6 +114,7 @@ impl Registry {
                 });
             }
         }
+        skipped.sort_by(|a, b| a.path.cmp(&b.path));
         Registry {
             dirs: dirs.to_vec(),
             plugins,
