@@ -37,6 +37,12 @@ enum Answer {
 /// `validate_type` the problems the plugin finds in the parameters given as JSON on standard
 /// input (after checking that the file still provides that task type).
 pub fn child_main(file: &Path, validate_type: Option<&str>) {
+    // The child runs in its own process group (so a timeout can kill all it started), out of
+    // reach of the terminal's Ctrl-C: it must not outlive a host that was stopped meanwhile.
+    // SAFETY: PR_SET_PDEATHSIG only sets a flag of this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+    }
     let answer = match validate_type {
         None => match loader::load(file) {
             Ok(plugin) => Answer::Manifest(plugin.manifest),
