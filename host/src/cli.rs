@@ -103,6 +103,17 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// The scanner process that loads one plugin library and prints its manifest, or checks
+    /// parameters with it (started by the host itself).
+    #[command(name = "__scan", hide = true)]
+    Scan {
+        /// The plugin library.
+        file: PathBuf,
+        /// Check the parameters given as JSON on standard input with the plugin of this task
+        /// type instead.
+        #[arg(long, value_name = "TYPE")]
+        validate: Option<String>,
+    },
 }
 
 /// `exchange-host serve` options.

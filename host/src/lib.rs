@@ -12,6 +12,7 @@ pub mod runs;
 pub mod schedule;
 pub mod scheduler;
 pub mod school;
+pub mod secrets;
 pub mod signals;
 pub mod store;
 pub mod task_config;

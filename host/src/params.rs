@@ -192,6 +192,15 @@ pub fn check(
             checked.values.remove(&key);
             continue;
         }
+        if crate::secrets::file_reference(value).is_some() {
+            match crate::secrets::check_reference(spec, value) {
+                Some(problem) => checked.problems.push(problem),
+                None => {
+                    checked.values.insert(key, value.to_string());
+                }
+            }
+            continue;
+        }
         match spec.kind.check(value) {
             Ok(()) => {
                 checked.values.insert(key, value.to_string());
@@ -231,10 +240,12 @@ pub fn with_defaults(specs: &[ParamSpec], values: &Params) -> Params {
     all
 }
 
-/// A value for display: secrets masked.
+/// A value for display: secrets masked; a reference to a file holding a secret (see
+/// [`crate::secrets`]) is not a secret and is shown as it is.
 pub fn shown(specs: &[ParamSpec], key: &str, value: &str) -> String {
     match specs.iter().find(|s| s.key == key) {
         Some(spec) if !spec.kind.is_secret() => value.to_string(),
+        _ if crate::secrets::file_reference(value).is_some() => value.to_string(),
         // Secret, or a stored key no longer declared: do not risk showing a secret.
         _ => crate::output::mask_secret(value),
     }

@@ -5,7 +5,7 @@
 
 use crate::cli::TaskSettingsArgs;
 use crate::params;
-use crate::plugins::LoadedPlugin;
+use crate::plugins::Plugin;
 use crate::schedule::Schedule;
 use crate::store::tasks::TaskSettings;
 use crate::store::Store;
@@ -90,7 +90,7 @@ pub struct CheckedParams {
 /// (when the schema is satisfied) the plugin's own rules on the values with defaults.
 /// Problems are appended to `problems`; an error means the plugin could not be asked.
 pub fn checked_params(
-    plugin: &LoadedPlugin,
+    plugin: &Plugin,
     current: &Params,
     values: &[String],
     unset: &[String],
@@ -118,7 +118,7 @@ pub fn checked_params(
 /// allows one task per organization and the organization has one already.
 pub fn second_task_problem(
     store: &Store,
-    plugin: &LoadedPlugin,
+    plugin: &Plugin,
     org: &str,
 ) -> anyhow::Result<Option<ParamProblem>> {
     if plugin.manifest.several_tasks_per_org {
@@ -140,7 +140,7 @@ pub fn second_task_problem(
 
 /// The schedule a new task of this type gets when none is given: the plugin's default, else
 /// `manual`.
-pub fn default_schedule(plugin: &LoadedPlugin) -> String {
+pub fn default_schedule(plugin: &Plugin) -> String {
     plugin
         .manifest
         .default_schedule

@@ -1,12 +1,12 @@
-//! Two different plugins loaded from one folder each run their own code (the trap of
-//! `RootModule::load_from_file`, which would run the first plugin's code for both).
+//! Two different plugin libraries loaded into one process each run their own code (the trap
+//! of `RootModule::load_from_file`, which would run the first plugin's code for both).
 
 mod common;
 
 use abi_stable::sabi_trait::TD_Opaque;
 use abi_stable::std_types::{ROption, RResult, RStr, RString};
 use common::*;
-use exchange_host::plugins::Registry;
+use exchange_host::plugins::loader;
 use exchange_sdk::abi::{HostServices, HostServices_TO};
 use std::sync::Mutex;
 
@@ -40,15 +40,22 @@ impl HostServices for RecordingHost {
 #[test]
 fn each_plugin_runs_its_own_code() {
     let dir = temp_dir();
-    install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
-    install_plugin("sferum_sync", dir.path(), "libsferum_sync.so");
-    let registry = Registry::discover(&[dir.path().to_path_buf()]);
-    assert!(registry.skipped.is_empty(), "{:?}", registry.skipped);
+    let example = loader::load(&install_plugin(
+        "example_plugin",
+        dir.path(),
+        "libexample_plugin.so",
+    ))
+    .unwrap();
+    let sferum = loader::load(&install_plugin(
+        "sferum_sync",
+        dir.path(),
+        "libsferum_sync.so",
+    ))
+    .unwrap();
     let request =
         r#"{"task_id":"1","org_id":"school","params":{"greeting":"Привет","repeat":"2"}}"#;
 
     let example_host = RecordingHost::default();
-    let example = registry.get("example").expect("example loaded");
     let summary = example
         .run(request, HostServices_TO::from_ptr(&example_host, TD_Opaque))
         .unwrap();
@@ -59,7 +66,6 @@ fn each_plugin_runs_its_own_code() {
     );
 
     let sferum_host = RecordingHost::default();
-    let sferum = registry.get("sferum-sync").expect("sferum-sync loaded");
     let answer = sferum.run(request, HostServices_TO::from_ptr(&sferum_host, TD_Opaque));
     let message = answer.expect_err("no Links base values were given");
     assert!(message.contains("sferum.community_id"), "{message}");
@@ -76,12 +82,10 @@ fn each_plugin_runs_its_own_code() {
 #[test]
 fn a_panicking_run_comes_back_as_an_error_with_its_message() {
     let dir = temp_dir();
-    install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
-    let registry = Registry::discover(&[dir.path().to_path_buf()]);
+    let file = install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
     let host = RecordingHost::default();
     let request = r#"{"task_id":"1","org_id":"school","params":{"mode":"panic"}}"#;
-    let error = registry
-        .get("example")
+    let error = loader::load(&file)
         .unwrap()
         .run(request, HostServices_TO::from_ptr(&host, TD_Opaque))
         .unwrap_err();

@@ -10,6 +10,7 @@ mod serve;
 mod tasks;
 
 use crate::cli::{Cli, Command};
+use crate::plugins::scan::Scanner;
 use crate::plugins::{discovery, Registry};
 use crate::store::Store;
 use exchange_sdk::manifest::ParamProblem;
@@ -56,6 +57,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             dry_run,
             force,
         } => run::worker_main(&env, &mode, task, dry_run, force),
+        Command::Scan { file, validate } => {
+            crate::plugins::scan::child_main(&file, validate.as_deref());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -98,9 +103,13 @@ impl Env {
         discovery::plugin_dirs(&self.plugin_dirs, env_value.as_deref(), exe.as_deref())
     }
 
-    /// Discovers the plugins in the configured folders.
+    /// Discovers the plugins in the configured folders (manifests read out of process and
+    /// remembered beside the database).
     pub fn registry(&self) -> Registry {
-        Registry::discover(&self.registry_dirs())
+        Registry::discover(
+            &self.registry_dirs(),
+            &Scanner::beside_database(&self.db_path()),
+        )
     }
 }
 

@@ -5,7 +5,7 @@ use super::{fail_with_problems, Env};
 use crate::cli::{TaskCommand, TaskSettingsArgs};
 use crate::output::Table;
 use crate::params;
-use crate::plugins::LoadedPlugin;
+use crate::plugins::Plugin;
 use crate::runs::runner::orphaned;
 use crate::store::show_time;
 use crate::store::tasks::{Task, TaskSettings};
@@ -16,7 +16,7 @@ use std::process::ExitCode;
 /// Checks assignments against the plugin and prints the warnings (see
 /// [`task_config::checked_params`]).
 fn checked_params(
-    plugin: &LoadedPlugin,
+    plugin: &Plugin,
     current: &Params,
     values: &[String],
     unset: &[String],
@@ -198,7 +198,7 @@ fn update(
     Ok(ExitCode::SUCCESS)
 }
 
-fn state(task: &Task, plugin: Option<&LoadedPlugin>) -> String {
+fn state(task: &Task, plugin: Option<&Plugin>) -> String {
     match (plugin, task.enabled) {
         (None, _) => "plugin not found".into(),
         (Some(_), true) => "enabled".into(),
@@ -208,7 +208,7 @@ fn state(task: &Task, plugin: Option<&LoadedPlugin>) -> String {
 
 fn task_json(
     task: &Task,
-    plugin: Option<&LoadedPlugin>,
+    plugin: Option<&Plugin>,
     store: &crate::store::Store,
 ) -> anyhow::Result<serde_json::Value> {
     let specs = plugin

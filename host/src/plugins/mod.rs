@@ -1,15 +1,42 @@
-//! Plugin discovery: finding plugin libraries, loading them, and refusing bad ones.
+//! Plugin discovery: finding plugin libraries, reading their manifests, and refusing bad
+//! ones.
 //!
 //! Every bad file is skipped with a one-line reason naming it; good plugins in the same folder
 //! still load. Two libraries that declare the same task type both stay unloaded.
+//!
+//! The host process never loads a plugin library itself: manifests are read and parameters
+//! checked by scanner children (see [`scan`]), remembered in a scan cache (see [`cache`]), and
+//! runs load only their own plugin in a worker child.
 
+pub mod cache;
 pub mod discovery;
 pub mod loader;
+pub mod scan;
 
-pub use loader::LoadedPlugin;
-
+use exchange_sdk::manifest::{ParamProblem, Params};
+use exchange_sdk::Manifest;
+use scan::{ScanOutcome, Scanner};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+/// A plugin library whose manifest was read (in a scanner child, or from the scan cache).
+#[derive(Debug, Clone)]
+pub struct Plugin {
+    /// The library file, as found in its plugin folder.
+    pub path: PathBuf,
+    /// What the plugin declared.
+    pub manifest: Manifest,
+    scanner: Scanner,
+}
+
+impl Plugin {
+    /// The plugin's own cross-parameter checks, asked in a scanner child: a plugin that
+    /// crashes or hangs there costs an error, not the host.
+    pub fn validate(&self, params: &Params) -> Result<Vec<ParamProblem>, String> {
+        self.scanner
+            .validate(&self.path, &self.manifest.type_id, params)
+    }
+}
 
 /// A library that was found but not loaded, and why.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -26,30 +53,45 @@ pub struct Registry {
     /// The folders that were searched.
     pub dirs: Vec<PathBuf>,
     /// Usable plugins, by task type id.
-    pub plugins: BTreeMap<String, LoadedPlugin>,
+    pub plugins: BTreeMap<String, Plugin>,
     /// Files that were refused.
     pub skipped: Vec<Skipped>,
 }
 
 impl Registry {
-    /// Searches `dirs` and loads every candidate library.
-    pub fn discover(dirs: &[PathBuf]) -> Registry {
+    /// Searches `dirs` and reads the manifest of every candidate library that passes the
+    /// permission checks, through `scanner` (scan cache first, then scanner children).
+    pub fn discover(dirs: &[PathBuf], scanner: &Scanner) -> Registry {
         let mut seen = std::collections::BTreeSet::new();
-        let mut by_type: BTreeMap<String, Vec<LoadedPlugin>> = BTreeMap::new();
         let mut skipped = Vec::new();
+        // Each library as found in its folder, and its canonical path (the scan's key).
+        let mut to_scan: Vec<(PathBuf, PathBuf)> = Vec::new();
         for dir in dirs {
             for file in discovery::candidate_files(dir) {
                 let identity = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
-                if !seen.insert(identity) {
+                if !seen.insert(identity.clone()) {
                     continue;
                 }
-                match load_checked(&file) {
-                    Ok(plugin) => by_type
-                        .entry(plugin.manifest.type_id.clone())
-                        .or_default()
-                        .push(plugin),
-                    Err(reason) => skipped.push(Skipped { path: file, reason }),
+                match discovery::permission_problem(&file) {
+                    Some(reason) => skipped.push(Skipped { path: file, reason }),
+                    None => to_scan.push((file, identity)),
                 }
+            }
+        }
+        let canonical: Vec<PathBuf> = to_scan.iter().map(|(_, c)| c.clone()).collect();
+        let mut by_type: BTreeMap<String, Vec<Plugin>> = BTreeMap::new();
+        for ((path, _), outcome) in to_scan.into_iter().zip(scanner.scan(&canonical)) {
+            match outcome {
+                ScanOutcome::Known(cache::Scanned::Manifest(manifest)) => by_type
+                    .entry(manifest.type_id.clone())
+                    .or_default()
+                    .push(Plugin {
+                        path,
+                        manifest,
+                        scanner: scanner.clone(),
+                    }),
+                ScanOutcome::Known(cache::Scanned::Refused(reason))
+                | ScanOutcome::Failed(reason) => skipped.push(Skipped { path, reason }),
             }
         }
         let mut plugins = BTreeMap::new();
@@ -72,6 +114,7 @@ impl Registry {
                 });
             }
         }
+        skipped.sort_by(|a, b| a.path.cmp(&b.path));
         Registry {
             dirs: dirs.to_vec(),
             plugins,
@@ -80,7 +123,7 @@ impl Registry {
     }
 
     /// The plugin of a task type.
-    pub fn get(&self, type_id: &str) -> Option<&LoadedPlugin> {
+    pub fn get(&self, type_id: &str) -> Option<&Plugin> {
         self.plugins.get(type_id)
     }
 
@@ -134,11 +177,4 @@ impl Registry {
         ));
         message
     }
-}
-
-fn load_checked(file: &Path) -> Result<LoadedPlugin, String> {
-    if let Some(problem) = discovery::permission_problem(file) {
-        return Err(problem);
-    }
-    loader::load(file)
 }

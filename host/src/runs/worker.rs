@@ -1,19 +1,23 @@
 //! The worker: a child process of the host that loads one plugin and runs (or checks) one
-//! task. A plugin that crashes, aborts or hangs takes only this process down.
+//! task. A plugin that crashes, aborts or hangs takes only this process down. It loads only
+//! the task's own plugin library and hands it only the Links base keys that plugin declares.
 //!
 //! It writes [`Event`]s to standard output and persists state, links and call links to the
 //! store directly, so they are durable the moment the plugin's call returns.
 
 use super::protocol::{Event, CANCEL_LINE};
 use crate::params::with_defaults;
-use crate::plugins::Registry;
+use crate::plugins::scan::Scanner;
+use crate::plugins::{loader, Registry};
 use crate::redact::Redactor;
+use crate::secrets;
 use crate::store::Store;
 use abi_stable::sabi_trait::TD_Opaque;
 use abi_stable::std_types::{ROption, RResult, RStr, RString};
 use exchange_sdk::abi::{HostServices, HostServices_TO};
 use exchange_sdk::plugin::LinksTable;
 use exchange_sdk::{LogLevel, RunRequest, RunSummary};
+use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -129,10 +133,23 @@ pub fn main(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) {
 fn work(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) -> anyhow::Result<()> {
     let store = Store::open(&db)?;
     let task = store.require_task(task_id)?;
-    let registry = Registry::discover(&plugin_dirs);
-    let Some(plugin) = registry.get(&task.type_id) else {
+    // The manifests come from the scan cache or scanner children: the only plugin library
+    // this process loads is the task's own, so no other plugin can crash or hang this run.
+    let registry = Registry::discover(&plugin_dirs, &Scanner::beside_database(&db));
+    let Some(found) = registry.get(&task.type_id) else {
         anyhow::bail!(registry.not_found_message(&task.type_id));
     };
+    let plugin = loader::load(&found.path).map_err(|e| {
+        anyhow::anyhow!("the plugin {} cannot be loaded: {e}", found.path.display())
+    })?;
+    if plugin.manifest.type_id != task.type_id {
+        anyhow::bail!(
+            "the plugin file {} now provides the task type {:?}, not {:?}: it was replaced while the run started; run the task again",
+            found.path.display(),
+            plugin.manifest.type_id,
+            task.type_id
+        );
+    }
     if !plugin.manifest.several_tasks_per_org {
         // A database from before the rule may hold two such tasks: the first one runs.
         if let Some(first) = store
@@ -146,16 +163,30 @@ fn work(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) -> any
             );
         }
     }
-    let org_values = store.org_values(&task.org_id)?;
+    let all_org_values = store.org_values(&task.org_id)?;
     // Whatever the plugin writes is scrubbed of the task's and organization's secrets before
     // it reaches the host's output, database and web console.
-    let mut redactor = Redactor::of(&registry.org_key_specs(), &org_values);
+    let mut redactor = Redactor::of(&registry.org_key_specs(), &all_org_values);
     redactor.add(&plugin.manifest.params, &task.params);
+    // A plugin receives only the Links base keys it declares, never another plugin's.
+    let org_keys = &plugin.manifest.org_keys;
+    let org_values: BTreeMap<String, String> = all_org_values
+        .into_iter()
+        .filter(|(key, _)| org_keys.iter().any(|spec| &spec.key == key))
+        .collect();
+    // Secrets kept in files are read now, and scrubbed like the others.
+    let org_values = secrets::resolve(org_keys, &org_values, "Links base key")
+        .map_err(|e| anyhow::anyhow!("organization {}: {e}", task.org_id))?;
+    let params = with_defaults(&plugin.manifest.params, &task.params);
+    let params = secrets::resolve(&plugin.manifest.params, &params, "parameter")
+        .map_err(|e| anyhow::anyhow!("task {}: {e}", task.id))?;
+    redactor.add(org_keys, &org_values);
+    redactor.add(&plugin.manifest.params, &params);
     let school = store.school(&task.org_id)?.map(|s| s.data);
     let request = RunRequest {
         task_id: task.id.to_string(),
         org_id: task.org_id.clone(),
-        params: with_defaults(&plugin.manifest.params, &task.params),
+        params,
         org_values,
         school,
         dry_run: matches!(mode, Mode::Run { dry_run: true, .. }),

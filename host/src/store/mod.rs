@@ -12,6 +12,8 @@ pub mod tasks;
 
 use anyhow::Context as _;
 use rusqlite::Connection;
+use std::fs::{DirBuilder, OpenOptions, Permissions};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -53,11 +55,12 @@ pub fn default_db_path() -> PathBuf {
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// The database holds access tokens and passwords, so a new database, its folder and its
+    /// `-wal`/`-shm` files are created readable by the owner only, whatever the umask, and a
+    /// database that other users can read or change is refused with the command that fixes it.
     pub fn open(path: &Path) -> anyhow::Result<Store> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create the database folder {}", dir.display()))?;
-        }
+        prepare_private_database(path)?;
         let conn = Connection::open(path)
             .with_context(|| format!("cannot open the database {}", path.display()))?;
         conn.busy_timeout(Duration::from_secs(30))?;
@@ -102,5 +105,123 @@ impl Store {
     /// The connection, for reads.
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+}
+
+/// Permission bits that let users other than the owner read, change or enter a file.
+const OTHERS_BITS: u32 = 0o077;
+
+/// Creates the folders up to `dir` that are missing, each owner-only (0700) whatever the
+/// umask; existing folders are left as they are.
+pub fn create_private_dirs(dir: &Path) -> anyhow::Result<()> {
+    let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
+    for dir in missing
+        .into_iter()
+        .rev()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        match DirBuilder::new().mode(0o700).create(dir) {
+            Ok(()) => std::fs::set_permissions(dir, Permissions::from_mode(0o700)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(e),
+        }
+        .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Creates the database file owner-only (0600) if it is missing, and refuses a database whose
+/// file, `-wal` or `-shm` file other users can read or change. SQLite gives the `-wal` and
+/// `-shm` files it creates the mode of the database file.
+fn prepare_private_database(path: &Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dirs(dir)
+            .with_context(|| format!("cannot create the database folder {}", dir.display()))?;
+    }
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        // The umask may have taken bits the owner needs: set the mode explicitly.
+        Ok(file) => file.set_permissions(Permissions::from_mode(0o600)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+    .with_context(|| format!("cannot create the database {}", path.display()))?;
+    let exposed: Vec<(PathBuf, u32)> = database_files(path)
+        .into_iter()
+        .filter_map(|file| {
+            let mode = std::fs::metadata(&file).ok()?.permissions().mode() & 0o777;
+            (mode & OTHERS_BITS != 0).then_some((file, mode))
+        })
+        .collect();
+    if exposed.is_empty() {
+        return Ok(());
+    }
+    let modes: Vec<String> = exposed
+        .iter()
+        .map(|(file, mode)| format!("{} has mode {mode:04o}", file.display()))
+        .collect();
+    let files: Vec<String> = exposed
+        .iter()
+        .map(|(file, _)| file.display().to_string())
+        .collect();
+    anyhow::bail!(
+        "refusing to open the database {}: other users can read or change it ({}), and it holds access tokens and passwords. Make it private with: chmod 600 {}",
+        path.display(),
+        modes.join(", "),
+        files.join(" ")
+    )
+}
+
+/// The database file and the `-wal` and `-shm` files SQLite keeps beside it.
+fn database_files(path: &Path) -> Vec<PathBuf> {
+    let with_suffix = |suffix: &str| {
+        let mut name = path.as_os_str().to_os_string();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    vec![path.to_path_buf(), with_suffix("-wal"), with_suffix("-shm")]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_new_database_and_its_folders_are_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("a/b/exchange.db");
+        let store = Store::open(&db).unwrap();
+        assert_eq!(mode(&dir.path().join("a")), 0o700);
+        assert_eq!(mode(&dir.path().join("a/b")), 0o700);
+        // While the store is open, the -wal and -shm files exist.
+        for file in database_files(&db) {
+            assert_eq!(mode(&file), 0o600, "{}", file.display());
+        }
+        drop(store);
+    }
+
+    #[test]
+    fn a_database_others_can_read_is_refused_with_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("exchange.db");
+        drop(Store::open(&db).unwrap());
+        std::fs::set_permissions(&db, Permissions::from_mode(0o640)).unwrap();
+        let error = format!("{:#}", Store::open(&db).err().unwrap());
+        assert!(error.contains("other users can read"), "{error}");
+        assert!(error.contains("mode 0640"), "{error}");
+        assert!(
+            error.contains(&format!("chmod 600 {}", db.display())),
+            "{error}"
+        );
+        std::fs::set_permissions(&db, Permissions::from_mode(0o600)).unwrap();
+        Store::open(&db).unwrap();
     }
 }

@@ -30,7 +30,10 @@ fn vk_api_python_client_works_against_the_emulator() {
     {
         Ok(output) => output,
         Err(e) if e.kind() == ErrorKind::NotFound => {
-            panic!("{} is not installed: run {INSTALL}", python.to_string_lossy())
+            panic!(
+                "{} is not installed: run {INSTALL}",
+                python.to_string_lossy()
+            )
         }
         Err(e) => panic!("cannot run {}: {e}", python.to_string_lossy()),
     };
