@@ -725,6 +725,44 @@ fn runs_through_a_real_proxy_with_basic_authorization() {
     );
 }
 
+/// The proxy password reaches the proxy exactly as typed: `%41` is not decoded to `A`.
+/// tinyproxy's configuration takes only `[-a-z0-9._]` passwords, so its password is the
+/// decoded form and the typed one must be refused; the in-process proxy of the plugin's
+/// tests checks passwords with `%41@:/#` and more.
+#[test]
+fn a_proxy_password_with_percent_41_is_not_decoded() {
+    let s = School::new(20, &[]);
+    let proxy = tinyproxy(s.dir.path(), "school", "pAss-42");
+    let port = proxy.port.to_string();
+    let set = |password: &str| {
+        s.cli(&[
+            "task",
+            "set",
+            &s.task,
+            "proxy_server=127.0.0.1",
+            &format!("proxy_port={port}"),
+            "proxy_auth=1",
+            "proxy_username=school",
+            &format!("proxy_password={password}"),
+        ])
+        .ok();
+    };
+    set("p%41ss-42");
+    let refused = s.cli(&["task", "check", &s.task]).failed();
+    assert!(
+        refused.stdout.contains("the proxy refused the request"),
+        "{}",
+        refused.all()
+    );
+    set("pAss-42");
+    let check = s.cli(&["task", "check", &s.task]).ok();
+    assert!(
+        check.stdout.contains("through the proxy"),
+        "{}",
+        check.stdout
+    );
+}
+
 #[test]
 fn video_calls_get_links_once_and_keep_them_over_reimports() {
     let s = School::new(40, &[]);
