@@ -471,7 +471,18 @@ fn removal_guard_stops_a_truncated_export_until_forced() {
             .unwrap()
             .retain(|c| keep.contains(c.as_str().unwrap()));
     }
-    s.import(&doc);
+    // The importer stops it first; confirmed there, the plugin's guard stops the removals.
+    let file = s.dir.path().join("school.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let file = file.to_str().unwrap();
+    let shrink = s.cli(&["school", "import", "school", file]).failed();
+    assert!(
+        shrink.stderr.contains("--confirm-shrink"),
+        "{}",
+        shrink.stderr
+    );
+    s.cli(&["school", "import", "school", file, "--confirm-shrink"])
+        .ok();
     let refused = s.sync().failed();
     assert!(
         refused.all().contains("max_removals_percent"),
