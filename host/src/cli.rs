@@ -184,7 +184,17 @@ pub enum OrgCommand {
 #[derive(Subcommand, Debug)]
 pub enum SchoolCommand {
     /// Import a school-data/1 JSON file (a full snapshot) for an organization.
-    Import { org: String, file: PathBuf },
+    ///
+    /// The file's organization.id must be the organization's id. An import that would take
+    /// away more than a third of the staff, classes, students or parents is refused unless
+    /// confirmed with --confirm-shrink.
+    Import {
+        org: String,
+        file: PathBuf,
+        /// Replace the data even if staff, classes, students or parents fall by more than a third.
+        #[arg(long)]
+        confirm_shrink: bool,
+    },
     /// Counts and academic year of the imported data.
     Show {
         org: String,
@@ -214,9 +224,12 @@ pub enum SchoolCommand {
     },
     /// Write a realistic, deterministic sample school as school-data/1 JSON.
     Sample {
-        /// Number of students.
-        #[arg(long, default_value_t = 500)]
-        students: usize,
+        /// Number of students, 1 to 20000.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=20_000))]
+        students: u32,
+        /// The organization id written into the sample (organization.id).
+        #[arg(long, default_value = "school-239")]
+        org: String,
         /// Random seed; the same seed gives the same school.
         #[arg(long, default_value_t = 1)]
         seed: u64,

@@ -292,6 +292,8 @@ fn an_import_makes_enabled_tasks_due_at_once() {
     h.cli(&[
         "school",
         "sample",
+        "--org",
+        "school",
         "--students",
         "30",
         "-o",

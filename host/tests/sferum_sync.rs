@@ -470,7 +470,18 @@ fn removal_guard_stops_a_truncated_export_until_forced() {
             .unwrap()
             .retain(|c| keep.contains(c.as_str().unwrap()));
     }
-    s.import(&doc);
+    // The importer stops it first; confirmed there, the plugin's guard stops the removals.
+    let file = s.dir.path().join("school.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let file = file.to_str().unwrap();
+    let shrink = s.cli(&["school", "import", "school", file]).failed();
+    assert!(
+        shrink.stderr.contains("--confirm-shrink"),
+        "{}",
+        shrink.stderr
+    );
+    s.cli(&["school", "import", "school", file, "--confirm-shrink"])
+        .ok();
     let refused = s.sync().failed();
     assert!(
         refused.all().contains("max_removals_percent"),
@@ -733,6 +744,44 @@ fn runs_through_a_real_proxy_with_basic_authorization() {
         run.stdout.to_lowercase().contains("proxy"),
         "{}",
         run.stdout
+    );
+}
+
+/// The proxy password reaches the proxy exactly as typed: `%41` is not decoded to `A`.
+/// tinyproxy's configuration takes only `[-a-z0-9._]` passwords, so its password is the
+/// decoded form and the typed one must be refused; the in-process proxy of the plugin's
+/// tests checks passwords with `%41@:/#` and more.
+#[test]
+fn a_proxy_password_with_percent_41_is_not_decoded() {
+    let s = School::new(20, &[]);
+    let proxy = tinyproxy(s.dir.path(), "school", "pAss-42");
+    let port = proxy.port.to_string();
+    let set = |password: &str| {
+        s.cli(&[
+            "task",
+            "set",
+            &s.task,
+            "proxy_server=127.0.0.1",
+            &format!("proxy_port={port}"),
+            "proxy_auth=1",
+            "proxy_username=school",
+            &format!("proxy_password={password}"),
+        ])
+        .ok();
+    };
+    set("p%41ss-42");
+    let refused = s.cli(&["task", "check", &s.task]).failed();
+    assert!(
+        refused.stdout.contains("the proxy refused the request"),
+        "{}",
+        refused.all()
+    );
+    set("pAss-42");
+    let check = s.cli(&["task", "check", &s.task]).ok();
+    assert!(
+        check.stdout.contains("through the proxy"),
+        "{}",
+        check.stdout
     );
 }
 

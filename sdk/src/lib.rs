@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod plugin;
 pub mod school;
 pub mod school_validate;
+pub mod text;
 
 pub use manifest::{Manifest, ParamSpec, ParamType};
 pub use plugin::{CheckOutcome, Context, LogLevel, RunRequest, RunStatus, RunSummary, TaskPlugin};

@@ -4,16 +4,31 @@
 //! once, each by its JSON path (`staff[3].positions[0].level: expected one of head_1, head_2,
 //! staff, other, got "boss"`). Only a document without problems is deserialized into the model.
 //! Unknown fields are allowed everywhere and kept.
+//!
+//! Beyond shapes and references, the rules that keep bad data out of chats and tables:
+//! names are one line of plain text (no control characters, see [`crate::text`]), neither
+//! empty nor longer than [`MAX_NAME_CHARS`]; no two classes share a name (compared ignoring
+//! case, spaces and Latin letters that look Cyrillic); one Sferum ID is on two records only
+//! when they are one person, a staff member and a parent with the same full name; a join link
+//! is an `https://` link.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::school::{Level, SchoolData, FORMAT};
+use crate::school::{Level, SchoolData, SferumId, FORMAT};
+use crate::text::{escape_controls, name_problem, text_problem, MAX_NAME_CHARS};
 
 /// The format versions this host reads.
 pub const SUPPORTED_FORMATS: [&str; 1] = [FORMAT];
+
+/// The longest organization name accepted, in characters (official names are long).
+pub const MAX_ORGANIZATION_NAME_CHARS: usize = 500;
+
+/// The longest join link accepted, in characters.
+pub const MAX_LINK_CHARS: usize = 2048;
 
 /// The path used for problems about the document as a whole (not valid JSON, not an object).
 pub const DOCUMENT_PATH: &str = "(document)";
@@ -37,8 +52,10 @@ impl std::error::Error for Problem {}
 
 /// Parses and validates a `school-data/1` document; on failure returns every problem found.
 ///
-/// Text that is not JSON at all yields a single problem naming the line and column.
+/// Text that is not JSON at all yields a single problem naming the line and column. A UTF-8
+/// byte order mark at the start (as some Windows programs write) is ignored.
 pub fn parse_school_data(json: &str) -> Result<SchoolData, Vec<Problem>> {
+    let json = json.strip_prefix('\u{feff}').unwrap_or(json);
     let value: Value = serde_json::from_str(json).map_err(|e| vec![json_syntax_problem(&e)])?;
     school_data_from_value(value)
 }
@@ -145,13 +162,16 @@ impl Table {
 /// What a field must hold.
 #[derive(Clone, Copy)]
 enum Kind {
-    /// A non-empty string, unique within its list.
+    /// A non-empty string of plain text, unique within its list.
     Id,
+    /// A string of plain text up to [`MAX_NAME_CHARS`].
     Text,
-    /// A string or null.
-    OptText,
+    /// A non-blank string of plain text up to the given number of characters.
+    Name(usize),
+    /// An `https://` link, an empty string or null.
+    JoinLink,
     Bool,
-    /// An array of strings.
+    /// An array of strings of plain text.
     TextList,
     /// The id of an existing record.
     Ref(Table),
@@ -197,16 +217,29 @@ struct List {
     /// Set when other records refer to this list's ids.
     table: Option<Table>,
     fields: &'static [Field],
+    /// A rule across the list's records.
+    rule: Option<Rule>,
 }
+
+/// A rule across records.
+#[derive(Clone, Copy)]
+enum Rule {
+    /// No two classes share a name.
+    UniqueClassName,
+    /// The records are people: their Sferum IDs are checked against everyone's.
+    Person,
+}
+
+const NAME: Kind = Kind::Name(MAX_NAME_CHARS);
 
 const ORGANIZATION: &[Field] = &[
     req("id", Kind::Id),
-    req("name", Kind::Text),
+    req("name", Kind::Name(MAX_ORGANIZATION_NAME_CHARS)),
     req("academic_year", Kind::Text),
 ];
 
 const POSITION: &[Field] = &[
-    req("title", Kind::Text),
+    req("title", NAME),
     req("level", Kind::Level),
     opt("pedagogical", Kind::Bool),
     opt("current", Kind::Bool),
@@ -216,9 +249,10 @@ const LISTS: [List; 6] = [
     List {
         key: "staff",
         table: Some(Table::Staff),
+        rule: Some(Rule::Person),
         fields: &[
             req("id", Kind::Id),
-            req("full_name", Kind::Text),
+            req("full_name", NAME),
             opt("positions", Kind::Records(POSITION)),
             opt("acting_head", Kind::Bool),
             opt("access_roles", Kind::TextList),
@@ -229,18 +263,20 @@ const LISTS: [List; 6] = [
     List {
         key: "classes",
         table: Some(Table::Classes),
+        rule: Some(Rule::UniqueClassName),
         fields: &[
             req("id", Kind::Id),
-            req("name", Kind::Text),
+            req("name", NAME),
             opt("class_teacher", Kind::OptRef(Table::Staff)),
         ],
     },
     List {
         key: "students",
         table: Some(Table::Students),
+        rule: Some(Rule::Person),
         fields: &[
             req("id", Kind::Id),
-            req("full_name", Kind::Text),
+            req("full_name", NAME),
             req("class", Kind::Ref(Table::Classes)),
             opt("sferum_id", Kind::SferumId),
         ],
@@ -248,9 +284,10 @@ const LISTS: [List; 6] = [
     List {
         key: "parents",
         table: None,
+        rule: Some(Rule::Person),
         fields: &[
             req("id", Kind::Id),
-            req("full_name", Kind::Text),
+            req("full_name", NAME),
             opt("children", Kind::RefList(Table::Students)),
             opt("sferum_id", Kind::SferumId),
         ],
@@ -258,10 +295,11 @@ const LISTS: [List; 6] = [
     List {
         key: "subject_groups",
         table: None,
+        rule: None,
         fields: &[
             req("id", Kind::Id),
             req("class", Kind::Ref(Table::Classes)),
-            req("subject", Kind::Text),
+            req("subject", NAME),
             req("teacher", Kind::Ref(Table::Staff)),
             opt("students", Kind::RefList(Table::Students)),
         ],
@@ -269,15 +307,16 @@ const LISTS: [List; 6] = [
     List {
         key: "video_calls",
         table: None,
+        rule: None,
         fields: &[
             req("id", Kind::Id),
             req("class", Kind::Ref(Table::Classes)),
-            req("subject", Kind::Text),
+            req("subject", NAME),
             req("teacher", Kind::Ref(Table::Staff)),
             req("starts_at", Kind::Timestamp),
-            req("title", Kind::Text),
+            req("title", NAME),
             opt("published", Kind::Bool),
-            opt("join_link", Kind::OptText),
+            opt("join_link", Kind::JoinLink),
         ],
     },
 ];
@@ -290,6 +329,32 @@ struct Checker {
     existing: HashMap<Table, HashSet<String>>,
     /// Per list key and id: the path of its first use and how many times it was seen so far.
     seen: HashMap<(&'static str, String), (String, usize)>,
+    /// Class names so far, by their comparison key: the first class's path and name.
+    class_names: HashMap<String, (String, String)>,
+    /// The records so far that carry each Sferum ID.
+    sferum_owners: HashMap<SferumId, Vec<SferumOwner>>,
+}
+
+/// A record that carries a Sferum ID.
+struct SferumOwner {
+    /// The record's path, e.g. `parents[3]`.
+    path: String,
+    /// The list it is in: `staff`, `students` or `parents`.
+    list: &'static str,
+    full_name: Option<String>,
+}
+
+impl SferumOwner {
+    /// Whether the two records are one person in two roles: a staff member who is a parent.
+    fn same_person(&self, other: &SferumOwner) -> bool {
+        let lists = [self.list, other.list];
+        let roles = lists == ["staff", "parents"] || lists == ["parents", "staff"];
+        let names = match (&self.full_name, &other.full_name) {
+            (Some(a), Some(b)) => person_name_key(a) == person_name_key(b),
+            _ => false,
+        };
+        roles && names
+    }
 }
 
 impl Checker {
@@ -344,19 +409,96 @@ impl Checker {
                 Some(value) => self.field(&field_path, value, field.kind, list),
             }
         }
+        match list.and_then(|l| l.rule.map(|rule| (l.key, rule))) {
+            Some((_, Rule::UniqueClassName)) => self.class_name(path, object),
+            Some((list, Rule::Person)) => self.sferum_owner(path, list, object),
+            None => {}
+        }
+    }
+
+    /// Reports a class whose name an earlier class already has.
+    fn class_name(&mut self, path: &str, class: &Map<String, Value>) {
+        let Some(name) = class.get("name").and_then(Value::as_str) else {
+            return;
+        };
+        if name_problem(name, MAX_NAME_CHARS).is_some() {
+            return; // reported as it is
+        }
+        let (first_path, first_name) = match self.class_names.entry(class_name_key(name)) {
+            Entry::Vacant(entry) => {
+                entry.insert((path.to_owned(), name.to_owned()));
+                return;
+            }
+            Entry::Occupied(entry) => entry.get().clone(),
+        };
+        let written = if first_name == name {
+            String::new()
+        } else {
+            format!(" (written {})", quoted(&first_name))
+        };
+        self.push(
+            &format!("{path}.name"),
+            format!(
+                "{} is also the name of {first_path}{written}; two classes with one name would get chats of one title and two rows of one name in the links table: give each class a name of its own, or merge them",
+                quoted(name)
+            ),
+        );
+    }
+
+    /// Reports a person whose Sferum ID an earlier record carries, unless both are one person.
+    fn sferum_owner(&mut self, path: &str, list: &'static str, person: &Map<String, Value>) {
+        let Some(id) = person.get("sferum_id").and_then(Value::as_u64) else {
+            return;
+        };
+        let owner = SferumOwner {
+            path: path.to_owned(),
+            list,
+            full_name: person
+                .get("full_name")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        };
+        let owners = self.sferum_owners.entry(id).or_default();
+        let clash = owners
+            .iter()
+            .find(|other| !other.same_person(&owner))
+            .map(|other| {
+                let name = other.full_name.as_deref().map(quoted);
+                format!(
+                    "Sferum ID {id} is also on {}{}; two records may share a Sferum ID only when they are one person: a staff member and a parent with the same full name",
+                    other.path,
+                    name.map(|n| format!(" ({n})")).unwrap_or_default()
+                )
+            });
+        owners.push(owner);
+        if let Some(message) = clash {
+            self.push(&format!("{path}.sferum_id"), message);
+        }
     }
 
     fn field(&mut self, path: &str, value: &Value, kind: Kind, list: Option<&List>) {
         match kind {
             Kind::Id => self.id(path, value, list),
-            Kind::Text => {
-                if !value.is_string() {
-                    self.expected(path, "a string", value);
-                }
-            }
-            Kind::OptText => {
-                if !(value.is_string() || value.is_null()) {
-                    self.expected(path, "a string or null", value);
+            Kind::Text => match value.as_str() {
+                Some(text) => self.plain(path, text_problem(text, MAX_NAME_CHARS)),
+                None => self.expected(path, "a string", value),
+            },
+            Kind::Name(max_chars) => match value.as_str() {
+                Some(name) => self.plain(path, name_problem(name, max_chars)),
+                None => self.expected(path, "a string", value),
+            },
+            Kind::JoinLink => {
+                const LINK: &str =
+                    "an https:// link such as https://sferum.ru/?call_link=… or null";
+                match value {
+                    Value::Null => {}
+                    Value::String(link) if link.is_empty() => {}
+                    Value::String(link) => match text_problem(link, MAX_LINK_CHARS) {
+                        Some(problem) => self.push(path, problem),
+                        None if is_https_link(link) => {}
+                        None => self.expected(path, LINK, value),
+                    },
+                    _ => self.expected(path, LINK, value),
                 }
             }
             Kind::Bool => {
@@ -367,8 +509,12 @@ impl Checker {
             Kind::TextList => {
                 if let Some(items) = self.array(path, value) {
                     for (i, item) in items.iter().enumerate() {
-                        if !item.is_string() {
-                            self.expected(&format!("{path}[{i}]"), "a string", item);
+                        let item_path = format!("{path}[{i}]");
+                        match item.as_str() {
+                            Some(text) => {
+                                self.plain(&item_path, text_problem(text, MAX_NAME_CHARS));
+                            }
+                            None => self.expected(&item_path, "a string", item),
                         }
                     }
                 }
@@ -418,10 +564,20 @@ impl Checker {
         }
     }
 
+    /// Reports a text problem, if any.
+    fn plain(&mut self, path: &str, problem: Option<String>) {
+        if let Some(problem) = problem {
+            self.push(path, problem);
+        }
+    }
+
     fn id(&mut self, path: &str, value: &Value, list: Option<&List>) {
         let id = match value.as_str() {
             Some("") => return self.push(path, "must not be empty"),
-            Some(id) => id,
+            Some(id) => match text_problem(id, MAX_NAME_CHARS) {
+                Some(problem) => return self.push(path, problem),
+                None => id,
+            },
             None => return self.expected(path, "a non-empty string", value),
         };
         // The organization's id has no list to be unique in.
@@ -439,7 +595,10 @@ impl Checker {
             } else {
                 format!("{count} times")
             };
-            self.push(path, format!("\"{id}\" is used {times} (also {first})"));
+            self.push(
+                path,
+                format!("{} is used {times} (also {first})", quoted(id)),
+            );
         }
     }
 
@@ -452,23 +611,76 @@ impl Checker {
             .get(&table)
             .is_some_and(|ids| ids.contains(id));
         if !exists {
-            self.push(path, format!("no {} with id \"{id}\"", table.noun()));
+            self.push(path, format!("no {} with id {}", table.noun(), quoted(id)));
         }
     }
 }
 
 /// A short rendering of a JSON value for messages: strings quoted, containers by kind.
 fn describe(value: &Value) -> String {
-    const MAX_CHARS: usize = 40;
     match value {
-        Value::String(s) if s.chars().count() > MAX_CHARS => {
-            let head: String = s.chars().take(MAX_CHARS).collect();
-            format!("{}…", Value::String(head))
-        }
+        Value::String(s) => quoted(s),
         Value::Array(_) => "an array".to_owned(),
         Value::Object(_) => "an object".to_owned(),
         other => other.to_string(),
     }
+}
+
+/// A string as a JSON string, shortened to 40 characters, with no control character left
+/// as it is (messages are printed on terminals).
+fn quoted(s: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    let (head, more) = match s.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => (&s[..end], "…"),
+        None => (s, ""),
+    };
+    let json = Value::String(head.to_owned()).to_string();
+    format!("{}{more}", escape_controls(&json))
+}
+
+/// How class names are compared: without spaces, in lower case, with Latin letters that look
+/// like Cyrillic ones (as in `1 a`, `5 B`) read as those.
+fn class_name_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            'A' | 'a' => 'а',
+            'B' => 'в',
+            'C' | 'c' => 'с',
+            'E' | 'e' => 'е',
+            'H' => 'н',
+            'K' | 'k' => 'к',
+            'M' => 'м',
+            'O' | 'o' => 'о',
+            'P' | 'p' => 'р',
+            'T' => 'т',
+            'X' | 'x' => 'х',
+            'Y' | 'y' => 'у',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// How full names are compared: words in lower case, runs of spaces as one, Ё as Е.
+fn person_name_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .replace('ё', "е")
+}
+
+/// Whether `link` is `https://` (any case), a host, then anything without spaces.
+fn is_https_link(link: &str) -> bool {
+    let Some(scheme) = link.get(..8) else {
+        return false;
+    };
+    let rest = &link[8..];
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    scheme.eq_ignore_ascii_case("https://")
+        && host_end > 0
+        && !link.chars().any(char::is_whitespace)
 }
 
 /// Checks `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` with calendar ranges (RFC 3339 §5.6).
@@ -657,6 +869,8 @@ mod tests {
             [
                 r#"students[2].id: "s-40" is used twice (also students[1])"#,
                 r#"students[3].id: "s-40" is used 3 times (also students[1])"#,
+                // The copy of students[0] carries its Sferum ID too.
+                r#"students[3].sferum_id: Sferum ID 2000001 is also on students[0] ("Петров Иван"); two records may share a Sferum ID only when they are one person: a staff member and a parent with the same full name"#,
                 r#"subject_groups[0].students[1]: no student with id "s-41""#,
             ]
         );
@@ -793,7 +1007,7 @@ mod tests {
                 "students[1].class: required field is missing",
                 "video_calls[0].title: expected a string, got an object",
                 "video_calls[0].published: expected true or false, got null",
-                "video_calls[0].join_link: expected a string or null, got false",
+                "video_calls[0].join_link: expected an https:// link such as https://sferum.ru/?call_link=… or null, got false",
             ]
         );
     }
@@ -924,5 +1138,231 @@ mod tests {
                 r#"video_calls[0].starts_at: expected an RFC 3339 date-time such as 2026-12-01T09:00:00+03:00, got "01.12.2026 9:00""#
             ]
         );
+    }
+
+    #[test]
+    fn names_must_be_one_line_of_plain_text_neither_empty_nor_too_long() {
+        let lines = problems_after(|d| {
+            d["organization"]["name"] = json!("Школа\u{0}");
+            d["staff"][1]["full_name"] = json!("Я".repeat(100_000));
+            d["staff"][0]["positions"][0]["title"] = json!("   ");
+            d["classes"][0]["name"] = json!("");
+            d["students"][0]["full_name"] = json!("Петров\nИван");
+            d["parents"][0]["full_name"] = json!("\u{202e}анна");
+            d["subject_groups"][0]["subject"] = json!("Инф\u{1b}[31m");
+            d["video_calls"][0]["subject"] = json!("Инфор\tматика");
+            d["video_calls"][0]["title"] = json!("Урок\u{9b}");
+        });
+        let plain = "remove it: names and ids are one line of plain text";
+        assert_eq!(
+            lines,
+            [
+                format!("organization.name: contains a NUL character (U+0000) at character 6; {plain}"),
+                "staff[0].positions[0].title: must not be blank (only spaces)".to_owned(),
+                "staff[1].full_name: is 100000 characters long; at most 200 are allowed".to_owned(),
+                "classes[0].name: must not be empty".to_owned(),
+                format!("students[0].full_name: contains a line break (U+000A) at character 7; {plain}"),
+                format!("parents[0].full_name: contains a bidirectional text control (U+202E) at character 1; {plain}"),
+                format!("subject_groups[0].subject: contains an escape character (a terminal escape sequence) (U+001B) at character 4; {plain}"),
+                format!("video_calls[0].subject: contains a tab (U+0009) at character 6; {plain}"),
+                format!("video_calls[0].title: contains a control character (U+009B) at character 5; {plain}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn name_lengths_have_limits() {
+        let lines = problems_after(|d| {
+            d["classes"][0]["name"] = json!("а".repeat(MAX_NAME_CHARS));
+            d["organization"]["name"] = json!("Ш".repeat(MAX_ORGANIZATION_NAME_CHARS));
+        });
+        assert!(lines.is_empty(), "{lines:?}");
+        let lines = problems_after(|d| {
+            d["classes"][0]["name"] = json!("а".repeat(MAX_NAME_CHARS + 1));
+            d["organization"]["name"] = json!("Ш".repeat(MAX_ORGANIZATION_NAME_CHARS + 1));
+        });
+        assert_eq!(
+            lines,
+            [
+                "organization.name: is 501 characters long; at most 500 are allowed",
+                "classes[0].name: is 201 characters long; at most 200 are allowed",
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_roles_and_academic_year_are_plain_text_too() {
+        let lines = problems_after(|d| {
+            d["organization"]["id"] = json!("school-\u{7f}");
+            d["organization"]["academic_year"] = json!("2026/2027\r");
+            d["staff"][0]["access_roles"] = json!(["administrator", "head\u{2066}"]);
+            d["parents"][0]["id"] = json!("p".repeat(201));
+        });
+        let plain = "remove it: names and ids are one line of plain text";
+        assert_eq!(
+            lines,
+            [
+                format!("organization.id: contains a control character (U+007F) at character 8; {plain}"),
+                format!("organization.academic_year: contains a line break (U+000D) at character 10; {plain}"),
+                format!("staff[0].access_roles[1]: contains a bidirectional text control (U+2066) at character 5; {plain}"),
+                "parents[0].id: is 201 characters long; at most 200 are allowed".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn values_in_messages_have_their_control_characters_escaped() {
+        let lines = problems_after(|d| {
+            d["students"][0]["class"] = json!("c-\u{1b}[2J\u{202e}");
+        });
+        assert_eq!(
+            lines,
+            [r#"students[0].class: no class with id "c-\u001b[2J\u202e""#]
+        );
+        assert!(lines
+            .iter()
+            .all(|l| !l.chars().any(crate::text::is_control)));
+    }
+
+    #[test]
+    fn two_classes_may_not_share_a_name() {
+        let lines = problems_after(|d| {
+            let classes = d["classes"].as_array_mut().unwrap();
+            classes.push(json!({ "id": "c-1a-2", "name": "1 а" }));
+            classes.push(json!({ "id": "c-1a-3", "name": " 1А" }));
+            // A Latin "a" looks like the Cyrillic one.
+            classes.push(json!({ "id": "c-5a-2", "name": "5 a" }));
+            classes.push(json!({ "id": "c-1b", "name": "1 б" }));
+        });
+        let tail = "two classes with one name would get chats of one title and two rows of one name in the links table: give each class a name of its own, or merge them";
+        assert_eq!(
+            lines,
+            [
+                format!(r#"classes[2].name: "1 а" is also the name of classes[0]; {tail}"#),
+                format!(
+                    r#"classes[3].name: " 1А" is also the name of classes[0] (written "1 а"); {tail}"#
+                ),
+                format!(
+                    r#"classes[4].name: "5 a" is also the name of classes[1] (written "5 а"); {tail}"#
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_staff_member_who_is_a_parent_may_share_a_sferum_id_with_the_same_full_name() {
+        let lines = problems_after(|d| {
+            d["parents"][0]["full_name"] = json!("иванова  мария петровна");
+            d["parents"][0]["sferum_id"] = json!(1_000_001);
+        });
+        assert!(lines.is_empty(), "{lines:?}");
+        // Ё and Е are one letter in a name written either way.
+        let lines = problems_after(|d| {
+            d["staff"][1]["full_name"] = json!("Сидорова Алёна");
+            d["staff"][1]["sferum_id"] = json!(1_000_003);
+            d["parents"][0]["full_name"] = json!("Сидорова Алена");
+            d["parents"][0]["sferum_id"] = json!(1_000_003);
+        });
+        assert!(lines.is_empty(), "{lines:?}");
+    }
+
+    #[test]
+    fn otherwise_one_sferum_id_on_two_records_is_refused_naming_both() {
+        let rule = "two records may share a Sferum ID only when they are one person: a staff member and a parent with the same full name";
+        // A parent with another name.
+        let lines = problems_after(|d| d["parents"][0]["sferum_id"] = json!(1_000_001));
+        assert_eq!(
+            lines,
+            [format!(
+                r#"parents[0].sferum_id: Sferum ID 1000001 is also on staff[0] ("Иванова Мария Петровна"); {rule}"#
+            )]
+        );
+        // Two students; a student and a parent of the same name; two staff members.
+        let lines = problems_after(|d| {
+            d["students"][1]["sferum_id"] = json!(2_000_001);
+            d["parents"][0]["full_name"] = json!("Петров Иван");
+            d["parents"][0]["sferum_id"] = json!(2_000_001);
+            d["staff"][1]["sferum_id"] = json!(1_000_001);
+        });
+        assert_eq!(
+            lines,
+            [
+                format!(
+                    r#"staff[1].sferum_id: Sferum ID 1000001 is also on staff[0] ("Иванова Мария Петровна"); {rule}"#
+                ),
+                format!(
+                    r#"students[1].sferum_id: Sferum ID 2000001 is also on students[0] ("Петров Иван"); {rule}"#
+                ),
+                format!(
+                    r#"parents[0].sferum_id: Sferum ID 2000001 is also on students[0] ("Петров Иван"); {rule}"#
+                ),
+            ]
+        );
+        // A staff member who is a parent, and a second parent record of the same person.
+        let lines = problems_after(|d| {
+            let parents = d["parents"].as_array_mut().unwrap();
+            parents[0]["full_name"] = json!("Иванова Мария Петровна");
+            parents[0]["sferum_id"] = json!(1_000_001);
+            let mut twin = parents[0].clone();
+            twin["id"] = json!("p-2");
+            parents.push(twin);
+        });
+        assert_eq!(
+            lines,
+            [format!(
+                r#"parents[1].sferum_id: Sferum ID 1000001 is also on parents[0] ("Иванова Мария Петровна"); {rule}"#
+            )]
+        );
+    }
+
+    #[test]
+    fn join_links_are_https_links_or_nothing() {
+        for good in [
+            json!(null),
+            json!(""),
+            json!("https://sferum.ru/?call_link=0123456789abcdef"),
+            json!("HTTPS://sferum.ru/?p=messages&join=AJQ"),
+        ] {
+            let lines = problems_after(|d| d["video_calls"][0]["join_link"] = good.clone());
+            assert!(lines.is_empty(), "{good}: {lines:?}");
+        }
+        let what = "expected an https:// link such as https://sferum.ru/?call_link=… or null";
+        for bad in [
+            "javascript:alert(document.cookie)",
+            "http://sferum.ru/?call_link=1",
+            "https://",
+            "https:///path",
+            "https://sferum.ru/?a b",
+            " https://sferum.ru/",
+            "sferum.ru/?call_link=1",
+        ] {
+            let lines = problems_after(|d| d["video_calls"][0]["join_link"] = json!(bad));
+            assert_eq!(
+                lines,
+                [format!(
+                    "video_calls[0].join_link: {what}, got {}",
+                    describe(&json!(bad))
+                )]
+            );
+        }
+        let long = format!(
+            "https://sferum.ru/?call_link={}",
+            "0".repeat(MAX_LINK_CHARS)
+        );
+        let lines = problems_after(|d| d["video_calls"][0]["join_link"] = json!(long));
+        assert_eq!(
+            lines,
+            [format!(
+                "video_calls[0].join_link: is {} characters long; at most {MAX_LINK_CHARS} are allowed",
+                long.chars().count()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_utf8_byte_order_mark_is_ignored() {
+        let text = format!("\u{feff}{}", valid());
+        let data = parse_school_data(&text).expect("valid despite the BOM");
+        assert_eq!(data.organization.id, "school-239");
     }
 }

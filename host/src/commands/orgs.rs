@@ -2,9 +2,11 @@
 
 use super::{fail_with_problems, Env};
 use crate::cli::OrgCommand;
-use crate::output::Table;
+use crate::output::{escape_controls, Table};
 use crate::params;
 use crate::store::show_time;
+use exchange_sdk::school_validate::MAX_ORGANIZATION_NAME_CHARS;
+use exchange_sdk::text::{name_problem, text_problem, MAX_NAME_CHARS};
 use std::process::ExitCode;
 
 /// Runs an `org` subcommand.
@@ -13,13 +15,22 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
     match command {
         OrgCommand::Add { org, name } => {
             let id = org.trim();
+            if let Some(problem) = text_problem(id, MAX_NAME_CHARS) {
+                anyhow::bail!("the organization id {}: {problem}", escape_controls(&org));
+            }
             if id.is_empty() || id.chars().any(char::is_whitespace) {
                 anyhow::bail!(
                     "the organization id {org:?} must be one word without spaces, e.g. school-239"
                 );
             }
-            store.add_org(id, name.trim())?;
-            println!("Added organization {id} ({}).", name.trim());
+            if let Some(problem) = name_problem(&name, MAX_ORGANIZATION_NAME_CHARS) {
+                anyhow::bail!(
+                    "the organization name (--name) {problem}; e.g. --name \"ГБОУ школа № 239\""
+                );
+            }
+            let name = name.trim();
+            store.add_org(id, name)?;
+            println!("Added organization {id} ({name}).");
             println!("Next: enter its Links base values, e.g. exchange-host org set {id} sferum.community_id=… sferum.access_token=…");
         }
         OrgCommand::List { json } => {
@@ -58,7 +69,11 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
                     serde_json::json!({ "id": org.id, "name": org.name, "links_base": values });
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
-                println!("Organization: {} ({})", org.id, org.name);
+                println!(
+                    "Organization: {} ({})",
+                    escape_controls(&org.id),
+                    escape_controls(&org.name)
+                );
                 println!("Links base:");
                 if shown.is_empty() {
                     println!(
@@ -67,7 +82,7 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
                     );
                 }
                 for (key, value) in shown {
-                    println!("  {key} = {value}");
+                    println!("  {} = {}", escape_controls(&key), escape_controls(&value));
                 }
                 for spec in specs.iter().filter(|s| !values.contains_key(&s.key)) {
                     println!("  {} is not set: {}", spec.key, spec.description);
@@ -142,10 +157,11 @@ pub fn links(env: &Env, org: &str, json: bool) -> anyhow::Result<ExitCode> {
     }
     for (type_id, p) in published {
         println!(
-            "Чаты Сферум — {} (published {} by task {}, {type_id})",
-            org.name,
+            "Чаты Сферум — {} (published {} by task {}, {})",
+            escape_controls(&org.name),
             show_time(p.published_ms),
-            p.task_id.unwrap_or(0)
+            p.task_id.unwrap_or(0),
+            escape_controls(&type_id)
         );
         let mut table = Table::new(p.table.columns.clone());
         for row in &p.table.rows {

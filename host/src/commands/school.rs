@@ -2,25 +2,33 @@
 
 use super::Env;
 use crate::cli::SchoolCommand;
+use crate::output::escape_controls;
 use crate::output::Table;
 use crate::school::coverage::{self, percent};
+use crate::school::shrink::shrinks;
 use crate::school::staff::staff_files;
 use crate::school::{diff::diff, sample};
 use crate::store::show_time;
+use crate::store::Store;
+use anyhow::Result;
 use exchange_sdk::school::SchoolData;
-use exchange_sdk::school_validate::parse_school_data;
+use exchange_sdk::school_validate::{parse_school_data, Problem, DOCUMENT_PATH};
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs a `school` subcommand.
 pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
     if let SchoolCommand::Sample {
         students,
+        org,
         seed,
         output,
     } = command
     {
-        let data = sample::sample_school(&sample::SampleOptions { students, seed });
+        let students = usize::try_from(students)?;
+        let mut data = sample::sample_school(&sample::SampleOptions { students, seed });
+        data.organization.id = org;
         let json = serde_json::to_string_pretty(&data)?;
         match output {
             Some(path) => {
@@ -41,40 +49,11 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
     }
     let mut store = env.store()?;
     match command {
-        SchoolCommand::Import { org, file } => {
-            let org = store.require_org(&org)?;
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-            let data = match parse_school_data(&text) {
-                Ok(data) => data,
-                Err(problems) => {
-                    eprintln!(
-                        "error: {} was not imported: {} problem{} (the previous data of {} is unchanged)",
-                        file.display(), problems.len(), if problems.len() == 1 { "" } else { "s" }, org.id
-                    );
-                    for problem in &problems {
-                        eprintln!("  {problem}");
-                    }
-                    return Ok(ExitCode::from(2));
-                }
-            };
-            let previous = store.school(&org.id)?;
-            let changes = diff(previous.as_ref().map(|p| &p.data), &data);
-            store.import_school(&org.id, &data)?;
-            println!("Imported {} into {}.", file.display(), org.id);
-            print!("{changes}");
-            let due = store
-                .tasks(Some(&org.id))?
-                .into_iter()
-                .filter(|t| t.enabled)
-                .count();
-            if due > 0 {
-                println!(
-                    "{due} enabled task(s) of {} are now due and run at the next chance.",
-                    org.id
-                );
-            }
-        }
+        SchoolCommand::Import {
+            org,
+            file,
+            confirm_shrink,
+        } => return import(&mut store, &org, &file, confirm_shrink),
         SchoolCommand::Show { org, json } => {
             let (org, school) = load(&store, &org)?;
             let data = &school.data;
@@ -89,7 +68,9 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
             } else {
                 println!(
                     "{} ({}), academic year {}",
-                    data.organization.name, org, data.organization.academic_year
+                    escape_controls(&data.organization.name),
+                    escape_controls(&org),
+                    escape_controls(&data.organization.academic_year)
                 );
                 println!(
                     "Imported {} ({} import(s) so far)",
@@ -129,6 +110,112 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
         SchoolCommand::Sample { .. } => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `school import`: reads, checks and saves the file, or says why not (exit code 2, nothing
+/// saved).
+fn import(store: &mut Store, org: &str, file: &Path, confirm_shrink: bool) -> Result<ExitCode> {
+    let org = store.require_org(org)?;
+    let shown = file.display().to_string();
+    let shown = escape_controls(&shown);
+    let refuse = |what: String, problems: &[Problem]| {
+        eprintln!(
+            "error: {shown} was not imported: {what} (the previous data of {} is unchanged)",
+            org.id
+        );
+        for problem in problems {
+            eprintln!("  {problem}");
+        }
+        ExitCode::from(2)
+    };
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {shown}: {e}"))?;
+    let text = match read_text(&bytes) {
+        Ok(text) => text,
+        Err(problem) => return Ok(refuse("it is not UTF-8 text".into(), &[problem])),
+    };
+    if text.starts_with('\u{feff}') {
+        eprintln!("note: {shown} starts with a UTF-8 byte order mark (BOM); it is ignored");
+    }
+    let data = match parse_school_data(text) {
+        Ok(data) => data,
+        Err(problems) => {
+            let count = problems.len();
+            let what = format!("{count} problem{}", if count == 1 { "" } else { "s" });
+            return Ok(refuse(what, &problems));
+        }
+    };
+    if data.organization.id != org.id {
+        let problem = Problem {
+            path: "organization.id".into(),
+            message: format!(
+                "this file is the data of {} («{}»), not of {}: import the file of {} instead, or this one into the organization it is for",
+                escape_controls(&data.organization.id),
+                escape_controls(&data.organization.name),
+                org.id,
+                org.id
+            ),
+        };
+        return Ok(refuse(
+            "it is another organization's data".into(),
+            &[problem],
+        ));
+    }
+    let previous = store.school(&org.id)?;
+    if let Some(previous) = &previous {
+        let shrinks = shrinks(&previous.data, &data);
+        if !shrinks.is_empty() && !confirm_shrink {
+            eprintln!(
+                "error: {shown} was not imported: it would take away more than a third of the school (the previous data of {} is unchanged):",
+                org.id
+            );
+            for shrink in &shrinks {
+                eprintln!("  {shrink}");
+            }
+            eprintln!(
+                "The next Sferum sync would remove those people from their chats. If the file is right (the school really is that much smaller), import it again with --confirm-shrink."
+            );
+            return Ok(ExitCode::from(2));
+        }
+    }
+    let changes = diff(previous.as_ref().map(|p| &p.data), &data);
+    store.import_school(&org.id, &data)?;
+    println!("Imported {shown} into {}.", org.id);
+    print!("{changes}");
+    let due = store
+        .tasks(Some(&org.id))?
+        .into_iter()
+        .filter(|t| t.enabled)
+        .count();
+    if due > 0 {
+        println!(
+            "{due} enabled task(s) of {} are now due and run at the next chance.",
+            org.id
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The file's bytes as text, or the problem that says what encoding it is in and what to do.
+fn read_text(bytes: &[u8]) -> std::result::Result<&str, Problem> {
+    let problem = |message: String| Problem {
+        path: DOCUMENT_PATH.into(),
+        message,
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(problem(
+            "the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8 and import it again".into(),
+        ));
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        problem(format!(
+            "byte 0x{:02X} at line {line}, column {column} is not UTF-8 (the file is in another encoding, e.g. Windows-1251): save it as UTF-8 and import it again",
+            bytes[e.valid_up_to()]
+        ))
+    })
 }
 
 fn load(

@@ -6,6 +6,7 @@ use std::fmt;
 use exchange_sdk::school::{
     Class, Parent, SchoolData, SferumId, Staff, Student, SubjectGroup, VideoCall,
 };
+use exchange_sdk::text::escape_controls;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -318,9 +319,20 @@ fn links<T: Item>(
 }
 
 impl fmt::Display for Record {
+    /// The id and the name, control characters escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.id, self.name)
+        write!(
+            f,
+            "{} {}",
+            escape_controls(&self.id),
+            escape_controls(&self.name)
+        )
     }
+}
+
+/// Field names joined for a line (unknown fields are named by the data: escaped).
+fn field_list(fields: &[String]) -> String {
+    escape_controls(&fields.join(", ")).into_owned()
 }
 
 /// Writes up to [`DETAIL_LINES`] indented lines, then "… and N more".
@@ -350,7 +362,11 @@ impl fmt::Display for SchoolDiff {
         if self.first_import {
             writeln!(f, "first import")?;
         } else if !self.organization.is_empty() {
-            writeln!(f, "organization: changed {}", self.organization.join(", "))?;
+            writeln!(
+                f,
+                "organization: changed {}",
+                field_list(&self.organization)
+            )?;
         }
         for (name, list) in self.lists() {
             if list.is_empty() {
@@ -373,7 +389,7 @@ impl fmt::Display for SchoolDiff {
             details(f, &list.added, |f, r| write!(f, "+ {r}"))?;
             details(f, &list.removed, |f, r| write!(f, "- {r}"))?;
             details(f, &list.changed, |f, c| {
-                write!(f, "~ {} ({})", c.record, c.fields.join(", "))
+                write!(f, "~ {} ({})", c.record, field_list(&c.fields))
             })?;
         }
         let link_line = |f: &mut fmt::Formatter<'_>, l: &SferumLink| {
@@ -621,5 +637,24 @@ mod tests {
             "{text}"
         );
         assert!(text.lines().count() < 120, "{text}");
+    }
+
+    #[test]
+    fn control_characters_of_stored_data_are_shown_escaped() {
+        // Data stored before the validator refused control characters.
+        let mut old = school();
+        old.students[0].full_name = "Петров\u{1b}[2J\nstudents: unchanged".to_owned();
+        let mut new = old.clone();
+        new.students.remove(0);
+        new.staff[0].extra.insert("x\u{202e}".to_owned(), json!(1));
+        let text = diff(Some(&old), &new).to_string();
+        assert!(
+            text.contains("  - s-1 Петров\\u001b[2J\\nstudents: unchanged (1 а)\n"),
+            "{text}"
+        );
+        assert!(text.contains("(x\\u202e)"), "{text}");
+        assert!(!text
+            .chars()
+            .any(|c| c != '\n' && exchange_sdk::text::is_control(c)));
     }
 }

@@ -1,8 +1,9 @@
 //! School data on the host's side: the sample school generator, the summary of what an
-//! import changed, and the views administrators see (staff files, Sferum coverage). The
+//! import changed, the guard against an import that shrinks the school, and the views administrators see (staff files, Sferum coverage). The
 //! `school-data/1` model and its validator live in `exchange_sdk`.
 
 pub mod coverage;
 pub mod diff;
 pub mod sample;
+pub mod shrink;
 pub mod staff;

@@ -52,6 +52,8 @@ impl EmulatedSchool {
             .cli(&[
                 "school",
                 "sample",
+                "--org",
+                org,
                 "--students",
                 &students.to_string(),
                 "-o",

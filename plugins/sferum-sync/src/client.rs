@@ -4,6 +4,7 @@
 //!
 //! The token never appears in a URL, a log line or an error message.
 
+use reqwest::header::HeaderValue;
 use serde_json::{Map, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, VecDeque};
@@ -194,6 +195,24 @@ pub struct Client {
     proxied: bool,
 }
 
+/// The `Proxy-Authorization` value for Basic authorization with exactly these user name and
+/// password (UTF-8). Not [`reqwest::Proxy::basic_auth`]: it puts them into the proxy's URL,
+/// which is percent-decoded on the way out, so a password with `%41` reached the proxy as `A`.
+fn proxy_authorization(user: &str, password: &str) -> Result<HeaderValue, String> {
+    use base64::Engine as _;
+    if user.contains(':') {
+        return Err(
+            "proxy_username must not contain \":\" (Basic authorization cannot carry it)".into(),
+        );
+    }
+    let credentials =
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    let mut value = HeaderValue::from_str(&format!("Basic {credentials}"))
+        .expect("base64 is a valid header value");
+    value.set_sensitive(true);
+    Ok(value)
+}
+
 impl Client {
     /// A client for these settings.
     pub fn new(settings: Settings) -> Result<Client, String> {
@@ -216,8 +235,8 @@ impl Client {
                 let mut proxy = reqwest::Proxy::all(&url).map_err(|e| {
                     format!("proxy_server/proxy_port do not make a proxy address ({url}): {e}")
                 })?;
-                if let Some((user, pass)) = &p.auth {
-                    proxy = proxy.basic_auth(user, pass);
+                if let Some((user, password)) = &p.auth {
+                    proxy = proxy.custom_http_auth(proxy_authorization(user, password)?);
                 }
                 builder.proxy(proxy)
             }
@@ -603,6 +622,24 @@ mod tests {
         assert_eq!(skip_reason(981), Some("privacy"));
         assert_eq!(skip_reason(927), None);
         assert!(retryable(982) && retryable(6) && !retryable(100));
+    }
+
+    #[test]
+    fn proxy_credentials_are_sent_exactly_as_typed() {
+        let value = proxy_authorization("school", "p%41ss@:/#").unwrap();
+        // base64("school:p%41ss@:/#")
+        assert_eq!(value.to_str().unwrap(), "Basic c2Nob29sOnAlNDFzc0A6LyM=");
+        assert!(value.is_sensitive());
+        let value = proxy_authorization("школа", "пароль").unwrap();
+        assert_eq!(
+            value.to_str().unwrap(),
+            "Basic 0YjQutC+0LvQsDrQv9Cw0YDQvtC70Yw="
+        );
+        let e = proxy_authorization("a:b", "secret-pw").unwrap_err();
+        assert!(
+            e.contains("proxy_username") && !e.contains("secret-pw"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -679,13 +679,16 @@ fn many_calls_are_spread_under_the_rate_limit_and_each_started_once() {
 
 #[test]
 fn requests_go_through_the_task_proxy_with_basic_authorization() {
-    let p = proxy::MiniProxy::start(Some(("school", "пароль-1")));
+    // Exactly as typed: nothing percent-decoded (`%41` is not `A`), no character lost.
+    const USER: &str = "школа%41@/#";
+    const PASSWORD: &str = "пароль-1 %41%zz@:/#?&+=\\\"'";
+    let p = proxy::MiniProxy::start(Some((USER, PASSWORD)));
     let mut w = World::new();
     w.param("proxy_server", "127.0.0.1");
     w.param("proxy_port", &p.addr.port().to_string());
     w.param("proxy_auth", "1");
-    w.param("proxy_username", "school");
-    w.param("proxy_password", "пароль-1");
+    w.param("proxy_username", USER);
+    w.param("proxy_password", PASSWORD);
     let verdict = w.check().unwrap();
     assert!(verdict.contains("through the proxy 127.0.0.1"), "{verdict}");
     w.run_ok();
