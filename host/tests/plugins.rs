@@ -35,7 +35,10 @@ fn list_as_json() {
     let run = host(dir.path(), &["plugins", "list", "--json"]).ok();
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["plugins"][0]["type"], "example");
-    assert_eq!(json["plugins"][0]["abi_version"], "1.0.0");
+    assert_eq!(
+        json["plugins"][0]["abi_version"],
+        exchange_sdk::abi::ABI_VERSION
+    );
     assert_eq!(json["skipped"].as_array().unwrap().len(), 0);
 }
 

@@ -11,12 +11,14 @@
 
 pub mod abi;
 pub mod manifest;
+pub mod negotiate;
 pub mod plugin;
 pub mod school;
 pub mod school_validate;
 pub mod text;
 
 pub use manifest::{Manifest, ParamSpec, ParamType};
+pub use negotiate::{AbiVersion, HostInfo, PluginCapabilities};
 pub use plugin::{CheckOutcome, Context, LogLevel, RunRequest, RunStatus, RunSummary, TaskPlugin};
 
 #[doc(hidden)]

@@ -3,10 +3,12 @@
 
 use crate::abi::{Host, PluginModule, PluginModuleRef};
 use crate::manifest::{Manifest, ParamProblem, Params};
+use crate::negotiate::{entry_points, services, AbiVersion, HostInfo, PluginCapabilities};
 use crate::school::SchoolData;
 use abi_stable::prefix_type::PrefixTypeTrait;
 use abi_stable::std_types::{ROption, RResult, RStr, RString};
 use serde::{Deserialize, Serialize};
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -28,6 +30,13 @@ pub trait TaskPlugin: Default + 'static {
 
     /// Runs the task once.
     fn run(&self, ctx: &Context<'_>) -> Result<RunSummary, String>;
+
+    /// The oldest host ABI this plugin runs in. A host older than that refuses to load it, in
+    /// one line naming both versions. The default, 1.0, runs in every 1.x host: a plugin that
+    /// uses a service newer than 1.0 asks [`Context::host_provides`] first and does without it.
+    fn min_host_abi(&self) -> AbiVersion {
+        AbiVersion::V1_0
+    }
 }
 
 /// Everything a run (or a check) is given by the host, as data.
@@ -136,13 +145,18 @@ pub struct LinksRow {
 pub struct Context<'a> {
     request: RunRequest,
     host: Host<'a>,
+    host_info: OnceCell<Option<HostInfo>>,
 }
 
 impl<'a> Context<'a> {
     /// A context over the given host services; the SDK builds it for every entry point, and
     /// plugin tests build one over their own [`crate::abi::HostServices`] implementation.
     pub fn new(request: RunRequest, host: Host<'a>) -> Self {
-        Context { request, host }
+        Context {
+            request,
+            host,
+            host_info: OnceCell::new(),
+        }
     }
 
     /// The request data: parameters, Links base values, school data, dry-run flag.
@@ -232,6 +246,29 @@ impl<'a> Context<'a> {
     pub fn is_cancelled(&self) -> bool {
         self.host.is_cancelled()
     }
+
+    /// The host's program, ABI and services beyond ABI 1.0; `None` in a host older than 1.1,
+    /// which offers only the services of 1.0.
+    pub fn host_info(&self) -> Option<&HostInfo> {
+        self.host_info
+            .get_or_init(|| {
+                let answer = self.host.call(services::HOST_INFO.into(), "{}".into());
+                let json = answer.into_result().ok()?;
+                serde_json::from_str(json.as_str()).ok()
+            })
+            .as_ref()
+    }
+
+    /// Whether the host provides the service `name` (one of [`crate::negotiate::services`]).
+    pub fn host_provides(&self, name: &str) -> bool {
+        self.host_info().is_some_and(|info| info.provides(name))
+    }
+
+    /// The ABI the host speaks: from its [`HostInfo`], or 1.0 for a host that has none.
+    pub fn host_abi(&self) -> AbiVersion {
+        self.host_info()
+            .map_or(AbiVersion::V1_0, |info| info.abi_version)
+    }
 }
 
 /// Runs `body` with panics turned into errors that carry the panic message.
@@ -281,16 +318,32 @@ extern "C" fn validate_entry<P: TaskPlugin>(params_json: RStr<'_>) -> RResult<RS
     })
 }
 
+/// Refuses to work in a host older than the plugin needs. A host of ABI 1.1 or newer refuses
+/// to load such a plugin already; a 1.0 host does not know the rule, so the plugin says it.
+fn ensure_host_is_new_enough<P: TaskPlugin>(plugin: &P, ctx: &Context<'_>) -> Result<(), String> {
+    let needed = plugin.min_host_abi();
+    if needed <= AbiVersion::V1_0 {
+        return Ok(());
+    }
+    let host = ctx.host_abi();
+    if host < needed {
+        return Err(format!(
+            "this plugin {}",
+            crate::negotiate::needs_newer_host(needed, host)
+        ));
+    }
+    Ok(())
+}
+
 extern "C" fn check_entry<P: TaskPlugin>(
     request_json: RStr<'_>,
     host: Host<'_>,
 ) -> RResult<RString, RString> {
     guarded(|| {
-        let ctx = Context {
-            request: parse_request(request_json)?,
-            host,
-        };
-        P::default().check(&ctx)
+        let ctx = Context::new(parse_request(request_json)?, host);
+        let plugin = P::default();
+        ensure_host_is_new_enough(&plugin, &ctx)?;
+        plugin.check(&ctx)
     })
 }
 
@@ -299,11 +352,24 @@ extern "C" fn run_entry<P: TaskPlugin>(
     host: Host<'_>,
 ) -> RResult<RString, RString> {
     guarded(|| {
-        let ctx = Context {
-            request: parse_request(request_json)?,
-            host,
-        };
-        to_json(&P::default().run(&ctx)?)
+        let ctx = Context::new(parse_request(request_json)?, host);
+        let plugin = P::default();
+        ensure_host_is_new_enough(&plugin, &ctx)?;
+        to_json(&plugin.run(&ctx)?)
+    })
+}
+
+/// The entry points after ABI 1.0, by name ([`entry_points`]).
+extern "C" fn call_entry<P: TaskPlugin>(
+    name: RStr<'_>,
+    _input_json: RStr<'_>,
+) -> RResult<RString, RString> {
+    guarded(|| match name.as_str() {
+        entry_points::CAPABILITIES => to_json(&PluginCapabilities {
+            min_host_abi: P::default().min_host_abi(),
+            entry_points: vec![entry_points::CAPABILITIES.to_string()],
+        }),
+        other => Err(format!("this plugin has no entry point {other:?}")),
     })
 }
 
@@ -314,6 +380,7 @@ pub fn __root_module<P: TaskPlugin>() -> PluginModuleRef {
         validate: validate_entry::<P>,
         check: check_entry::<P>,
         run: run_entry::<P>,
+        call: call_entry::<P>,
     }
     .leak_into_prefix()
 }
@@ -346,4 +413,144 @@ macro_rules! export_plugin {
             }
         };
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::abi::{HostServices, HostServices_TO};
+    use abi_stable::sabi_trait::TD_Opaque;
+
+    /// A host of ABI 1.0: the services of 1.0 and no `call`.
+    struct HostOf1_0;
+
+    impl HostServices for HostOf1_0 {
+        fn log(&self, _: u8, _: RStr<'_>) {}
+        fn progress(&self, _: RStr<'_>, _: u64, _: u64) {}
+        fn state_get(&self, _: RStr<'_>) -> ROption<RString> {
+            ROption::RNone
+        }
+        fn state_set(&self, _: RStr<'_>, _: ROption<RStr<'_>>) -> RResult<(), RString> {
+            RResult::ROk(())
+        }
+        fn publish_links(&self, _: RStr<'_>) -> RResult<(), RString> {
+            RResult::ROk(())
+        }
+        fn set_call_link(&self, _: RStr<'_>, _: RStr<'_>) -> RResult<(), RString> {
+            RResult::ROk(())
+        }
+        fn is_cancelled(&self) -> bool {
+            false
+        }
+    }
+
+    /// A host of ABI 1.1 that answers `host_info`.
+    struct HostOf1_1;
+
+    impl HostServices for HostOf1_1 {
+        fn log(&self, _: u8, _: RStr<'_>) {}
+        fn progress(&self, _: RStr<'_>, _: u64, _: u64) {}
+        fn state_get(&self, _: RStr<'_>) -> ROption<RString> {
+            ROption::RNone
+        }
+        fn state_set(&self, _: RStr<'_>, _: ROption<RStr<'_>>) -> RResult<(), RString> {
+            RResult::ROk(())
+        }
+        fn publish_links(&self, _: RStr<'_>) -> RResult<(), RString> {
+            RResult::ROk(())
+        }
+        fn set_call_link(&self, _: RStr<'_>, _: RStr<'_>) -> RResult<(), RString> {
+            RResult::ROk(())
+        }
+        fn is_cancelled(&self) -> bool {
+            false
+        }
+        fn call(&self, name: RStr<'_>, _: RStr<'_>) -> RResult<RString, RString> {
+            match name.as_str() {
+                services::HOST_INFO => RResult::ROk(
+                    r#"{"host":"test-host 9","abi_version":"1.1","services":["host_info"]}"#.into(),
+                ),
+                other => RResult::RErr(crate::negotiate::unknown_host_service(other).into()),
+            }
+        }
+    }
+
+    /// Needs a host of ABI 1.1.
+    #[derive(Default)]
+    struct Needs1_1;
+
+    impl TaskPlugin for Needs1_1 {
+        fn manifest(&self) -> Manifest {
+            serde_json::from_str(
+                r#"{"type_id":"needs","display_name":"n","description":"d","version":"1"}"#,
+            )
+            .unwrap()
+        }
+        fn check(&self, ctx: &Context<'_>) -> Result<String, String> {
+            Ok(format!("in {}", ctx.host_info().unwrap().host))
+        }
+        fn run(&self, _: &Context<'_>) -> Result<RunSummary, String> {
+            Err("not reached in these tests".into())
+        }
+        fn min_host_abi(&self) -> AbiVersion {
+            AbiVersion::new(1, 1)
+        }
+    }
+
+    fn check_in<H: HostServices>(host: &H) -> Result<String, String> {
+        check_entry::<Needs1_1>(
+            r#"{"task_id":"1","org_id":"o"}"#.into(),
+            HostServices_TO::from_ptr(host, TD_Opaque),
+        )
+        .into_result()
+        .map(String::from)
+        .map_err(String::from)
+    }
+
+    #[test]
+    fn a_plugin_learns_the_host_services_and_a_1_0_host_has_none() {
+        let old = Context::new(
+            RunRequest::default(),
+            HostServices_TO::from_ptr(&HostOf1_0, TD_Opaque),
+        );
+        assert!(old.host_info().is_none());
+        assert_eq!(old.host_abi(), AbiVersion::V1_0);
+        assert!(!old.host_provides(services::HOST_INFO));
+
+        let new = Context::new(
+            RunRequest::default(),
+            HostServices_TO::from_ptr(&HostOf1_1, TD_Opaque),
+        );
+        assert_eq!(new.host_info().unwrap().host, "test-host 9");
+        assert_eq!(new.host_abi(), AbiVersion::new(1, 1));
+        assert!(new.host_provides(services::HOST_INFO));
+        assert!(!new.host_provides("metrics_report"));
+    }
+
+    #[test]
+    fn a_plugin_refuses_to_work_in_a_host_older_than_it_needs() {
+        assert_eq!(check_in(&HostOf1_1), Ok("in test-host 9".to_string()));
+        assert_eq!(
+            check_in(&HostOf1_0),
+            Err(
+                "this plugin needs a host that speaks plugin ABI 1.1 or newer, but this host \
+                 speaks ABI 1.0: upgrade exchange-host, or install a build of the plugin for \
+                 ABI 1.0"
+                    .to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn the_capabilities_entry_point_lists_itself_and_refuses_unknown_names() {
+        let answer = call_entry::<Needs1_1>(entry_points::CAPABILITIES.into(), "{}".into());
+        let caps: PluginCapabilities = serde_json::from_str(&answer.unwrap()).unwrap();
+        assert_eq!(caps.min_host_abi, AbiVersion::new(1, 1));
+        assert_eq!(caps.entry_points, [entry_points::CAPABILITIES]);
+        let unknown = call_entry::<Needs1_1>("no_such_entry".into(), "{}".into());
+        assert_eq!(
+            unknown.unwrap_err().as_str(),
+            "this plugin has no entry point \"no_such_entry\""
+        );
+    }
 }

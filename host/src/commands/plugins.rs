@@ -22,6 +22,7 @@ pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
                             "name": p.manifest.display_name,
                             "version": p.manifest.version,
                             "abi_version": p.manifest.abi_version,
+                            "capabilities": p.capabilities,
                             "file": p.path,
                         })
                     })
@@ -63,6 +64,7 @@ pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
                 let out = serde_json::json!({
                     "type": m.type_id, "name": m.display_name, "description": m.description,
                     "version": m.version, "abi_version": m.abi_version,
+                    "capabilities": plugin.capabilities,
                     "default_schedule": m.default_schedule, "file": plugin.path,
                     "params": m.params,
                 });
@@ -75,6 +77,16 @@ pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
             println!(
                 "Version:          {} (plugin ABI {})",
                 m.version, m.abi_version
+            );
+            let caps = &plugin.capabilities;
+            println!("Needs host ABI:   {} or newer", caps.min_host_abi);
+            println!(
+                "Extensions:       {}",
+                if caps.entry_points.is_empty() {
+                    "none (entry points of ABI 1.0 only)".to_string()
+                } else {
+                    caps.entry_points.join(", ")
+                }
             );
             println!(
                 "Default schedule: {}",

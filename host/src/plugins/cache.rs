@@ -9,7 +9,7 @@
 //! file renamed over it) after merging its new entries into what is on disk, so the worst a
 //! race does is forget an entry, which is scanned again.
 
-use exchange_sdk::Manifest;
+use exchange_sdk::{Manifest, PluginCapabilities};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -48,7 +48,11 @@ impl FileIdentity {
 #[serde(rename_all = "snake_case")]
 pub enum Scanned {
     /// The library is a plugin and described itself.
-    Manifest(Manifest),
+    Plugin {
+        manifest: Manifest,
+        /// What it offers beyond ABI 1.0.
+        capabilities: PluginCapabilities,
+    },
     /// The library is not a usable plugin: one line saying why and what to do.
     Refused(String),
 }

@@ -1,10 +1,20 @@
 //! Loading one plugin library and talking to its root module.
+//!
+//! A library is loaded with the newest root-module layout it passes: the current one (ABI 1.1
+//! and later, with the named entry points of `exchange_sdk::negotiate`) or the frozen 1.0
+//! layout of plugins built against SDK 1.0, which runs them without any newer capability.
+
+pub mod host_calls;
 
 use abi_stable::library::{lib_header_from_path, LibraryError};
-use abi_stable::std_types::RResult;
-use exchange_sdk::abi::{Host, PluginModuleRef};
+use abi_stable::sabi_trait::TD_Opaque;
+use abi_stable::std_types::{RResult, RString};
+use abi_stable::type_layout::{TLData, TypeLayout};
+use abi_stable::StableAbi;
+use exchange_sdk::abi::{v1_0, Host, PluginModuleRef};
 use exchange_sdk::manifest::{ParamProblem, Params};
-use exchange_sdk::Manifest;
+use exchange_sdk::negotiate::{entry_points, needs_newer_host};
+use exchange_sdk::{AbiVersion, Manifest, PluginCapabilities};
 use std::path::{Path, PathBuf};
 
 /// A plugin library that loaded and described itself.
@@ -14,7 +24,18 @@ pub struct LoadedPlugin {
     pub path: PathBuf,
     /// What the plugin declared.
     pub manifest: Manifest,
-    module: PluginModuleRef,
+    /// What it offers beyond ABI 1.0 (nothing for a plugin built against SDK 1.0).
+    pub capabilities: PluginCapabilities,
+    module: Module,
+}
+
+/// The root module in the newest layout the library passed.
+#[derive(Clone, Copy)]
+enum Module {
+    /// Built against SDK 1.0: the four entry points of 1.0 and the 1.0 host services.
+    V1_0(v1_0::PluginModuleRef),
+    /// Built against SDK 1.1 or later: also the named entry points and host services.
+    Current(PluginModuleRef),
 }
 
 impl std::fmt::Debug for LoadedPlugin {
@@ -26,30 +47,63 @@ impl std::fmt::Debug for LoadedPlugin {
     }
 }
 
-fn into_result(
-    result: RResult<abi_stable::std_types::RString, abi_stable::std_types::RString>,
-) -> Result<String, String> {
+fn into_result(result: RResult<RString, RString>) -> Result<String, String> {
     result.into_result().map(String::from).map_err(String::from)
 }
 
-/// Loads the library at `path`, checks its ABI, and reads its manifest.
+/// Loads the library at `path`, checks its ABI, and reads its manifest and capabilities.
 /// The error is one line for the administrator; abi_stable's full report goes to the debug log.
 pub fn load(path: &Path) -> Result<LoadedPlugin, String> {
-    // Per-library loading on purpose: `RootModule::load_from_file` caches the first module
-    // for the whole process, so every later plugin would silently run the first one's code.
-    let module = lib_header_from_path(path)
-        .and_then(|header| header.init_root_module::<PluginModuleRef>())
-        .map_err(|e| describe_library_error(path, &e))?;
-    let manifest_json = into_result((module.manifest())())?;
+    let module = open(path).map_err(|e| describe_library_error(path, &e))?;
+    let manifest_json = into_result(module.manifest())?;
     let manifest: Manifest = serde_json::from_str(&manifest_json).map_err(|e| {
         format!("its manifest cannot be read ({e}); rebuild it against a current exchange-sdk")
     })?;
     check_manifest(&manifest)?;
+    let capabilities = module.capabilities()?;
+    let host_abi = AbiVersion::current();
+    if capabilities.min_host_abi > host_abi {
+        return Err(format!(
+            "it {}",
+            needs_newer_host(capabilities.min_host_abi, host_abi)
+        ));
+    }
     Ok(LoadedPlugin {
         path: path.to_path_buf(),
         manifest,
+        capabilities,
         module,
     })
+}
+
+/// Opens the library and takes its root module in the newest layout it passes.
+fn open(path: &Path) -> Result<Module, LibraryError> {
+    // Per-library loading on purpose: `RootModule::load_from_file` caches the first module
+    // for the whole process, so every later plugin would silently run the first one's code.
+    let header = lib_header_from_path(path)?;
+    // Every 1.x plugin passes the 1.0 layout (abi_stable accepts a library prefix type longer
+    // than expected), so its refusal is the one to report: the library is no plugin of ours.
+    let base = header.init_root_module::<v1_0::PluginModuleRef>()?;
+    // A library built before 1.1 has only the fields of 1.0, so it fails the current layout
+    // (abi_stable refuses a library prefix type shorter than the host's) and runs in the 1.0
+    // layout, without the named entry points. Any other library must pass the current one.
+    let v1_0_fields = module_field_count(<v1_0::PluginModuleRef as StableAbi>::LAYOUT);
+    if header.layout().and_then(module_field_count) == v1_0_fields {
+        return Ok(Module::V1_0(base));
+    }
+    header
+        .init_root_module::<PluginModuleRef>()
+        .map(Module::Current)
+}
+
+/// The number of fields of the root module a root-module reference layout points to.
+fn module_field_count(root: &'static TypeLayout) -> Option<usize> {
+    // The reference is a `PrefixRef` whose one phantom field is the module itself.
+    let module = root.phantom_fields().iter().next()?.layout();
+    match module.data() {
+        TLData::PrefixType(prefix) => Some(prefix.fields.len()),
+        _ => None,
+    }
 }
 
 fn check_manifest(manifest: &Manifest) -> Result<(), String> {
@@ -129,22 +183,77 @@ fn abi_report_errors(report: &str) -> String {
     }
 }
 
+impl Module {
+    fn manifest(self) -> RResult<RString, RString> {
+        match self {
+            Module::V1_0(m) => (m.manifest())(),
+            Module::Current(m) => (m.manifest())(),
+        }
+    }
+
+    fn validate(self, params_json: &str) -> RResult<RString, RString> {
+        match self {
+            Module::V1_0(m) => (m.validate())(params_json.into()),
+            Module::Current(m) => (m.validate())(params_json.into()),
+        }
+    }
+
+    /// The plugin's answer to the `capabilities` entry point; a 1.0 plugin has none to give.
+    fn capabilities(self) -> Result<PluginCapabilities, String> {
+        let Module::Current(m) = self else {
+            return Ok(PluginCapabilities::of_abi_1_0());
+        };
+        let answer = into_result((m.call())(entry_points::CAPABILITIES.into(), "{}".into()))?;
+        serde_json::from_str(&answer).map_err(|e| {
+            format!(
+                "its capabilities cannot be read ({e}); rebuild it against a current exchange-sdk"
+            )
+        })
+    }
+}
+
+/// Which of `check` and `run` to call.
+#[derive(Clone, Copy)]
+enum Task {
+    Check,
+    Run,
+}
+
 impl LoadedPlugin {
     /// The plugin's own cross-parameter checks.
     pub fn validate(&self, params: &Params) -> Result<Vec<ParamProblem>, String> {
         let params_json = serde_json::to_string(params).map_err(|e| e.to_string())?;
-        let answer = into_result((self.module.validate())(params_json.as_str().into()))?;
+        let answer = into_result(self.module.validate(&params_json))?;
         serde_json::from_str(&answer)
             .map_err(|e| format!("the plugin's validation answer cannot be read: {e}"))
     }
 
     /// Calls the plugin's `check` with a JSON [`exchange_sdk::RunRequest`].
     pub fn check(&self, request_json: &str, host: Host<'_>) -> Result<String, String> {
-        into_result((self.module.check())(request_json.into(), host))
+        self.call_task(Task::Check, request_json, host)
     }
 
     /// Calls the plugin's `run` with a JSON [`exchange_sdk::RunRequest`]; returns the summary JSON.
     pub fn run(&self, request_json: &str, host: Host<'_>) -> Result<String, String> {
-        into_result((self.module.run())(request_json.into(), host))
+        self.call_task(Task::Run, request_json, host)
+    }
+
+    /// Calls `check` or `run`, handing the host services over in the layout the plugin was
+    /// built for.
+    fn call_task(&self, task: Task, request_json: &str, host: Host<'_>) -> Result<String, String> {
+        let request = request_json.into();
+        into_result(match self.module {
+            Module::V1_0(m) => {
+                let host = v1_0::HostServices_TO::from_ptr(&host, TD_Opaque);
+                match task {
+                    Task::Check => (m.check())(request, host),
+                    Task::Run => (m.run())(request, host),
+                }
+            }
+            Module::Current(m) => match task {
+                Task::Check => (m.check())(request, host),
+                Task::Run => (m.run())(request, host),
+            },
+        })
     }
 }

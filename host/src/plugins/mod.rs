@@ -14,7 +14,7 @@ pub mod loader;
 pub mod scan;
 
 use exchange_sdk::manifest::{ParamProblem, Params};
-use exchange_sdk::Manifest;
+use exchange_sdk::{Manifest, PluginCapabilities};
 use scan::{ScanOutcome, Scanner};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -26,6 +26,8 @@ pub struct Plugin {
     pub path: PathBuf,
     /// What the plugin declared.
     pub manifest: Manifest,
+    /// What it offers beyond ABI 1.0 (nothing for a plugin built against SDK 1.0).
+    pub capabilities: PluginCapabilities,
     scanner: Scanner,
 }
 
@@ -82,12 +84,16 @@ impl Registry {
         let mut by_type: BTreeMap<String, Vec<Plugin>> = BTreeMap::new();
         for ((path, _), outcome) in to_scan.into_iter().zip(scanner.scan(&canonical)) {
             match outcome {
-                ScanOutcome::Known(cache::Scanned::Manifest(manifest)) => by_type
+                ScanOutcome::Known(cache::Scanned::Plugin {
+                    manifest,
+                    capabilities,
+                }) => by_type
                     .entry(manifest.type_id.clone())
                     .or_default()
                     .push(Plugin {
                         path,
                         manifest,
+                        capabilities,
                         scanner: scanner.clone(),
                     }),
                 ScanOutcome::Known(cache::Scanned::Refused(reason))

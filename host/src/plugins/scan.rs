@@ -7,7 +7,7 @@
 use super::cache::{FileIdentity, ScanCache, Scanned, CACHE_FILE_NAME};
 use super::loader;
 use exchange_sdk::manifest::{ParamProblem, Params};
-use exchange_sdk::Manifest;
+use exchange_sdk::{Manifest, PluginCapabilities};
 use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
@@ -25,8 +25,11 @@ pub const DEFAULT_SCAN_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Answer {
-    /// The library's manifest (a scan).
-    Manifest(Manifest),
+    /// The library's manifest and capabilities (a scan).
+    Described {
+        manifest: Manifest,
+        capabilities: PluginCapabilities,
+    },
     /// The plugin's problems with the parameters (a validation).
     Problems(Vec<ParamProblem>),
     /// Why the library could not be loaded or asked.
@@ -45,7 +48,10 @@ pub fn child_main(file: &Path, validate_type: Option<&str>) {
     }
     let answer = match validate_type {
         None => match loader::load(file) {
-            Ok(plugin) => Answer::Manifest(plugin.manifest),
+            Ok(plugin) => Answer::Described {
+                manifest: plugin.manifest,
+                capabilities: plugin.capabilities,
+            },
             Err(reason) => Answer::Error(reason),
         },
         Some(type_id) => validate_here(file, type_id),
@@ -186,7 +192,13 @@ impl Scanner {
     fn scan_outcome(&self, end: ChildEnd) -> ScanOutcome {
         let remembered = "it is not loaded until the file changes (rebuild or replace the plugin; `touch` the file to try again)";
         ScanOutcome::Known(match end {
-            ChildEnd::Answered(Answer::Manifest(manifest)) => Scanned::Manifest(manifest),
+            ChildEnd::Answered(Answer::Described {
+                manifest,
+                capabilities,
+            }) => Scanned::Plugin {
+                manifest,
+                capabilities,
+            },
             ChildEnd::Answered(Answer::Error(reason)) => Scanned::Refused(reason),
             ChildEnd::Answered(Answer::Problems(_)) => {
                 Scanned::Refused("the scanner answered with something else than a manifest".into())
@@ -213,7 +225,7 @@ impl Scanner {
         match self.run_child(file, Some((type_id, input))) {
             ChildEnd::Answered(Answer::Problems(problems)) => Ok(problems),
             ChildEnd::Answered(Answer::Error(e)) => Err(e),
-            ChildEnd::Answered(Answer::Manifest(_)) => {
+            ChildEnd::Answered(Answer::Described { .. }) => {
                 Err("the plugin answered with something else than problems".into())
             }
             ChildEnd::Crashed(how) => Err(format!("the plugin crashed ({how})")),

@@ -117,6 +117,13 @@ impl HostServices for WorkerHost {
     fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::Relaxed)
     }
+
+    fn call(&self, name: RStr<'_>, input_json: RStr<'_>) -> RResult<RString, RString> {
+        crate::plugins::loader::host_calls::answer(name.as_str(), input_json.as_str())
+            .map(RString::from)
+            .map_err(RString::from)
+            .into()
+    }
 }
 
 /// Runs the worker: loads the task's plugin, runs or checks it, and reports events. Every

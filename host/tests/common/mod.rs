@@ -94,7 +94,8 @@ pub fn host(plugins: &Path, args: &[&str]) -> Run {
     host_with_env(plugins, args, &[])
 }
 
-/// Like [`host`], with extra environment variables.
+/// Like [`host`], with extra environment variables. Without `--db`, the default database
+/// folder (and the plugin scan cache in it) is beside the plugins folder, not the user's.
 pub fn host_with_env(plugins: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(host_bin());
     command
@@ -103,7 +104,11 @@ pub fn host_with_env(plugins: &Path, args: &[&str], env: &[(&str, &str)]) -> Run
         .args(args)
         .env_remove("EXCHANGE_PLUGINS")
         .env_remove("EXCHANGE_DB")
-        .env_remove("RUST_LOG");
+        .env_remove("RUST_LOG")
+        .env(
+            "XDG_DATA_HOME",
+            plugins.parent().unwrap_or(plugins).join("data"),
+        );
     for (key, value) in env {
         command.env(key, value);
     }

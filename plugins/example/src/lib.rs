@@ -8,10 +8,14 @@
 //! This example also serves the host's own tests: its `mode` parameter makes a run succeed,
 //! fail, sleep, panic, abort, crash or hang, so the host's isolation can be shown to work.
 //! Setting the environment variable `EXAMPLE_PLUGIN_PANIC_IN_MANIFEST=1` makes even its manifest
-//! entry point panic (a broken plugin for the discovery tests).
+//! entry point panic (a broken plugin for the discovery tests), and
+//! `EXAMPLE_PLUGIN_MIN_HOST_ABI=1.N` makes it declare that it needs a host of plugin ABI 1.N
+//! (a plugin built for a newer host than the one it is put in).
 
 use exchange_sdk::manifest::{ParamProblem, Params};
-use exchange_sdk::{Context, Manifest, ParamSpec, ParamType, RunStatus, RunSummary, TaskPlugin};
+use exchange_sdk::{
+    AbiVersion, Context, Manifest, ParamSpec, ParamType, RunStatus, RunSummary, TaskPlugin,
+};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -94,10 +98,24 @@ impl TaskPlugin for ExamplePlugin {
     }
 
     fn check(&self, ctx: &Context<'_>) -> Result<String, String> {
+        // A service newer than ABI 1.0 is asked for first: older hosts do not have it.
+        let host = match ctx.host_info() {
+            Some(info) => format!("{}, plugin ABI {}", info.host, info.abi_version),
+            None => format!("a host of plugin ABI {}", ctx.host_abi()),
+        };
         match ctx.param("mode") {
             Some("fail") => Err("the example service refuses (mode=fail)".into()),
-            _ => Ok("the example service needs nothing and is always reachable".into()),
+            _ => Ok(format!(
+                "the example service needs nothing and is always reachable (running in {host})"
+            )),
         }
+    }
+
+    fn min_host_abi(&self) -> AbiVersion {
+        std::env::var("EXAMPLE_PLUGIN_MIN_HOST_ABI")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(AbiVersion::V1_0)
     }
 
     fn run(&self, ctx: &Context<'_>) -> Result<RunSummary, String> {
