@@ -43,16 +43,20 @@ impl FileIdentity {
     }
 }
 
+/// What a plugin library says of itself.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Described {
+    pub manifest: Manifest,
+    /// What it offers beyond ABI 1.0.
+    pub capabilities: PluginCapabilities,
+}
+
 /// What a scan of one library found.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scanned {
     /// The library is a plugin and described itself.
-    Plugin {
-        manifest: Manifest,
-        /// What it offers beyond ABI 1.0.
-        capabilities: PluginCapabilities,
-    },
+    Plugin(Box<Described>),
     /// The library is not a usable plugin: one line saying why and what to do.
     Refused(String),
 }

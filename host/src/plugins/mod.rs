@@ -84,18 +84,21 @@ impl Registry {
         let mut by_type: BTreeMap<String, Vec<Plugin>> = BTreeMap::new();
         for ((path, _), outcome) in to_scan.into_iter().zip(scanner.scan(&canonical)) {
             match outcome {
-                ScanOutcome::Known(cache::Scanned::Plugin {
-                    manifest,
-                    capabilities,
-                }) => by_type
-                    .entry(manifest.type_id.clone())
-                    .or_default()
-                    .push(Plugin {
-                        path,
+                ScanOutcome::Known(cache::Scanned::Plugin(described)) => {
+                    let cache::Described {
                         manifest,
                         capabilities,
-                        scanner: scanner.clone(),
-                    }),
+                    } = *described;
+                    by_type
+                        .entry(manifest.type_id.clone())
+                        .or_default()
+                        .push(Plugin {
+                            path,
+                            manifest,
+                            capabilities,
+                            scanner: scanner.clone(),
+                        })
+                }
                 ScanOutcome::Known(cache::Scanned::Refused(reason))
                 | ScanOutcome::Failed(reason) => skipped.push(Skipped { path, reason }),
             }

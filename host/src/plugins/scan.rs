@@ -4,10 +4,9 @@
 //! which loads the one library, answers with one JSON line, and exits. A crash, a hang (past
 //! the timeout the child is killed) or garbage becomes a one-line reason; the host goes on.
 
-use super::cache::{FileIdentity, ScanCache, Scanned, CACHE_FILE_NAME};
+use super::cache::{Described, FileIdentity, ScanCache, Scanned, CACHE_FILE_NAME};
 use super::loader;
 use exchange_sdk::manifest::{ParamProblem, Params};
-use exchange_sdk::{Manifest, PluginCapabilities};
 use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
@@ -26,10 +25,7 @@ pub const DEFAULT_SCAN_TIMEOUT: Duration = Duration::from_secs(10);
 #[serde(rename_all = "snake_case")]
 enum Answer {
     /// The library's manifest and capabilities (a scan).
-    Described {
-        manifest: Manifest,
-        capabilities: PluginCapabilities,
-    },
+    Described(Box<Described>),
     /// The plugin's problems with the parameters (a validation).
     Problems(Vec<ParamProblem>),
     /// Why the library could not be loaded or asked.
@@ -48,10 +44,10 @@ pub fn child_main(file: &Path, validate_type: Option<&str>) {
     }
     let answer = match validate_type {
         None => match loader::load(file) {
-            Ok(plugin) => Answer::Described {
+            Ok(plugin) => Answer::Described(Box::new(Described {
                 manifest: plugin.manifest,
                 capabilities: plugin.capabilities,
-            },
+            })),
             Err(reason) => Answer::Error(reason),
         },
         Some(type_id) => validate_here(file, type_id),
@@ -192,13 +188,7 @@ impl Scanner {
     fn scan_outcome(&self, end: ChildEnd) -> ScanOutcome {
         let remembered = "it is not loaded until the file changes (rebuild or replace the plugin; `touch` the file to try again)";
         ScanOutcome::Known(match end {
-            ChildEnd::Answered(Answer::Described {
-                manifest,
-                capabilities,
-            }) => Scanned::Plugin {
-                manifest,
-                capabilities,
-            },
+            ChildEnd::Answered(Answer::Described(described)) => Scanned::Plugin(described),
             ChildEnd::Answered(Answer::Error(reason)) => Scanned::Refused(reason),
             ChildEnd::Answered(Answer::Problems(_)) => {
                 Scanned::Refused("the scanner answered with something else than a manifest".into())
@@ -225,7 +215,7 @@ impl Scanner {
         match self.run_child(file, Some((type_id, input))) {
             ChildEnd::Answered(Answer::Problems(problems)) => Ok(problems),
             ChildEnd::Answered(Answer::Error(e)) => Err(e),
-            ChildEnd::Answered(Answer::Described { .. }) => {
+            ChildEnd::Answered(Answer::Described(_)) => {
                 Err("the plugin answered with something else than problems".into())
             }
             ChildEnd::Crashed(how) => Err(format!("the plugin crashed ({how})")),
