@@ -86,9 +86,12 @@ impl Env {
             .unwrap_or_else(crate::store::default_db_path)
     }
 
-    /// Opens the store.
+    /// Opens the database. Runs left `running` by a host process that is gone (killed or
+    /// crashed) are ended `interrupted` first, so that every command tells the truth.
     pub fn store(&self) -> anyhow::Result<Store> {
-        Store::open(&self.db_path())
+        let mut store = Store::open(&self.db_path())?;
+        store.interrupt_orphaned_runs(&crate::runs::runner::orphaned)?;
+        Ok(store)
     }
 
     /// The Links base keys the loaded plugins declare.

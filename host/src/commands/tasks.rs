@@ -6,7 +6,6 @@ use crate::cli::{TaskCommand, TaskSettingsArgs};
 use crate::output::Table;
 use crate::params;
 use crate::plugins::Plugin;
-use crate::runs::runner::orphaned;
 use crate::store::show_time;
 use crate::store::tasks::{Task, TaskSettings};
 use crate::task_config::{self, settings};
@@ -142,7 +141,6 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
             }
         }
         TaskCommand::Rm { id } => {
-            store.interrupt_orphaned_runs(&orphaned)?;
             let runs = store.remove_task(id)?;
             println!("Removed task {id} with its state and its {runs} recorded run(s).");
         }
