@@ -238,7 +238,10 @@ impl Client {
                 if let Some((user, password)) = &p.auth {
                     proxy = proxy.custom_http_auth(proxy_authorization(user, password)?);
                 }
-                builder.proxy(proxy)
+                // No idle connections through a proxy: a proxy that closes a connection after
+                // an answer (tinyproxy does) races a reuse of it, and a POST lost that way may
+                // be a write whose answer is lost. Requests are few (batched, 20/s at most).
+                builder.proxy(proxy).pool_max_idle_per_host(0)
             }
         };
         let proxied = settings.proxy.is_some();
