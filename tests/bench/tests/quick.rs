@@ -7,7 +7,7 @@ use std::process::Command;
 fn a_tiny_run_prints_the_figures_table() {
     let output = Command::new(env!("CARGO_BIN_EXE_exchange-bench"))
         .args(["--quick", "--sizes", "100", "--tasks", "10", "--orgs", "2"])
-        .args(["--window", "1"])
+        .args(["--window", "1", "--soak-orgs", "2", "--soak-seconds", "3"])
         .output()
         .expect("the benchmark starts");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -27,6 +27,7 @@ fn a_tiny_run_prints_the_figures_table() {
         "plugins list",
         "serve, 10 idle tasks",
         "2 organizations",
+        "soak: 2 schools",
     ] {
         assert!(stdout.contains(row), "no row «{row}»:\n{stdout}");
     }
