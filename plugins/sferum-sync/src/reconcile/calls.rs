@@ -108,20 +108,8 @@ impl Reconciler {
             .push_back((Some(effect), Then::CallLink(call.what.clone())));
     }
 
-    /// The starts could not be sent at all (the API kept failing, or refused the token):
-    /// nothing was started; the chats are unaffected and the next run tries again.
-    pub(super) fn calls_not_started(&mut self, calls: Vec<WantedCall>, e: String) {
-        for call in calls {
-            self.state.calls.remove(&call.id);
-            self.bump("calls_failed", 1);
-            self.problem(format!(
-                "{}: the Sferum call could not be started: {e}; the next run tries again",
-                call.what
-            ));
-        }
-        self.calls_done();
-    }
-
+    /// The answers to the starts; a start not answered at all (the API kept failing, or
+    /// refused the token) was not made: reported, and the next run tries again.
     pub(super) fn started(&mut self, calls: Vec<WantedCall>, replies: Vec<Reply>) {
         let mut started = Vec::new();
         for (call, reply) in calls.into_iter().zip(replies) {

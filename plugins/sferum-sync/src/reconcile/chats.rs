@@ -306,6 +306,17 @@ impl Reconciler {
         self.send(ops, Step::Created(creation));
     }
 
+    /// Records the chat ids of the creations that were answered.
+    pub(super) fn record_created(&mut self, c: &Creation, replies: Vec<Option<Reply>>) {
+        for ((purpose, _, _), reply) in c.creates.iter().zip(replies) {
+            if let (Some(Reply::Created { chat, .. }), Some(record)) =
+                (reply, self.state.chats.get_mut(purpose))
+            {
+                record.chat_id = Some(chat);
+            }
+        }
+    }
+
     pub(super) fn created(&mut self, c: Creation, replies: Vec<Reply>) {
         let n = c.creates.len();
         let mut created = Vec::new();

@@ -19,6 +19,10 @@
 
 mod calls;
 mod chats;
+#[cfg(test)]
+mod model;
+#[cfg(test)]
+mod props;
 
 pub use calls::{wanted_calls, WantedCall};
 
@@ -245,7 +249,7 @@ impl Reconciler {
         let then = self.awaiting.take().expect("resume follows a poll");
         match (then, outcome) {
             (Then::Send(p), Outcome::Replies(replies)) => self.replies(*p, replies),
-            (Then::Send(p), Outcome::Failed(e)) => self.send_failed(p.step, e),
+            (Then::Send(p), Outcome::Failed(e)) => self.send_failed(*p, e),
             (Then::Send(_), Outcome::Done) => panic!("a Send is resumed with its replies"),
             (Then::Save, Outcome::Failed(e)) => {
                 self.queue.clear();
@@ -373,11 +377,15 @@ impl Reconciler {
     /// the run, stops kinds that cannot go on, then continues the step.
     fn replies(&mut self, mut p: Pending, replies: Vec<Reply>) {
         assert_eq!(replies.len(), p.asked.len(), "one reply per operation");
+        let mut fatal = None;
         for (&i, r) in p.asked.iter().zip(replies) {
-            if let Reply::Failed(Failure::Fatal(m)) = r {
-                return self.send_failed(p.step, m);
+            match r {
+                Reply::Failed(Failure::Fatal(m)) => fatal = Some(m),
+                r => p.replies[i] = Some(r),
             }
-            p.replies[i] = Some(r);
+        }
+        if let Some(e) = fatal {
+            return self.send_failed(p, e);
         }
         let again: Vec<usize> = p
             .replies
@@ -423,10 +431,22 @@ impl Reconciler {
         }
     }
 
-    /// A `Send` that could not be carried out at all.
-    fn send_failed(&mut self, step: Step, e: String) {
-        match step {
-            Step::Calls(calls) => self.calls_not_started(calls, e),
+    /// A `Send` that could not be carried out (maybe after earlier rounds were answered):
+    /// the run cannot go on, but what was answered is kept. Video calls are the exception:
+    /// the calls not started are reported and the chats still sync.
+    fn send_failed(&mut self, p: Pending, e: String) {
+        let answered = p.replies.into_iter();
+        match p.step {
+            Step::Calls(calls) => {
+                let replies = answered
+                    .map(|r| r.unwrap_or_else(|| Reply::Failed(Failure::Other(e.clone()))))
+                    .collect();
+                self.started(calls, replies)
+            }
+            Step::Created(c) => {
+                self.record_created(&c, answered.collect());
+                self.fail(e)
+            }
             Step::List(_) => self.fail(format!("cannot read the community's chats: {e}")),
             _ => self.fail(e),
         }
