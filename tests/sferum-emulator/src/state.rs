@@ -199,7 +199,7 @@ impl Community {
                     .map(|(&u, &last)| (last, 0, Conversation::Dialog(u))),
             )
             .collect();
-        all.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        all.sort_by_key(|&(last, id, _)| std::cmp::Reverse((last, id)));
         all.into_iter().map(|(_, _, c)| c).collect()
     }
 
