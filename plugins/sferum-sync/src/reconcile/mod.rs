@@ -271,11 +271,6 @@ impl Reconciler {
         }
     }
 
-    /// The state as it would be saved now.
-    pub fn state(&self) -> &TaskState {
-        &self.state
-    }
-
     fn push(&mut self, effect: Effect) {
         self.queue.push_back((Some(effect), Then::Nothing));
     }
