@@ -7,12 +7,12 @@
 use reqwest::header::HeaderValue;
 use serde_json::{Map, Value};
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, Instant};
 
-/// The built-in API address.
-pub const DEFAULT_BASE: &str = "https://api.vk.com";
+/// The built-in API address (VK's current API host; `api.vk.com` still answers).
+pub const DEFAULT_BASE: &str = "https://api.vk.ru";
 /// The environment variable that overrides [`DEFAULT_BASE`] (tests and staging only).
 pub const BASE_ENV: &str = "SFERUM_API_BASE";
 /// The API schema version sent with every request.
@@ -48,7 +48,8 @@ pub struct RetryPolicy {
     pub attempts: u32,
     /// The first backoff; it doubles with each retry, plus up to as much again of jitter.
     pub backoff: Duration,
-    /// The pause after flood control (error 9).
+    /// The pause before calls refused by flood control (error 9) or as "try later" (error
+    /// 982) are tried once more; the reconciler waits it, the client never hot-retries them.
     pub flood_pause: Duration,
     /// A request's timeout.
     pub timeout: Duration,
@@ -110,8 +111,6 @@ pub enum ApiError {
     Api { code: i64, message: String },
     /// The request was sent but its answer was lost: it may or may not have taken effect.
     Uncertain(String),
-    /// The method's quota for the day is spent (29): not called again this run.
-    Quota(String),
     /// The run cannot go on: the message says why and what to do.
     Fatal(String),
 }
@@ -131,27 +130,15 @@ impl std::fmt::Display for ApiError {
         match self {
             ApiError::Api { code, message } => write!(f, "error {code}: {message}"),
             ApiError::Uncertain(m) | ApiError::Fatal(m) => f.write_str(m),
-            ApiError::Quota(method) => write!(f, "the daily quota of {method} is spent (error 29); it is not called again in this run"),
         }
     }
 }
 
-/// The skip reason for a per-member error code, when the code means "cannot be added".
-pub fn skip_reason(code: i64) -> Option<&'static str> {
-    Some(match code {
-        15 => "access_denied",
-        18 => "deleted",
-        932 => "cannot_interact",
-        936 => "contact_not_found",
-        947 => "no_access_to_community",
-        981 => "privacy",
-        _ => return None,
-    })
-}
-
-/// Codes after which the same call is tried again later (the server did not do it).
+/// Codes after which the client tries the same call again with backoff (the server did
+/// not do it). Flood control (9) and "try later" (982) are not hot-retried: the reconciler
+/// reacts to them.
 fn retryable(code: i64) -> bool {
-    matches!(code, 1 | 6 | 9 | 10 | 982)
+    matches!(code, 1 | 6 | 10)
 }
 
 /// Requests per rolling second, and a shared pause after error 6.
@@ -190,7 +177,6 @@ pub struct Client {
     limiter: RefCell<Limiter>,
     requests: Cell<u64>,
     calls: Cell<u64>,
-    exhausted: RefCell<BTreeSet<&'static str>>,
     /// Whether requests go through a proxy (which then may answer 401/407 itself).
     proxied: bool,
 }
@@ -260,7 +246,6 @@ impl Client {
             }),
             requests: Cell::new(0),
             calls: Cell::new(0),
-            exhausted: RefCell::new(BTreeSet::new()),
         })
     }
 
@@ -276,9 +261,6 @@ impl Client {
 
     /// Makes one call in its own request, with retries.
     pub fn call(&self, call: &Call) -> Result<Value, ApiError> {
-        if self.exhausted.borrow().contains(call.method) {
-            return Err(ApiError::Quota(call.method.into()));
-        }
         self.calls.set(self.calls.get() + 1);
         let form: Vec<(String, String)> = call
             .params
@@ -315,9 +297,6 @@ impl Client {
                         Err(ApiError::Api { code, .. })
                             if retryable(code) && round + 1 < self.retry.attempts =>
                         {
-                            if code == 9 {
-                                self.limiter.borrow_mut().pause(self.retry.flood_pause);
-                            }
                             again.push(i)
                         }
                         r => results[i] = Some(r),
@@ -334,12 +313,6 @@ impl Client {
 
     /// One `execute` request for up to [`BATCH`] calls.
     fn execute(&self, calls: Vec<&Call>) -> Result<Vec<Result<Value, ApiError>>, ApiError> {
-        if calls
-            .iter()
-            .any(|c| self.exhausted.borrow().contains(c.method))
-        {
-            return Ok(calls.iter().map(|c| self.call(c)).collect());
-        }
         self.calls.set(self.calls.get() + calls.len() as u64);
         let code = execute_code(&calls);
         let idempotent = calls.iter().all(|c| c.idempotent());
@@ -366,9 +339,7 @@ impl Client {
                     let (code, message) = errors
                         .next()
                         .unwrap_or((1, "the call failed without an error entry".into()));
-                    out.push(Err(
-                        self.classify(code, message, call.method, &|| describe(call))
-                    ));
+                    out.push(Err(self.classify(code, message, &|| describe(call))));
                 }
                 Some(v) => out.push(Ok(v)),
             }
@@ -469,9 +440,8 @@ impl Client {
                     .to_string();
                 match code {
                     6 => self.limiter.borrow_mut().pause(Duration::from_secs(1)),
-                    9 => self.limiter.borrow_mut().pause(self.retry.flood_pause),
                     1 | 10 => {}
-                    _ => return Err(self.classify(code, message, method, what)),
+                    _ => return Err(self.classify(code, message, what)),
                 }
                 last = format!("error {code}: {}", self.mask(&message));
                 continue;
@@ -507,23 +477,15 @@ impl Client {
         )))
     }
 
-    /// Turns an error code of `method` into what the run does with it.
-    fn classify(
-        &self,
-        code: i64,
-        message: String,
-        method: &'static str,
-        what: &dyn Fn() -> String,
-    ) -> ApiError {
+    /// Turns an error code into what the run does with it: the token refused and invalid
+    /// requests stop the run; every other code is the call's own failure (see
+    /// `backend::vk::failure` for the reactions).
+    fn classify(&self, code: i64, message: String, what: &dyn Fn() -> String) -> ApiError {
         let message = self.mask(&message);
         match code {
-            5 | 27 => ApiError::Fatal(format!(
+            5 => ApiError::Fatal(format!(
                 "Sferum refused the community's access token (error {code}: {message}). Check sferum.access_token (and sferum.community_id) in the organization's Links base («База ссылок»): exchange-host org set ORG sferum.access_token=...; the token is issued by the Education Committee through the district coordinator"
             )),
-            29 => {
-                self.exhausted.borrow_mut().insert(method);
-                ApiError::Quota(method.into())
-            }
             100 => ApiError::Fatal(format!("Sferum rejected a request as invalid (error 100: {message}): {}. This is a bug of the plugin: please report it", self.mask(&what()))),
             _ => ApiError::Api { code, message },
         }
@@ -618,13 +580,9 @@ mod tests {
     }
 
     #[test]
-    fn member_errors_become_skip_reasons() {
-        for code in [15, 18, 932, 936, 947, 981] {
-            assert!(skip_reason(code).is_some(), "{code}");
-        }
-        assert_eq!(skip_reason(981), Some("privacy"));
-        assert_eq!(skip_reason(927), None);
-        assert!(retryable(982) && retryable(6) && !retryable(100));
+    fn only_passing_server_errors_are_hot_retried() {
+        assert!(retryable(6) && retryable(10) && retryable(1));
+        assert!(!retryable(9) && !retryable(982) && !retryable(100));
     }
 
     #[test]
@@ -666,34 +624,22 @@ mod tests {
     fn the_token_is_masked_in_every_message() {
         let c = client("s3cr3t");
         assert_eq!(c.mask("bad token s3cr3t here"), "bad token *** here");
-        let e = c.classify(100, "param s3cr3t".into(), "messages.editChat", &|| {
+        let e = c.classify(100, "param s3cr3t".into(), &|| {
             "messages.editChat {\"x\":\"s3cr3t\"}".into()
         });
         assert!(
             matches!(&e, ApiError::Fatal(m) if !m.contains("s3cr3t") && m.contains("bug")),
             "{e:?}"
         );
-        let e = c.classify(
-            5,
-            "User authorization failed".into(),
-            "groups.getById",
-            &String::new,
-        );
+        let e = c.classify(5, "User authorization failed".into(), &String::new);
         assert!(matches!(&e, ApiError::Fatal(m) if m.contains("sferum.access_token")));
     }
 
     #[test]
-    fn quota_stops_that_method_for_the_run() {
+    fn a_method_refused_to_community_tokens_is_not_a_bad_token() {
         let c = client("t");
-        assert_eq!(
-            c.classify(29, "Rate limit reached".into(), "calls.start", &String::new),
-            ApiError::Quota("calls.start".into())
-        );
-        assert_eq!(
-            c.call(&Call::new("calls.start", Value::Null)),
-            Err(ApiError::Quota("calls.start".into()))
-        );
-        assert_eq!(c.requests(), 0);
+        let e = c.classify(27, "Group authorization failed".into(), &String::new);
+        assert!(matches!(e, ApiError::Api { code: 27, .. }), "{e:?}");
     }
 
     #[test]

@@ -5,16 +5,20 @@
 //! step with the school data the host holds.
 //!
 //! Module map: [`rules`] (school data → desired chats, pure), [`plan`] (desired vs. actual →
-//! operations, pure), [`client`] (the VK API transport), [`apply`] (a run: reading Sferum,
-//! creating and updating chats with crash-safe intents, the links table, video calls),
+//! operations, pure), [`reconcile`] (a run as a state machine without I/O: discovery,
+//! creation with crash-safe intents, updates, the links table, video calls), [`backend`]
+//! (the messenger boundary; [`backend::vk`] is VK's call shapes, answers and error codes),
+//! [`client`] (the VK API transport), [`apply`] (the I/O driver of the reconciler),
 //! [`config`] (settings from the Links base and the task parameters), [`state`] (what the
 //! task remembers between runs).
 
 pub mod apply;
+pub mod backend;
 pub mod client;
 pub mod config;
 mod manifest;
 pub mod plan;
+pub mod reconcile;
 pub mod rules;
 pub mod state;
 
@@ -32,7 +36,7 @@ pub struct SferumSync;
 pub fn run_with(ctx: &Context<'_>, base: &str, retry: RetryPolicy) -> Result<RunSummary, String> {
     let config = Config::from_ctx(ctx)?;
     let client = Client::new(config.settings(base, retry))?;
-    apply::run(ctx, &client, &config)
+    apply::run(ctx, &client, &config, retry.flood_pause)
 }
 
 /// Checks the token, the community and the proxy against the API at `base`; changes nothing.

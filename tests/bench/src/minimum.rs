@@ -108,6 +108,7 @@ mod tests {
             invite_token: None,
             invite_generation: 0,
             community_access: true,
+            last_message: 0,
         }
     }
 

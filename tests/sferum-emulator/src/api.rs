@@ -95,18 +95,27 @@ pub fn begin(shared: &Shared, req: &ApiRequest) -> Step {
     inner.stats.count_fault(fault.kind.name());
     let logged = format!("fault {}", fault.kind.name());
     match fault.kind {
-        FaultKind::Error10 => match fault.method.as_deref() {
-            Some(m) if req.method == "execute" && m != "execute" => {
-                let body = run(shared, &mut inner, req, group_id, calls, Some(m));
-                Step::Done(Reply::Json(body))
+        FaultKind::Error10 | FaultKind::Error { .. } => {
+            let error = match fault.kind {
+                FaultKind::Error { code } => ApiError::code(code),
+                _ => ApiError::internal(),
+            };
+            match fault.method.as_deref() {
+                Some(m) if req.method == "execute" && m != "execute" => {
+                    let failing = Some((m, error));
+                    let body = run(shared, &mut inner, req, group_id, calls, failing);
+                    Step::Done(Reply::Json(body))
+                }
+                _ => Step::Done(Reply::Json(error_reply(shared, &mut inner, req, error))),
             }
-            _ => Step::Done(Reply::Json(error_reply(
-                shared,
-                &mut inner,
-                req,
-                ApiError::internal(),
-            ))),
-        },
+        }
+        FaultKind::Shift => {
+            let body = run(shared, &mut inner, req, group_id, calls, None);
+            if let Some(c) = inner.state.communities.get_mut(&group_id) {
+                c.shift();
+            }
+            Step::Done(Reply::Json(body))
+        }
         FaultKind::Http500 => {
             log(shared, &mut inner, req, logged);
             Step::Done(Reply::Http500)
@@ -173,7 +182,7 @@ fn parse_execute(req: &ApiRequest) -> Option<Result<Vec<InnerCall>, ApiError>> {
     })
 }
 
-/// Runs the method (or the `execute` calls, failing those of `failing` with error 10),
+/// Runs the method (or the `execute` calls, failing those of `failing`'s method with its error),
 /// persists a changed state, logs, and returns the body.
 fn run(
     shared: &Shared,
@@ -181,7 +190,7 @@ fn run(
     req: &ApiRequest,
     group_id: u64,
     calls: Option<Result<Vec<InnerCall>, ApiError>>,
-    failing: Option<&str>,
+    failing: Option<(&str, ApiError)>,
 ) -> Value {
     let result = match calls {
         Some(Ok(calls)) => Ok(run_execute(shared, inner, group_id, calls, failing)),
@@ -219,15 +228,15 @@ fn run_execute(
     inner: &mut Inner,
     group_id: u64,
     calls: Vec<InnerCall>,
-    failing: Option<&str>,
+    failing: Option<(&str, ApiError)>,
 ) -> Value {
     let mut results = Vec::with_capacity(calls.len());
     let mut errors = Vec::new();
     let mut wrote = false;
     for call in calls {
         inner.stats.count_method(&call.method);
-        let result = if failing == Some(call.method.as_str()) {
-            Err(ApiError::internal())
+        let result = if let Some((_, e)) = failing.as_ref().filter(|(m, _)| *m == call.method) {
+            Err(e.clone())
         } else if methods::is_known(&call.method) {
             methods::call(
                 &mut inner.state,

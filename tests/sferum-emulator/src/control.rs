@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::state::{Chat, State};
+use crate::state::{Chat, Community, State};
 
 /// One manual change to a chat. JSON form: `{"action": "set_title", "group_id": 1,
 /// "chat_id": 2, "title": "..."}`.
@@ -74,6 +74,20 @@ pub enum ManualEdit {
         /// Chat id.
         chat_id: i64,
     },
+    /// Someone writes in the chat: it moves to the front of the conversation list.
+    PostMessage {
+        /// Community whose chat it is.
+        group_id: u64,
+        /// Chat id.
+        chat_id: i64,
+    },
+    /// A user writes to the community: a dialog at the front of the conversation list.
+    DialogMessage {
+        /// The community written to.
+        group_id: u64,
+        /// The user.
+        user_id: i64,
+    },
 }
 
 /// Applies a manual edit; the error says what was not found.
@@ -131,6 +145,13 @@ pub fn apply(state: &mut State, edit: &ManualEdit) -> Result<(), String> {
         ManualEdit::RevokeAccess { group_id, chat_id } => {
             chat(state, *group_id, *chat_id)?.community_access = false;
         }
+        ManualEdit::PostMessage { group_id, chat_id } => {
+            chat(state, *group_id, *chat_id)?;
+            community(state, *group_id)?.touch(*chat_id);
+        }
+        ManualEdit::DialogMessage { group_id, user_id } => {
+            community(state, *group_id)?.dialog(*user_id);
+        }
         ManualEdit::DeleteChat { group_id, chat_id } => {
             chat(state, *group_id, *chat_id)?;
             state
@@ -140,6 +161,13 @@ pub fn apply(state: &mut State, edit: &ManualEdit) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn community(state: &mut State, group_id: u64) -> Result<&mut Community, String> {
+    state
+        .communities
+        .get_mut(&group_id)
+        .ok_or_else(|| format!("no community {group_id}"))
 }
 
 fn chat(state: &mut State, group_id: u64, chat_id: i64) -> Result<&mut Chat, String> {

@@ -312,6 +312,12 @@ impl EmulatorHandle {
         self.shared.mark_user(user_id, mark);
     }
 
+    /// Makes `messages.createChat` refuse a creation with a user who cannot be added (the
+    /// first such user's error) instead of leaving them out.
+    pub fn set_strict_create_chat(&self, strict: bool) {
+        self.shared.lock().state.strict_create_chat = strict;
+    }
+
     /// Applies a manual edit, as a person in the Sferum app would.
     pub fn edit(&self, edit: ManualEdit) -> Result<(), String> {
         self.shared.edit(&edit)

@@ -19,6 +19,36 @@ impl ApiError {
         }
     }
 
+    /// The error `code` with VK's message for it (injected faults and user marks).
+    pub fn code(code: u32) -> Self {
+        let msg = match code {
+            1 => "Unknown error occurred",
+            5 => "User authorization failed: invalid access_token (4).",
+            6 => "Too many requests per second",
+            9 => "Flood control",
+            10 => "Internal server error",
+            14 => "Captcha needed",
+            15 => "Access denied",
+            18 => "User was deleted or banned",
+            27 => "Group authorization failed: method is unavailable with group auth.",
+            29 => "Rate limit reached",
+            100 => "One of the parameters specified was missing or invalid",
+            113 => "Invalid user id",
+            901 => "Can't send messages for users without permission",
+            917 => "You don't have access to this chat",
+            925 => "You are not admin of this chat",
+            927 => "Chat does not exist",
+            932 => "Your community can't interact with this peer",
+            935 => "User not found in chat",
+            936 => "Contact not found",
+            947 => "Can't add user to chat, because user has no access to group",
+            981 => "Cannot add this user by privacy settings",
+            982 => "Cannot add users to chat temporary",
+            _ => "Unknown error occurred",
+        };
+        Self::new(code, msg)
+    }
+
     /// 3: the method name is not one the API knows.
     pub fn unknown_method() -> Self {
         Self::new(3, "Unknown method passed")
@@ -62,11 +92,6 @@ impl ApiError {
         Self::new(15, format!("Access denied: {detail}"))
     }
 
-    /// 18: the user's account is deleted or banned.
-    pub fn user_deleted() -> Self {
-        Self::new(18, "User was deleted or banned")
-    }
-
     /// 100: a parameter is missing or has a bad value.
     pub fn param(detail: &str) -> Self {
         Self::new(
@@ -88,10 +113,5 @@ impl ApiError {
     /// 935: the member is not in the chat.
     pub fn not_in_chat() -> Self {
         Self::new(935, "User not found in chat")
-    }
-
-    /// 981: the user's privacy settings forbid adding them to chats.
-    pub fn privacy() -> Self {
-        Self::new(981, "Cannot add this user by privacy settings")
     }
 }

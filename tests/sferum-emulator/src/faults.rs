@@ -24,6 +24,17 @@ pub enum FaultKind {
     },
     /// The request is applied, then the connection is closed without a response.
     CommitThenDrop,
+    /// A VK error with this code (HTTP 200), e.g. 9 flood control, 14 captcha, 27 a method
+    /// unavailable with a community token, 29 quota, 982 "try later", or a per-person code.
+    /// With a `method` filter on an `execute`, only that method's inner calls fail.
+    Error {
+        /// The VK error code.
+        code: u32,
+    },
+    /// `messages.getConversations` is answered, then the community's least recent
+    /// conversation gets a message and moves to the front, shifting the pages after it (as
+    /// on the real service while someone reads the list page by page).
+    Shift,
 }
 
 impl FaultKind {
@@ -35,6 +46,8 @@ impl FaultKind {
             FaultKind::Drop => "drop",
             FaultKind::Delay { .. } => "delay",
             FaultKind::CommitThenDrop => "commit_then_drop",
+            FaultKind::Error { .. } => "error",
+            FaultKind::Shift => "shift",
         }
     }
 }

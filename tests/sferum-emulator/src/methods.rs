@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::state::{Call, Chat, Member, State, UserMark, CHAT_PEER_BASE};
+use crate::state::{Call, Chat, Conversation, Member, State, UserMark, CHAT_PEER_BASE};
 
 /// Methods the emulator implements (besides `execute`).
 pub const METHODS: &[&str] = &[
@@ -58,7 +58,7 @@ pub fn call(
         }
     }
     let g = -(group_id as i64);
-    match method {
+    let result = match method {
         "groups.getById" => {
             let c = &state.communities[&group_id];
             Ok(json!({"groups": [{
@@ -181,7 +181,21 @@ pub fn call(
             Ok(out)
         }
         _ => Err(ApiError::unknown_method()),
+    };
+    // Changes post a service message in the chat: it moves to the front of the list.
+    let changes = [
+        "messages.addChatUser",
+        "messages.removeChatUser",
+        "messages.editChat",
+    ];
+    if result.is_ok() && changes.contains(&method) {
+        if let (Ok(chat_id), Some(c)) =
+            (params.int("chat_id"), state.communities.get_mut(&group_id))
+        {
+            c.touch(chat_id);
+        }
     }
+    result
 }
 
 fn create_chat(state: &mut State, group_id: u64, params: &Params) -> Result<Value, ApiError> {
@@ -206,11 +220,15 @@ fn create_chat(state: &mut State, group_id: u64, params: &Params) -> Result<Valu
         invite_token: None,
         invite_generation: 0,
         community_access: true,
+        last_message: 0,
     };
     let mut added = Vec::new();
     for id in user_ids {
-        // Like VK, users who can't be added are left out silently.
-        if check_addable(state.users.get(&(id as u64)).copied()).is_err() {
+        // Users who can't be added are left out silently, or refuse the whole creation.
+        if let Err(e) = check_addable(state.users.get(&(id as u64)).copied()) {
+            if state.strict_create_chat {
+                return Err(e);
+            }
             continue;
         }
         let date = state.tick();
@@ -226,36 +244,39 @@ fn create_chat(state: &mut State, group_id: u64, params: &Params) -> Result<Valu
     community.next_chat_id += 1;
     let chat_id = chat.chat_id;
     community.chats.insert(chat_id, chat);
+    community.touch(chat_id);
     Ok(json!({"chat_id": chat_id, "peer_ids": added}))
 }
 
 fn get_conversations(state: &State, group_id: u64, params: &Params) -> Result<Value, ApiError> {
     let offset = non_negative(params, "offset", 0)?;
     let count = bounded_count(params, 20, 200)?;
-    let chats: Vec<&Chat> = state.communities[&group_id]
-        .chats
-        .values()
-        .rev()
-        .filter(|c| c.community_access)
-        .collect();
-    let items: Vec<Value> = chats
+    let community = &state.communities[&group_id];
+    let all = community.conversations();
+    let items: Vec<Value> = all
         .iter()
         .skip(offset)
         .take(count)
-        .map(|c| {
-            json!({"conversation": {
-                "peer": {"id": c.peer_id(), "type": "chat", "local_id": c.chat_id},
-                "chat_settings": {
-                    "title": c.title,
-                    "members_count": c.members.len(),
-                    "owner_id": c.owner_id,
-                    "admin_ids": c.admin_ids(),
-                    "state": "in",
-                },
-            }})
+        .map(|conversation| match conversation {
+            Conversation::Dialog(user) => json!({"conversation": {
+                "peer": {"id": user, "type": "user", "local_id": user},
+            }}),
+            Conversation::Chat(id) => {
+                let c = &community.chats[id];
+                json!({"conversation": {
+                    "peer": {"id": c.peer_id(), "type": "chat", "local_id": c.chat_id},
+                    "chat_settings": {
+                        "title": c.title,
+                        "members_count": c.members.len(),
+                        "owner_id": c.owner_id,
+                        "admin_ids": c.admin_ids(),
+                        "state": if c.community_access { "in" } else { "kicked" },
+                    },
+                }})
+            }
         })
         .collect();
-    Ok(json!({"count": chats.len(), "items": items}))
+    Ok(json!({"count": all.len(), "items": items}))
 }
 
 fn member_json(owner_id: i64, m: &Member) -> Value {
@@ -273,8 +294,7 @@ fn member_json(owner_id: i64, m: &Member) -> Value {
 /// Errors for users that cannot be added to a chat by anyone.
 fn check_addable(mark: Option<UserMark>) -> Result<(), ApiError> {
     match mark {
-        Some(UserMark::Deleted) => Err(ApiError::user_deleted()),
-        Some(UserMark::Privacy) => Err(ApiError::privacy()),
+        Some(mark) => Err(ApiError::code(mark.code())),
         None => Ok(()),
     }
 }

@@ -18,6 +18,10 @@ pub struct State {
     pub users: BTreeMap<u64, UserMark>,
     /// The last timestamp handed out (unix seconds); join dates strictly increase.
     pub clock: i64,
+    /// `messages.createChat` refuses the whole creation with the error of the first user who
+    /// cannot be added, instead of leaving them out.
+    #[serde(default)]
+    pub strict_create_chat: bool,
 }
 
 /// A Sferum community (a school) and what it owns.
@@ -35,6 +39,12 @@ pub struct Community {
     pub next_chat_id: i64,
     /// Video calls started by the community, in order.
     pub calls: Vec<Call>,
+    /// Dialogs of people with the community: user id → its last message's sequence number.
+    #[serde(default)]
+    pub dialogs: BTreeMap<i64, i64>,
+    /// The sequence number of the community's last message (conversations are ordered by it).
+    #[serde(default)]
+    pub activity: i64,
 }
 
 /// A group chat.
@@ -56,6 +66,18 @@ pub struct Chat {
     pub invite_generation: u64,
     /// False once the community lost access to the chat (then error 917).
     pub community_access: bool,
+    /// The sequence number of the chat's last message (a service message for each change).
+    #[serde(default)]
+    pub last_message: i64,
+}
+
+/// One entry of a community's conversation list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conversation {
+    /// A group chat by chat id.
+    Chat(i64),
+    /// A dialog with a user.
+    Dialog(i64),
 }
 
 /// A chat member.
@@ -92,6 +114,31 @@ pub enum UserMark {
     Privacy,
     /// The account is deleted or banned: error 18.
     Deleted,
+    /// The id is no valid user: error 113.
+    InvalidUser,
+    /// The user does not allow the community to write to them: error 901.
+    NoPermission,
+    /// The community can't interact with the user: error 932.
+    CannotInteract,
+    /// The user is not among the community's contacts: error 936.
+    ContactNotFound,
+    /// The user has no access to the community: error 947.
+    NoAccessToCommunity,
+}
+
+impl UserMark {
+    /// The error code adding this user to a chat gets.
+    pub fn code(self) -> u32 {
+        match self {
+            UserMark::Privacy => 981,
+            UserMark::Deleted => 18,
+            UserMark::InvalidUser => 113,
+            UserMark::NoPermission => 901,
+            UserMark::CannotInteract => 932,
+            UserMark::ContactNotFound => 936,
+            UserMark::NoAccessToCommunity => 947,
+        }
+    }
 }
 
 impl State {
@@ -104,6 +151,8 @@ impl State {
             chats: BTreeMap::new(),
             next_chat_id: 1,
             calls: Vec::new(),
+            dialogs: BTreeMap::new(),
+            activity: 0,
         });
         if let Some(name) = name {
             community.name = name.to_string();
@@ -117,6 +166,50 @@ impl State {
             .map_or(0, |d| d.as_secs() as i64);
         self.clock = now.max(self.clock + 1);
         self.clock
+    }
+}
+
+impl Community {
+    /// A message in the chat (a service message for a change, or someone writing): it moves
+    /// to the front of the conversation list.
+    pub fn touch(&mut self, chat_id: i64) {
+        self.activity += 1;
+        if let Some(chat) = self.chats.get_mut(&chat_id) {
+            chat.last_message = self.activity;
+        }
+    }
+
+    /// A user writes to the community: their dialog moves to the front.
+    pub fn dialog(&mut self, user_id: i64) {
+        self.activity += 1;
+        self.dialogs.insert(user_id, self.activity);
+    }
+
+    /// The conversation list as the real service orders it: by last message, newest first
+    /// (chats created later first among equals), dialogs and chats the community was kicked
+    /// from included.
+    pub fn conversations(&self) -> Vec<Conversation> {
+        let mut all: Vec<(i64, i64, Conversation)> = self
+            .chats
+            .values()
+            .map(|c| (c.last_message, c.chat_id, Conversation::Chat(c.chat_id)))
+            .chain(
+                self.dialogs
+                    .iter()
+                    .map(|(&u, &last)| (last, 0, Conversation::Dialog(u))),
+            )
+            .collect();
+        all.sort_by_key(|&(last, id, _)| std::cmp::Reverse((last, id)));
+        all.into_iter().map(|(_, _, c)| c).collect()
+    }
+
+    /// The least recent conversation gets a message and moves to the front.
+    pub fn shift(&mut self) {
+        match self.conversations().last() {
+            Some(Conversation::Chat(id)) => self.touch(*id),
+            Some(Conversation::Dialog(u)) => self.dialog(*u),
+            None => {}
+        }
     }
 }
 

@@ -172,3 +172,58 @@ fn faults_over_http_control_endpoint() {
     let (status, rules) = api.control("faults", &json!([]));
     assert_eq!((status, rules), (200, json!([])));
 }
+
+#[test]
+fn any_error_code_can_be_injected_for_one_method_inside_execute() {
+    let api = start();
+    for code in [9, 14, 27, 29, 982, 113, 901, 932, 935, 936, 947] {
+        api.emu
+            .set_faults(vec![
+                FaultRule::every(FaultKind::Error { code }, 1).for_method("messages.editChat")
+            ])
+            .unwrap();
+        let body = api.call("messages.editChat", &[("chat_id", "1"), ("title", "t")]);
+        assert_eq!(body["error"]["error_code"], code);
+        let code_text =
+            r#"return [API.groups.getById({}),API.messages.editChat({"chat_id":1,"title":"t"})];"#;
+        let body = api.call("execute", &[("code", code_text)]);
+        assert!(body["response"][0].is_object(), "{body}");
+        assert_eq!(body["response"][1], false);
+        assert_eq!(body["execute_errors"][0]["error_code"], code);
+    }
+    let rule: FaultRule =
+        serde_json::from_value(json!({"kind": "error", "code": 27, "every": 1})).unwrap();
+    assert_eq!(rule, FaultRule::every(FaultKind::Error { code: 27 }, 1));
+}
+
+#[test]
+fn shift_moves_the_least_recent_conversation_to_the_front_after_a_page() {
+    let api = start();
+    for i in 1..=3 {
+        api.create_chat(&format!("chat {i}"), "");
+    }
+    api.emu
+        .set_faults(vec![FaultRule::every(FaultKind::Shift, 1)
+            .for_method("messages.getConversations")
+            .times(1)])
+        .unwrap();
+    let ids = |body: serde_json::Value| -> Vec<i64> {
+        body["response"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["conversation"]["peer"]["local_id"].as_i64().unwrap())
+            .collect()
+    };
+    let first = ids(api.call("messages.getConversations", &[("count", "2")]));
+    let second = ids(api.call(
+        "messages.getConversations",
+        &[("offset", "2"), ("count", "2")],
+    ));
+    assert_eq!(first, [3, 2]);
+    assert_eq!(
+        second,
+        [2],
+        "chat 1 moved to the front: the reader sees chat 2 twice and never chat 1"
+    );
+}

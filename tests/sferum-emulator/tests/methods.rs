@@ -481,7 +481,13 @@ fn chats_of_another_community_or_lost_ones_give_917_and_deleted_ones_927() {
         ),
         917
     );
-    assert_eq!(api.ok("messages.getConversations", &[])["count"], 0);
+    // A chat the community lost stays listed, as kicked.
+    let list = api.ok("messages.getConversations", &[]);
+    assert_eq!(list["count"], 1);
+    assert_eq!(
+        list["items"][0]["conversation"]["chat_settings"]["state"],
+        "kicked"
+    );
 
     api.emu
         .edit(ManualEdit::DeleteChat {
@@ -495,4 +501,82 @@ fn chats_of_another_community_or_lost_ones_give_917_and_deleted_ones_927() {
     );
     // A new chat still gets a fresh id.
     assert_eq!(api.create_chat("next", ""), 2);
+}
+
+#[test]
+fn user_marks_give_each_per_person_error_and_strict_creation_refuses_them() {
+    let api = start();
+    let marks = [
+        (UserMark::Privacy, 981),
+        (UserMark::Deleted, 18),
+        (UserMark::InvalidUser, 113),
+        (UserMark::NoPermission, 901),
+        (UserMark::CannotInteract, 932),
+        (UserMark::ContactNotFound, 936),
+        (UserMark::NoAccessToCommunity, 947),
+    ];
+    assert_eq!(api.create_chat("t", ""), 1);
+    for (i, (mark, code)) in marks.into_iter().enumerate() {
+        let user = 100 + i as u64;
+        api.emu.mark_user(user, Some(mark));
+        let user = user.to_string();
+        assert_eq!(
+            api.err(
+                "messages.addChatUser",
+                &[("chat_id", "1"), ("user_id", &user)]
+            ),
+            code,
+            "{mark:?}"
+        );
+    }
+    api.emu.set_strict_create_chat(true);
+    assert_eq!(
+        api.err(
+            "messages.createChat",
+            &[("title", "t"), ("user_ids", "5,104")]
+        ),
+        932
+    );
+    assert_eq!(api.emu.state().communities[&GROUP].chats.len(), 1);
+}
+
+#[test]
+fn conversations_are_ordered_by_last_message_with_dialogs_and_kicked_chats() {
+    let api = start();
+    for i in 1..=3 {
+        api.create_chat(&format!("chat {i}"), "");
+    }
+    let order = |api: &common::Api| -> Vec<String> {
+        let list = api.ok("messages.getConversations", &[("count", "200")]);
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let c = &i["conversation"];
+                match c["peer"]["type"].as_str().unwrap() {
+                    "chat" => format!("chat {}", c["peer"]["local_id"]),
+                    kind => format!("{kind} {}", c["peer"]["id"]),
+                }
+            })
+            .collect()
+    };
+    assert_eq!(order(&api), ["chat 3", "chat 2", "chat 1"]);
+    api.ok(
+        "messages.editChat",
+        &[("chat_id", "1"), ("title", "renamed")],
+    );
+    api.emu
+        .edit(ManualEdit::DialogMessage {
+            group_id: GROUP,
+            user_id: 77,
+        })
+        .unwrap();
+    api.emu
+        .edit(ManualEdit::PostMessage {
+            group_id: GROUP,
+            chat_id: 2,
+        })
+        .unwrap();
+    assert_eq!(order(&api), ["chat 2", "user 77", "chat 1", "chat 3"]);
 }

@@ -1,5 +1,6 @@
 //! The whole sync, in process, against the Sferum emulator over loopback.
 
+mod errors;
 mod harness;
 mod proxy;
 
