@@ -213,9 +213,11 @@ pub fn apply(state: &mut State, seed: u64, act: &Act) -> Result<Value, String> {
             chat.members.insert(*by, owner);
             for &user_id in members {
                 state.ensure_person(user_id)?;
+                // Join times strictly increase, so the member list has one order.
+                let joined = state.tick();
                 chat.members
                     .entry(user_id)
-                    .or_insert_with(|| Member::plain(user_id, now, Some(*by)));
+                    .or_insert_with(|| Member::plain(user_id, joined, Some(*by)));
             }
             state.chats.insert(chat_id, chat);
             return Ok(json!({"ok": true, "chat_id": chat_id}));
