@@ -7,7 +7,7 @@ use crate::error::Failure;
 use crate::state::{Chat, ChatStatus, Member, Permission, SentMessage, State, MAX_ADMINS};
 
 /// The operations the emulator serves.
-pub const OPERATIONS: [&str; 15] = [
+pub const OPERATIONS: [&str; 16] = [
     "getMyInfo",
     "getChats",
     "getChat",
@@ -22,6 +22,7 @@ pub const OPERATIONS: [&str; 15] = [
     "addMembers",
     "removeMember",
     "getUpdates",
+    "getSubscriptions",
     "sendMessage",
 ];
 
@@ -59,6 +60,8 @@ pub enum Op {
     RemoveMember(i64),
     /// `GET /updates`.
     GetUpdates,
+    /// `GET /subscriptions` (always none: only long polling is emulated).
+    GetSubscriptions,
     /// `POST /messages`.
     SendMessage,
 }
@@ -81,6 +84,7 @@ impl Op {
             Op::AddMembers(_) => "addMembers",
             Op::RemoveMember(_) => "removeMember",
             Op::GetUpdates => "getUpdates",
+            Op::GetSubscriptions => "getSubscriptions",
             Op::SendMessage => "sendMessage",
         }
     }
@@ -104,6 +108,7 @@ impl Op {
         !matches!(
             self,
             Op::GetMyInfo
+                | Op::GetSubscriptions
                 | Op::GetChats
                 | Op::GetChat(_)
                 | Op::GetMembership(_)
@@ -144,6 +149,7 @@ pub fn route(method: &str, path: &str) -> Result<Op, Failure> {
         (_, ["chats", _, "members"]) => return Err(Failure::not_allowed()),
         ("GET", ["updates"]) => Op::GetUpdates,
         (_, ["updates"]) => return Err(Failure::not_allowed()),
+        ("GET", ["subscriptions"]) => Op::GetSubscriptions,
         ("POST", ["messages"]) => Op::SendMessage,
         _ => return Err(not_served()),
     };
@@ -264,6 +270,7 @@ pub fn run(
         Op::AddMembers(chat_id) => add_members(state, bot_id, chat_id, params),
         Op::RemoveMember(chat_id) => remove_member(state, bot_id, chat_id, params),
         Op::SendMessage => send_message(state, bot_id, params),
+        Op::GetSubscriptions => Ok(json!({"subscriptions": []})),
         Op::GetUpdates => unreachable!("getUpdates is served by the updates module"),
     }
 }
