@@ -1,0 +1,347 @@
+//! Starting and controlling an emulator: configuration, the shared state behind the HTTP
+//! server, and the handle tests use.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread;
+use std::time::Instant;
+
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, Notify};
+
+use crate::control::{self, Act};
+use crate::faults::{FaultRule, Faults};
+use crate::http;
+use crate::persist;
+use crate::ratelimit::RateLimiter;
+use crate::state::State;
+use crate::stats::{Log, LogEntry, Stats};
+
+/// About 30 requests per second per token, the documented limit.
+pub const DEFAULT_RATE_LIMIT: u32 = 30;
+
+/// A bot the emulator serves, with its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotConfig {
+    /// The bot's user id.
+    pub user_id: i64,
+    /// The bot's name in deep links, e.g. `school_bot`.
+    pub username: String,
+    /// The bot's access token.
+    pub token: String,
+}
+
+impl BotConfig {
+    /// Parses the CLI form `ID:USERNAME:TOKEN` (the token may contain colons).
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let mut parts = spec.splitn(3, ':');
+        let (Some(id), Some(username), Some(token)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(format!(
+                "`{spec}` should be ID:USERNAME:TOKEN, e.g. 900:school_bot:secret"
+            ));
+        };
+        let user_id = id
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|&id| id > 0)
+            .ok_or_else(|| format!("bot id `{id}` should be a positive integer"))?;
+        if username.is_empty() || token.is_empty() {
+            return Err(format!("bot {user_id} needs a user name and a token"));
+        }
+        Ok(Self {
+            user_id,
+            username: username.to_string(),
+            token: token.to_string(),
+        })
+    }
+}
+
+/// How to start an emulator.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Address to listen on; port 0 picks a free one. Default `127.0.0.1:0`.
+    pub listen: SocketAddr,
+    /// Bots and their tokens.
+    pub bots: Vec<BotConfig>,
+    /// Where to load the state from at start and save it after each change.
+    pub state_file: Option<PathBuf>,
+    /// Fault rules active from the start.
+    pub faults: Vec<FaultRule>,
+    /// Seed of the fault RNG and of invite links.
+    pub seed: u64,
+    /// Requests per second per token; `None` disables the limit. Default 30.
+    pub rate_limit: Option<u32>,
+    /// Serve `GET /chats` as the schema snapshots before June 2026 did (the bot's chats,
+    /// paged by `marker`) instead of answering that it is no longer supported.
+    pub legacy_chat_list: bool,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            bots: Vec::new(),
+            state_file: None,
+            faults: Vec::new(),
+            seed: 0,
+            rate_limit: Some(DEFAULT_RATE_LIMIT),
+            legacy_chat_list: false,
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// Adds a bot with its user name and token.
+    pub fn bot(mut self, user_id: i64, username: &str, token: &str) -> Self {
+        self.bots.push(BotConfig {
+            user_id,
+            username: username.to_string(),
+            token: token.to_string(),
+        });
+        self
+    }
+}
+
+/// Why an emulator did not start.
+#[derive(Debug)]
+pub struct StartError(String);
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// Everything the server and the handle share.
+pub(crate) struct Shared {
+    inner: Mutex<Inner>,
+    /// Bot user id by token.
+    pub(crate) tokens: HashMap<String, i64>,
+    pub(crate) seed: u64,
+    pub(crate) legacy_chat_list: bool,
+    state_file: Option<PathBuf>,
+    pub(crate) started: Instant,
+    /// Wakes long polls when updates may have arrived.
+    pub(crate) notify: Notify,
+}
+
+/// The mutable part, behind one lock.
+pub(crate) struct Inner {
+    pub(crate) state: State,
+    pub(crate) stats: Stats,
+    pub(crate) log: Log,
+    pub(crate) faults: Faults,
+    pub(crate) limiter: Option<RateLimiter>,
+}
+
+impl Shared {
+    /// Builds the shared part from a config, loading the state file if there is one.
+    pub(crate) fn new(config: &EmulatorConfig) -> Result<Self, StartError> {
+        if config.bots.is_empty() {
+            return Err(StartError(
+                "no bot configured: give at least one bot id, user name and token".into(),
+            ));
+        }
+        for rule in &config.faults {
+            rule.validate().map_err(StartError)?;
+        }
+        let mut state = match &config.state_file {
+            Some(path) => persist::load(path).map_err(StartError)?.unwrap_or_default(),
+            None => State::default(),
+        };
+        let mut tokens = HashMap::new();
+        for bot in &config.bots {
+            if tokens.insert(bot.token.clone(), bot.user_id).is_some() {
+                return Err(StartError(format!(
+                    "two bots share one token (bot {}); give each its own",
+                    bot.user_id
+                )));
+            }
+            if state.people.contains_key(&bot.user_id) {
+                return Err(StartError(format!(
+                    "bot id {} is a person's id in the state file; choose another",
+                    bot.user_id
+                )));
+            }
+            state.ensure_bot(bot.user_id, &bot.username, &bot.username);
+        }
+        Ok(Self {
+            inner: Mutex::new(Inner {
+                state,
+                stats: Stats::default(),
+                log: Log::default(),
+                faults: Faults::new(config.faults.clone(), config.seed),
+                limiter: config.rate_limit.map(RateLimiter::new),
+            }),
+            tokens,
+            seed: config.seed,
+            legacy_chat_list: config.legacy_chat_list,
+            state_file: config.state_file.clone(),
+            started: Instant::now(),
+            notify: Notify::new(),
+        })
+    }
+
+    /// Locks the mutable part (a panicked holder does not poison it for others).
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Saves the state when persistence is on; a failure is reported on stderr.
+    pub(crate) fn save(&self, state: &State) {
+        if let Some(path) = &self.state_file {
+            if let Err(e) = persist::save(path, state) {
+                eprintln!(
+                    "max-emulator: cannot save state to {}: {e}; check that the folder exists and is writable",
+                    path.display()
+                );
+            }
+        }
+    }
+
+    /// Sets the fault rules after checking them.
+    pub(crate) fn set_faults(&self, rules: Vec<FaultRule>) -> Result<(), String> {
+        rules.iter().try_for_each(FaultRule::validate)?;
+        self.lock().faults.set(rules);
+        Ok(())
+    }
+
+    /// Applies a person's act, saves, and wakes long polls.
+    pub(crate) fn act(&self, act: &Act) -> Result<Value, String> {
+        let mut inner = self.lock();
+        let answer = control::apply(&mut inner.state, self.seed, act)?;
+        self.save(&inner.state);
+        self.notify.notify_waiters();
+        Ok(answer)
+    }
+
+    /// Clears the counters and the log.
+    pub(crate) fn reset_stats(&self) {
+        let mut inner = self.lock();
+        inner.stats = Stats::default();
+        inner.log.clear();
+    }
+}
+
+/// Namespace for starting emulators.
+pub struct Emulator;
+
+impl Emulator {
+    /// Starts an emulator on its own thread and runtime, listening on `config.listen`.
+    pub fn start(config: EmulatorConfig) -> Result<EmulatorHandle, StartError> {
+        let shared = Arc::new(Shared::new(&config)?);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| StartError(format!("cannot start the emulator's runtime: {e}")))?;
+        let listener = runtime
+            .block_on(TcpListener::bind(config.listen))
+            .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.listen)))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| StartError(format!("cannot read the bound address: {e}")))?;
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let server_shared = shared.clone();
+        let thread = thread::Builder::new()
+            .name(format!("max-emulator-{}", addr.port()))
+            .spawn(move || {
+                runtime.block_on(http::serve(listener, server_shared, async {
+                    let _ = stop_rx.await;
+                }));
+                runtime.shutdown_background();
+            })
+            .map_err(|e| StartError(format!("cannot start the emulator's thread: {e}")))?;
+        Ok(EmulatorHandle {
+            addr,
+            shared,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        })
+    }
+}
+
+/// A running emulator. Dropping it stops the server.
+pub struct EmulatorHandle {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl EmulatorHandle {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API base, e.g. `http://127.0.0.1:43567` (in place of the service's
+    /// `https://platform-api2.max.ru`).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A snapshot of the state.
+    pub fn state(&self) -> State {
+        self.shared.lock().state.clone()
+    }
+
+    /// A snapshot of the counters.
+    pub fn stats(&self) -> Stats {
+        self.shared.lock().stats.clone()
+    }
+
+    /// The request log, oldest first (tokens never in it).
+    pub fn log(&self) -> Vec<LogEntry> {
+        self.shared.lock().log.entries()
+    }
+
+    /// Clears the counters and the log.
+    pub fn reset_stats(&self) {
+        self.shared.reset_stats();
+    }
+
+    /// Replaces the fault rules (counters restart); an empty list clears them.
+    pub fn set_faults(&self, rules: Vec<FaultRule>) -> Result<(), String> {
+        self.shared.set_faults(rules)
+    }
+
+    /// The active fault rules.
+    pub fn faults(&self) -> Vec<FaultRule> {
+        self.shared.lock().faults.rules()
+    }
+
+    /// Plays a person's act (create a chat, add the bot, open a deep link, ...); the
+    /// answer is `{"ok": true}`, with `chat_id` for a created chat.
+    pub fn act(&self, act: Act) -> Result<Value, String> {
+        self.shared.act(&act)
+    }
+
+    /// Stops the server and waits for its thread.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for EmulatorHandle {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

@@ -1,0 +1,192 @@
+//! The HTTP side: the API (every path not under `/_emulator`), the `/_emulator`
+//! inspection and control endpoints, long polls, and a server loop that can drop a
+//! connection without answering.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tower::ServiceExt;
+
+use crate::api::{self, ApiRequest, Reply, Step};
+use crate::control::Act;
+use crate::emulator::Shared;
+use crate::faults::FaultRule;
+use crate::updates::Poll;
+
+/// Closes the request's connection when signalled.
+#[derive(Clone)]
+struct Hangup(mpsc::Sender<()>);
+
+/// Serves HTTP/1.1 on `listener` until `shutdown` completes.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    shutdown: impl Future<Output = ()>,
+) {
+    let router = router(shared);
+    tokio::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            _ = &mut shutdown => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => continue,
+            },
+        };
+        let router = router.clone();
+        tokio::spawn(async move {
+            let (hangup_tx, mut hangup_rx) = mpsc::channel(1);
+            let hangup = Hangup(hangup_tx);
+            let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+                let mut req = req.map(Body::new);
+                req.extensions_mut().insert(hangup.clone());
+                router.clone().oneshot(req)
+            });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service);
+            // Dropping the connection future closes the socket at once.
+            tokio::select! {
+                _ = conn => {},
+                _ = hangup_rx.recv() => {},
+            }
+        });
+    }
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/_emulator/state", get(state))
+        .route("/_emulator/stats", get(stats))
+        .route("/_emulator/stats/reset", post(reset_stats))
+        .route("/_emulator/log", get(log))
+        .route("/_emulator/faults", get(faults).post(set_faults))
+        .route("/_emulator/act", post(act))
+        .fallback(api_call)
+        .with_state(shared)
+}
+
+async fn api_call(
+    State(shared): State<Arc<Shared>>,
+    Extension(hangup): Extension<Hangup>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let req = ApiRequest::new(
+        method.as_str(),
+        uri.path(),
+        uri.query(),
+        authorization,
+        &body,
+    );
+    let reply = match api::begin(&shared, &req) {
+        Step::Done(reply) => reply,
+        Step::Poll(poll) => long_poll(&shared, poll).await,
+        Step::Delay(delay) => {
+            // The work goes on even if the client gives up waiting, as on a slow server.
+            let task_shared = shared.clone();
+            let task = tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                match api::finish(&task_shared, &req) {
+                    Step::Done(reply) => reply,
+                    Step::Poll(poll) => long_poll(&task_shared, poll).await,
+                    Step::Delay(_) => unreachable!("no fault after a delay"),
+                }
+            });
+            task.await
+                .unwrap_or_else(|_| Reply::Json(500, json!({"code": "internal.error"})))
+        }
+    };
+    match reply {
+        Reply::Json(status, body) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, Json(body)).into_response()
+        }
+        Reply::Drop => {
+            let _ = hangup.0.send(()).await;
+            std::future::pending::<Infallible>().await;
+            unreachable!("a pending future never completes")
+        }
+    }
+}
+
+/// Serves a `GET /updates`: at once when updates are pending, else when one arrives or
+/// the timeout passes.
+async fn long_poll(shared: &Shared, poll: Poll) -> Reply {
+    let deadline = tokio::time::Instant::now() + poll.timeout;
+    loop {
+        let notified = shared.notify.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        {
+            let mut inner = shared.lock();
+            if let Some(body) = poll.take(&mut inner.state) {
+                shared.save(&inner.state);
+                return Reply::Json(200, body);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Reply::Json(200, poll.empty(&inner.state));
+            }
+        }
+        // Past the deadline the loop answers with what is there (or nothing).
+        let _ = tokio::time::timeout_at(deadline, notified).await;
+    }
+}
+
+async fn state(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(shared.lock().state))
+}
+
+async fn stats(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(shared.lock().stats))
+}
+
+async fn reset_stats(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    shared.reset_stats();
+    Json(json!({"ok": true}))
+}
+
+async fn log(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(shared.lock().log.entries()))
+}
+
+async fn faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(shared.lock().faults.rules()))
+}
+
+async fn set_faults(
+    State(shared): State<Arc<Shared>>,
+    Json(rules): Json<Vec<FaultRule>>,
+) -> Response {
+    match shared.set_faults(rules) {
+        Ok(()) => Json(json!(shared.lock().faults.rules())).into_response(),
+        Err(e) => bad_request(e),
+    }
+}
+
+async fn act(State(shared): State<Arc<Shared>>, Json(act): Json<Act>) -> Response {
+    match shared.act(&act) {
+        Ok(answer) => Json(answer).into_response(),
+        Err(e) => bad_request(e),
+    }
+}
+
+fn bad_request(error: String) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response()
+}
