@@ -17,7 +17,7 @@ use crate::faults::{FaultRule, Faults};
 use crate::http;
 use crate::persist;
 use crate::ratelimit::RateLimiter;
-use crate::state::{State, UserMark};
+use crate::state::{Limits, State, UserMark};
 use crate::stats::{Log, LogEntry, Stats};
 
 /// The VK limit of requests per second per token.
@@ -316,6 +316,11 @@ impl EmulatorHandle {
     /// first such user's error) instead of leaving them out.
     pub fn set_strict_create_chat(&self, strict: bool) {
         self.shared.lock().state.strict_create_chat = strict;
+    }
+
+    /// Sets how many members a chat and how many chats a community may have.
+    pub fn set_limits(&self, limits: Limits) {
+        self.shared.lock().state.limits = limits;
     }
 
     /// Applies a manual edit, as a person in the Sferum app would.

@@ -33,6 +33,7 @@ impl ApiError {
             27 => "Group authorization failed: method is unavailable with group auth.",
             29 => "Rate limit reached",
             100 => "One of the parameters specified was missing or invalid",
+            103 => "Out of limits",
             113 => "Invalid user id",
             901 => "Can't send messages for users without permission",
             917 => "You don't have access to this chat",

@@ -26,5 +26,7 @@ pub use emulator::{
 };
 pub use faults::{FaultKind, FaultRule, Trigger};
 pub use methods::{METHODS, WRITES};
-pub use state::{Call, Chat, Community, Conversation, Member, State, UserMark, CHAT_PEER_BASE};
+pub use state::{
+    Call, Chat, Community, Conversation, Limits, Member, State, UserMark, CHAT_PEER_BASE,
+};
 pub use stats::{LogEntry, Stats};

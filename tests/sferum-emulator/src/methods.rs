@@ -87,6 +87,7 @@ pub fn call(
                 return Err(ApiError::param("user_id is invalid"));
             }
             let mark = state.users.get(&(user_id as u64)).copied();
+            let limits = state.limits;
             let date = state.tick();
             let chat = chat_mut(state, group_id, chat_id)?;
             if chat.member(user_id).is_some() {
@@ -94,6 +95,9 @@ pub fn call(
                 return Ok(json!(1));
             }
             check_addable(mark)?;
+            if !chat.has_room(&limits) {
+                return Err(ApiError::code(103));
+            }
             if chat.left.contains(&user_id) {
                 // VK does not let anyone but the user bring back someone who left.
                 return Err(ApiError::access_denied("can't add this user"));
@@ -205,6 +209,12 @@ fn create_chat(state: &mut State, group_id: u64, params: &Params) -> Result<Valu
         return Err(ApiError::param("user_ids is invalid"));
     }
     let g = -(group_id as i64);
+    let limits = state.limits;
+    if state.communities[&group_id].chats.len() >= limits.chats_per_community
+        || user_ids.len() + 1 > limits.members_per_chat
+    {
+        return Err(ApiError::code(103));
+    }
     let created = state.tick();
     let mut chat = Chat {
         chat_id: 0,

@@ -22,6 +22,28 @@ pub struct State {
     /// cannot be added, instead of leaving them out.
     #[serde(default)]
     pub strict_create_chat: bool,
+    /// How many members a chat and how many chats a community may have.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// The sizes the service allows; past them it answers error 103 ("Out of limits").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Members of one chat, the community itself included. VK's published limit for a
+    /// group chat is 1,000 people.
+    pub members_per_chat: usize,
+    /// Chats of one community. Not published for Sferum: the emulator's choice.
+    pub chats_per_community: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            members_per_chat: 1_000,
+            chats_per_community: 5_000,
+        }
+    }
 }
 
 /// A Sferum community (a school) and what it owns.
@@ -230,6 +252,11 @@ impl Chat {
     }
 
     /// Appends a member unless present; returns whether it was added.
+    /// Whether the chat has room for one more member under `limits`.
+    pub fn has_room(&self, limits: &Limits) -> bool {
+        self.members.len() < limits.members_per_chat
+    }
+
     pub fn push_member(&mut self, id: i64, invited_by: i64, join_date: i64) -> bool {
         if self.member(id).is_some() {
             return false;

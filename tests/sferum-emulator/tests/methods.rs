@@ -4,7 +4,7 @@ mod common;
 
 use common::{peer, start, GROUP};
 use serde_json::json;
-use sferum_emulator::{EmulatorConfig, ManualEdit, UserMark};
+use sferum_emulator::{EmulatorConfig, Limits, ManualEdit, UserMark};
 
 #[test]
 fn groups_get_by_id_returns_the_tokens_community() {
@@ -65,6 +65,45 @@ fn create_chat_errors() {
         ),
         100
     );
+}
+
+#[test]
+fn chats_and_communities_over_their_limits_answer_103() {
+    let api = start();
+    api.emu.set_limits(Limits {
+        members_per_chat: 3,
+        chats_per_community: 2,
+    });
+    // The community itself counts: two people fill a chat of three.
+    assert_eq!(
+        api.err(
+            "messages.createChat",
+            &[("title", "t"), ("user_ids", "5,6,7")]
+        ),
+        103
+    );
+    let chat = api.create_chat("t", "5,6");
+    assert_eq!(
+        api.err(
+            "messages.addChatUser",
+            &[("chat_id", &chat.to_string()), ("user_id", "7")]
+        ),
+        103
+    );
+    // Adding someone who is there already changes nothing and is no error.
+    api.ok(
+        "messages.addChatUser",
+        &[("chat_id", &chat.to_string()), ("user_id", "5")],
+    );
+    api.create_chat("second", "");
+    assert_eq!(
+        api.err(
+            "messages.createChat",
+            &[("title", "third"), ("user_ids", "")]
+        ),
+        103
+    );
+    assert_eq!(api.emu.state().communities[&GROUP].chats.len(), 2);
 }
 
 #[test]

@@ -279,6 +279,7 @@ pub fn skip_reason(code: i64) -> Option<&'static str> {
     Some(match code {
         15 => "access_denied",
         18 => "deleted",
+        103 => "chat_full",
         113 => "invalid_user",
         901 => "no_permission",
         932 => "cannot_interact",
@@ -315,6 +316,9 @@ pub fn failure(op: &Op, e: ApiError) -> Failure {
         )),
         982 => Failure::Later(format!(
             "Sferum cannot add users to chats for a while (error 982: {message})"
+        )),
+        103 if matches!(op, Op::CreateChat { .. }) => Failure::Other(format!(
+            "Sferum refused to create the chat: the community has reached its limit of chats or the chat would be over its member limit (error 103: {message}). Remove chats the school no longer needs in Sferum, or ask the Education Committee to raise the limit"
         )),
         927 => Failure::ChatGone,
         917 => Failure::ChatLost,
@@ -418,9 +422,17 @@ mod tests {
             (947, "no_access_to_community"),
             (981, "privacy"),
             (18, "deleted"),
+            (103, "chat_full"),
         ] {
             assert_eq!(failure(&add, api(code)), Failure::Person(reason), "{code}");
         }
+        let create = Op::CreateChat {
+            title: "Учительская".into(),
+            members: vec![2],
+        };
+        assert!(
+            matches!(failure(&create, api(103)), Failure::Other(m) if m.contains("limit of chats"))
+        );
         assert_eq!(failure(&remove, api(935)), Failure::AlreadyDone);
         assert!(matches!(failure(&add, api(935)), Failure::Other(_)));
         assert!(matches!(failure(&add, api(982)), Failure::Later(_)));

@@ -3,7 +3,7 @@
 
 use crate::harness::*;
 use exchange_sdk::{RunStatus, RunSummary};
-use sferum_emulator::{FaultKind, FaultRule, ManualEdit, UserMark};
+use sferum_emulator::{FaultKind, FaultRule, Limits, ManualEdit, UserMark};
 
 fn counter(s: &RunSummary, key: &str) -> u64 {
     World::counter(s, key)
@@ -196,4 +196,49 @@ fn a_list_that_shifts_while_it_is_read_does_not_hide_a_chat_whose_creation_answe
     assert!(w.log().contains("changed while it was read"), "{}", w.log());
     assert_eq!(w.chats().len(), 201, "no chat created twice");
     w.assert_converged();
+}
+
+#[test]
+fn a_full_chat_skips_the_newcomer_with_the_reason_and_a_full_community_reports_the_missing_chat() {
+    let mut w = World::new();
+    w.run_ok();
+    let chats = w.chats().len();
+    let full = w.chat("1 а — ученики").members.len();
+    w.emu.set_limits(Limits {
+        members_per_chat: full,
+        chats_per_community: chats,
+    });
+    // A newcomer in 1 а, whose students' chat is full, and a new class with no room for chats.
+    w.school.students.push(
+        serde_json::from_value(serde_json::json!({
+            "id": "new", "full_name": "Новенький", "class": "c-1a", "sferum_id": 2500
+        }))
+        .unwrap(),
+    );
+    w.school.classes.push(
+        serde_json::from_value(
+            serde_json::json!({"id": "c-3a", "name": "3 а", "class_teacher": "t5"}),
+        )
+        .unwrap(),
+    );
+    w.school.students.push(
+        serde_json::from_value(serde_json::json!({
+            "id": "s-3a", "full_name": "Третьеклассник", "class": "c-3a", "sferum_id": 2600
+        }))
+        .unwrap(),
+    );
+    let s = partial(&mut w);
+    assert!(!w.members("1 а — ученики").contains(&2500));
+    assert!(counter(&s, "skipped.chat_full") >= 1, "{:?}", s.counters);
+    assert!(
+        s.message.contains("limit of chats") && s.message.contains("error 103"),
+        "{}",
+        s.message
+    );
+    assert_eq!(w.chats().len(), chats, "no chat over the community's limit");
+    // Room again: the next runs finish the work (the newcomer's skip waits a day, so the
+    // limit's end is seen by the chat that was refused).
+    w.emu.set_limits(Limits::default());
+    w.run_ok();
+    assert!(w.chats().iter().any(|c| c.title == "3 а — ученики"));
 }
