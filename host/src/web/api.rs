@@ -100,15 +100,15 @@ async fn links(
     State(app): State<Arc<App>>,
     Path(org): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    read(app, move |_, store| views::links(store, &org)).await
+    read(app, move |app, store| views::links(store, &org, app.lang)).await
 }
 
 async fn school(
     State(app): State<Arc<App>>,
     Path(org): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    read(app, move |_, store| {
-        views::school(store, &org).map(|s| views::school_summary(&s))
+    read(app, move |app, store| {
+        views::school(store, &org, app.lang).map(|s| views::school_summary(&s))
     })
     .await
 }
@@ -117,8 +117,8 @@ async fn staff(
     State(app): State<Arc<App>>,
     Path(org): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    read(app, move |_, store| {
-        views::school(store, &org).map(|s| views::staff(&s))
+    read(app, move |app, store| {
+        views::school(store, &org, app.lang).map(|s| views::staff(&s))
     })
     .await
 }
@@ -127,8 +127,8 @@ async fn coverage(
     State(app): State<Arc<App>>,
     Path(org): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    read(app, move |_, store| {
-        views::school(store, &org).map(|s| views::coverage(&s))
+    read(app, move |app, store| {
+        views::school(store, &org, app.lang).map(|s| views::coverage(&s))
     })
     .await
 }
@@ -186,7 +186,7 @@ async fn task(
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, ApiError> {
     read(app, move |app, store| {
-        views::task_view(app, store, &views::require_task(store, id)?)
+        views::task_view(app, store, &views::require_task(store, id, app.lang)?)
     })
     .await
 }
@@ -301,7 +301,7 @@ async fn logs(
     Query(query): Query<LogsQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     read(app, move |app, store| {
-        let level = views::log_level(query.level.as_deref().unwrap_or("debug"))?;
+        let level = views::log_level(query.level.as_deref().unwrap_or("debug"), app.lang)?;
         views::logs(app, store, id, level, query.after)
     })
     .await

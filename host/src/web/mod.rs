@@ -34,8 +34,13 @@ pub struct WebConfig {
     pub addr: SocketAddr,
     /// The plugins, for schemas and parameter checks.
     pub registry: Registry,
-    /// How runs started from the console are executed (the database is `runner.db`).
+    /// How runs started from the console are executed (the database is `runner.db`); its
+    /// language is the console's.
     pub runner: RunnerConfig,
+    /// The console is reached over HTTPS (a TLS reverse proxy in front): `Secure` cookies.
+    pub https: bool,
+    /// Reverse proxies whose `X-Forwarded-Proto` and `X-Forwarded-For` are believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A running console; [`WebServer::stop`] ends it.
@@ -72,7 +77,7 @@ pub fn start(config: WebConfig) -> anyhow::Result<WebServer> {
     })?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let app = Arc::new(app::App::new(config.registry, config.runner, addr));
+    let app = Arc::new(app::App::new(config, addr));
     let router = app::router(app.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -93,7 +98,8 @@ pub fn start(config: WebConfig) -> anyhow::Result<WebServer> {
                         return;
                     }
                 };
-                let served = axum::serve(listener, router)
+                let service = router.into_make_service_with_connect_info::<SocketAddr>();
+                let served = axum::serve(listener, service)
                     .with_graceful_shutdown(async {
                         let _ = stopped.await;
                     })

@@ -99,7 +99,7 @@ async fn save_links_base(
     let app = state.0;
     blocking(move || {
         let submitted = Submitted(fields);
-        let specs = views::param_views(&app.org_key_specs());
+        let specs = views::param_views(&app.org_key_specs(), app.lang);
         let (values, unset) = submitted.params("v.", &specs);
         match actions::set_links_base(&app, &org, &LinksBaseInput { values, unset }) {
             Ok(_) => Ok(see_other(&format!("/orgs/{}?saved=1", segment(&org)))),
@@ -123,8 +123,8 @@ fn render_main(
 ) -> Result<Markup, ApiError> {
     let store = app.store()?;
     let org = views::org(app, &store, org_id)?;
-    let specs = views::param_views(&app.org_key_specs());
-    let links = views::links(&store, org_id)?;
+    let specs = views::param_views(&app.org_key_specs(), app.lang);
+    let links = views::links(&store, org_id, app.lang)?;
     let school = store.school(org_id)?.map(|s| views::school_summary(&s));
     let no_errors: &[String] = &[];
     let content = html! {
@@ -240,8 +240,8 @@ async fn staff(
     let app = state.0;
     let (org, files) = blocking(move || {
         let store = app.store()?;
-        let org = views::require_org(&store, &org)?;
-        let school = views::school(&store, &org.id)?;
+        let org = views::require_org(&store, &org, app.lang)?;
+        let school = views::school(&store, &org.id, app.lang)?;
         Ok((org, views::staff(&school)))
     })
     .await?;
@@ -283,8 +283,8 @@ async fn coverage(
     let app = state.0;
     let (org, c) = blocking(move || {
         let store = app.store()?;
-        let org = views::require_org(&store, &org)?;
-        let school = views::school(&store, &org.id)?;
+        let org = views::require_org(&store, &org, app.lang)?;
+        let school = views::school(&store, &org.id, app.lang)?;
         Ok((org, views::coverage(&school)))
     })
     .await?;
