@@ -10,6 +10,7 @@ use crate::client::{Call, Client};
 use crate::config::Config;
 use crate::rules::{Desired, STAFF, STAFF_TITLE};
 use crate::state::{TaskState, KEY};
+use crate::texts;
 use exchange_sdk::plugin::{LinksRow, LinksTable};
 use exchange_sdk::{Context, RunStatus, RunSummary};
 use serde_json::{json, Value};
@@ -199,24 +200,31 @@ impl<'a, 'h> Sync<'a, 'h> {
         self.counters
             .insert("api_calls".into(), self.client.calls());
         let n = |k: &str| self.counters.get(k).copied().unwrap_or(0);
-        let done = format!(
-            "{} chats: {} created, {} renamed; members +{} −{}; admins +{} −{}; {} video calls published",
-            desired.chats.len(),
-            n("chats_created"),
-            n("chats_retitled"),
-            n("members_added"),
-            n("members_removed"),
-            n("admins_granted"),
-            n("admins_revoked"),
-            n("calls_published"),
+        let lang = texts::Lang::of(self.ctx);
+        let done = texts::done(
+            lang,
+            &texts::Figures {
+                chats: desired.chats.len(),
+                created: n("chats_created"),
+                renamed: n("chats_retitled"),
+                added: n("members_added"),
+                removed: n("members_removed"),
+                granted: n("admins_granted"),
+                revoked: n("admins_revoked"),
+                calls: n("calls_published"),
+            },
         );
         let (status, message) = if self.config.dry_run {
-            let guard = guard
-                .map(|g| format!(" The real run would stop: {g}"))
-                .unwrap_or_default();
+            // Counters of what was done are all zero in a dry run: only the plan's remain.
+            self.counters.retain(|k, _| {
+                k.starts_with("plan_")
+                    || k.starts_with("api_")
+                    || k == "chats"
+                    || k == "people_without_sferum_id"
+            });
             (
                 RunStatus::Ok,
-                format!("dry run: the plan is in the log; nothing was changed.{guard}"),
+                texts::dry_run(lang, &self.counters, guard.as_deref()),
             )
         } else if let Some(g) = guard {
             self.ctx.log(exchange_sdk::LogLevel::Error, &g);
@@ -224,10 +232,7 @@ impl<'a, 'h> Sync<'a, 'h> {
         } else if !self.problems.is_empty() {
             let first = &self.problems[0];
             let more = if self.problems.len() > 1 {
-                format!(
-                    " (and {} more problems, see the log)",
-                    self.problems.len() - 1
-                )
+                texts::more_problems(lang, self.problems.len() - 1)
             } else {
                 String::new()
             };

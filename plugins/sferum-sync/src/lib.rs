@@ -8,7 +8,7 @@
 //! operations, pure), [`client`] (the VK API transport), [`apply`] (a run: reading Sferum,
 //! creating and updating chats with crash-safe intents, the links table, video calls),
 //! [`config`] (settings from the Links base and the task parameters), [`state`] (what the
-//! task remembers between runs).
+//! task remembers between runs), [`texts`] (the run's texts in the host's language).
 
 pub mod apply;
 pub mod client;
@@ -17,6 +17,7 @@ mod manifest;
 pub mod plan;
 pub mod rules;
 pub mod state;
+pub mod texts;
 
 use client::{Client, RetryPolicy};
 use config::Config;

@@ -73,8 +73,14 @@ impl Sync<'_, '_> {
             };
             let plan = plan::plan(desired, &self.state, &resolved, &found, &self.options());
             if self.config.dry_run {
-                self.ctx
-                    .info("dry run: nothing is changed in Sferum; the plan:");
+                let lang = crate::texts::Lang::of(self.ctx);
+                self.ctx.info(crate::texts::dry_run_heading(lang));
+                crate::texts::count_plan(&plan.chats, &mut self.counters);
+                for c in &plan.chats {
+                    if let Some(line) = crate::texts::chat_totals(lang, c) {
+                        self.ctx.info(&line);
+                    }
+                }
                 for line in plan.render(desired) {
                     self.ctx.info(&line);
                 }
