@@ -20,11 +20,15 @@ async function getJson(url) {
   return response.json();
 }
 
+const LEVELS = { debug: "отладка", info: "сведения", warn: "внимание", error: "ошибка" };
+
 function appendLine(body, line) {
-  const row = document.createElement("tr");
-  row.className = `level-${line.level}`;
-  for (const text of [line.time, line.level, line.message]) {
-    const cell = document.createElement("td");
+  const row = document.createElement("div");
+  row.className = `log-line level-${line.level}`;
+  const parts = [["time", line.time], ["level", LEVELS[line.level] || line.level], ["message", line.message]];
+  for (const [name, text] of parts) {
+    const cell = document.createElement("span");
+    cell.className = name;
     cell.textContent = text;
     row.appendChild(cell);
   }
