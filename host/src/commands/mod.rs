@@ -5,7 +5,7 @@ mod demo;
 mod orgs;
 mod plugins;
 mod run;
-mod school;
+pub(crate) mod school;
 mod serve;
 mod tasks;
 

@@ -2,6 +2,7 @@
 
 use super::error::ApiError;
 use super::launcher::Launcher;
+use super::organizations::PendingImports;
 use super::WebConfig;
 use super::{api, auth, pages};
 use crate::i18n::Lang;
@@ -37,6 +38,8 @@ pub struct App {
     pub throttle: auth::Throttle,
     /// The runs started here.
     pub launcher: Launcher,
+    /// School data files checked and waiting for their confirmation.
+    pub imports: PendingImports,
 }
 
 impl App {
@@ -52,6 +55,7 @@ impl App {
             sessions: auth::Sessions::default(),
             throttle: auth::Throttle::default(),
             launcher: Launcher::default(),
+            imports: PendingImports::default(),
         }
     }
 

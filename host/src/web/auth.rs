@@ -161,7 +161,7 @@ pub struct Sessions {
 }
 
 /// A random token: 32 bytes from the operating system's generator, as hex.
-fn token() -> String {
+pub(crate) fn token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -331,11 +331,19 @@ async fn carried_token(
         let value = value.to_str().ok().map(str::to_string);
         return Ok((value, request));
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("");
+    // A file upload carries the token in its address (`?csrf=`): its body is not read here.
+    if content_type.starts_with("multipart/form-data") {
+        let token = form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes())
+            .find(|(key, _)| key == CSRF_FIELD)
+            .map(|(_, value)| value.into_owned());
+        return Ok((token, request));
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return Ok((None, request));
     }

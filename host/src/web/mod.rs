@@ -5,6 +5,8 @@
 //! - [`app`]: the shared state (database, plugins, sessions, runs started here).
 //! - [`auth`]: sessions, login, CSRF and origin checks, security headers.
 //! - [`actions`]: what the console changes (tasks, Links base, runs), checked like the CLI.
+//! - [`organizations`]: adding, renaming and removing organizations; importing school data
+//!   (check and preview, then confirm); the video calls.
 //! - [`views`]: what it shows, secrets masked; the API serializes these and the pages
 //!   render them.
 //! - [`api`]: the JSON endpoints. [`pages`]: the HTML pages. [`launcher`]: runs started from
@@ -16,6 +18,7 @@ mod app;
 mod auth;
 mod error;
 mod launcher;
+mod organizations;
 mod pages;
 pub mod password;
 mod views;
