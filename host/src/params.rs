@@ -266,6 +266,14 @@ pub fn check(
             }
             continue;
         }
+        // Durations may be typed in Russian units (`1 ч 30 мин`): stored in seconds, as
+        // every plugin reads them.
+        if spec.kind == ParamType::Duration {
+            if let Ok(secs) = crate::i18n::parse_duration(value) {
+                checked.values.insert(key, format!("{secs}s"));
+                continue;
+            }
+        }
         match type_problem(&spec.kind, value, lang) {
             None => {
                 checked.values.insert(key, value.to_string());

@@ -45,7 +45,7 @@ pub fn runs_table(runs: &[RunView]) -> Markup {
                             td { (took(run)) }
                             td class={ "status " (run.status) } { (status_label(&run.status)) @if run.dry_run { " (пробный)" } }
                             td { (trigger_label(&run.trigger)) }
-                            td { (run.message) }
+                            td class="plugin-text" { (run.message) }
                         }
                     }
                 }
@@ -108,7 +108,7 @@ async fn show(
                 }
                 dt { "Начат" } dd { (run.started) " (" (trigger_label(&run.trigger)) ")" }
                 dt { "Длительность" } dd { (took(&run)) }
-                dt { "Итог" } dd id="run-message" { (run.message) }
+                dt { "Итог" } dd id="run-message" class="plugin-text" { (run.message) }
             }
             @if run.status == "running" {
                 form method="post" action={ "/runs/" (run.id) "/stop" } class="inline"
@@ -119,7 +119,7 @@ async fn show(
             }
             div id="run-progress" hidden[run.progress.is_none()] {
                 @if let Some(p) = &run.progress {
-                    (p.stage) ": " (p.done) " из " (p.total)
+                    (stage_label(&p.stage)) ": " (p.done) " из " (p.total)
                 }
             }
             @if !run.counters.is_empty() {
@@ -200,6 +200,17 @@ fn log_groups(lines: &[LogView]) -> Vec<LogGroup<'_>> {
     out
 }
 
+/// A progress stage in words (plugins name their stages with short keys).
+fn stage_label(stage: &str) -> &str {
+    match stage {
+        "read" => "чтение чатов",
+        "create" => "создание чатов",
+        "calls" => "видеозвонки",
+        "greeting" => "приветствие",
+        other => other,
+    }
+}
+
 /// A log level in words.
 fn level_label(level: &str) -> &str {
     match level {
@@ -216,7 +227,7 @@ fn log_line(line: &LogView) -> Markup {
         div class={ "log-line level-" (line.level) } {
             span class="time" { (line.time) }
             span class="level" { (level_label(&line.level)) }
-            span class="message" { (line.message) }
+            span class="message plugin-text" { (line.message) }
         }
     }
 }

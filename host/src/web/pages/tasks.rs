@@ -264,7 +264,7 @@ fn render_new(
     let orgs = views::orgs(&app.store()?)?;
     let plugins = views::plugins(app).plugins;
     if orgs.is_empty() {
-        let content = html! { p { "Сначала добавьте организацию: " code { "exchange-host org add ID --name \"…\"" } "." } };
+        let content = html! { p { "Сначала " a href="/#add-org" { "добавьте организацию" } "." } };
         return Ok(page("Новая задача", session, content));
     }
     let Some(plugin) = plugins.iter().find(|p| p.type_id == type_id) else {

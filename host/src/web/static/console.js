@@ -20,6 +20,7 @@ async function getJson(url) {
   return response.json();
 }
 
+const STAGES = { read: "чтение чатов", create: "создание чатов", calls: "видеозвонки", greeting: "приветствие" };
 const LEVELS = { debug: "отладка", info: "сведения", warn: "внимание", error: "ошибка" };
 
 function appendLine(body, line) {
@@ -28,7 +29,7 @@ function appendLine(body, line) {
   const parts = [["time", line.time], ["level", LEVELS[line.level] || line.level], ["message", line.message]];
   for (const [name, text] of parts) {
     const cell = document.createElement("span");
-    cell.className = name;
+    cell.className = name === "message" ? "message plugin-text" : name;
     cell.textContent = text;
     row.appendChild(cell);
   }
@@ -51,7 +52,7 @@ async function follow(section) {
       const run = await getJson(`/api/runs/${id}`);
       if (run.progress) {
         progress.hidden = false;
-        progress.textContent = `${run.progress.stage}: ${run.progress.done} из ${run.progress.total}`;
+        progress.textContent = `${STAGES[run.progress.stage] || run.progress.stage}: ${run.progress.done} из ${run.progress.total}`;
       }
       if (run.status !== "running") {
         window.location.reload();
