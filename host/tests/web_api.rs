@@ -934,3 +934,150 @@ fn serve_stops_the_console_and_its_runs_on_sigterm() {
         "the console still answers after serve stopped"
     );
 }
+
+#[test]
+fn guessing_is_locked_out_per_client_and_cookies_are_secure_over_https() {
+    let school = School::new(10);
+    school.set_password("correct horse battery");
+    let server = school.serve_with(
+        "127.0.0.1:0",
+        &["--lang", "en", "--trusted-proxy", "127.0.0.1"],
+    );
+    let mut c = Client::with_session(&server.url);
+    for _ in 0..5 {
+        c.post("/api/login", json!({"password": "wrong horse"}))
+            .expect(401);
+    }
+    let locked = c
+        .post("/api/login", json!({"password": "correct horse battery"}))
+        .expect(429)
+        .json();
+    assert!(
+        locked["error"]
+            .as_str()
+            .unwrap()
+            .contains("too many failed logins"),
+        "{locked}"
+    );
+    // Another client behind the trusted proxy is not locked out; it came over HTTPS.
+    let mut other = Client::new(&server.url);
+    let request = other
+        .request(Method::GET, "/api/session")
+        .header("x-forwarded-for", "203.0.113.7")
+        .header("x-forwarded-proto", "https");
+    let answer = other.send(request).expect(200);
+    assert!(answer.header("set-cookie").unwrap().contains("; Secure"));
+    other.csrf = Some(answer.json()["csrf_token"].as_str().unwrap().to_string());
+    let request = other
+        .request(Method::POST, "/api/login")
+        .header("x-forwarded-for", "203.0.113.7")
+        .header("x-csrf-token", other.csrf.clone().unwrap())
+        .json(&json!({"password": "correct horse battery"}));
+    other.send(request).expect(200);
+    // Plain HTTP from the proxy: no Secure flag.
+    let plain = Client::new(&server.url).get("/api/session");
+    assert!(!plain.header("set-cookie").unwrap().contains("Secure"));
+    server.stop();
+}
+
+#[test]
+fn organizations_and_school_data_through_the_api() {
+    let school = School::new(20);
+    let server = school.serve("127.0.0.1:0");
+    let mut c = Client::with_session(&server.url);
+    let refused = c
+        .post("/api/orgs", json!({"id": "школа 1", "name": ""}))
+        .expect(422)
+        .json();
+    assert!(
+        refused["fields"]["id"][0]
+            .as_str()
+            .unwrap()
+            .contains("латинские"),
+        "{refused}"
+    );
+    assert!(refused["fields"]["name"].is_array(), "{refused}");
+    c.post("/api/orgs", json!({"id": "school-2", "name": "Школа 2"}))
+        .expect(201);
+    c.json(
+        Method::PATCH,
+        "/api/orgs/school-2",
+        json!({"name": "Школа № 2"}),
+    )
+    .expect(200);
+    // A file of another school: refused by place, nothing kept.
+    let file = school.dir.path().join("s2.json");
+    school
+        .cli(&[
+            "school",
+            "sample",
+            "-o",
+            file.to_str().unwrap(),
+            "--students",
+            "20",
+        ])
+        .ok();
+    let body = std::fs::read(&file).unwrap();
+    let mut request = c
+        .request(Method::POST, "/api/orgs/school-2/school")
+        .body(body);
+    request = request.header("x-csrf-token", c.csrf.clone().unwrap());
+    let refused = c.send(request).expect(422).json();
+    assert!(refused["fields"]["organization.id"].is_array(), "{refused}");
+    c.get("/api/orgs/school-2/school").expect(404);
+    // Its own file: a preview, then saved on confirmation.
+    school
+        .cli(&[
+            "school",
+            "sample",
+            "-o",
+            file.to_str().unwrap(),
+            "--students",
+            "20",
+            "--org",
+            "school-2",
+        ])
+        .ok();
+    let body = std::fs::read(&file).unwrap();
+    let request = c
+        .request(Method::POST, "/api/orgs/school-2/school")
+        .header("x-csrf-token", c.csrf.clone().unwrap())
+        .body(body);
+    let preview = c.send(request).expect(200).json();
+    assert_eq!(preview["students"], 20);
+    assert_eq!(preview["first_import"], true);
+    c.post(
+        "/api/orgs/school-2/school/confirm",
+        json!({"token": preview["token"]}),
+    )
+    .expect(200);
+    c.post(
+        "/api/orgs/school-2/school/confirm",
+        json!({"token": preview["token"]}),
+    )
+    .expect(409);
+    assert_eq!(
+        c.get("/api/orgs/school-2/school").expect(200).json()["students"],
+        20
+    );
+    let calls = c.get("/api/orgs/school-2/calls").expect(200).json();
+    assert!(
+        calls
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|call| call["join_link"].is_null()),
+        "{calls}"
+    );
+    // Removing needs the id again.
+    c.json(Method::DELETE, "/api/orgs/school-2", json!({}))
+        .expect(422);
+    c.json(
+        Method::DELETE,
+        "/api/orgs/school-2?confirm=school-2",
+        json!({}),
+    )
+    .expect(200);
+    c.get("/api/orgs/school-2").expect(404);
+    server.stop();
+}
