@@ -102,6 +102,9 @@ pub enum Command {
         dry_run: bool,
         #[arg(long)]
         force: bool,
+        /// The language of the texts the plugin writes (`ru`, `en`).
+        #[arg(long, default_value = "")]
+        locale: String,
     },
     /// The scanner process that loads one plugin library and prints its manifest, or checks
     /// parameters with it (started by the host itself).
@@ -133,6 +136,19 @@ pub struct ServeArgs {
     /// needs an administrator password first (exchange-host admin password).
     #[arg(long, value_name = "ADDR")]
     pub http: Option<std::net::SocketAddr>,
+    /// The language of the web console and of what runs started by this process write
+    /// (run messages, plugin log lines).
+    #[arg(long, value_enum, default_value = "ru")]
+    pub lang: crate::i18n::Lang,
+    /// The console is reached over HTTPS (through a TLS reverse proxy): its session cookie
+    /// is marked `Secure`.
+    #[arg(long)]
+    pub https: bool,
+    /// The address of a reverse proxy whose `X-Forwarded-Proto` and `X-Forwarded-For`
+    /// headers are believed (repeatable), e.g. 127.0.0.1: requests it forwards over HTTPS
+    /// get `Secure` cookies, and login throttling counts the client it names.
+    #[arg(long, value_name = "IP")]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
 }
 
 /// `exchange-host admin …`

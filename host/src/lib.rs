@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod i18n;
 pub mod output;
 pub mod params;
 pub mod plugins;

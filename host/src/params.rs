@@ -3,8 +3,10 @@
 //! Accepts keys typed with Cyrillic look-alike letters (the instruction prints `проху_server`)
 //! and saves them under the Latin key, with a warning.
 
+use crate::i18n::Lang;
+use crate::tr;
 use exchange_sdk::manifest::{ParamProblem, Params};
-use exchange_sdk::ParamSpec;
+use exchange_sdk::{ParamSpec, ParamType};
 
 /// The outcome of checking a set of `key=value` assignments.
 #[derive(Debug, Default)]
@@ -17,8 +19,11 @@ pub struct Checked {
     pub problems: Vec<ParamProblem>,
 }
 
-/// Splits `key=value` arguments; a malformed one is a problem.
-pub fn split_assignments(args: &[String]) -> (Vec<(String, String)>, Vec<ParamProblem>) {
+/// Splits `key=value` arguments; a malformed one is a problem (in `lang`).
+pub fn split_assignments(
+    args: &[String],
+    lang: Lang,
+) -> (Vec<(String, String)>, Vec<ParamProblem>) {
     let mut pairs = Vec::new();
     let mut problems = Vec::new();
     for arg in args {
@@ -28,7 +33,12 @@ pub fn split_assignments(args: &[String]) -> (Vec<(String, String)>, Vec<ParamPr
             }
             _ => problems.push(ParamProblem {
                 key: None,
-                message: format!("{arg:?} is not a key=value setting (example: proxy_port=3128)"),
+                message: match lang {
+                    Lang::En => {
+                        format!("{arg:?} is not a key=value setting (example: proxy_port=3128)")
+                    }
+                    Lang::Ru => tr!(lang, "param-not-assignment", arg = arg),
+                },
             }),
         }
     }
@@ -118,25 +128,73 @@ pub fn suggestion<'a>(key: &str, specs: &'a [ParamSpec]) -> Option<&'a str> {
 }
 
 /// Resolves a typed key to a declared one: exact, or via Latin look-alikes (with a warning).
-fn resolve_key(typed: &str, specs: &[ParamSpec], warnings: &mut Vec<String>) -> Option<String> {
+fn resolve_key(
+    typed: &str,
+    specs: &[ParamSpec],
+    warnings: &mut Vec<String>,
+    lang: Lang,
+) -> Option<String> {
     if specs.iter().any(|s| s.key == typed) {
         return Some(typed.to_string());
     }
     let latin = specs.iter().find(|s| is_lookalike_of(typed, &s.key))?;
-    warnings.push(format!(
-        "the key {typed:?} contains Cyrillic letters; it was saved as the Latin key {:?}",
-        latin.key
-    ));
+    warnings.push(match lang {
+        Lang::En => format!(
+            "the key {typed:?} contains Cyrillic letters; it was saved as the Latin key {:?}",
+            latin.key
+        ),
+        Lang::Ru => tr!(lang, "param-cyrillic-key", typed = typed, key = &latin.key),
+    });
     Some(latin.key.clone())
 }
 
+/// The problem with a value of type `kind`, in `lang` (a secret value is never repeated).
+pub fn type_problem(kind: &ParamType, value: &str, lang: Lang) -> Option<String> {
+    let english = kind.check(value).err()?;
+    Some(match lang {
+        Lang::En => english,
+        Lang::Ru => tr!(
+            lang,
+            "param-type-expected",
+            expected = describe_type(kind, lang),
+            value = format!("{value:?}")
+        ),
+    })
+}
+
+/// What values a type accepts, in words of `lang`.
+pub fn describe_type(kind: &ParamType, lang: Lang) -> String {
+    if lang == Lang::En {
+        return kind.describe();
+    }
+    match kind {
+        ParamType::String => tr!(lang, "type-text"),
+        ParamType::Integer { min, max } if *max == i64::MAX => {
+            tr!(lang, "type-integer-from", min = *min)
+        }
+        ParamType::Integer { min, max } => tr!(lang, "type-integer-range", min = *min, max = *max),
+        ParamType::Port => tr!(lang, "type-port"),
+        ParamType::Flag => tr!(lang, "type-flag"),
+        ParamType::Enum { values } => tr!(lang, "type-enum", values = values.join(", ")),
+        ParamType::Duration => tr!(lang, "type-duration"),
+        ParamType::Secret => tr!(lang, "type-secret"),
+    }
+}
+
+/// The description of a parameter in `lang` (the plain one when it has none in `lang`).
+pub fn description(spec: &ParamSpec, lang: Lang) -> &str {
+    exchange_sdk::manifest::localized(&spec.description_i18n, lang.code(), &spec.description)
+}
+
 /// Checks assignments on top of `current` values: unknown keys (with "did you mean"), types
-/// and ranges. Empty values remove a key. Required keys are checked on the result.
+/// and ranges. Empty values remove a key. Required keys are checked on the result. Messages
+/// are in `lang`.
 pub fn check(
     specs: &[ParamSpec],
     current: &Params,
     assignments: &[(String, String)],
     unset: &[String],
+    lang: Lang,
 ) -> Checked {
     let mut checked = Checked {
         values: current.clone(),
@@ -154,22 +212,29 @@ pub fn check(
         if latin == "force" {
             return ParamProblem {
                 key: Some(typed.to_string()),
-                message: "force is not a stored setting: confirm what a safety guard held back for one run only, with exchange-host run TASK --force".into(),
+                message: match lang {
+                    Lang::En => "force is not a stored setting: confirm what a safety guard held back for one run only, with exchange-host run TASK --force".into(),
+                    Lang::Ru => tr!(lang, "param-force-not-stored"),
+                },
             };
         }
-        let mut message = format!("unknown parameter {typed:?}");
-        match suggestion(&latin, specs) {
-            Some(s) => message.push_str(&format!(": did you mean {s}?")),
-            None if specs.is_empty() => message.push_str(": this task type has no parameters"),
-            None => message.push_str(&format!(" (known: {})", known())),
-        }
+        let message = match (lang, suggestion(&latin, specs)) {
+            (Lang::En, Some(s)) => format!("unknown parameter {typed:?}: did you mean {s}?"),
+            (Lang::En, None) if specs.is_empty() => {
+                format!("unknown parameter {typed:?}: this task type has no parameters")
+            }
+            (Lang::En, None) => format!("unknown parameter {typed:?} (known: {})", known()),
+            (Lang::Ru, Some(s)) => tr!(lang, "param-unknown-did-you-mean", typed = typed, key = s),
+            (Lang::Ru, None) if specs.is_empty() => tr!(lang, "param-unknown-none", typed = typed),
+            (Lang::Ru, None) => tr!(lang, "param-unknown-known", typed = typed, known = known()),
+        };
         ParamProblem {
             key: Some(typed.to_string()),
             message,
         }
     };
     for typed in unset {
-        match resolve_key(typed, specs, &mut checked.warnings) {
+        match resolve_key(typed, specs, &mut checked.warnings, lang) {
             Some(key) => {
                 checked.values.remove(&key);
             }
@@ -179,7 +244,7 @@ pub fn check(
         }
     }
     for (typed, value) in assignments {
-        let Some(key) = resolve_key(typed, specs, &mut checked.warnings) else {
+        let Some(key) = resolve_key(typed, specs, &mut checked.warnings, lang) else {
             checked.problems.push(unknown(typed));
             continue;
         };
@@ -201,11 +266,19 @@ pub fn check(
             }
             continue;
         }
-        match spec.kind.check(value) {
-            Ok(()) => {
+        // Durations may be typed in Russian units (`1 ч 30 мин`): stored in seconds, as
+        // every plugin reads them.
+        if spec.kind == ParamType::Duration {
+            if let Ok(secs) = crate::i18n::parse_duration(value) {
+                checked.values.insert(key, format!("{secs}s"));
+                continue;
+            }
+        }
+        match type_problem(&spec.kind, value, lang) {
+            None => {
                 checked.values.insert(key, value.to_string());
             }
-            Err(message) => checked.problems.push(ParamProblem {
+            Some(message) => checked.problems.push(ParamProblem {
                 key: Some(key),
                 message,
             }),
@@ -215,7 +288,17 @@ pub fn check(
         if !checked.values.contains_key(&spec.key) {
             checked.problems.push(ParamProblem {
                 key: Some(spec.key.clone()),
-                message: format!("is required ({}): add {}=…", spec.description, spec.key),
+                message: match lang {
+                    Lang::En => {
+                        format!("is required ({}): add {}=…", spec.description, spec.key)
+                    }
+                    Lang::Ru => tr!(
+                        lang,
+                        "param-required",
+                        description = description(spec, lang),
+                        key = &spec.key
+                    ),
+                },
             });
         }
     }
@@ -254,16 +337,9 @@ pub fn shown(specs: &[ParamSpec], key: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use exchange_sdk::ParamType;
 
     fn spec(key: &str, kind: ParamType) -> ParamSpec {
-        ParamSpec {
-            key: key.into(),
-            kind,
-            required: false,
-            default: None,
-            description: String::new(),
-        }
+        ParamSpec::optional(key, kind, None, "")
     }
 
     fn proxy_specs() -> Vec<ParamSpec> {
@@ -283,12 +359,32 @@ mod tests {
     }
 
     #[test]
+    fn problems_are_in_russian_for_russian() {
+        let c = check(
+            &proxy_specs(),
+            &Params::new(),
+            &assign(&[("proxy_port", "80a"), ("proxy_sever", "x")]),
+            &[],
+            Lang::Ru,
+        );
+        let text: Vec<String> = c.problems.iter().map(|p| p.message.clone()).collect();
+        assert_eq!(
+            text,
+            [
+                "ожидается порт от 1 до 65535, введено \"80a\"",
+                "неизвестный параметр «proxy_sever»: возможно, имелся в виду proxy_server?"
+            ]
+        );
+    }
+
+    #[test]
     fn bad_port_names_key_expected_and_given() {
         let c = check(
             &proxy_specs(),
             &Params::new(),
             &assign(&[("proxy_port", "80a")]),
             &[],
+            Lang::En,
         );
         assert_eq!(
             c.problems[0].to_string(),
@@ -303,6 +399,7 @@ mod tests {
             &Params::new(),
             &assign(&[("proxy_sever", "x")]),
             &[],
+            Lang::En,
         );
         assert_eq!(
             c.problems[0].to_string(),
@@ -317,6 +414,7 @@ mod tests {
             &Params::new(),
             &assign(&[("проху_server", "10.0.0.1"), ("проху_port", "3128")]),
             &[],
+            Lang::En,
         );
         assert!(c.problems.is_empty(), "{:?}", c.problems);
         assert_eq!(c.values.get("proxy_server").unwrap(), "10.0.0.1");
@@ -341,6 +439,7 @@ mod tests {
             &Params::new(),
             &assign(&[("proxy_password", "hunter2-secret"), ("n", "9")]),
             &[],
+            Lang::En,
         );
         assert!(c.problems.iter().all(|p| !p.message.contains("hunter2")));
     }
@@ -349,7 +448,7 @@ mod tests {
     fn missing_required_is_reported() {
         let mut specs = proxy_specs();
         specs[0].required = true;
-        let c = check(&specs, &Params::new(), &[], &[]);
+        let c = check(&specs, &Params::new(), &[], &[], Lang::En);
         assert_eq!(c.problems[0].key.as_deref(), Some("proxy_server"));
         assert!(c.problems[0].message.contains("is required"));
     }
@@ -366,13 +465,14 @@ mod tests {
             &current,
             &assign(&[("proxy_port", "")]),
             &["proxy_server".into()],
+            Lang::En,
         );
         assert!(c.values.is_empty());
     }
 
     #[test]
     fn malformed_assignment_is_a_problem() {
-        let (pairs, problems) = split_assignments(&["proxy_port".into(), "a=b".into()]);
+        let (pairs, problems) = split_assignments(&["proxy_port".into(), "a=b".into()], Lang::En);
         assert_eq!(pairs.len(), 1);
         assert!(problems[0].message.contains("not a key=value"));
     }

@@ -1,6 +1,8 @@
 //! Task schedules: parsing what administrators type (English or Russian) and deciding when a
 //! task is due. Pure: the current time is always passed in.
 
+use crate::i18n::Lang;
+use crate::tr;
 use std::fmt;
 
 /// When a task runs.
@@ -43,6 +45,50 @@ const HELP: &str = "use one of: \"every 30m\" (any period from 1 minute to 31 da
 /// The longest period of `every …`: 31 days.
 pub const MAX_PERIOD_S: u64 = 31 * 86_400;
 
+/// Why a text is not a schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Refusal {
+    Empty,
+    NotSchedule,
+    NoPeriod,
+    NotNumber(String),
+    NotUnit(String),
+    Duration(String),
+    TooShort,
+    TooLong,
+    NotTime(String),
+}
+
+impl Refusal {
+    /// What is wrong with `text` and what to write instead, in `lang`.
+    fn message(&self, text: &str, lang: Lang) -> String {
+        if lang == Lang::En {
+            return match self {
+                Refusal::Empty => format!("the schedule is empty; {HELP}"),
+                Refusal::NotSchedule => format!("{text:?} is not a schedule; {HELP}"),
+                Refusal::NoPeriod => format!("a period is missing: {HELP}"),
+                Refusal::NotNumber(n) => format!("{n:?} is not a number; {HELP}"),
+                Refusal::NotUnit(u) => format!("{u:?} is not a time unit; {HELP}"),
+                Refusal::Duration(e) => format!("{e}; {HELP}"),
+                Refusal::TooShort => format!("the period must be at least 1 minute (for back-to-back runs use \"constantly\"); {HELP}"),
+                Refusal::TooLong => format!("the period must be at most 31 days (for rarer runs use \"manual\" and start them by hand); {HELP}"),
+                Refusal::NotTime(t) => format!("{t:?} is not a time HH:MM; {HELP}"),
+            };
+        }
+        let what = match self {
+            Refusal::Empty => tr!(lang, "schedule-empty"),
+            Refusal::NotSchedule => tr!(lang, "schedule-not-schedule", text = text),
+            Refusal::NoPeriod => tr!(lang, "schedule-no-period"),
+            Refusal::NotNumber(n) => tr!(lang, "schedule-not-number", value = n),
+            Refusal::NotUnit(u) | Refusal::Duration(u) => tr!(lang, "schedule-not-unit", value = u),
+            Refusal::TooShort => tr!(lang, "schedule-too-short"),
+            Refusal::TooLong => tr!(lang, "schedule-too-long"),
+            Refusal::NotTime(t) => tr!(lang, "schedule-not-time", value = t),
+        };
+        format!("{what} {}", tr!(lang, "schedule-help"))
+    }
+}
+
 /// Seconds in a Russian or English unit word (минута, минут, часа, hours, …).
 fn unit_seconds(word: &str) -> Option<u64> {
     let w = word.trim_end_matches('.');
@@ -60,69 +106,77 @@ fn unit_seconds(word: &str) -> Option<u64> {
     }
 }
 
-fn parse_every(rest: &str) -> Result<u64, String> {
+fn parse_every(rest: &str) -> Result<u64, Refusal> {
     let words: Vec<&str> = rest.split_whitespace().collect();
     let secs = match words.as_slice() {
-        [] => return Err(format!("a period is missing: {HELP}")),
+        [] => return Err(Refusal::NoPeriod),
         [one] => match unit_seconds(one) {
             Some(unit) if !one.chars().next().unwrap().is_ascii_digit() => unit,
-            _ => exchange_sdk::manifest::parse_duration(one).map_err(|e| format!("{e}; {HELP}"))?,
+            _ => exchange_sdk::manifest::parse_duration(one).map_err(Refusal::Duration)?,
         },
         [number, unit] => {
             let n: u64 = number
                 .parse()
-                .map_err(|_| format!("{number:?} is not a number; {HELP}"))?;
-            let unit =
-                unit_seconds(unit).ok_or_else(|| format!("{unit:?} is not a time unit; {HELP}"))?;
+                .map_err(|_| Refusal::NotNumber(number.to_string()))?;
+            let unit = unit_seconds(unit).ok_or_else(|| Refusal::NotUnit(unit.to_string()))?;
             n.saturating_mul(unit)
         }
-        _ => return Err(HELP.to_string()),
+        _ => return Err(Refusal::NotSchedule),
     };
     if secs < 60 {
-        return Err(format!("the period must be at least 1 minute (for back-to-back runs use \"constantly\"); {HELP}"));
+        return Err(Refusal::TooShort);
     }
     if secs > MAX_PERIOD_S {
-        return Err(format!(
-            "the period must be at most 31 days (for rarer runs use \"manual\" and start them by hand); {HELP}"
-        ));
+        return Err(Refusal::TooLong);
     }
     Ok(secs)
 }
 
-fn parse_time(text: &str) -> Result<(u32, u32), String> {
-    let (h, m) = text
-        .split_once(':')
-        .ok_or_else(|| format!("{text:?} is not a time HH:MM; {HELP}"))?;
+fn parse_time(text: &str) -> Result<(u32, u32), Refusal> {
+    let refused = || Refusal::NotTime(text.to_string());
+    let (h, m) = text.split_once(':').ok_or_else(refused)?;
     match (h.parse::<u32>(), m.parse::<u32>()) {
         (Ok(h), Ok(m)) if h < 24 && m < 60 => Ok((h, m)),
-        _ => Err(format!("{text:?} is not a time HH:MM; {HELP}")),
+        _ => Err(refused()),
+    }
+}
+
+fn parse(text: &str) -> Result<Schedule, Refusal> {
+    let lower = text.trim().to_lowercase();
+    let lower = lower.trim_matches(|c| c == '"' || c == '«' || c == '»');
+    let (head, rest) = lower.split_once(char::is_whitespace).unwrap_or((lower, ""));
+    match head {
+        "constantly" | "постоянно" => Ok(Schedule::Constantly),
+        "manual" | "manually" | "вручную" => Ok(Schedule::Manual),
+        "every" | "каждые" | "каждый" | "каждую" | "каждое" => {
+            parse_every(rest).map(Schedule::Every)
+        }
+        "daily" | "ежедневно" => {
+            let time = rest
+                .trim()
+                .trim_start_matches("в ")
+                .trim_start_matches("at ")
+                .trim();
+            parse_time(time).map(|(h, m)| Schedule::Daily(h, m))
+        }
+        "" => Err(Refusal::Empty),
+        _ => Err(Refusal::NotSchedule),
+    }
+}
+
+impl Schedule {
+    /// Reads a schedule in English or Russian; the error, in `lang`, says what to write.
+    pub fn parse_in(text: &str, lang: Lang) -> Result<Schedule, String> {
+        parse(text).map_err(|refusal| refusal.message(text, lang))
     }
 }
 
 impl std::str::FromStr for Schedule {
     type Err = String;
 
+    /// Like [`Schedule::parse_in`] with English errors.
     fn from_str(text: &str) -> Result<Schedule, String> {
-        let lower = text.trim().to_lowercase();
-        let lower = lower.trim_matches(|c| c == '"' || c == '«' || c == '»');
-        let (head, rest) = lower.split_once(char::is_whitespace).unwrap_or((lower, ""));
-        match head {
-            "constantly" | "постоянно" => Ok(Schedule::Constantly),
-            "manual" | "manually" | "вручную" => Ok(Schedule::Manual),
-            "every" | "каждые" | "каждый" | "каждую" | "каждое" => {
-                parse_every(rest).map(Schedule::Every)
-            }
-            "daily" | "ежедневно" => {
-                let time = rest
-                    .trim()
-                    .trim_start_matches("в ")
-                    .trim_start_matches("at ")
-                    .trim();
-                parse_time(time).map(|(h, m)| Schedule::Daily(h, m))
-            }
-            "" => Err(format!("the schedule is empty; {HELP}")),
-            _ => Err(format!("{text:?} is not a schedule; {HELP}")),
-        }
+        Schedule::parse_in(text, Lang::En)
     }
 }
 

@@ -4,19 +4,25 @@
 //! with the same messages.
 
 use crate::cli::TaskSettingsArgs;
+use crate::i18n::{self, Lang};
 use crate::params;
 use crate::plugins::Plugin;
 use crate::schedule::Schedule;
 use crate::store::tasks::TaskSettings;
 use crate::store::Store;
-use exchange_sdk::manifest::{parse_duration, ParamProblem, Params};
+use crate::tr;
+use exchange_sdk::manifest::{ParamProblem, Params};
 
 /// Parses the host-level settings; problems are collected (keyed by the CLI flag, e.g.
-/// `--schedule`), not thrown.
-pub fn settings(args: &TaskSettingsArgs, problems: &mut Vec<ParamProblem>) -> TaskSettings {
+/// `--schedule`), not thrown, in `lang`.
+pub fn settings(
+    args: &TaskSettingsArgs,
+    problems: &mut Vec<ParamProblem>,
+    lang: Lang,
+) -> TaskSettings {
     let mut out = TaskSettings::default();
     if let Some(text) = &args.schedule {
-        match text.parse::<Schedule>() {
+        match Schedule::parse_in(text, lang) {
             Ok(s) => out.schedule = Some(s.to_string()),
             Err(message) => problems.push(ParamProblem {
                 key: Some("--schedule".into()),
@@ -26,22 +32,34 @@ pub fn settings(args: &TaskSettingsArgs, problems: &mut Vec<ParamProblem>) -> Ta
     }
     let mut duration = |flag: &str, value: &Option<String>, range: Bound| -> Option<i64> {
         let text = value.as_ref()?;
-        match parse_duration(text) {
+        match i18n::parse_duration(text) {
             Ok(secs) if (range.min..=range.max).contains(&secs) => Some(secs as i64),
             Ok(_) => {
                 problems.push(ParamProblem {
                     key: Some(flag.into()),
-                    message: format!(
-                        "must be from {} to {}, got {text:?}",
-                        range.min_text, range.max_text
-                    ),
+                    message: match lang {
+                        Lang::En => format!(
+                            "must be from {} to {}, got {text:?}",
+                            range.min_text, range.max_text
+                        ),
+                        Lang::Ru => tr!(
+                            lang,
+                            "duration-out-of-range",
+                            min = i18n::duration_phrase(lang, range.min),
+                            max = i18n::duration_phrase(lang, range.max),
+                            value = text
+                        ),
+                    },
                 });
                 None
             }
             Err(e) => {
                 problems.push(ParamProblem {
                     key: Some(flag.into()),
-                    message: e,
+                    message: match lang {
+                        Lang::En => e,
+                        Lang::Ru => tr!(lang, "duration-invalid", value = text),
+                    },
                 });
                 None
             }
@@ -88,19 +106,22 @@ pub struct CheckedParams {
 
 /// Checks `key=value` assignments and removals on top of `current`: the schema first, then
 /// (when the schema is satisfied) the plugin's own rules on the values with defaults.
-/// Problems are appended to `problems`; an error means the plugin could not be asked.
+/// Problems are appended to `problems` (in `lang`, the plugin's rules in its own words);
+/// an error means the plugin could not be asked. Problems already in `problems` (e.g. of the
+/// schedule) do not stop these checks: every problem is reported at once.
 pub fn checked_params(
     plugin: &Plugin,
     current: &Params,
     values: &[String],
     unset: &[String],
     problems: &mut Vec<ParamProblem>,
+    lang: Lang,
 ) -> anyhow::Result<CheckedParams> {
-    let (pairs, split_problems) = params::split_assignments(values);
-    problems.extend(split_problems);
-    let checked = params::check(&plugin.manifest.params, current, &pairs, unset);
-    problems.extend(checked.problems);
-    if problems.is_empty() {
+    let (pairs, split_problems) = params::split_assignments(values, lang);
+    let mut own = split_problems;
+    let checked = params::check(&plugin.manifest.params, current, &pairs, unset, lang);
+    own.extend(checked.problems);
+    if own.is_empty() {
         let all = params::with_defaults(&plugin.manifest.params, &checked.values);
         problems.extend(
             plugin
@@ -108,6 +129,7 @@ pub fn checked_params(
                 .map_err(|e| anyhow::anyhow!("the plugin could not check the parameters: {e}"))?,
         );
     }
+    problems.extend(own);
     Ok(CheckedParams {
         values: checked.values,
         warnings: checked.warnings,
@@ -120,6 +142,7 @@ pub fn second_task_problem(
     store: &Store,
     plugin: &Plugin,
     org: &str,
+    lang: Lang,
 ) -> anyhow::Result<Option<ParamProblem>> {
     if plugin.manifest.several_tasks_per_org {
         return Ok(None);
@@ -131,10 +154,13 @@ pub fn second_task_problem(
         .find(|t| &t.type_id == type_id)
         .map(|first| ParamProblem {
             key: Some("type".into()),
-            message: format!(
-                "organization {org} already has a {type_id} task (task {}), and a task of this type must be the only one for its organization: two would work on the same chats. Change task {} instead (exchange-host task set {} …)",
-                first.id, first.id, first.id
-            ),
+            message: match lang {
+                Lang::En => format!(
+                    "organization {org} already has a {type_id} task (task {}), and a task of this type must be the only one for its organization: two would work on the same chats. Change task {} instead (exchange-host task set {} …)",
+                    first.id, first.id, first.id
+                ),
+                Lang::Ru => tr!(lang, "task-second-of-type", org = org, task = first.id),
+            },
         }))
 }
 

@@ -94,6 +94,9 @@ impl Host {
                 "1s",
                 "--grace",
                 "5s",
+                // These tests read the English run messages.
+                "--lang",
+                "en",
             ])
             .args(extra)
             .env_remove("EXCHANGE_PLUGINS")

@@ -839,7 +839,7 @@ fn a_new_call_reaches_the_diary_within_seconds_on_constantly() {
     let s = School::new(40, &["--schedule", "constantly"]);
     s.sync().ok();
     let mut serve = s
-        .command(&["serve", "--constantly-floor", "1s"])
+        .command(&["serve", "--constantly-floor", "1s", "--lang", "en"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -935,7 +935,7 @@ impl School {
     }
 
     fn serve(&self) -> std::process::Child {
-        self.spawn(&["serve", "--constantly-floor", "1s"])
+        self.spawn(&["serve", "--constantly-floor", "1s", "--lang", "en"])
     }
 
     /// Starts the school's sync twice at once, `overlap`'s way, until every start ended.

@@ -52,8 +52,7 @@ fn each_plugin_runs_its_own_code() {
         "libsferum_sync.so",
     ))
     .unwrap();
-    let request =
-        r#"{"task_id":"1","org_id":"school","params":{"greeting":"Привет","repeat":"2"}}"#;
+    let request = r#"{"task_id":"1","org_id":"school","locale":"en","params":{"greeting":"Привет","repeat":"2"}}"#;
 
     let example_host = RecordingHost::default();
     let summary = example

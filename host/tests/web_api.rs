@@ -40,7 +40,7 @@ fn example_task(client: &mut Client, params: serde_json::Value) -> i64 {
 #[test]
 fn plugins_orgs_links_base_and_school_summaries() {
     let school = School::new(60);
-    let server = school.serve("127.0.0.1:0");
+    let server = school.serve_en("127.0.0.1:0");
     let mut c = Client::with_session(&server.url);
 
     let plugins = c.get("/api/plugins").expect(200).json();
@@ -159,7 +159,7 @@ fn plugins_orgs_links_base_and_school_summaries() {
 #[test]
 fn tasks_are_validated_like_the_cli_and_changed_through_the_api() {
     let school = School::new(30);
-    let server = school.serve("127.0.0.1:0");
+    let server = school.serve_en("127.0.0.1:0");
     let mut c = Client::with_session(&server.url);
 
     // Validation without saving: type errors by field, Cyrillic keys, plugin rules.
@@ -298,7 +298,7 @@ fn tasks_are_validated_like_the_cli_and_changed_through_the_api() {
 #[test]
 fn runs_start_now_are_followed_live_and_leave_logs() {
     let school = School::new(30);
-    let server = school.serve("127.0.0.1:0");
+    let server = school.serve_en("127.0.0.1:0");
     let mut c = Client::with_session(&server.url);
     let id = example_task(
         &mut c,
@@ -385,7 +385,7 @@ fn runs_start_now_are_followed_live_and_leave_logs() {
 #[test]
 fn secrets_a_plugin_writes_are_scrubbed_from_run_messages_and_logs() {
     let school = School::new(20);
-    let server = school.serve("127.0.0.1:0");
+    let server = school.serve_en("127.0.0.1:0");
     let mut c = Client::with_session(&server.url);
     let id = example_task(&mut c, json!({"api_key": API_KEY}));
     // What a careless plugin could record: the task's secret and the organization's token.
@@ -445,7 +445,7 @@ fn secrets_a_plugin_writes_are_scrubbed_from_run_messages_and_logs() {
 #[test]
 fn a_sferum_sync_run_publishes_the_chats_table_and_no_secret_leaves_the_server() {
     let school = School::new(40);
-    let server = school.serve("127.0.0.1:0");
+    let server = school.serve_en("127.0.0.1:0");
     let mut c = Client::with_session(&server.url);
     let added = c
         .post(
@@ -537,7 +537,7 @@ fn a_sferum_sync_run_publishes_the_chats_table_and_no_secret_leaves_the_server()
 #[test]
 fn pages_add_and_change_a_task_through_forms_with_errors_beside_fields() {
     let school = School::new(30);
-    let server = school.serve("127.0.0.1:0");
+    let server = school.serve_en("127.0.0.1:0");
     let mut c = Client::with_session(&server.url);
 
     let choose = c.get("/tasks/new?org=school").expect(200);
@@ -660,7 +660,7 @@ fn pages_add_and_change_a_task_through_forms_with_errors_beside_fields() {
 #[test]
 fn state_changes_need_the_session_the_csrf_token_and_the_same_origin() {
     let school = School::new(20);
-    let server = school.serve("127.0.0.1:0");
+    let server = school.serve_en("127.0.0.1:0");
     let mut c = Client::with_session(&server.url);
     let body = json!({"org": ORG, "type": "example", "schedule": "manual"});
 
@@ -733,7 +733,7 @@ fn state_changes_need_the_session_the_csrf_token_and_the_same_origin() {
 #[test]
 fn bad_requests_get_4xx_with_a_message() {
     let school = School::new(20);
-    let server = school.serve("127.0.0.1:0");
+    let server = school.serve_en("127.0.0.1:0");
     let mut c = Client::with_session(&server.url);
     let csrf = c.csrf.clone().unwrap();
     let raw = |c: &mut Client, method: Method, path: &str, content_type: &str, body: &str| {
@@ -833,7 +833,7 @@ fn with_a_password_the_console_needs_a_login() {
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains("correct horse"));
 
-    let server = school.serve("127.0.0.1:0");
+    let server = school.serve_en("127.0.0.1:0");
     let mut c = Client::with_session(&server.url);
     let session = c.get("/api/session").expect(200).json();
     assert_eq!(session["login_required"], true);
@@ -901,7 +901,7 @@ fn beyond_loopback_a_password_is_required_first() {
         "{refused}"
     );
     school.set_password("correct horse battery");
-    let server = school.serve("0.0.0.0:0");
+    let server = school.serve_en("0.0.0.0:0");
     let port = server.url.rsplit(':').next().unwrap().to_string();
     let mut c = Client::with_session(&format!("http://127.0.0.1:{port}"));
     assert_eq!(c.get("/api/session").json()["login_required"], true);
@@ -913,7 +913,7 @@ fn beyond_loopback_a_password_is_required_first() {
 #[test]
 fn serve_stops_the_console_and_its_runs_on_sigterm() {
     let school = School::new(20);
-    let server = school.serve("127.0.0.1:0");
+    let server = school.serve_en("127.0.0.1:0");
     let url = server.url.clone();
     let mut c = Client::with_session(&url);
     let id = example_task(&mut c, json!({"sleep": "60s"}));
@@ -933,4 +933,151 @@ fn serve_stops_the_console_and_its_runs_on_sigterm() {
         reqwest::blocking::get(format!("{url}/api/session")).is_err(),
         "the console still answers after serve stopped"
     );
+}
+
+#[test]
+fn guessing_is_locked_out_per_client_and_cookies_are_secure_over_https() {
+    let school = School::new(10);
+    school.set_password("correct horse battery");
+    let server = school.serve_with(
+        "127.0.0.1:0",
+        &["--lang", "en", "--trusted-proxy", "127.0.0.1"],
+    );
+    let mut c = Client::with_session(&server.url);
+    for _ in 0..5 {
+        c.post("/api/login", json!({"password": "wrong horse"}))
+            .expect(401);
+    }
+    let locked = c
+        .post("/api/login", json!({"password": "correct horse battery"}))
+        .expect(429)
+        .json();
+    assert!(
+        locked["error"]
+            .as_str()
+            .unwrap()
+            .contains("too many failed logins"),
+        "{locked}"
+    );
+    // Another client behind the trusted proxy is not locked out; it came over HTTPS.
+    let mut other = Client::new(&server.url);
+    let request = other
+        .request(Method::GET, "/api/session")
+        .header("x-forwarded-for", "203.0.113.7")
+        .header("x-forwarded-proto", "https");
+    let answer = other.send(request).expect(200);
+    assert!(answer.header("set-cookie").unwrap().contains("; Secure"));
+    other.csrf = Some(answer.json()["csrf_token"].as_str().unwrap().to_string());
+    let request = other
+        .request(Method::POST, "/api/login")
+        .header("x-forwarded-for", "203.0.113.7")
+        .header("x-csrf-token", other.csrf.clone().unwrap())
+        .json(&json!({"password": "correct horse battery"}));
+    other.send(request).expect(200);
+    // Plain HTTP from the proxy: no Secure flag.
+    let plain = Client::new(&server.url).get("/api/session");
+    assert!(!plain.header("set-cookie").unwrap().contains("Secure"));
+    server.stop();
+}
+
+#[test]
+fn organizations_and_school_data_through_the_api() {
+    let school = School::new(20);
+    let server = school.serve("127.0.0.1:0");
+    let mut c = Client::with_session(&server.url);
+    let refused = c
+        .post("/api/orgs", json!({"id": "школа 1", "name": ""}))
+        .expect(422)
+        .json();
+    assert!(
+        refused["fields"]["id"][0]
+            .as_str()
+            .unwrap()
+            .contains("латинские"),
+        "{refused}"
+    );
+    assert!(refused["fields"]["name"].is_array(), "{refused}");
+    c.post("/api/orgs", json!({"id": "school-2", "name": "Школа 2"}))
+        .expect(201);
+    c.json(
+        Method::PATCH,
+        "/api/orgs/school-2",
+        json!({"name": "Школа № 2"}),
+    )
+    .expect(200);
+    // A file of another school: refused by place, nothing kept.
+    let file = school.dir.path().join("s2.json");
+    school
+        .cli(&[
+            "school",
+            "sample",
+            "-o",
+            file.to_str().unwrap(),
+            "--students",
+            "20",
+        ])
+        .ok();
+    let body = std::fs::read(&file).unwrap();
+    let mut request = c
+        .request(Method::POST, "/api/orgs/school-2/school")
+        .body(body);
+    request = request.header("x-csrf-token", c.csrf.clone().unwrap());
+    let refused = c.send(request).expect(422).json();
+    assert!(refused["fields"]["organization.id"].is_array(), "{refused}");
+    c.get("/api/orgs/school-2/school").expect(404);
+    // Its own file: a preview, then saved on confirmation.
+    school
+        .cli(&[
+            "school",
+            "sample",
+            "-o",
+            file.to_str().unwrap(),
+            "--students",
+            "20",
+            "--org",
+            "school-2",
+        ])
+        .ok();
+    let body = std::fs::read(&file).unwrap();
+    let request = c
+        .request(Method::POST, "/api/orgs/school-2/school")
+        .header("x-csrf-token", c.csrf.clone().unwrap())
+        .body(body);
+    let preview = c.send(request).expect(200).json();
+    assert_eq!(preview["students"], 20);
+    assert_eq!(preview["first_import"], true);
+    c.post(
+        "/api/orgs/school-2/school/confirm",
+        json!({"token": preview["token"]}),
+    )
+    .expect(200);
+    c.post(
+        "/api/orgs/school-2/school/confirm",
+        json!({"token": preview["token"]}),
+    )
+    .expect(409);
+    assert_eq!(
+        c.get("/api/orgs/school-2/school").expect(200).json()["students"],
+        20
+    );
+    let calls = c.get("/api/orgs/school-2/calls").expect(200).json();
+    assert!(
+        calls
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|call| call["join_link"].is_null()),
+        "{calls}"
+    );
+    // Removing needs the id again.
+    c.json(Method::DELETE, "/api/orgs/school-2", json!({}))
+        .expect(422);
+    c.json(
+        Method::DELETE,
+        "/api/orgs/school-2?confirm=school-2",
+        json!({}),
+    )
+    .expect(200);
+    c.get("/api/orgs/school-2").expect(404);
+    server.stop();
 }

@@ -3,8 +3,19 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Texts of one message in several languages: language code (`ru`, `en`) to text.
+pub type Texts = BTreeMap<String, String>;
+
+/// The text for `lang` among `texts`, else `fallback` (the field without a language).
+pub fn localized<'a>(texts: &'a Texts, lang: &str, fallback: &'a str) -> &'a str {
+    texts.get(lang).map(String::as_str).unwrap_or(fallback)
+}
+
 /// A plugin's self-description, returned by its `manifest` entry point.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+///
+/// The `*_i18n` fields and the labels carry texts per language; a host shows the one of its
+/// language, else the plain field. A host that does not know them ignores them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct Manifest {
     /// Stable, lowercase task type id, e.g. `sferum-sync`.
     pub type_id: String,
@@ -33,6 +44,16 @@ pub struct Manifest {
     /// never overlap either way.
     #[serde(default)]
     pub several_tasks_per_org: bool,
+    /// [`Manifest::display_name`] per language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub display_name_i18n: Texts,
+    /// [`Manifest::description`] per language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub description_i18n: Texts,
+    /// Human names of the counters a run reports (`chats_created` → «создано чатов»), per
+    /// language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub counter_labels: BTreeMap<String, Texts>,
 }
 
 impl Manifest {
@@ -59,6 +80,12 @@ pub struct ParamSpec {
     /// What it means, in one line.
     #[serde(default)]
     pub description: String,
+    /// A short name for forms, per language (the key is shown when there is none).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub label: Texts,
+    /// [`ParamSpec::description`] per language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub description_i18n: Texts,
 }
 
 impl ParamSpec {
@@ -75,7 +102,22 @@ impl ParamSpec {
             required: false,
             default: default.map(Into::into),
             description: description.into(),
+            label: Texts::new(),
+            description_i18n: Texts::new(),
         }
+    }
+
+    /// Adds the short name for forms in language `lang`.
+    pub fn with_label(mut self, lang: &str, label: &str) -> ParamSpec {
+        self.label.insert(lang.into(), label.into());
+        self
+    }
+
+    /// Adds the description in language `lang`.
+    pub fn with_description(mut self, lang: &str, description: &str) -> ParamSpec {
+        self.description_i18n
+            .insert(lang.into(), description.into());
+        self
     }
 
     /// A parameter every task of the type must set.

@@ -62,6 +62,10 @@ pub struct RunRequest {
     /// plugin's safety guards would otherwise hold back (e.g. removals above a limit).
     #[serde(default)]
     pub force: bool,
+    /// The language of the texts a person reads (run message, log lines), e.g. `ru` or
+    /// `en`; empty from a host that does not say (then the plugin uses its own default).
+    #[serde(default)]
+    pub locale: String,
 }
 
 /// How a run ended.
@@ -183,6 +187,12 @@ impl<'a> Context<'a> {
     /// the plugin's safety guards would otherwise hold back.
     pub fn force(&self) -> bool {
         self.request.force
+    }
+
+    /// The language the host asks the run's texts in (`ru`, `en`), or `""` when the host
+    /// does not say.
+    pub fn locale(&self) -> &str {
+        &self.request.locale
     }
 
     /// Writes a log line to the run's log.

@@ -5,7 +5,7 @@ mod demo;
 mod orgs;
 mod plugins;
 mod run;
-mod school;
+pub(crate) mod school;
 mod serve;
 mod tasks;
 
@@ -56,7 +56,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             task,
             dry_run,
             force,
-        } => run::worker_main(&env, &mode, task, dry_run, force),
+            locale,
+        } => run::worker_main(&env, &mode, task, dry_run, force, locale),
         Command::Scan { file, validate } => {
             crate::plugins::scan::child_main(&file, validate.as_deref());
             Ok(ExitCode::SUCCESS)

@@ -2,6 +2,7 @@
 
 use super::{fail_with_problems, Env};
 use crate::cli::OrgCommand;
+use crate::i18n::Lang;
 use crate::output::{escape_controls, Table};
 use crate::params;
 use crate::store::show_time;
@@ -92,9 +93,9 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
         OrgCommand::Set { org, values } => {
             let org = store.require_org(&org)?;
             let specs = env.org_key_specs();
-            let (pairs, mut problems) = params::split_assignments(&values);
+            let (pairs, mut problems) = params::split_assignments(&values, Lang::from_env());
             let current = store.org_values(&org.id)?;
-            let checked = params::check(&specs, &current, &pairs, &[]);
+            let checked = params::check(&specs, &current, &pairs, &[], Lang::from_env());
             problems.extend(checked.problems);
             if !problems.is_empty() {
                 return fail_with_problems("nothing was saved", &problems);

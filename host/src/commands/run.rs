@@ -218,12 +218,13 @@ pub fn worker_main(
     task: i64,
     dry_run: bool,
     force: bool,
+    locale: String,
 ) -> anyhow::Result<ExitCode> {
     let mode = match mode {
         "run" => worker::Mode::Run { dry_run, force },
         "check" => worker::Mode::Check,
         other => anyhow::bail!("unknown worker mode {other:?}"),
     };
-    worker::main(env.db_path(), env.registry_dirs(), task, mode);
+    worker::main(env.db_path(), env.registry_dirs(), task, mode, locale);
     Ok(ExitCode::SUCCESS)
 }

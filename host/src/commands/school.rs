@@ -196,7 +196,7 @@ fn import(store: &mut Store, org: &str, file: &Path, confirm_shrink: bool) -> Re
 }
 
 /// The file's bytes as text, or the problem that says what encoding it is in and what to do.
-fn read_text(bytes: &[u8]) -> std::result::Result<&str, Problem> {
+pub(crate) fn read_text(bytes: &[u8]) -> std::result::Result<&str, Problem> {
     let problem = |message: String| Problem {
         path: DOCUMENT_PATH.into(),
         message,

@@ -6,11 +6,13 @@
 
 use super::Env;
 use crate::cli::ServeArgs;
+use crate::i18n::Lang;
 use crate::runs::runner::{begin_run, orphaned, AlreadyRunning, Outcome, RunOptions};
 use crate::schedule::Schedule;
 use crate::scheduler::{next_due_ms, pick_fairly, random_delay_ms, Due, Rules, Timing};
 use crate::store::tasks::Task;
 use crate::store::{now_ms, Store};
+use crate::tr;
 use exchange_sdk::manifest::parse_duration;
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -75,6 +77,7 @@ fn load_timings(store: &mut Store, tasks: &[Task]) -> anyhow::Result<HashMap<i64
 /// Runs the scheduler until SIGINT/SIGTERM.
 pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let mut config = env.runner()?;
+    config.lang = args.lang;
     config.grace = Duration::from_secs(seconds("--grace", &args.grace)?);
     let rules = Rules {
         constantly_floor_ms: seconds("--constantly-floor", &args.constantly_floor)? as i64 * 1000,
@@ -109,6 +112,8 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 addr,
                 registry,
                 runner: config.clone(),
+                https: args.https,
+                trusted_proxies: args.trusted_proxy.clone(),
             })?;
             eprintln!("web console: {}", web.url());
             Some(web)
@@ -133,10 +138,12 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     // Tasks whose type runs for their organization in another process, until when to wait.
     let mut busy_until: HashMap<i64, i64> = HashMap::new();
 
+    let mut watch = RunWatch::new(&store)?;
     while signals.load(Ordering::SeqCst) == 0 {
         while let Ok((task_id, result)) = done_rx.try_recv() {
             finish(&mut running, &mut timings, task_id, result);
         }
+        watch.print_changes(&store, args.lang)?;
         if reaped_at.elapsed() > REAP {
             reap(&mut store)?;
             reaped_at = Instant::now();
@@ -259,6 +266,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             Err(_) => break,
         }
     }
+    watch.print_changes(&store, args.lang)?;
     eprintln!("stopped");
     Ok(ExitCode::SUCCESS)
 }
@@ -286,5 +294,74 @@ fn finish(
             timing.failures += 1;
             tracing::error!(task = task_id, "run could not be recorded: {e:#}");
         }
+    }
+}
+
+/// The runs `serve` has seen start, so that it prints one line when any run starts and one
+/// when it ends, whoever started it (its scheduler, its console, another process).
+struct RunWatch {
+    /// The newest run id seen.
+    last_id: i64,
+    /// Runs seen running.
+    running: std::collections::BTreeSet<i64>,
+}
+
+impl RunWatch {
+    /// Starts watching after the runs recorded so far.
+    fn new(store: &Store) -> anyhow::Result<RunWatch> {
+        Ok(RunWatch {
+            last_id: store.runs(None, 1)?.first().map_or(0, |r| r.id),
+            running: Default::default(),
+        })
+    }
+
+    /// Prints the starts and ends since the last look.
+    fn print_changes(&mut self, store: &Store, lang: Lang) -> anyhow::Result<()> {
+        let newest = store.runs(None, 1)?.first().map_or(0, |r| r.id);
+        let mut new: Vec<_> = match newest > self.last_id {
+            true => store.runs(None, 100)?,
+            false => Vec::new(),
+        };
+        new.retain(|r| r.id > self.last_id);
+        new.reverse();
+        for run in &new {
+            self.last_id = self.last_id.max(run.id);
+            let trigger = tr!(lang, &format!("run-trigger-{}", run.trigger));
+            eprintln!(
+                "{}",
+                tr!(
+                    lang,
+                    "serve-run-started",
+                    run = run.id,
+                    task = run.task_id,
+                    org = &run.org_id,
+                    trigger = trigger
+                )
+            );
+            self.running.insert(run.id);
+        }
+        let watched: Vec<i64> = self.running.iter().copied().collect();
+        for id in watched {
+            let Some(run) = store.run_record(id)? else {
+                self.running.remove(&id);
+                continue;
+            };
+            if run.status != "running" {
+                self.running.remove(&id);
+                let status = tr!(lang, &format!("run-status-{}", run.status));
+                eprintln!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "serve-run-ended",
+                        run = run.id,
+                        task = run.task_id,
+                        status = status,
+                        message = &run.message
+                    )
+                );
+            }
+        }
+        Ok(())
     }
 }

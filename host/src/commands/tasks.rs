@@ -3,6 +3,7 @@
 
 use super::{fail_with_problems, Env};
 use crate::cli::{TaskCommand, TaskSettingsArgs};
+use crate::i18n::Lang;
 use crate::output::Table;
 use crate::params;
 use crate::plugins::Plugin;
@@ -21,7 +22,8 @@ fn checked_params(
     unset: &[String],
     problems: &mut Vec<ParamProblem>,
 ) -> anyhow::Result<Params> {
-    let checked = task_config::checked_params(plugin, current, values, unset, problems)?;
+    let checked =
+        task_config::checked_params(plugin, current, values, unset, problems, Lang::from_env())?;
     for warning in &checked.warnings {
         eprintln!("warning: {warning}");
     }
@@ -44,8 +46,13 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
                 anyhow::bail!(registry.not_found_message(&type_id));
             };
             let mut problems = Vec::new();
-            let mut settings = settings(&args, &mut problems);
-            problems.extend(task_config::second_task_problem(&store, plugin, &org.id)?);
+            let mut settings = settings(&args, &mut problems, Lang::from_env());
+            problems.extend(task_config::second_task_problem(
+                &store,
+                plugin,
+                &org.id,
+                Lang::from_env(),
+            )?);
             let params = checked_params(plugin, &Params::new(), &values, &[], &mut problems)?;
             if !problems.is_empty() {
                 return fail_with_problems("the task was not added", &problems);
@@ -186,7 +193,7 @@ fn update(
         );
     };
     let mut problems = Vec::new();
-    let settings = settings(args, &mut problems);
+    let settings = settings(args, &mut problems, Lang::from_env());
     let params = checked_params(plugin, &task.params, values, unset, &mut problems)?;
     if !problems.is_empty() {
         return fail_with_problems("nothing was changed", &problems);

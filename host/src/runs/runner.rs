@@ -3,9 +3,11 @@
 
 use super::liveness::{owner_gone, ProcessId};
 use super::protocol::{Event, CANCEL_LINE};
+use crate::i18n::{duration_phrase, Lang};
 use crate::store::runs::{Acquired, NewRun, RunRecord, DEFAULT_HISTORY};
 use crate::store::tasks::Task;
 use crate::store::{now_ms, Store};
+use crate::tr;
 use exchange_sdk::RunStatus;
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, Write};
@@ -27,6 +29,8 @@ pub struct RunnerConfig {
     pub grace: Duration,
     /// How many runs per task the history keeps.
     pub history: i64,
+    /// The language of the run messages the host writes and the plugin is asked for.
+    pub lang: Lang,
 }
 
 impl RunnerConfig {
@@ -38,6 +42,7 @@ impl RunnerConfig {
             plugin_dirs,
             grace: Duration::from_secs(30),
             history: DEFAULT_HISTORY,
+            lang: Lang::from_env(),
         }
     }
 
@@ -50,6 +55,8 @@ impl RunnerConfig {
         command
             .arg("__worker")
             .args(args)
+            .arg("--locale")
+            .arg(self.lang.code())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -193,6 +200,8 @@ fn status_text(status: RunStatus) -> &'static str {
 const LEASE: Duration = Duration::from_secs(30);
 /// How often the owner renews the lease.
 const RENEW_EVERY: Duration = Duration::from_secs(5);
+/// How often the owner of a run looks for a stop asked for through the database.
+const STOP_POLL: Duration = Duration::from_secs(1);
 
 fn lease_until(from_ms: i64) -> i64 {
     from_ms + LEASE.as_millis() as i64
@@ -356,6 +365,9 @@ impl StartedRun {
         let mut renewed = Instant::now();
         let deadline = Instant::now() + Duration::from_secs(task.max_run_time_s.max(1) as u64);
         let mut cancel_sent: Option<Instant> = None;
+        let mut polled = Instant::now();
+        // A stop asked for through the database (by the console of another process).
+        let mut stop_requested = false;
         let mut killed_for: Option<&'static str> = None;
         let mut final_event: Option<Event> = None;
         loop {
@@ -394,7 +406,11 @@ impl StartedRun {
                 let _ = worker.child.kill();
                 killed_for = Some("killed");
             }
-            if cancel.load(Ordering::Relaxed) && cancel_sent.is_none() {
+            if !stop_requested && polled.elapsed() >= STOP_POLL {
+                polled = Instant::now();
+                stop_requested = store.cancel_requested(run_id)?;
+            }
+            if (cancel.load(Ordering::Relaxed) || stop_requested) && cancel_sent.is_none() {
                 if let Some(stdin) = worker.child.stdin.as_mut() {
                     let _ = writeln!(stdin, "{CANCEL_LINE}");
                     let _ = stdin.flush();
@@ -411,20 +427,35 @@ impl StartedRun {
         let (status, message, counters) = match (killed_for, final_event) {
             (Some("killed"), _) => (
                 "killed".to_string(),
-                format!(
-                    "the run took longer than its max run time ({}s) and was stopped",
-                    task.max_run_time_s
-                ),
+                match config.lang {
+                    Lang::En => format!(
+                        "the run took longer than its max run time ({}s) and was stopped",
+                        task.max_run_time_s
+                    ),
+                    lang => tr!(
+                        lang,
+                        "run-killed",
+                        limit = duration_phrase(lang, task.max_run_time_s.max(0) as u64)
+                    ),
+                },
                 BTreeMap::new(),
             ),
             (Some("lost"), _) => (
                 "interrupted".to_string(),
-                "the run was stopped: its lease lapsed and another host process took it for abandoned".to_string(),
+                match config.lang {
+                    Lang::En => "the run was stopped: its lease lapsed and another host process took it for abandoned".to_string(),
+                    lang => tr!(lang, "run-lost"),
+                },
                 BTreeMap::new(),
             ),
             (Some(_), _) => (
                 "interrupted".to_string(),
-                "the host stopped the run after its grace period".to_string(),
+                match config.lang {
+                    Lang::En if stop_requested => "the run was stopped at the administrator's request".to_string(),
+                    Lang::En => "the host stopped the run after its grace period".to_string(),
+                    lang if stop_requested => tr!(lang, "run-stopped-by-request"),
+                    lang => tr!(lang, "run-interrupted-grace"),
+                },
                 BTreeMap::new(),
             ),
             (None, Some(Event::Finished { summary })) => (
@@ -432,6 +463,13 @@ impl StartedRun {
                 summary.message,
                 summary.counters,
             ),
+            (None, Some(Event::Failed { message })) if stop_requested => {
+                let asked = match config.lang {
+                    Lang::En => "the run was stopped at the administrator's request".to_string(),
+                    lang => tr!(lang, "run-stopped-by-request"),
+                };
+                ("interrupted".to_string(), format!("{asked} ({message})"), BTreeMap::new())
+            }
             (None, Some(Event::Failed { message })) if cancelled => {
                 ("interrupted".to_string(), message, BTreeMap::new())
             }

@@ -129,15 +129,21 @@ impl HostServices for WorkerHost {
 /// Runs the worker: loads the task's plugin, runs or checks it, and reports events. Every
 /// outcome, a failure to start the plugin included, is reported as an event; the host reads
 /// a missing final event as a crash.
-pub fn main(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) {
-    if let Err(e) = work(db, plugin_dirs, task_id, mode) {
+pub fn main(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode, locale: String) {
+    if let Err(e) = work(db, plugin_dirs, task_id, mode, locale) {
         emit(&Event::Failed {
             message: format!("{e:#}"),
         });
     }
 }
 
-fn work(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) -> anyhow::Result<()> {
+fn work(
+    db: PathBuf,
+    plugin_dirs: Vec<PathBuf>,
+    task_id: i64,
+    mode: Mode,
+    locale: String,
+) -> anyhow::Result<()> {
     let store = Store::open(&db)?;
     let task = store.require_task(task_id)?;
     // The manifests come from the scan cache or scanner children: the only plugin library
@@ -198,6 +204,7 @@ fn work(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode) -> any
         school,
         dry_run: matches!(mode, Mode::Run { dry_run: true, .. }),
         force: matches!(mode, Mode::Run { force: true, .. }),
+        locale,
     };
     let request_json = serde_json::to_string(&request)?;
     let cancelled = Arc::new(AtomicBool::new(false));

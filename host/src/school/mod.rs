@@ -4,6 +4,7 @@
 
 pub mod coverage;
 pub mod diff;
+pub mod problems;
 pub mod sample;
 pub mod shrink;
 pub mod staff;

@@ -107,6 +107,11 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX one_running_run_per_org_and_type ON runs(org_id, type_id)
      WHERE status = 'running';
     "#,
+    // 4: a stop asked for through the database (from the web console of any host process);
+    // the process that owns the run polls it and stops the run.
+    r#"
+    ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// Applies every migration the database has not seen yet, each in its own transaction.

@@ -35,6 +35,33 @@ impl Store {
         Ok(())
     }
 
+    /// Renames an organization.
+    pub fn rename_org(&mut self, id: &str, name: &str) -> anyhow::Result<()> {
+        self.conn
+            .execute("UPDATE orgs SET name = ?2 WHERE id = ?1", params![id, name])?;
+        Ok(())
+    }
+
+    /// Removes an organization with its Links base, school data, tasks and their runs,
+    /// unless one of its runs is going on (then nothing is removed). Returns the running
+    /// run that prevented it.
+    pub fn remove_org(&mut self, id: &str) -> anyhow::Result<Option<i64>> {
+        self.write(|tx| {
+            let running: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM runs WHERE org_id = ?1 AND status = 'running'",
+                    [id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if running.is_none() {
+                tx.execute("DELETE FROM runs WHERE org_id = ?1", [id])?;
+                tx.execute("DELETE FROM orgs WHERE id = ?1", [id])?;
+            }
+            Ok(running)
+        })
+    }
+
     /// The organization with this id.
     pub fn org(&self, id: &str) -> anyhow::Result<Option<Org>> {
         Ok(self

@@ -10,6 +10,8 @@ pub struct RunRecord {
     pub id: i64,
     pub task_id: i64,
     pub org_id: String,
+    /// The task type (empty for runs recorded before types were).
+    pub type_id: String,
     pub started_ms: i64,
     pub ended_ms: Option<i64>,
     /// `running`, `ok`, `failed`, `partial`, `interrupted` or `killed`.
@@ -40,7 +42,7 @@ pub struct LogLine {
     pub message: String,
 }
 
-const RUN_COLUMNS: &str = "id, task_id, org_id, started_ms, ended_ms, status, dry_run, trigger, message, counters_json, owner, worker, lease_until_ms";
+const RUN_COLUMNS: &str = "id, task_id, org_id, started_ms, ended_ms, status, dry_run, trigger, message, counters_json, owner, worker, lease_until_ms, type_id";
 
 fn run_from_row(r: &Row) -> rusqlite::Result<RunRecord> {
     let counters: String = r.get(9)?;
@@ -58,6 +60,7 @@ fn run_from_row(r: &Row) -> rusqlite::Result<RunRecord> {
         owner: r.get(10)?,
         worker: r.get(11)?,
         lease_until_ms: r.get(12)?,
+        type_id: r.get(13)?,
     })
 }
 
@@ -134,6 +137,24 @@ impl Store {
             "UPDATE runs SET lease_until_ms = ?3 WHERE id = ?1 AND owner = ?2 AND status = 'running'",
             params![run_id, owner, until_ms],
         )? == 1)
+    }
+
+    /// Asks the host process that owns a running run to stop it; `false` when the run is not
+    /// running.
+    pub fn request_cancel(&mut self, run_id: i64) -> anyhow::Result<bool> {
+        Ok(self.conn.execute(
+            "UPDATE runs SET cancel_requested = 1 WHERE id = ?1 AND status = 'running'",
+            params![run_id],
+        )? == 1)
+    }
+
+    /// Whether someone asked to stop the run (see [`Store::request_cancel`]).
+    pub fn cancel_requested(&self, run_id: i64) -> anyhow::Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT cancel_requested FROM runs WHERE id = ?1",
+            params![run_id],
+            |row| row.get::<_, i64>(0),
+        )? != 0)
     }
 
     /// Every run marked `running`, in this or another host process.

@@ -11,6 +11,7 @@ use crate::redact::Redactor;
 use crate::store::tasks::{Task, TaskSettings};
 use crate::store::Store;
 use crate::task_config;
+use crate::tr;
 use exchange_sdk::manifest::{ParamProblem, Params};
 use std::collections::BTreeMap;
 
@@ -100,6 +101,7 @@ fn check(
     existing: Option<&Task>,
     refused: &str,
 ) -> Result<Checked, ApiError> {
+    let lang = app.lang;
     let mut problems = Vec::new();
     let given = |v: &Option<String>| {
         v.as_deref()
@@ -110,37 +112,25 @@ fn check(
     let (org, type_id) = match existing {
         Some(task) => {
             if given(&input.org).is_some_and(|o| o != task.org_id) {
-                problems.push(problem("org", "a task's organization cannot change: add a new task for the other organization"));
+                problems.push(problem("org", tr!(lang, "error-org-cannot-change")));
             }
             if given(&input.type_id).is_some_and(|t| t != task.type_id) {
-                problems.push(problem(
-                    "type",
-                    "a task's type cannot change: add a new task of the other type",
-                ));
+                problems.push(problem("type", tr!(lang, "error-type-cannot-change")));
             }
             (task.org_id.clone(), task.type_id.clone())
         }
         None => {
             let org = given(&input.org).unwrap_or_default();
             if org.is_empty() {
-                problems.push(problem(
-                    "org",
-                    "choose the organization (see GET /api/orgs)",
-                ));
+                problems.push(problem("org", tr!(lang, "error-choose-org")));
             } else if store.org(&org)?.is_none() {
-                problems.push(problem(
-                    "org",
-                    format!("no organization {org:?}: choose one of the list (GET /api/orgs)"),
-                ));
+                problems.push(problem("org", tr!(lang, "error-no-org", org = &org)));
             }
             let type_id = given(&input.type_id).unwrap_or_default();
             if type_id.is_empty() {
-                problems.push(problem(
-                    "type",
-                    "choose the task type (see GET /api/plugins)",
-                ));
+                problems.push(problem("type", tr!(lang, "error-choose-type")));
             } else if app.registry.get(&type_id).is_none() {
-                problems.push(problem("type", app.registry.not_found_message(&type_id)));
+                problems.push(problem("type", views::no_plugin_message(app, &type_id)));
             }
             (org, type_id)
         }
@@ -148,14 +138,15 @@ fn check(
     let plugin = app.registry.get(&type_id);
     if let (None, Some(plugin)) = (existing, plugin) {
         if store.org(&org)?.is_some() {
-            problems.extend(task_config::second_task_problem(store, plugin, &org)?);
+            problems.extend(task_config::second_task_problem(store, plugin, &org, lang)?);
         }
     }
     if existing.is_some() && plugin.is_none() {
-        return Err(ApiError::conflict(format!(
-            "cannot change task {}: {}",
-            existing.map(|t| t.id).unwrap_or_default(),
-            app.registry.not_found_message(&type_id)
+        return Err(ApiError::conflict(tr!(
+            lang,
+            "error-cannot-change-task",
+            task = existing.map(|t| t.id).unwrap_or_default(),
+            reason = views::no_plugin_message(app, &type_id)
         )));
     }
     let args = TaskSettingsArgs {
@@ -163,7 +154,7 @@ fn check(
         max_run_time: given(&input.max_run_time),
         random_delay: given(&input.random_delay),
     };
-    let mut settings = task_config::settings(&args, &mut problems);
+    let mut settings = task_config::settings(&args, &mut problems, lang);
     settings.enabled = input.enabled;
     let submitted: BTreeMap<String, String> = texts(&input.params).into_iter().collect();
     // The secrets of the organization, the task and the input, scrubbed from what the
@@ -177,7 +168,9 @@ fn check(
         Ok(redactor)
     };
     let mut checked_params = task_config::CheckedParams::default();
-    if let Some(plugin) = plugin.filter(|_| problems.is_empty()) {
+    // The parameters are checked even when the settings have problems: every problem is
+    // shown at once.
+    if let Some(plugin) = plugin {
         let assignments: Vec<String> = submitted.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let current = existing.map(|t| t.params.clone()).unwrap_or_default();
         let checked = task_config::checked_params(
@@ -186,11 +179,18 @@ fn check(
             &assignments,
             &input.unset,
             &mut problems,
+            lang,
         );
         // The plugin's own failure (e.g. a panic message) may quote a value.
         checked_params = match checked {
             Ok(checked) => checked,
-            Err(e) => return Err(anyhow::anyhow!(redactor()?.clean(&format!("{e:#}"))).into()),
+            Err(e) => {
+                let error = redactor()?.clean(&format!("{e:#}"));
+                return Err(ApiError::new(
+                    axum::http::StatusCode::BAD_GATEWAY,
+                    tr!(lang, "error-plugin-could-not-check", error = error),
+                ));
+            }
         };
     }
     if !problems.is_empty() {
@@ -198,7 +198,7 @@ fn check(
         for p in &mut problems {
             p.message = redactor.clean(&p.message);
         }
-        return Err(ApiError::invalid(refused, &problems, field_of));
+        return Err(ApiError::invalid(lang, refused, &problems, field_of));
     }
     Ok(Checked {
         org,
@@ -240,13 +240,15 @@ fn default_schedule(app: &App, type_id: &str) -> String {
 /// Checks a configuration, of a new task or (with `task`) of a change, without saving it.
 pub fn validate(app: &App, input: &TaskInput, task: Option<i64>) -> Result<Validated, ApiError> {
     let store = app.store()?;
-    let existing = task.map(|id| views::require_task(&store, id)).transpose()?;
+    let existing = task
+        .map(|id| views::require_task(&store, id, app.lang))
+        .transpose()?;
     let checked = check(
         app,
         &store,
         input,
         existing.as_ref(),
-        "the configuration is not valid",
+        &tr!(app.lang, "error-configuration-invalid"),
     )?;
     let specs = app
         .registry
@@ -275,7 +277,13 @@ pub fn validate(app: &App, input: &TaskInput, task: Option<i64>) -> Result<Valid
 /// Adds a task.
 pub fn create_task(app: &App, input: &TaskInput) -> Result<TaskSaved, ApiError> {
     let mut store = app.store()?;
-    let mut checked = check(app, &store, input, None, "the task was not added")?;
+    let mut checked = check(
+        app,
+        &store,
+        input,
+        None,
+        &tr!(app.lang, "error-task-not-added"),
+    )?;
     let schedule = checked
         .settings
         .schedule
@@ -288,7 +296,7 @@ pub fn create_task(app: &App, input: &TaskInput) -> Result<TaskSaved, ApiError> 
         &checked.params,
         &checked.settings,
     )?;
-    let task = views::require_task(&store, id)?;
+    let task = views::require_task(&store, id, app.lang)?;
     Ok(TaskSaved {
         task: views::task_view(app, &store, &task)?,
         warnings: checked.warnings,
@@ -298,10 +306,16 @@ pub fn create_task(app: &App, input: &TaskInput) -> Result<TaskSaved, ApiError> 
 /// Changes a task's settings and parameters.
 pub fn update_task(app: &App, id: i64, input: &TaskInput) -> Result<TaskSaved, ApiError> {
     let mut store = app.store()?;
-    let task = views::require_task(&store, id)?;
-    let checked = check(app, &store, input, Some(&task), "nothing was changed")?;
+    let task = views::require_task(&store, id, app.lang)?;
+    let checked = check(
+        app,
+        &store,
+        input,
+        Some(&task),
+        &tr!(app.lang, "error-nothing-changed"),
+    )?;
     store.update_task(id, &checked.params, &checked.settings)?;
-    let task = views::require_task(&store, id)?;
+    let task = views::require_task(&store, id, app.lang)?;
     Ok(TaskSaved {
         task: views::task_view(app, &store, &task)?,
         warnings: checked.warnings,
@@ -311,12 +325,14 @@ pub fn update_task(app: &App, id: i64, input: &TaskInput) -> Result<TaskSaved, A
 /// Removes a task with its state and run history; a running task is refused (409).
 pub fn delete_task(app: &App, id: i64) -> Result<(), ApiError> {
     let mut store = app.store()?;
-    views::require_task(&store, id)?;
+    views::require_task(&store, id, app.lang)?;
     store.interrupt_orphaned_runs(&crate::runs::runner::orphaned)?;
     if let Some(run) = store.running_runs()?.into_iter().find(|r| r.task_id == id) {
-        return Err(ApiError::conflict(format!(
-            "task {id} is running now (run {}), so it was not removed: disable its schedule, wait until the run ends, then remove it",
-            run.id
+        return Err(ApiError::conflict(tr!(
+            app.lang,
+            "error-task-running-not-removed",
+            task = id,
+            run = run.id
         )));
     }
     store.remove_task(id)?;
@@ -348,11 +364,11 @@ pub fn set_links_base(
     input: &LinksBaseInput,
 ) -> Result<LinksBaseSaved, ApiError> {
     let mut store = app.store()?;
-    let org = views::require_org(&store, org_id)?;
+    let org = views::require_org(&store, org_id, app.lang)?;
     let specs = app.org_key_specs();
     let current = store.org_values(&org.id)?;
     let pairs = texts(&input.values);
-    let mut checked = params::check(&specs, &current, &pairs, &input.unset);
+    let mut checked = params::check(&specs, &current, &pairs, &input.unset, app.lang);
     if !checked.problems.is_empty() {
         let mut redactor = Redactor::of(&specs, &current);
         redactor.add(&specs, &pairs.iter().cloned().collect());
@@ -360,7 +376,8 @@ pub fn set_links_base(
             p.message = redactor.clean(&p.message);
         }
         return Err(ApiError::invalid(
-            "nothing was saved",
+            app.lang,
+            &tr!(app.lang, "error-nothing-saved"),
             &checked.problems,
             str::to_string,
         ));

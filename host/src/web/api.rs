@@ -5,8 +5,10 @@ use super::actions::{self, LinksBaseInput, TaskInput};
 use super::app::App;
 use super::auth;
 use super::error::{blocking, ApiError, Json, Path, Query};
+use super::organizations::{self, OrgInput, MAX_FILE_MB};
 use super::views;
 use crate::store::Store;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -22,11 +24,21 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/logout", post(auth::api_logout))
         .route("/api/plugins", get(plugins))
         .route("/api/plugins/{type}", get(plugin))
-        .route("/api/orgs", get(orgs))
-        .route("/api/orgs/{org}", get(org))
+        .route("/api/orgs", get(orgs).post(create_org))
+        .route(
+            "/api/orgs/{org}",
+            get(org).patch(rename_org).delete(delete_org),
+        )
+        .route(
+            "/api/orgs/{org}/school",
+            get(school)
+                .post(check_import)
+                .layer(DefaultBodyLimit::max(MAX_FILE_MB << 20)),
+        )
+        .route("/api/orgs/{org}/school/confirm", post(confirm_import))
+        .route("/api/orgs/{org}/calls", get(calls))
         .route("/api/orgs/{org}/links-base", put(set_links_base))
         .route("/api/orgs/{org}/links", get(links))
-        .route("/api/orgs/{org}/school", get(school))
         .route("/api/orgs/{org}/staff", get(staff))
         .route("/api/orgs/{org}/coverage", get(coverage))
         .route("/api/tasks", get(tasks).post(create_task))
@@ -41,6 +53,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/runs", get(runs))
         .route("/api/runs/{id}", get(run))
         .route("/api/runs/{id}/logs", get(logs))
+        .route("/api/runs/{id}/stop", post(stop_run))
 }
 
 /// Answers with what `view` makes from the database, as JSON.
@@ -85,6 +98,95 @@ async fn org(
     read(app, move |app, store| views::org(app, store, &org)).await
 }
 
+async fn create_org(
+    State(app): State<Arc<App>>,
+    Json(input): Json<OrgInput>,
+) -> Result<Response, ApiError> {
+    write(app, StatusCode::CREATED, move |app| {
+        organizations::create_org(app, &input)
+    })
+    .await
+}
+
+async fn rename_org(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+    Json(input): Json<OrgInput>,
+) -> Result<Response, ApiError> {
+    write(app, StatusCode::OK, move |app| {
+        organizations::rename_org(app, &org, &input)
+    })
+    .await
+}
+
+/// `?confirm=ORG`: the organization's id again.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfirmQuery {
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn delete_org(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+    Query(query): Query<ConfirmQuery>,
+) -> Result<Response, ApiError> {
+    write(app, StatusCode::OK, move |app| {
+        organizations::delete_org(app, &org, &query.confirm)?;
+        Ok(serde_json::json!({ "deleted": org }))
+    })
+    .await
+}
+
+/// Checks a school data file (the body) and answers the preview with its token.
+async fn check_import(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    write(app, StatusCode::OK, move |app| {
+        organizations::check_import(app, &org, &body)
+    })
+    .await
+}
+
+/// `{"token": …, "confirm_shrink": false}`
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfirmImport {
+    token: String,
+    #[serde(default)]
+    confirm_shrink: bool,
+}
+
+async fn confirm_import(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+    Json(input): Json<ConfirmImport>,
+) -> Result<Response, ApiError> {
+    write(app, StatusCode::OK, move |app| {
+        organizations::confirm_import(app, &org, &input.token, input.confirm_shrink)?;
+        Ok(serde_json::json!({ "imported": org }))
+    })
+    .await
+}
+
+async fn calls(
+    State(app): State<Arc<App>>,
+    Path(org): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    read(app, move |app, _| organizations::calls(app, &org)).await
+}
+
+async fn stop_run(State(app): State<Arc<App>>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    write(app, StatusCode::ACCEPTED, move |app| {
+        app.launcher.stop(&app.runner, id)?;
+        views::run(app, &app.store()?, id)
+    })
+    .await
+}
+
 async fn set_links_base(
     State(app): State<Arc<App>>,
     Path(org): Path<String>,
@@ -100,15 +202,15 @@ async fn links(
     State(app): State<Arc<App>>,
     Path(org): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    read(app, move |_, store| views::links(store, &org)).await
+    read(app, move |app, store| views::links(store, &org, app.lang)).await
 }
 
 async fn school(
     State(app): State<Arc<App>>,
     Path(org): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    read(app, move |_, store| {
-        views::school(store, &org).map(|s| views::school_summary(&s))
+    read(app, move |app, store| {
+        views::school(store, &org, app.lang).map(|s| views::school_summary(&s))
     })
     .await
 }
@@ -117,8 +219,8 @@ async fn staff(
     State(app): State<Arc<App>>,
     Path(org): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    read(app, move |_, store| {
-        views::school(store, &org).map(|s| views::staff(&s))
+    read(app, move |app, store| {
+        views::school(store, &org, app.lang).map(|s| views::staff(&s))
     })
     .await
 }
@@ -127,8 +229,8 @@ async fn coverage(
     State(app): State<Arc<App>>,
     Path(org): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    read(app, move |_, store| {
-        views::school(store, &org).map(|s| views::coverage(&s))
+    read(app, move |app, store| {
+        views::school(store, &org, app.lang).map(|s| views::coverage(&s))
     })
     .await
 }
@@ -186,7 +288,7 @@ async fn task(
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, ApiError> {
     read(app, move |app, store| {
-        views::task_view(app, store, &views::require_task(store, id)?)
+        views::task_view(app, store, &views::require_task(store, id, app.lang)?)
     })
     .await
 }
@@ -301,7 +403,7 @@ async fn logs(
     Query(query): Query<LogsQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     read(app, move |app, store| {
-        let level = views::log_level(query.level.as_deref().unwrap_or("debug"))?;
+        let level = views::log_level(query.level.as_deref().unwrap_or("debug"), app.lang)?;
         views::logs(app, store, id, level, query.after)
     })
     .await

@@ -2,15 +2,20 @@
 
 use super::error::ApiError;
 use super::launcher::Launcher;
+use super::organizations::PendingImports;
+use super::WebConfig;
 use super::{api, auth, pages};
+use crate::i18n::Lang;
 use crate::plugins::Registry;
 use crate::runs::runner::RunnerConfig;
 use crate::store::Store;
+use crate::tr;
+use axum::extract::State;
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use exchange_sdk::ParamSpec;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 /// What every request may need.
@@ -21,19 +26,36 @@ pub struct App {
     pub runner: RunnerConfig,
     /// Where the console listens.
     pub addr: SocketAddr,
+    /// The console's language (`serve --lang`); runs started here write in it too.
+    pub lang: Lang,
+    /// Whether the console is reached over HTTPS whatever the request says (`--https`).
+    pub https: bool,
+    /// The reverse proxies whose `X-Forwarded-*` headers are believed.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// The browser sessions.
     pub sessions: auth::Sessions,
+    /// Failed logins per client, and the cap on concurrent password checks.
+    pub throttle: auth::Throttle,
+    /// The runs started here.
     pub launcher: Launcher,
+    /// School data files checked and waiting for their confirmation.
+    pub imports: PendingImports,
 }
 
 impl App {
-    /// The state of a console listening on `addr`.
-    pub fn new(registry: Registry, runner: RunnerConfig, addr: SocketAddr) -> App {
+    /// The state of a console listening on `addr`, as `config` says.
+    pub fn new(config: WebConfig, addr: SocketAddr) -> App {
         App {
-            registry,
-            runner,
+            lang: config.runner.lang,
+            registry: config.registry,
+            runner: config.runner,
             addr,
+            https: config.https,
+            trusted_proxies: config.trusted_proxies,
             sessions: auth::Sessions::default(),
+            throttle: auth::Throttle::default(),
             launcher: Launcher::default(),
+            imports: PendingImports::default(),
         }
     }
 
@@ -63,11 +85,13 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-async fn not_found(method: Method, uri: Uri) -> Response {
+async fn not_found(State(app): State<Arc<App>>, method: Method, uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        ApiError::not_found(format!(
-            "no such endpoint: {method} {} (the endpoints are listed in README.md, \"Web console\")",
-            uri.path()
+        ApiError::not_found(tr!(
+            app.lang,
+            "error-no-endpoint",
+            method = method.as_str(),
+            path = uri.path()
         ))
         .into_response()
     } else {
@@ -75,12 +99,14 @@ async fn not_found(method: Method, uri: Uri) -> Response {
     }
 }
 
-async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+async fn method_not_allowed(State(app): State<Arc<App>>, method: Method, uri: Uri) -> Response {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        format!(
-            "{method} is not allowed on {} (the endpoints are listed in README.md, \"Web console\")",
-            uri.path()
+        tr!(
+            app.lang,
+            "error-method-not-allowed",
+            method = method.as_str(),
+            path = uri.path()
         ),
     )
     .into_response()

@@ -9,18 +9,26 @@
 //!   JSON API, the `csrf` field for HTML forms.
 //! - On loopback only loopback host names are served (no DNS rebinding).
 //! - Every answer carries headers against framing, sniffing and caching.
+//! - Password guessing is throttled per client ([`Throttle`]): after a few failures the
+//!   client is locked out for a while, and only a few Argon2 checks run at once (each takes
+//!   memory), whoever asks.
+//! - Cookies are `Secure` when the console is reached over HTTPS: `serve --https`, or a
+//!   request a trusted reverse proxy forwarded with `X-Forwarded-Proto: https`.
 
 use super::app::App;
 use super::error::{blocking, ApiError, Json};
 use super::password;
+use crate::i18n::{duration_phrase, Lang};
+use crate::tr;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use rand::RngCore;
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -36,6 +44,16 @@ const MAX_SESSIONS: usize = 1000;
 const FORM_LIMIT: usize = 1 << 20;
 /// How long a wrong password is answered late (slows down guessing).
 const WRONG_PASSWORD_DELAY: Duration = Duration::from_secs(1);
+/// This many failed logins of one client within [`FAILURE_WINDOW`] lock it out.
+const MAX_FAILURES: u32 = 5;
+/// The window in which failures count, and how long a lockout lasts.
+const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Password checks (Argon2, about 19 MiB each) running at once, over all clients.
+const CONCURRENT_CHECKS: usize = 2;
+/// How long a login waits for its turn to be checked before it is refused as busy.
+const CHECK_QUEUE_WAIT: Duration = Duration::from_secs(10);
+/// At most this many clients' failures are remembered (the oldest go first).
+const MAX_CLIENTS: usize = 10_000;
 
 /// The session of the current request, as handlers see it.
 #[derive(Debug, Clone)]
@@ -47,6 +65,87 @@ pub struct Session {
     pub authenticated: bool,
     /// Whether this console asks for a login at all.
     pub login_required: bool,
+    /// Who sent the request: the peer, or the client a trusted proxy names.
+    pub client: IpAddr,
+    /// Whether the request came over HTTPS (its cookies are `Secure`).
+    pub secure: bool,
+}
+
+/// One client's failed logins.
+struct Failures {
+    count: u32,
+    first: Instant,
+    locked_until: Option<Instant>,
+}
+
+/// Failed logins per client and the cap on concurrent password checks.
+pub struct Throttle {
+    failures: Mutex<HashMap<IpAddr, Failures>>,
+    checks: tokio::sync::Semaphore,
+}
+
+impl Default for Throttle {
+    fn default() -> Throttle {
+        Throttle {
+            failures: Mutex::new(HashMap::new()),
+            checks: tokio::sync::Semaphore::new(CONCURRENT_CHECKS),
+        }
+    }
+}
+
+impl Throttle {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, Failures>> {
+        self.failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// How long `client` must still wait before it may try again, if it is locked out.
+    fn locked(&self, client: IpAddr) -> Option<Duration> {
+        let now = Instant::now();
+        let map = self.lock();
+        let until = map.get(&client)?.locked_until?;
+        (until > now).then(|| until - now)
+    }
+
+    /// Counts a failed login; a client with too many failures in the window is locked out.
+    fn failed(&self, client: IpAddr) {
+        let now = Instant::now();
+        let mut map = self.lock();
+        if map.len() >= MAX_CLIENTS && !map.contains_key(&client) {
+            map.retain(|_, f| {
+                f.first.elapsed() < FAILURE_WINDOW || f.locked_until.is_some_and(|u| u > now)
+            });
+            if map.len() >= MAX_CLIENTS {
+                if let Some(oldest) = map.iter().min_by_key(|(_, f)| f.first).map(|(ip, _)| *ip) {
+                    map.remove(&oldest);
+                }
+            }
+        }
+        let entry = map.entry(client).or_insert(Failures {
+            count: 0,
+            first: now,
+            locked_until: None,
+        });
+        if entry.first.elapsed() > FAILURE_WINDOW {
+            *entry = Failures {
+                count: 0,
+                first: now,
+                locked_until: None,
+            };
+        }
+        entry.count += 1;
+        if entry.count >= MAX_FAILURES {
+            entry.locked_until = Some(now + FAILURE_WINDOW);
+            entry.count = 0;
+            entry.first = now;
+        }
+    }
+
+    /// Forgets a client's failures after it logged in.
+    fn succeeded(&self, client: IpAddr) {
+        self.lock().remove(&client);
+    }
 }
 
 struct Stored {
@@ -62,7 +161,7 @@ pub struct Sessions {
 }
 
 /// A random token: 32 bytes from the operating system's generator, as hex.
-fn token() -> String {
+pub(crate) fn token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -133,13 +232,35 @@ fn cookie_name(app: &App) -> String {
     format!("exchange_session_{}", app.addr.port())
 }
 
-/// The `Set-Cookie` value that gives the browser session `id`.
-fn session_cookie(app: &App, id: &str) -> HeaderValue {
+/// The `Set-Cookie` value that gives the browser session `id` (`Secure` over HTTPS).
+fn session_cookie(app: &App, id: &str, secure: bool) -> HeaderValue {
     HeaderValue::from_str(&format!(
-        "{}={id}; Path=/; HttpOnly; SameSite=Strict",
-        cookie_name(app)
+        "{}={id}; Path=/; HttpOnly; SameSite=Strict{}",
+        cookie_name(app),
+        if secure { "; Secure" } else { "" }
     ))
     .expect("session ids are hex")
+}
+
+/// Who sent a request: the peer, or, when the peer is a trusted proxy, the last client its
+/// `X-Forwarded-For` names; and whether it came over HTTPS.
+fn client_of(app: &App, peer: IpAddr, headers: &HeaderMap) -> (IpAddr, bool) {
+    if !app.trusted_proxies.contains(&peer) {
+        return (peer, app.https);
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|ip| ip.trim().parse::<IpAddr>().ok())
+        .next_back()
+        .unwrap_or(peer);
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
+    (forwarded, app.https || https)
 }
 
 fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -178,21 +299,14 @@ fn host_problem(app: &App, headers: &HeaderMap) -> Option<String> {
         || name
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback());
-    (!loopback).then(|| {
-        format!(
-            "this console answers only on this machine: open http://{} instead",
-            app.addr
-        )
-    })
+    (!loopback).then(|| tr!(app.lang, "error-host", url = format!("http://{}", app.addr)))
 }
 
 /// For a state-changing request: refuses another site's origin.
-fn origin_problem(headers: &HeaderMap) -> Option<String> {
+fn origin_problem(headers: &HeaderMap, lang: Lang) -> Option<String> {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         if site != "same-origin" && site != "none" {
-            return Some(format!(
-                "the request came from another site ({site}): use the console's own pages"
-            ));
+            return Some(tr!(lang, "error-other-site", site = site));
         }
     }
     let origin = headers.get(header::ORIGIN)?.to_str().unwrap_or("?");
@@ -203,24 +317,33 @@ fn origin_problem(headers: &HeaderMap) -> Option<String> {
     if origin == format!("http://{host}") || origin == format!("https://{host}") {
         None
     } else {
-        Some(format!(
-            "the request came from {origin}, not from this console: use the console's own pages"
-        ))
+        Some(tr!(lang, "error-other-origin", origin = origin))
     }
 }
 
 /// The CSRF token a request carries: the header, else the form field (the body is read and
 /// put back).
-async fn carried_token(request: Request) -> Result<(Option<String>, Request), ApiError> {
+async fn carried_token(
+    request: Request,
+    lang: Lang,
+) -> Result<(Option<String>, Request), ApiError> {
     if let Some(value) = request.headers().get(CSRF_HEADER) {
         let value = value.to_str().ok().map(str::to_string);
         return Ok((value, request));
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("");
+    // A file upload carries the token in its address (`?csrf=`): its body is not read here.
+    if content_type.starts_with("multipart/form-data") {
+        let token = form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes())
+            .find(|(key, _)| key == CSRF_FIELD)
+            .map(|(_, value)| value.into_owned());
+        return Ok((token, request));
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return Ok((None, request));
     }
@@ -228,7 +351,7 @@ async fn carried_token(request: Request) -> Result<(Option<String>, Request), Ap
     let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "the form is too large: send less",
+            tr!(lang, "error-form-too-large"),
         )
     })?;
     let token = form_urlencoded::parse(&bytes)
@@ -243,13 +366,10 @@ fn public(path: &str) -> bool {
 }
 
 /// The answer to a request that needs a login first.
-fn login_first(path: &str, method: &Method, query: Option<&str>) -> Response {
+fn login_first(path: &str, method: &Method, query: Option<&str>, lang: Lang) -> Response {
     if path.starts_with("/api/") {
-        return ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "log in first: POST /api/login with {\"password\": \"…\"} and the X-CSRF-Token from GET /api/session",
-        )
-        .into_response();
+        return ApiError::new(StatusCode::UNAUTHORIZED, tr!(lang, "error-login-first"))
+            .into_response();
     }
     let next = match (method, query) {
         (&Method::GET, Some(query)) => format!("{path}?{query}"),
@@ -302,6 +422,12 @@ async fn checked(
     if let Some(problem) = host_problem(app, request.headers()) {
         return Err(ApiError::new(StatusCode::MISDIRECTED_REQUEST, problem).into_response());
     }
+    let lang = app.lang;
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
+    let (client, secure) = client_of(app, peer, request.headers());
     let login_required = login_required(app).await.map_err(|e| e.into_response())?;
     let known = cookie_value(request.headers(), &cookie_name(app))
         .and_then(|id| app.sessions.touch(&id).map(|(csrf, auth)| (id, csrf, auth)));
@@ -312,18 +438,22 @@ async fn checked(
                 csrf,
                 authenticated,
                 login_required,
+                client,
+                secure,
             },
             None,
         ),
         None => {
             let (id, csrf) = app.sessions.create(false);
-            let cookie = session_cookie(app, &id);
+            let cookie = session_cookie(app, &id, secure);
             (
                 Session {
                     id,
                     csrf,
                     authenticated: false,
                     login_required,
+                    client,
+                    secure,
                 },
                 Some(cookie),
             )
@@ -331,7 +461,7 @@ async fn checked(
     };
     let path = request.uri().path().to_string();
     if login_required && !session.authenticated && !public(&path) {
-        let mut response = login_first(&path, request.method(), request.uri().query());
+        let mut response = login_first(&path, request.method(), request.uri().query(), lang);
         if let Some(cookie) = cookie {
             response.headers_mut().append(header::SET_COOKIE, cookie);
         }
@@ -349,22 +479,18 @@ async fn checked(
             }
             response
         };
-        if let Some(problem) = origin_problem(request.headers()) {
+        if let Some(problem) = origin_problem(request.headers(), lang) {
             return Err(refuse(problem));
         }
         if cookie.is_some() {
-            return Err(refuse(
-                "no valid session: reload the page (or GET /api/session for a session cookie and its X-CSRF-Token), then try again".into(),
-            ));
+            return Err(refuse(tr!(lang, "error-no-session")));
         }
-        let (token, rebuilt) = carried_token(request)
+        let (token, rebuilt) = carried_token(request, lang)
             .await
             .map_err(|e| e.into_response())?;
         request = rebuilt;
         if !token.is_some_and(|t| same_token(&t, &session.csrf)) {
-            return Err(refuse(
-                "the CSRF token is missing or wrong: reload the page and try again (API: send the X-CSRF-Token header from GET /api/session)".into(),
-            ));
+            return Err(refuse(tr!(lang, "error-csrf")));
         }
     }
     request.extensions_mut().insert(session);
@@ -395,36 +521,57 @@ pub struct LoginBody {
 }
 
 /// Checks the password and replaces the session by a logged-in one; returns the new session
-/// and its cookie.
+/// and its cookie. A client locked out by too many failures is refused (429) before any
+/// check, and checks wait for their turn ([`CONCURRENT_CHECKS`] at once).
 pub async fn log_in(
     app: &Arc<App>,
     old: &Session,
     password: String,
 ) -> Result<(Session, HeaderValue), ApiError> {
+    let lang = app.lang;
+    if let Some(wait) = app.throttle.locked(old.client) {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            tr!(
+                lang,
+                "error-too-many-attempts",
+                wait = duration_phrase(lang, minutes * 60)
+            ),
+        ));
+    }
     let store_app = app.clone();
     let hash = blocking(move || Ok(store_app.store()?.admin_password_hash()?)).await?;
     let Some(hash) = hash else {
-        return Err(ApiError::conflict(
-            "no administrator password is set, so no login is needed; set one with: exchange-host admin password",
+        return Err(ApiError::conflict(tr!(lang, "error-no-password")));
+    };
+    let turn = tokio::time::timeout(CHECK_QUEUE_WAIT, app.throttle.checks.acquire()).await;
+    let Ok(Ok(_turn)) = turn else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            tr!(lang, "error-busy"),
         ));
     };
     let matches = blocking(move || Ok(password::verify(&password, &hash))).await?;
     if !matches {
+        app.throttle.failed(old.client);
         tokio::time::sleep(WRONG_PASSWORD_DELAY).await;
         return Err(ApiError::field(
+            lang,
             "password",
-            "wrong password: try again (it is set with: exchange-host admin password)",
+            tr!(lang, "error-wrong-password"),
         ));
     }
+    app.throttle.succeeded(old.client);
     app.sessions.remove(&old.id);
     let (id, csrf) = app.sessions.create(true);
-    let cookie = session_cookie(app, &id);
+    let cookie = session_cookie(app, &id, old.secure);
     Ok((
         Session {
             id,
             csrf,
             authenticated: true,
-            login_required: old.login_required,
+            ..old.clone()
         },
         cookie,
     ))
@@ -434,13 +581,13 @@ pub async fn log_in(
 pub fn log_out(app: &App, old: &Session) -> (Session, HeaderValue) {
     app.sessions.remove(&old.id);
     let (id, csrf) = app.sessions.create(false);
-    let cookie = session_cookie(app, &id);
+    let cookie = session_cookie(app, &id, old.secure);
     (
         Session {
             id,
             csrf,
             authenticated: false,
-            login_required: old.login_required,
+            ..old.clone()
         },
         cookie,
     )
@@ -512,25 +659,54 @@ mod tests {
 
     #[test]
     fn origins_of_other_sites_are_refused() {
-        assert!(origin_problem(&headers(&[("host", "127.0.0.1:8080")])).is_none());
-        assert!(origin_problem(&headers(&[
-            ("host", "127.0.0.1:8080"),
-            ("origin", "http://127.0.0.1:8080")
-        ]))
+        assert!(origin_problem(&headers(&[("host", "127.0.0.1:8080")]), Lang::En).is_none());
+        assert!(origin_problem(
+            &headers(&[
+                ("host", "127.0.0.1:8080"),
+                ("origin", "http://127.0.0.1:8080")
+            ]),
+            Lang::En
+        )
         .is_none());
-        assert!(origin_problem(&headers(&[
-            ("host", "127.0.0.1:8080"),
-            ("origin", "http://evil.example")
-        ]))
+        assert!(origin_problem(
+            &headers(&[
+                ("host", "127.0.0.1:8080"),
+                ("origin", "http://evil.example")
+            ]),
+            Lang::En
+        )
         .is_some());
+        assert!(origin_problem(
+            &headers(&[("host", "127.0.0.1:8080"), ("origin", "null")]),
+            Lang::En
+        )
+        .is_some());
+        assert!(origin_problem(
+            &headers(&[("host", "127.0.0.1:8080"), ("sec-fetch-site", "cross-site")]),
+            Lang::En
+        )
+        .is_some());
+    }
+
+    #[test]
+    fn clients_are_locked_out_after_repeated_failures() {
+        let throttle = Throttle::default();
+        let (a, b) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
+        for _ in 0..MAX_FAILURES - 1 {
+            throttle.failed(a);
+            assert!(throttle.locked(a).is_none());
+        }
+        throttle.failed(a);
+        assert!(throttle
+            .locked(a)
+            .is_some_and(|w| w > Duration::from_secs(60)));
         assert!(
-            origin_problem(&headers(&[("host", "127.0.0.1:8080"), ("origin", "null")])).is_some()
+            throttle.locked(b).is_none(),
+            "other clients are not locked out"
         );
-        assert!(origin_problem(&headers(&[
-            ("host", "127.0.0.1:8080"),
-            ("sec-fetch-site", "cross-site")
-        ]))
-        .is_some());
+        throttle.failed(b);
+        throttle.succeeded(b);
+        assert!(throttle.locked(b).is_none());
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! refused input one message list per field. Also the request extractors whose rejections
 //! become such errors (JSON, never axum's plain-text bodies).
 
+use crate::i18n::Lang;
+use crate::tr;
 use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
@@ -53,6 +55,7 @@ impl ApiError {
     /// 422: the input was checked and refused, with the problems by field. `field_of` maps
     /// a problem's key to the field it is shown beside.
     pub fn invalid(
+        lang: Lang,
         summary: &str,
         problems: &[ParamProblem],
         field_of: impl Fn(&str) -> String,
@@ -60,10 +63,7 @@ impl ApiError {
         let count = problems.len();
         let mut error = ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "{summary}: {count} problem{}; correct the marked fields and send again",
-                if count == 1 { "" } else { "s" }
-            ),
+            tr!(lang, "error-summary", summary = summary, count = count),
         );
         for problem in problems {
             let field = problem
@@ -81,9 +81,10 @@ impl ApiError {
     }
 
     /// 422 with one problem on one field.
-    pub fn field(field: &str, message: impl Into<String>) -> ApiError {
+    pub fn field(lang: Lang, field: &str, message: impl Into<String>) -> ApiError {
         ApiError::invalid(
-            "nothing was saved",
+            lang,
+            &tr!(lang, "error-nothing-saved"),
             &[ParamProblem {
                 key: Some(field.into()),
                 message: message.into(),

@@ -3,9 +3,11 @@
 //! all of them are asked to stop when the console stops.
 
 use super::error::ApiError;
+use crate::i18n::Lang;
 use crate::runs::protocol::Event;
 use crate::runs::runner::{begin_run, AlreadyRunning, RunOptions, RunnerConfig};
 use crate::store::Store;
+use crate::tr;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -48,19 +50,22 @@ impl Launcher {
         dry_run: bool,
         force: bool,
     ) -> Result<i64, ApiError> {
+        let lang = runner.lang;
         if dry_run && force {
-            return Err(ApiError::bad_request(
-                "a dry run changes nothing, so there is nothing to confirm: choose one of the two",
-            ));
+            return Err(ApiError::bad_request(tr!(lang, "run-dry-and-force")));
         }
         let store = Store::open(&runner.db)?;
-        super::views::require_task(&store, task_id)?;
+        super::views::require_task(&store, task_id, lang)?;
         let cancel = Arc::new(AtomicBool::new(false));
         {
             let mut live = lock(&self.live);
             if live.contains_key(&task_id) {
-                return Err(ApiError::conflict(format!(
-                    "task {task_id} is running now (started from this console): wait until its run ends, then start it again"
+                let run = store.runs(Some(task_id), 1)?.first().map_or(0, |r| r.id);
+                return Err(ApiError::conflict(tr!(
+                    lang,
+                    "run-already-running",
+                    task = task_id,
+                    run = run
                 )));
             }
             live.insert(
@@ -81,9 +86,20 @@ impl Launcher {
             Err(e) => {
                 lock(&self.live).remove(&task_id);
                 if let Some(busy) = e.downcast_ref::<AlreadyRunning>() {
-                    return Err(ApiError::conflict(busy.to_string()));
+                    return Err(ApiError::conflict(match lang {
+                        Lang::En => busy.to_string(),
+                        _ => tr!(
+                            lang,
+                            "run-already-running",
+                            task = busy.run.task_id,
+                            run = busy.run.id
+                        ),
+                    }));
                 }
-                return Err(anyhow::anyhow!("the run could not start: {e:#}").into());
+                return Err(ApiError::new(
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    tr!(lang, "run-could-not-start", error = format!("{e:#}")),
+                ));
             }
         };
         let run_id = started.run_id();
@@ -126,6 +142,21 @@ impl Launcher {
         lock(&self.live)
             .get(&task_id)
             .and_then(|l| l.progress.clone())
+    }
+
+    /// Asks a running run to stop, wherever it was started: the host process that owns it
+    /// sees the request in the database within a second. 409 when it is not running.
+    pub fn stop(&self, runner: &RunnerConfig, run_id: i64) -> Result<(), ApiError> {
+        let mut store = Store::open(&runner.db)?;
+        super::views::require_run(&store, run_id, runner.lang)?;
+        if !store.request_cancel(run_id)? {
+            return Err(ApiError::conflict(tr!(
+                runner.lang,
+                "run-not-running",
+                run = run_id
+            )));
+        }
+        Ok(())
     }
 
     /// Asks every run started here to stop.

@@ -5,6 +5,8 @@
 //! - [`app`]: the shared state (database, plugins, sessions, runs started here).
 //! - [`auth`]: sessions, login, CSRF and origin checks, security headers.
 //! - [`actions`]: what the console changes (tasks, Links base, runs), checked like the CLI.
+//! - [`organizations`]: adding, renaming and removing organizations; importing school data
+//!   (check and preview, then confirm); the video calls.
 //! - [`views`]: what it shows, secrets masked; the API serializes these and the pages
 //!   render them.
 //! - [`api`]: the JSON endpoints. [`pages`]: the HTML pages. [`launcher`]: runs started from
@@ -16,6 +18,7 @@ mod app;
 mod auth;
 mod error;
 mod launcher;
+mod organizations;
 mod pages;
 pub mod password;
 mod views;
@@ -34,8 +37,13 @@ pub struct WebConfig {
     pub addr: SocketAddr,
     /// The plugins, for schemas and parameter checks.
     pub registry: Registry,
-    /// How runs started from the console are executed (the database is `runner.db`).
+    /// How runs started from the console are executed (the database is `runner.db`); its
+    /// language is the console's.
     pub runner: RunnerConfig,
+    /// The console is reached over HTTPS (a TLS reverse proxy in front): `Secure` cookies.
+    pub https: bool,
+    /// Reverse proxies whose `X-Forwarded-Proto` and `X-Forwarded-For` are believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A running console; [`WebServer::stop`] ends it.
@@ -72,7 +80,7 @@ pub fn start(config: WebConfig) -> anyhow::Result<WebServer> {
     })?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let app = Arc::new(app::App::new(config.registry, config.runner, addr));
+    let app = Arc::new(app::App::new(config, addr));
     let router = app::router(app.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -93,7 +101,8 @@ pub fn start(config: WebConfig) -> anyhow::Result<WebServer> {
                         return;
                     }
                 };
-                let served = axum::serve(listener, router)
+                let service = router.into_make_service_with_connect_info::<SocketAddr>();
+                let served = axum::serve(listener, service)
                     .with_graceful_shutdown(async {
                         let _ = stopped.await;
                     })

@@ -5,6 +5,7 @@
 use super::app::App;
 use super::error::ApiError;
 use super::launcher::Progress;
+use crate::i18n::{self, Lang};
 use crate::params;
 use crate::plugins::Skipped;
 use crate::redact::Redactor;
@@ -16,6 +17,7 @@ use crate::store::school::StoredSchool;
 use crate::store::tasks::Task;
 use crate::store::{show_time, Store};
 use crate::task_config;
+use crate::tr;
 use exchange_sdk::plugin::LinksRow;
 use exchange_sdk::{LogLevel, ParamSpec, ParamType};
 use std::collections::btree_map::Entry;
@@ -46,6 +48,8 @@ impl Redactor {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ParamView {
     pub key: String,
+    /// Its short name in the console's language (the key when the plugin gives none).
+    pub label: String,
     #[serde(rename = "type")]
     pub kind: ParamType,
     /// What values are accepted, in words.
@@ -53,29 +57,32 @@ pub struct ParamView {
     pub required: bool,
     /// The value used when none is set (masked for secrets).
     pub default: Option<String>,
+    /// What it means, in the console's language when the plugin says it in it.
     pub description: String,
     /// Shown as a password field, never echoed.
     pub secret: bool,
 }
 
-/// Declared parameters (or Links base keys) as forms are generated from them.
-pub fn param_views(specs: &[ParamSpec]) -> Vec<ParamView> {
-    specs.iter().map(ParamView::of).collect()
+/// Declared parameters (or Links base keys) as forms are generated from them, in `lang`.
+pub fn param_views(specs: &[ParamSpec], lang: Lang) -> Vec<ParamView> {
+    specs.iter().map(|spec| ParamView::of(spec, lang)).collect()
 }
 
 impl ParamView {
-    fn of(spec: &ParamSpec) -> ParamView {
+    fn of(spec: &ParamSpec, lang: Lang) -> ParamView {
         let secret = spec.kind.is_secret();
         ParamView {
             key: spec.key.clone(),
+            label: exchange_sdk::manifest::localized(&spec.label, lang.code(), &spec.key)
+                .to_string(),
             kind: spec.kind.clone(),
-            hint: spec.kind.describe(),
+            hint: params::describe_type(&spec.kind, lang),
             required: spec.required,
             default: spec
                 .default
                 .as_deref()
                 .map(|d| params::shown(std::slice::from_ref(spec), &spec.key, d)),
-            description: spec.description.clone(),
+            description: params::description(spec, lang).to_string(),
             secret,
         }
     }
@@ -119,21 +126,34 @@ pub fn plugins(app: &App) -> PluginsView {
 fn plugin_view(app: &App, type_id: &str) -> Option<PluginView> {
     let plugin = app.registry.get(type_id)?;
     let m = &plugin.manifest;
+    let code = app.lang.code();
     Some(PluginView {
         type_id: m.type_id.clone(),
-        name: m.display_name.clone(),
-        description: m.description.clone(),
+        name: exchange_sdk::manifest::localized(&m.display_name_i18n, code, &m.display_name)
+            .to_string(),
+        description: exchange_sdk::manifest::localized(&m.description_i18n, code, &m.description)
+            .to_string(),
         version: m.version.clone(),
         default_schedule: task_config::default_schedule(plugin),
-        params: param_views(&m.params),
-        org_keys: param_views(&m.org_keys),
+        params: param_views(&m.params, app.lang),
+        org_keys: param_views(&m.org_keys, app.lang),
     })
+}
+
+/// The message for a task type no loaded plugin declares, in the console's language.
+pub fn no_plugin_message(app: &App, type_id: &str) -> String {
+    match app.lang {
+        Lang::En => app.registry.not_found_message(type_id),
+        lang => {
+            let known: Vec<&str> = app.registry.plugins.keys().map(String::as_str).collect();
+            tr!(lang, "error-no-plugin", type = type_id, known = known.join(", "))
+        }
+    }
 }
 
 /// One task type, or 404.
 pub fn plugin(app: &App, type_id: &str) -> Result<PluginView, ApiError> {
-    plugin_view(app, type_id)
-        .ok_or_else(|| ApiError::not_found(app.registry.not_found_message(type_id)))
+    plugin_view(app, type_id).ok_or_else(|| ApiError::not_found(no_plugin_message(app, type_id)))
 }
 
 /// The parameter schema of a task's type (empty when its plugin is missing: then every
@@ -170,12 +190,10 @@ pub fn orgs(store: &Store) -> Result<Vec<OrgSummary>, ApiError> {
 }
 
 /// The organization, or 404 with what to do.
-pub fn require_org(store: &Store, id: &str) -> Result<Org, ApiError> {
-    store.org(id)?.ok_or_else(|| {
-        ApiError::not_found(format!(
-            "no organization {id:?}: see the list (GET /api/orgs); add one with: exchange-host org add {id} --name \"…\""
-        ))
-    })
+pub fn require_org(store: &Store, id: &str, lang: Lang) -> Result<Org, ApiError> {
+    store
+        .org(id)?
+        .ok_or_else(|| ApiError::not_found(tr!(lang, "error-no-org", org = id)))
 }
 
 /// One Links base value.
@@ -202,7 +220,7 @@ pub struct OrgView {
 
 /// An organization and its Links base, secrets masked.
 pub fn org(app: &App, store: &Store, id: &str) -> Result<OrgView, ApiError> {
-    let org = require_org(store, id)?;
+    let org = require_org(store, id, app.lang)?;
     let specs = app.org_key_specs();
     let values = store.org_values(&org.id)?;
     let mut links_base: Vec<OrgValueView> = specs
@@ -214,8 +232,8 @@ pub fn org(app: &App, store: &Store, id: &str) -> Result<OrgView, ApiError> {
                 .map(|v| params::shown(&specs, &spec.key, v)),
             secret: spec.kind.is_secret(),
             declared: true,
-            hint: spec.kind.describe(),
-            description: spec.description.clone(),
+            hint: params::describe_type(&spec.kind, app.lang),
+            description: params::description(spec, app.lang).to_string(),
         })
         .collect();
     for (key, value) in values
@@ -228,7 +246,7 @@ pub fn org(app: &App, store: &Store, id: &str) -> Result<OrgView, ApiError> {
             secret: true,
             declared: false,
             hint: String::new(),
-            description: "not declared by any loaded plugin".into(),
+            description: tr!(app.lang, "param-not-declared"),
         });
     }
     Ok(OrgView {
@@ -251,8 +269,8 @@ pub struct LinksView {
 }
 
 /// The organization's published links tables.
-pub fn links(store: &Store, org_id: &str) -> Result<Vec<LinksView>, ApiError> {
-    let org = require_org(store, org_id)?;
+pub fn links(store: &Store, org_id: &str, lang: Lang) -> Result<Vec<LinksView>, ApiError> {
+    let org = require_org(store, org_id, lang)?;
     Ok(store
         .published_links(&org.id)?
         .into_iter()
@@ -267,14 +285,11 @@ pub fn links(store: &Store, org_id: &str) -> Result<Vec<LinksView>, ApiError> {
 }
 
 /// The organization's school data, or 404 with what to do.
-pub fn school(store: &Store, org_id: &str) -> Result<StoredSchool, ApiError> {
-    let org = require_org(store, org_id)?;
-    store.school(&org.id)?.ok_or_else(|| {
-        ApiError::not_found(format!(
-            "{} has no school data yet: import it with: exchange-host school import {} FILE.json",
-            org.id, org.id
-        ))
-    })
+pub fn school(store: &Store, org_id: &str, lang: Lang) -> Result<StoredSchool, ApiError> {
+    let org = require_org(store, org_id, lang)?;
+    store
+        .school(&org.id)?
+        .ok_or_else(|| ApiError::not_found(tr!(lang, "error-no-school", org = &org.id)))
 }
 
 /// What the imported school data holds.
@@ -336,6 +351,8 @@ pub struct RunView {
     pub trigger: String,
     pub message: String,
     pub counters: BTreeMap<String, u64>,
+    /// The counters' human names in the console's language (the key when unknown).
+    pub counter_labels: BTreeMap<String, String>,
     /// The latest progress, while a run started from the console runs.
     pub progress: Option<Progress>,
 }
@@ -359,21 +376,39 @@ pub fn run_view(app: &App, run: RunRecord, redactor: &Redactor) -> RunView {
         dry_run: run.dry_run,
         trigger: run.trigger,
         message: redactor.clean(&run.message),
+        counter_labels: counter_labels(app, &run.type_id, &run.counters),
         counters: run.counters,
         progress,
     }
 }
 
+/// The human names of a run's counters: the plugin's labels, else the host's.
+fn counter_labels(
+    app: &App,
+    type_id: &str,
+    counters: &BTreeMap<String, u64>,
+) -> BTreeMap<String, String> {
+    let none = BTreeMap::new();
+    let labels = app
+        .registry
+        .get(type_id)
+        .map_or(&none, |p| &p.manifest.counter_labels);
+    counters
+        .keys()
+        .map(|key| (key.clone(), i18n::counter_label(app.lang, key, labels)))
+        .collect()
+}
+
 /// The run, or 404 with what to do.
-pub fn require_run(store: &Store, id: i64) -> Result<RunRecord, ApiError> {
-    store.run_record(id)?.ok_or_else(|| {
-        ApiError::not_found(format!("no run {id}: see the run history (GET /api/runs)"))
-    })
+pub fn require_run(store: &Store, id: i64, lang: Lang) -> Result<RunRecord, ApiError> {
+    store
+        .run_record(id)?
+        .ok_or_else(|| ApiError::not_found(tr!(lang, "error-no-run", run = id)))
 }
 
 /// A run with the secrets of its task and organization scrubbed.
 pub fn run(app: &App, store: &Store, id: i64) -> Result<RunView, ApiError> {
-    let run = require_run(store, id)?;
+    let run = require_run(store, id, app.lang)?;
     let redactor = Redactor::for_run(app, store, &run)?;
     Ok(run_view(app, run, &redactor))
 }
@@ -386,7 +421,7 @@ pub fn runs(
     last: i64,
 ) -> Result<Vec<RunView>, ApiError> {
     if let Some(id) = task {
-        require_task(store, id)?;
+        require_task(store, id, app.lang)?;
     }
     // One redactor per task, not per run (a history is mostly runs of the same tasks).
     let mut redactors: BTreeMap<i64, Redactor> = BTreeMap::new();
@@ -413,14 +448,16 @@ pub struct LogView {
 }
 
 /// A log level by name, or 400.
-pub fn log_level(name: &str) -> Result<LogLevel, ApiError> {
+pub fn log_level(name: &str, lang: Lang) -> Result<LogLevel, ApiError> {
     match name {
         "debug" => Ok(LogLevel::Debug),
         "info" => Ok(LogLevel::Info),
         "warn" | "warning" => Ok(LogLevel::Warn),
         "error" => Ok(LogLevel::Error),
-        other => Err(ApiError::bad_request(format!(
-            "level {other:?} is not a log level: use debug, info, warn or error"
+        other => Err(ApiError::bad_request(tr!(
+            lang,
+            "error-bad-level",
+            level = other
         ))),
     }
 }
@@ -433,7 +470,7 @@ pub fn logs(
     min: LogLevel,
     after: i64,
 ) -> Result<Vec<LogView>, ApiError> {
-    let run = require_run(store, run_id)?;
+    let run = require_run(store, run_id, app.lang)?;
     let redactor = Redactor::for_run(app, store, &run)?;
     Ok(store
         .run_logs(run_id, min, after)?
@@ -458,6 +495,8 @@ pub struct TaskView {
     /// The task type's display name; `None` when its plugin is not loaded.
     pub type_name: Option<String>,
     pub schedule: String,
+    /// The schedule as a phrase in the console's language («каждые 30 минут»).
+    pub schedule_text: String,
     pub enabled: bool,
     pub max_run_time_s: i64,
     pub random_delay_s: i64,
@@ -467,10 +506,10 @@ pub struct TaskView {
 }
 
 /// The task, or 404 with what to do.
-pub fn require_task(store: &Store, id: i64) -> Result<Task, ApiError> {
-    store.task(id)?.ok_or_else(|| {
-        ApiError::not_found(format!("no task {id}: see the task list (GET /api/tasks)"))
-    })
+pub fn require_task(store: &Store, id: i64, lang: Lang) -> Result<Task, ApiError> {
+    store
+        .task(id)?
+        .ok_or_else(|| ApiError::not_found(tr!(lang, "error-no-task", task = id)))
 }
 
 /// A task for display.
@@ -486,10 +525,8 @@ pub fn task_view(app: &App, store: &Store, task: &Task) -> Result<TaskView, ApiE
         id: task.id,
         org: task.org_id.clone(),
         type_id: task.type_id.clone(),
-        type_name: app
-            .registry
-            .get(&task.type_id)
-            .map(|p| p.manifest.display_name.clone()),
+        type_name: plugin_view(app, &task.type_id).map(|p| p.name),
+        schedule_text: i18n::schedule_phrase(app.lang, &task.schedule),
         schedule: task.schedule.clone(),
         enabled: task.enabled,
         max_run_time_s: task.max_run_time_s,
@@ -506,7 +543,7 @@ pub fn task_view(app: &App, store: &Store, task: &Task) -> Result<TaskView, ApiE
 /// All tasks, or those of one organization.
 pub fn tasks(app: &App, store: &Store, org: Option<&str>) -> Result<Vec<TaskView>, ApiError> {
     if let Some(org) = org {
-        require_org(store, org)?;
+        require_org(store, org, app.lang)?;
     }
     store
         .tasks(org)?
@@ -522,7 +559,7 @@ mod tests {
     #[test]
     fn secret_defaults_are_masked_in_schemas() {
         let spec = ParamSpec::optional("key", ParamType::Secret, Some("default-secret-value"), "");
-        let view = ParamView::of(&spec);
+        let view = ParamView::of(&spec, Lang::En);
         assert!(view.secret);
         assert!(!view.default.unwrap().contains("default-secret"));
     }

@@ -78,7 +78,11 @@ impl EmulatedSchool {
             .env_remove("EXCHANGE_DB")
             .env_remove("HTTP_PROXY")
             .env_remove("http_proxy")
-            .env_remove("ALL_PROXY");
+            .env_remove("ALL_PROXY")
+            // English messages unless a test asks for another locale.
+            .env("LANG", "C.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES");
         command
     }
 

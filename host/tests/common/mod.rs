@@ -105,6 +105,9 @@ pub fn host_with_env(plugins: &Path, args: &[&str], env: &[(&str, &str)]) -> Run
         .env_remove("EXCHANGE_PLUGINS")
         .env_remove("EXCHANGE_DB")
         .env_remove("RUST_LOG")
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env(
             "XDG_DATA_HOME",
             plugins.parent().unwrap_or(plugins).join("data"),

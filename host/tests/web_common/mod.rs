@@ -64,19 +64,36 @@ impl School {
             .ok();
     }
 
-    /// Starts `serve --http ADDR`; panics with its output unless the console comes up.
+    /// Starts `serve --http ADDR` (in Russian, the default); panics with its output unless
+    /// the console comes up.
     pub fn serve(&self, addr: &str) -> Server {
-        match self.try_serve(addr) {
+        self.serve_with(addr, &[])
+    }
+
+    /// Starts `serve --http ADDR` in English.
+    pub fn serve_en(&self, addr: &str) -> Server {
+        self.serve_with(addr, &["--lang", "en"])
+    }
+
+    /// Starts `serve --http ADDR` with more options; panics unless the console comes up.
+    pub fn serve_with(&self, addr: &str, options: &[&str]) -> Server {
+        match self.try_serve_with(addr, options) {
             Ok(server) => server,
             Err(output) => panic!("the web console did not start:\n{output}"),
         }
     }
 
-    /// Starts `serve --http ADDR`; on failure returns what it printed.
+    /// Starts `serve --http ADDR` in English; on failure returns what it printed.
     pub fn try_serve(&self, addr: &str) -> Result<Server, String> {
+        self.try_serve_with(addr, &["--lang", "en"])
+    }
+
+    /// Starts `serve --http ADDR` with more options; on failure returns what it printed.
+    pub fn try_serve_with(&self, addr: &str, options: &[&str]) -> Result<Server, String> {
         let mut child = self
             .command()
             .args(["serve", "--grace", "5s", "--http", addr])
+            .args(options)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -122,6 +139,11 @@ pub struct Server {
 }
 
 impl Server {
+    /// What it printed so far.
+    pub fn output(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+
     /// Stops it with SIGTERM and returns what it printed; panics if it does not stop.
     pub fn stop(mut self) -> String {
         self.terminate();

@@ -48,38 +48,68 @@ impl TaskPlugin for ExamplePlugin {
                     },
                     Some("ok"),
                     "How the run behaves (the host's tests use the failing ones).",
+                )
+                .with_label("ru", "Поведение запуска")
+                .with_description(
+                    "ru",
+                    "Как ведёт себя запуск (тесты программы используют режимы со сбоями).",
                 ),
                 ParamSpec::optional(
                     "sleep",
                     ParamType::Duration,
                     Some("0s"),
                     "How long the run works before it ends.",
-                ),
+                )
+                .with_label("ru", "Длительность работы")
+                .with_description("ru", "Сколько времени запуск работает до завершения."),
                 ParamSpec::optional(
                     "greeting",
                     ParamType::String,
                     Some("Здравствуйте"),
                     "The text written to the log.",
-                ),
+                )
+                .with_label("ru", "Приветствие")
+                .with_description("ru", "Текст, который пишется в журнал."),
                 ParamSpec::optional(
                     "repeat",
                     ParamType::Integer { min: 1, max: 100 },
                     Some("1"),
                     "How many log lines to write.",
-                ),
+                )
+                .with_label("ru", "Число повторов")
+                .with_description("ru", "Сколько строк написать в журнал."),
                 ParamSpec::optional(
                     "api_key",
                     ParamType::Secret,
                     None,
                     "A secret, to show how secrets are handled.",
-                ),
+                )
+                .with_label("ru", "Ключ API")
+                .with_description("ru", "Секрет: показывает, как обращаются с секретами."),
             ],
             org_keys: vec![ParamSpec::optional(
                 "example.greeting_name",
                 ParamType::String,
                 None,
                 "Whom the greeting addresses (an organization-level value).",
+            )
+            .with_label("ru", "Кого приветствовать")
+            .with_description(
+                "ru",
+                "К кому обращается приветствие (значение организации).",
             )],
+            description_i18n: ru(
+                "Считает людей школы и пишет приветствие; образец для авторов модулей.",
+            ),
+            counter_labels: [
+                ("runs", "запусков этой задачи"),
+                ("staff", "сотрудников"),
+                ("students", "учеников"),
+            ]
+            .into_iter()
+            .map(|(counter, label)| (counter.to_string(), ru(label)))
+            .collect(),
+            ..Manifest::default()
         }
     }
 
@@ -126,12 +156,17 @@ impl TaskPlugin for ExamplePlugin {
             + 1;
         ctx.state_set("runs", Some(&runs.to_string()))?;
         let greeting = ctx.param("greeting").unwrap_or("Здравствуйте");
+        // Texts follow the host's language; Russian when it does not say.
+        let english = ctx.locale().starts_with("en");
         let repeat: u64 = ctx
             .param("repeat")
             .and_then(|v| v.parse().ok())
             .unwrap_or(1);
         for i in 0..repeat {
-            ctx.info(&format!("{greeting} ({} of {repeat})", i + 1));
+            ctx.info(&match english {
+                true => format!("{greeting} ({} of {repeat})", i + 1),
+                false => format!("{greeting} ({} из {repeat})", i + 1),
+            });
             ctx.progress("greeting", i + 1, repeat);
         }
         let sleep = ctx
@@ -141,7 +176,10 @@ impl TaskPlugin for ExamplePlugin {
         let deadline = Instant::now() + Duration::from_secs(sleep);
         while Instant::now() < deadline {
             if ctx.is_cancelled() {
-                return Err("cancelled by the host".into());
+                return Err(match english {
+                    true => "cancelled by the host".into(),
+                    false => "остановлен по запросу".into(),
+                });
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -174,10 +212,18 @@ impl TaskPlugin for ExamplePlugin {
         );
         Ok(RunSummary {
             status: RunStatus::Ok,
-            message: format!("greeted {repeat} time(s); run number {runs} of this task"),
+            message: match english {
+                true => format!("greeted {repeat} time(s); run number {runs} of this task"),
+                false => format!("приветствий: {repeat}; запуск № {runs} этой задачи"),
+            },
             counters,
         })
     }
+}
+
+/// One text in Russian (the language this plugin translates its texts to).
+fn ru(text: &str) -> exchange_sdk::manifest::Texts {
+    [("ru".to_string(), text.to_string())].into()
 }
 
 exchange_sdk::export_plugin!(ExamplePlugin);

@@ -33,6 +33,7 @@ pub fn run(
             .map(|d| d.as_secs())
             .unwrap_or(0),
         pause,
+        lang: crate::texts::Lang::of(ctx),
     };
     let desired = crate::rules::desired(school, config.subject_chats);
     let calls = reconcile::wanted_calls(school);

@@ -394,9 +394,16 @@ impl Client {
                         || (self.proxied && resp.status() == reqwest::StatusCode::UNAUTHORIZED) =>
                 {
                     return Err(ApiError::Fatal(format!(
-                        "the proxy refused the request (HTTP {}): check proxy_auth, proxy_username and proxy_password of the task",
+                        "the proxy refused the request (HTTP {} from the proxy, not from Sferum): check proxy_auth, proxy_username and proxy_password of the task",
                         resp.status().as_u16()
                     )));
+                }
+                // A 403 through a proxy is the proxy's own refusal (its access rules): the
+                // API answers errors inside HTTP 200.
+                Ok(resp) if self.proxied && resp.status() == reqwest::StatusCode::FORBIDDEN => {
+                    return Err(ApiError::Fatal(
+                        "the proxy refused the request (HTTP 403 from the proxy, not from Sferum): check proxy_server and proxy_port of the task, and ask the proxy's administrator to allow this computer to reach the Sferum API; with proxy_auth=1 also check proxy_username and proxy_password".into(),
+                    ));
                 }
                 Ok(resp) if !resp.status().is_success() => {
                     return Err(ApiError::Fatal(format!(

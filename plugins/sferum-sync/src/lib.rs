@@ -10,7 +10,7 @@
 //! (the messenger boundary; [`backend::vk`] is VK's call shapes, answers and error codes),
 //! [`client`] (the VK API transport), [`apply`] (the I/O driver of the reconciler),
 //! [`config`] (settings from the Links base and the task parameters), [`state`] (what the
-//! task remembers between runs).
+//! task remembers between runs), [`texts`] (the run's texts in the host's language).
 
 pub mod apply;
 pub mod backend;
@@ -21,6 +21,7 @@ pub mod plan;
 pub mod reconcile;
 pub mod rules;
 pub mod state;
+pub mod texts;
 
 use client::{Client, RetryPolicy};
 use config::Config;

@@ -26,20 +26,45 @@ pub fn manifest() -> Manifest {
         // One community, one set of chats: a second task would fight the first.
         several_tasks_per_org: false,
         params: vec![
-            ParamSpec::optional("proxy_server", ParamType::String, None, "Proxy server address (host name or IP), if the school reaches the internet through one."),
-            ParamSpec::optional("proxy_port", ParamType::Port, None, "Proxy server port."),
-            ParamSpec::optional("proxy_username", ParamType::String, None, "Proxy user name (with proxy_auth=1)."),
-            ParamSpec::optional("proxy_password", ParamType::Secret, None, "Proxy password (with proxy_auth=1)."),
-            ParamSpec::optional("proxy_auth", ParamType::Flag, Some("0"), "1 if the proxy requires authorization, 0 if not."),
-            ParamSpec::optional("subject_chats", ParamType::Flag, Some("0"), "1 to keep a chat per subject group as well."),
-            ParamSpec::optional("dry_run", ParamType::Flag, Some("0"), "1 to plan and report only, changing nothing in Sferum."),
-            ParamSpec::optional("max_removals_percent", ParamType::Integer { min: 0, max: 100 }, Some("20"), "Stop before removing more than this share of a chat's members (or of all managed members)."),
-            ParamSpec::optional("recreate_lost", ParamType::Flag, Some("0"), "1 to create anew the chats the community lost access to (error 917)."),
+            ParamSpec::optional("proxy_server", ParamType::String, None, "Proxy server address (host name or IP), if the school reaches the internet through one.")
+                .with_label("ru", "Прокси-сервер")
+                .with_description("ru", "Адрес прокси-сервера (имя или IP-адрес), если школа выходит в интернет через него."),
+            ParamSpec::optional("proxy_port", ParamType::Port, None, "Proxy server port.")
+                .with_label("ru", "Порт прокси-сервера")
+                .with_description("ru", "Порт прокси-сервера, например 3128."),
+            ParamSpec::optional("proxy_username", ParamType::String, None, "Proxy user name (with proxy_auth=1).")
+                .with_label("ru", "Имя пользователя прокси")
+                .with_description("ru", "Имя пользователя прокси-сервера (если прокси требует авторизации)."),
+            ParamSpec::optional("proxy_password", ParamType::Secret, None, "Proxy password (with proxy_auth=1).")
+                .with_label("ru", "Пароль прокси")
+                .with_description("ru", "Пароль прокси-сервера (если прокси требует авторизации)."),
+            ParamSpec::optional("proxy_auth", ParamType::Flag, Some("0"), "1 if the proxy requires authorization, 0 if not.")
+                .with_label("ru", "Прокси требует авторизации")
+                .with_description("ru", "1 — прокси требует имя пользователя и пароль, 0 — не требует."),
+            ParamSpec::optional("subject_chats", ParamType::Flag, Some("0"), "1 to keep a chat per subject group as well.")
+                .with_label("ru", "Чаты учебных групп")
+                .with_description("ru", "1 — вести также чат для каждой учебной группы по предмету."),
+            ParamSpec::optional("dry_run", ParamType::Flag, Some("0"), "1 to plan and report only, changing nothing in Sferum.")
+                .with_label("ru", "Всегда пробный запуск")
+                .with_description("ru", "1 — каждый запуск только показывает план и ничего не меняет в Сферуме."),
+            ParamSpec::optional("max_removals_percent", ParamType::Integer { min: 0, max: 100 }, Some("20"), "Stop before removing more than this share of a chat's members (or of all managed members).")
+                .with_label("ru", "Защита от массового удаления, %")
+                .with_description("ru", "Остановиться до удаления, если запуск удалил бы больше этой доли участников чата (или всех обслуживаемых участников)."),
+            ParamSpec::optional("recreate_lost", ParamType::Flag, Some("0"), "1 to create anew the chats the community lost access to (error 917).")
+                .with_label("ru", "Пересоздать потерянные чаты")
+                .with_description("ru", "1 — создать заново чаты, доступ к которым сообщество потеряло (ошибка 917)."),
         ],
         org_keys: vec![
-            ParamSpec::optional(COMMUNITY_ID_KEY, ParamType::Integer { min: 1, max: i64::MAX }, None, "The school's Sferum community ID («идентификатор сообщества»), issued by the Education Committee through the district coordinator."),
-            ParamSpec::optional(ACCESS_TOKEN_KEY, ParamType::Secret, None, "The community access token («токен доступа сообщества»), issued with the community ID."),
+            ParamSpec::optional(COMMUNITY_ID_KEY, ParamType::Integer { min: 1, max: i64::MAX }, None, "The school's Sferum community ID («идентификатор сообщества»), issued by the Education Committee through the district coordinator.")
+                .with_label("ru", "Идентификатор сообщества Сферум")
+                .with_description("ru", "Идентификатор сообщества школы в Сферуме; выдаёт Комитет по образованию через районного координатора."),
+            ParamSpec::optional(ACCESS_TOKEN_KEY, ParamType::Secret, None, "The community access token («токен доступа сообщества»), issued with the community ID.")
+                .with_label("ru", "Токен доступа сообщества")
+                .with_description("ru", "Токен доступа сообщества; выдаётся вместе с идентификатором сообщества."),
         ],
+        description_i18n: [("ru".to_string(), "Поддерживает чаты школы в VK Сферум (учительская, чаты родителей и учеников каждого класса, чаты учебных групп), их администраторов и ссылки-приглашения, а также ссылки на видеозвонки в соответствии с данными школы. Нужны идентификатор сообщества и токен доступа в «Базе ссылок» организации.".to_string())].into(),
+        counter_labels: crate::texts::counter_labels(),
+        ..Manifest::default()
     }
 }
 

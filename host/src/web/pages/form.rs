@@ -64,22 +64,6 @@ impl Submitted {
     }
 }
 
-/// What a type accepts, in words.
-pub fn type_hint(kind: &ParamType) -> String {
-    match kind {
-        ParamType::String => "текст".into(),
-        ParamType::Integer { min, max } if *max == i64::MAX => {
-            format!("целое число не меньше {min}")
-        }
-        ParamType::Integer { min, max } => format!("целое число от {min} до {max}"),
-        ParamType::Port => "порт от 1 до 65535".into(),
-        ParamType::Flag => "0 — нет, 1 — да".into(),
-        ParamType::Enum { values } => format!("одно из: {}", values.join(", ")),
-        ParamType::Duration => "длительность, например 90s, 30m, 1h30m".into(),
-        ParamType::Secret => "секрет: после сохранения не показывается".into(),
-    }
-}
-
 /// The messages beside a field, with the id tests and screen readers find them by.
 fn errors(id: &str, messages: &[String]) -> Markup {
     html! {
@@ -143,7 +127,8 @@ impl ParamField<'_> {
         html! {
             div class={ "field" @if invalid { " invalid" } } {
                 label for={ "f-" (id) } {
-                    code { (spec.key) }
+                    (spec.label) " "
+                    code class="key" { (spec.key) }
                     @if spec.required { " " span class="required" title="обязательный" { "*" } }
                 }
                 @match &spec.kind {
@@ -183,7 +168,7 @@ impl ParamField<'_> {
                 div class="hint" {
                     (spec.description)
                     @if !spec.description.is_empty() { " · " }
-                    (type_hint(&spec.kind))
+                    (spec.hint)
                 }
                 (errors(&id, self.errors))
             }

@@ -48,13 +48,10 @@ fn state_label(task: &TaskView) -> &'static str {
     }
 }
 
-/// Seconds as the shortest duration text the forms accept back (`1h`, `30m`, `90s`).
-fn duration_text(secs: i64) -> String {
-    match secs {
-        s if s > 0 && s % 3600 == 0 => format!("{}h", s / 3600),
-        s if s > 0 && s % 60 == 0 => format!("{}m", s / 60),
-        s => format!("{s}s"),
-    }
+/// Seconds as a short duration in the console's language, which the forms accept back
+/// («1 ч», «30 мин»).
+fn duration_text(app: &App, secs: i64) -> String {
+    crate::i18n::duration_phrase(app.lang, secs.max(0) as u64)
 }
 
 async fn list(
@@ -87,7 +84,7 @@ async fn list(
                             td { a href={ "/tasks/" (task.id) } { (task.id) } }
                             td { a href={ "/orgs/" (segment(&task.org)) } { (task.org) } }
                             td { (task.type_id) @if let Some(name) = &task.type_name { div class="hint" { (name) } } }
-                            td { (task.schedule) }
+                            td { (task.schedule_text) }
                             td { (state_label(task)) }
                             @match &task.last_run {
                                 Some(run) => {
@@ -173,22 +170,22 @@ impl TaskForm<'_> {
                     (TextField {
                         name: "schedule", label: "Периодичность",
                         value: &self.setting("schedule", &self.schedule),
-                        placeholder: &format!("по умолчанию: {}", plugin.default_schedule),
-                        hint: "каждые 30 минут, постоянно, ежедневно 07:30, вручную (или every 30m, constantly, daily 07:30, manual). Рекомендуется «каждые 30 минут»; для видеозвонков перед уроком — чаще, вплоть до «постоянно».",
+                        placeholder: &format!("по умолчанию: {}", crate::i18n::schedule_phrase(crate::i18n::Lang::Ru, &plugin.default_schedule)),
+                        hint: "каждые 30 минут, постоянно, ежедневно 07:30, вручную. Рекомендуется «каждые 30 минут»; для видеозвонков перед уроком — чаще, вплоть до «постоянно».",
                         errors: self.errors("schedule"),
                     }.render())
                     (TextField {
                         name: "max_run_time", label: "Наибольшая длительность запуска",
                         value: &self.setting("max_run_time", &self.max_run_time),
-                        placeholder: "по умолчанию: 1h",
-                        hint: "дольше — запуск останавливается; например 30m, 1h",
+                        placeholder: "по умолчанию: 1 ч",
+                        hint: "дольше — запуск останавливается; например 30 мин, 1 ч",
                         errors: self.errors("max_run_time"),
                     }.render())
                     (TextField {
                         name: "random_delay", label: "Случайная задержка",
                         value: &self.setting("random_delay", &self.random_delay),
-                        placeholder: "по умолчанию: 0s",
-                        hint: "до стольких перед каждым запуском по расписанию, например 5m",
+                        placeholder: "по умолчанию: 0 с",
+                        hint: "до стольких перед каждым запуском по расписанию, например 5 мин",
                         errors: self.errors("random_delay"),
                     }.render())
                     @if self.orgs.is_some() {
@@ -267,7 +264,7 @@ fn render_new(
     let orgs = views::orgs(&app.store()?)?;
     let plugins = views::plugins(app).plugins;
     if orgs.is_empty() {
-        let content = html! { p { "Сначала добавьте организацию: " code { "exchange-host org add ID --name \"…\"" } "." } };
+        let content = html! { p { "Сначала " a href="/#add-org" { "добавьте организацию" } "." } };
         return Ok(page("Новая задача", session, content));
     }
     let Some(plugin) = plugins.iter().find(|p| p.type_id == type_id) else {
@@ -357,7 +354,7 @@ fn render_task(
     saved: bool,
 ) -> Result<Markup, ApiError> {
     let store = app.store()?;
-    let task = views::task_view(app, &store, &views::require_task(&store, id)?)?;
+    let task = views::task_view(app, &store, &views::require_task(&store, id, app.lang)?)?;
     let runs = views::runs(app, &store, Some(id), 20)?;
     let plugin = views::plugin(app, &task.type_id).ok();
     let action = |path: &str,
@@ -378,13 +375,16 @@ fn render_task(
         dl {
             dt { "Тип" } dd { (task.type_name.as_deref().unwrap_or("модуль не найден")) " " code { (task.type_id) } }
             dt { "Организация" } dd { a href={ "/orgs/" (segment(&task.org)) } { (task.org) } }
-            dt { "Расписание" } dd { (task.schedule) }
+            dt { "Расписание" } dd { (task.schedule_text) }
             dt { "Состояние" } dd id="task-state" { (state_label(&task)) }
-            dt { "Наибольшая длительность" } dd { (duration_text(task.max_run_time_s)) }
-            dt { "Случайная задержка" } dd { (duration_text(task.random_delay_s)) }
+            dt { "Наибольшая длительность" } dd { (duration_text(app, task.max_run_time_s)) }
+            dt { "Случайная задержка" } dd { (duration_text(app, task.random_delay_s)) }
             dt { "Параметры" } dd {
                 @if task.params.is_empty() { "не заданы (действуют значения по умолчанию)" }
-                @for (key, value) in &task.params { div { code { (key) "=" (value) } } }
+                @for (key, value) in &task.params {
+                    @let label = plugin.as_ref().and_then(|p| p.params.iter().find(|s| &s.key == key)).map(|s| s.label.clone());
+                    div { (label.unwrap_or_default()) " " code { (key) "=" (value) } }
+                }
             }
         }
         div class="actions" {
@@ -408,9 +408,9 @@ fn render_task(
                 orgs: None,
                 org: &task.org,
                 plugin,
-                schedule: task.schedule.clone(),
-                max_run_time: duration_text(task.max_run_time_s),
-                random_delay: duration_text(task.random_delay_s),
+                schedule: task.schedule_text.clone(),
+                max_run_time: duration_text(app, task.max_run_time_s),
+                random_delay: duration_text(app, task.random_delay_s),
                 current: task.params.clone(),
                 refused,
                 submit: "Сохранить",
@@ -430,7 +430,7 @@ async fn update(
     blocking(move || {
         let submitted = Submitted(fields);
         let store = app.store()?;
-        let task = views::require_task(&store, id)?;
+        let task = views::require_task(&store, id, app.lang)?;
         let plugin = views::plugin(&app, &task.type_id)?;
         match actions::update_task(&app, id, &task_input(&submitted, &plugin, false)) {
             Ok(_) => Ok(see_other(&format!("/tasks/{id}?saved=1"))),
@@ -484,7 +484,7 @@ async fn run(
 async fn delete(state: AppState, Path(id): Path<i64>) -> Result<Response, super::PageError> {
     let app = state.0;
     blocking(move || {
-        let org = views::require_task(&app.store()?, id)?.org_id;
+        let org = views::require_task(&app.store()?, id, app.lang)?.org_id;
         actions::delete_task(&app, id)?;
         Ok(see_other(&format!("/tasks?org={}", segment(&org))))
     })

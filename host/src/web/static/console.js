@@ -20,11 +20,16 @@ async function getJson(url) {
   return response.json();
 }
 
+const STAGES = { read: "чтение чатов", create: "создание чатов", calls: "видеозвонки", greeting: "приветствие" };
+const LEVELS = { debug: "отладка", info: "сведения", warn: "внимание", error: "ошибка" };
+
 function appendLine(body, line) {
-  const row = document.createElement("tr");
-  row.className = `level-${line.level}`;
-  for (const text of [line.time, line.level, line.message]) {
-    const cell = document.createElement("td");
+  const row = document.createElement("div");
+  row.className = `log-line level-${line.level}`;
+  const parts = [["time", line.time], ["level", LEVELS[line.level] || line.level], ["message", line.message]];
+  for (const [name, text] of parts) {
+    const cell = document.createElement("span");
+    cell.className = name === "message" ? "message plugin-text" : name;
     cell.textContent = text;
     row.appendChild(cell);
   }
@@ -47,7 +52,7 @@ async function follow(section) {
       const run = await getJson(`/api/runs/${id}`);
       if (run.progress) {
         progress.hidden = false;
-        progress.textContent = `${run.progress.stage}: ${run.progress.done} из ${run.progress.total}`;
+        progress.textContent = `${STAGES[run.progress.stage] || run.progress.stage}: ${run.progress.done} из ${run.progress.total}`;
       }
       if (run.status !== "running") {
         window.location.reload();

@@ -6,6 +6,7 @@ use super::{Reconciler, Step, CREATE_PASSES};
 use crate::backend::{ChatId, Conversation, Failure, ListedChat, MemberId, Op, Reply};
 use crate::plan::{self, ActualChat, ChatAction, Found, Plan, Resolved};
 use crate::state::{ChatRecord, Skip};
+use crate::texts;
 use exchange_sdk::school::SferumId;
 use exchange_sdk::LogLevel;
 use std::collections::{BTreeMap, BTreeSet};
@@ -234,7 +235,16 @@ impl Reconciler {
             &self.options(),
         );
         if self.settings.dry_run {
-            self.info("dry run: nothing is changed in Sferum; the plan:".into());
+            let lang = self.settings.lang;
+            self.info(texts::dry_run_heading(lang).into());
+            texts::count_plan(&plan.chats, &mut self.counters);
+            for line in plan
+                .chats
+                .iter()
+                .filter_map(|c| texts::chat_totals(lang, c))
+            {
+                self.info(line);
+            }
             for line in plan.render(&self.desired) {
                 self.info(line);
             }

@@ -30,6 +30,7 @@ use crate::backend::{Failure, Op, OpKind, Reply};
 use crate::plan::Options;
 use crate::rules::{Desired, STAFF, STAFF_TITLE};
 use crate::state::TaskState;
+use crate::texts;
 use exchange_sdk::plugin::{LinksRow, LinksTable};
 use exchange_sdk::school::SferumId;
 use exchange_sdk::{LogLevel, RunStatus, RunSummary};
@@ -81,6 +82,8 @@ pub struct Settings {
     pub now: u64,
     /// The pause before operations refused by flood control or "try later" are sent again.
     pub pause: Duration,
+    /// The language of the run's summary and of the dry run's totals.
+    pub lang: texts::Lang,
 }
 
 /// One thing the driver must do; each is followed by [`Reconciler::resume`].
@@ -480,32 +483,39 @@ impl Reconciler {
 
     /// The summary of a run that did its job; `guard` is the removal guard's reason.
     fn summary(&mut self, guard: Option<String>) -> RunSummary {
+        let lang = self.settings.lang;
         let n = |k: &str| self.counters.get(k).copied().unwrap_or(0);
-        let done = format!(
-            "{} chats: {} created, {} renamed; members +{} −{}; admins +{} −{}; {} video calls published",
-            self.desired.chats.len(),
-            n("chats_created"),
-            n("chats_retitled"),
-            n("members_added"),
-            n("members_removed"),
-            n("admins_granted"),
-            n("admins_revoked"),
-            n("calls_published"),
+        let done = texts::done(
+            lang,
+            &texts::Figures {
+                chats: self.desired.chats.len(),
+                created: n("chats_created"),
+                renamed: n("chats_retitled"),
+                added: n("members_added"),
+                removed: n("members_removed"),
+                granted: n("admins_granted"),
+                revoked: n("admins_revoked"),
+                calls: n("calls_published"),
+            },
         );
         let (status, message) = if self.settings.dry_run {
-            let guard = guard
-                .map(|g| format!(" The real run would stop: {g}"))
-                .unwrap_or_default();
+            // Counters of what was done are all zero in a dry run: only the plan's remain.
+            self.counters.retain(|k, _| {
+                k.starts_with("plan_")
+                    || k.starts_with("api_")
+                    || k == "chats"
+                    || k == "people_without_sferum_id"
+            });
             (
                 RunStatus::Ok,
-                format!("dry run: the plan is in the log; nothing was changed.{guard}"),
+                texts::dry_run(lang, &self.counters, guard.as_deref()),
             )
         } else if let Some(g) = guard {
             (RunStatus::Failed, g)
         } else if let Some(first) = self.problems.first() {
             let more = match self.problems.len() {
                 1 => String::new(),
-                n => format!(" (and {} more problems, see the log)", n - 1),
+                n => texts::more_problems(lang, n - 1),
             };
             (RunStatus::Partial, format!("{done}. {first}{more}"))
         } else {

@@ -258,6 +258,7 @@ impl World {
             recreate_lost: false,
             now: 1_000_000 + self.runs * 600,
             pause: Duration::ZERO,
+            lang: crate::texts::Lang::En,
         };
         let purposes: BTreeMap<String, String> = desired
             .chats

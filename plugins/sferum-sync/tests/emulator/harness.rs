@@ -143,6 +143,8 @@ impl World {
             school: Some(self.school.clone()),
             dry_run: self.dry_run,
             force: self.force,
+            // These tests read the plugin's English texts.
+            locale: "en".into(),
         }
     }
 

@@ -1,0 +1,168 @@
+# The host's texts in English: the web console's messages and the phrases the CLI and the
+# console share. Every message here is in ../ru/host.ftl too (a unit test checks it).
+
+## Schedules and durations
+
+schedule-every = { $unit ->
+    [day] { $n ->
+        [1] every day
+       *[other] every { $n } days
+    }
+    [hour] { $n ->
+        [1] every hour
+       *[other] every { $n } hours
+    }
+    [minute] { $n ->
+        [1] every minute
+       *[other] every { $n } minutes
+    }
+   *[second] every { $n } seconds
+}
+schedule-constantly = constantly
+schedule-daily = daily at { $time }
+schedule-manual = manual
+schedule-help = Write "every 30m" (1 minute to 31 days), "constantly", "daily 07:30" or "manual".
+schedule-empty = The schedule is empty.
+schedule-not-schedule = "{ $text }" is not a schedule.
+schedule-no-period = A period is missing.
+schedule-not-number = "{ $value }" is not a number.
+schedule-not-unit = "{ $value }" is not a time unit.
+schedule-too-short = The period must be at least 1 minute (for back-to-back runs use "constantly").
+schedule-too-long = The period must be at most 31 days (for rarer runs use "manual").
+schedule-not-time = "{ $value }" is not a time HH:MM.
+duration-days = { $n }d
+duration-hours = { $n }h
+duration-minutes = { $n }m
+duration-seconds = { $n }s
+duration-out-of-range = must be from { $min } to { $max }, got "{ $value }"
+duration-invalid = "{ $value }" is not a duration: write e.g. 30m, 1h, 1h30m
+
+## Parameters
+
+type-text = text
+type-integer-from = a whole number of at least { $min }
+type-integer-range = a whole number { $min }-{ $max }
+type-port = a port 1-65535
+type-flag = 0 or 1
+type-enum = one of { $values }
+type-duration = a duration such as 90s, 30m or 1h30m
+type-secret = secret text
+param-type-expected = expected { $expected }, got { $value }
+param-not-assignment = "{ $arg }" is not a key=value setting (example: proxy_port=3128)
+param-cyrillic-key = the key "{ $typed }" contains Cyrillic letters; it was saved as the Latin key { $key }
+param-force-not-stored = force is not a stored setting: confirm what a safety guard held back for one run only
+param-unknown-did-you-mean = unknown parameter "{ $typed }": did you mean { $key }?
+param-unknown-none = unknown parameter "{ $typed }": this task type has no parameters
+param-unknown-known = unknown parameter "{ $typed }" (known: { $known })
+param-required = is required ({ $description }): add { $key }=…
+param-not-declared = not declared by any loaded plugin
+task-second-of-type = Organization { $org } already has a task of this type (task { $task }), and it must be the only one: two would work on the same chats. Change task { $task } instead.
+
+## Counters of runs
+
+counter-chats = chats the school needs
+counter-chats-created = chats created
+counter-chats-retitled = chats renamed
+counter-members-added = members added
+counter-members-removed = members removed
+counter-admins-granted = admin rights granted
+counter-admins-revoked = admin rights revoked
+counter-links-published = links in the table
+counter-calls-published = video calls started
+counter-calls-failed = video calls not started
+counter-people-without-sferum-id = people without a Sferum ID
+counter-api-requests = requests to Sferum
+counter-api-calls = API calls
+counter-skipped = people who cannot be added
+counter-skipped-privacy = cannot be added: privacy settings
+counter-skipped-deleted = cannot be added: account deleted
+counter-skipped-left = cannot be added: left on their own
+counter-runs = runs
+counter-staff = staff
+counter-students = students
+
+## Staff access roles
+
+role-administrator = administrator
+role-head = head
+role-deputy = deputy head
+role-teacher = teacher
+
+## Runs
+
+run-status-running = running
+run-status-ok = ok
+run-status-partial = partial
+run-status-failed = failed
+run-status-interrupted = interrupted
+run-status-killed = killed: took too long
+run-trigger-manual = by hand
+run-trigger-schedule = on schedule
+run-trigger-import = after an import
+run-trigger-catch-up = missed run
+run-killed = The run took longer than its max run time ({ $limit }) and was stopped.
+run-lost = The run was stopped: its lease lapsed and another host process took it for abandoned.
+run-interrupted-grace = The host stopped the run after its grace period.
+run-stopped-by-request = The run was stopped at the administrator's request.
+run-already-running = Task { $task } is running now (run { $run }): wait until it ends, then start it again.
+run-dry-and-force = A dry run changes nothing, so there is nothing to confirm: choose one of the two.
+run-could-not-start = The run could not start: { $error }
+run-not-running = Run { $run } has ended already: there is nothing to stop.
+run-stop-requested = Run { $run } was asked to stop.
+serve-run-started = run { $run } of task { $task } ({ $org }) started: { $trigger }
+serve-run-ended = run { $run } of task { $task } ended: { $status } — { $message }
+
+## The web console's errors
+
+error-summary = { $count ->
+    [one] { $summary }: { $count } problem; correct the marked fields and send again
+   *[other] { $summary }: { $count } problems; correct the marked fields and send again
+}
+error-nothing-saved = nothing was saved
+error-task-not-added = the task was not added
+error-nothing-changed = nothing was changed
+error-configuration-invalid = the configuration is not valid
+error-internal = { $error } (see the host's log; try again)
+error-request-failed = the request failed inside the host (see the host's log); try again
+error-bad-request = { $error } (see the API's request formats in README.md, "Web console")
+error-no-endpoint = no such endpoint: { $method } { $path } (the endpoints are listed in README.md, "Web console")
+error-method-not-allowed = { $method } is not allowed on { $path } (the endpoints are listed in README.md, "Web console")
+error-no-org = no organization "{ $org }": see the list (GET /api/orgs); add one with: exchange-host org add { $org } --name "…"
+error-no-school = { $org } has no school data yet: import it with: exchange-host school import { $org } FILE.json
+error-no-run = no run { $run }: see the run history (GET /api/runs)
+error-no-task = no task { $task }: see the task list (GET /api/tasks)
+error-no-plugin = no task type "{ $type }" is installed. Known types: { $known }.
+error-bad-level = level "{ $level }" is not a log level: use debug, info, warn or error
+error-org-cannot-change = a task's organization cannot change: add a new task for the other organization
+error-type-cannot-change = a task's type cannot change: add a new task of the other type
+error-choose-org = choose the organization (see GET /api/orgs)
+error-choose-type = choose the task type (see GET /api/plugins)
+error-cannot-change-task = cannot change task { $task }: { $reason }
+error-task-running-not-removed = task { $task } is running now (run { $run }), so it was not removed: disable its schedule, wait until the run ends, then remove it
+error-plugin-could-not-check = the plugin could not check the parameters: { $error }
+error-host = this console answers only on this machine: open { $url } instead
+error-other-site = the request came from another site ({ $site }): use the console's own pages
+error-other-origin = the request came from { $origin }, not from this console: use the console's own pages
+error-form-too-large = the form is too large: send less
+error-login-first = log in first: POST /api/login with {"{"}"password": "…"{"}"} and the X-CSRF-Token from GET /api/session
+error-no-session = no valid session: reload the page (or GET /api/session for a session cookie and its X-CSRF-Token), then try again
+error-csrf = the CSRF token is missing or wrong: reload the page and try again (API: send the X-CSRF-Token header from GET /api/session)
+error-no-password = no administrator password is set, so no login is needed; set one with: exchange-host admin password
+error-wrong-password = wrong password: try again (it is set with: exchange-host admin password)
+error-too-many-attempts = too many failed logins from this client: try again in { $wait }
+error-busy = the server is busy checking passwords: try again in a few seconds
+error-org-id-empty = enter the id: Latin letters, digits, hyphens, e.g. school-239
+error-org-id-invalid = "{ $id }" will not do: Latin letters, digits, "-" and "_" only, at most 64 characters, e.g. school-239
+error-org-exists = organization "{ $id }" exists already
+error-org-name-empty = enter the organization's name
+error-org-name-invalid = the name will not do: { $problem }
+error-org-has-running = organization { $org } has run { $run } going on: wait until it ends or stop it, then remove the organization
+error-org-confirm = to remove the organization, type its id "{ $org }" into the confirmation field
+error-no-file = choose the school data file
+error-file-too-large = the file is too large (over { $limit } MB)
+error-import-problems = { $count ->
+    [one] the file has { $count } problem; nothing was saved, the previous data stays
+   *[other] the file has { $count } problems; nothing was saved, the previous data stays
+}
+error-import-expired = the preview is out of date (the data changed or too much time passed): upload the file again
+error-import-shrink = confirm the shrinking: { $details }

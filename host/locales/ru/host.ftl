@@ -1,0 +1,176 @@
+# The host's texts in Russian: the web console's messages and the phrases the CLI and the
+# console share. Every message here is in ../en/host.ftl too (a unit test checks it).
+
+## Schedules and durations
+
+schedule-every = { $unit ->
+    [day] { $n ->
+        [1] каждый день
+        [one] каждый { $n } день
+        [few] каждые { $n } дня
+       *[other] каждые { $n } дней
+    }
+    [hour] { $n ->
+        [1] каждый час
+        [one] каждый { $n } час
+        [few] каждые { $n } часа
+       *[other] каждые { $n } часов
+    }
+    [minute] { $n ->
+        [1] каждую минуту
+        [one] каждую { $n } минуту
+        [few] каждые { $n } минуты
+       *[other] каждые { $n } минут
+    }
+   *[second] каждые { $n } с
+}
+schedule-constantly = постоянно
+schedule-daily = ежедневно в { $time }
+schedule-manual = вручную
+schedule-help = Пишите так: «каждые 30 минут» (от 1 минуты до 31 дня), «постоянно», «ежедневно 07:30» или «вручную».
+schedule-empty = Расписание не задано.
+schedule-not-schedule = «{ $text }» — не расписание.
+schedule-no-period = Не указан период.
+schedule-not-number = «{ $value }» — не число.
+schedule-not-unit = «{ $value }» — не единица времени.
+schedule-too-short = Период должен быть не меньше 1 минуты (запуск за запуском — «постоянно»).
+schedule-too-long = Период должен быть не больше 31 дня (для более редких запусков — «вручную»).
+schedule-not-time = «{ $value }» — не время ЧЧ:ММ.
+duration-days = { $n } дн
+duration-hours = { $n } ч
+duration-minutes = { $n } мин
+duration-seconds = { $n } с
+duration-out-of-range = должно быть от { $min } до { $max }, введено «{ $value }»
+duration-invalid = «{ $value }» — не длительность: пишите, например, 30 мин, 1 ч, 1 ч 30 мин
+
+## Parameters
+
+type-text = текст
+type-integer-from = целое число не меньше { $min }
+type-integer-range = целое число от { $min } до { $max }
+type-port = порт от 1 до 65535
+type-flag = 0 — нет, 1 — да
+type-enum = одно из: { $values }
+type-duration = длительность, например 90 с, 30 мин, 1 ч 30 мин
+type-secret = секрет: после сохранения не показывается
+param-type-expected = ожидается { $expected }, введено { $value }
+param-not-assignment = «{ $arg }» — не настройка вида ключ=значение (например, proxy_port=3128)
+param-cyrillic-key = ключ «{ $typed }» набран русскими буквами; он сохранён как латинский { $key }
+param-force-not-stored = force не сохраняется: подтвердить удаления можно только для одного запуска (кнопка «Запустить с подтверждением удалений»)
+param-unknown-did-you-mean = неизвестный параметр «{ $typed }»: возможно, имелся в виду { $key }?
+param-unknown-none = неизвестный параметр «{ $typed }»: у этого типа задач нет параметров
+param-unknown-known = неизвестный параметр «{ $typed }» (известные: { $known })
+param-required = обязательный параметр ({ $description }): задайте { $key }
+param-not-declared = не объявлен ни одним загруженным модулем
+task-second-of-type = У организации { $org } уже есть задача этого типа (№ { $task }), а такая задача может быть только одна: две работали бы с одними и теми же чатами. Измените задачу № { $task }.
+
+## Counters of runs
+
+counter-chats = чатов положено школе
+counter-chats-created = создано чатов
+counter-chats-retitled = переименовано чатов
+counter-members-added = добавлено участников
+counter-members-removed = удалено участников
+counter-admins-granted = выдано прав администратора
+counter-admins-revoked = снято прав администратора
+counter-links-published = ссылок в таблице
+counter-calls-published = создано видеозвонков
+counter-calls-failed = не создано видеозвонков
+counter-people-without-sferum-id = людей без идентификатора Сферум
+counter-api-requests = запросов к Сферуму
+counter-api-calls = вызовов API
+counter-skipped = людей нельзя добавить
+counter-skipped-privacy = нельзя добавить: настройки приватности
+counter-skipped-deleted = нельзя добавить: аккаунт удалён
+counter-skipped-left = нельзя добавить: вышли сами
+counter-runs = запусков
+counter-staff = сотрудников
+counter-students = учеников
+
+## Staff access roles
+
+role-administrator = администратор
+role-head = руководитель
+role-deputy = заместитель руководителя
+role-teacher = учитель
+
+## Runs
+
+run-status-running = выполняется
+run-status-ok = успешно
+run-status-partial = частично
+run-status-failed = ошибка
+run-status-interrupted = прерван
+run-status-killed = остановлен: превышено время
+run-trigger-manual = вручную
+run-trigger-schedule = по расписанию
+run-trigger-import = после импорта данных
+run-trigger-catch-up = пропущенный запуск
+run-killed = Запуск шёл дольше допустимого ({ $limit }) и был остановлен.
+run-lost = Запуск остановлен: его срок аренды истёк, и другой процесс программы счёл его брошенным.
+run-interrupted-grace = Программа остановила запуск по истечении времени на завершение.
+run-stopped-by-request = Запуск остановлен по запросу администратора.
+run-already-running = Задача № { $task } сейчас выполняется (запуск № { $run }): дождитесь его окончания и запустите снова.
+run-dry-and-force = Пробный запуск ничего не меняет, поэтому подтверждать нечего: выберите одно из двух.
+run-could-not-start = Запуск не начался: { $error }
+run-not-running = Запуск № { $run } уже завершён: останавливать нечего.
+run-stop-requested = Запрошена остановка запуска № { $run }.
+serve-run-started = запуск № { $run } задачи № { $task } ({ $org }) начат: { $trigger }
+serve-run-ended = запуск № { $run } задачи № { $task } завершён: { $status } — { $message }
+
+## The web console's errors
+
+error-summary = { $count ->
+    [one] { $summary }: { $count } проблема; исправьте отмеченные поля и отправьте снова
+    [few] { $summary }: { $count } проблемы; исправьте отмеченные поля и отправьте снова
+   *[other] { $summary }: { $count } проблем; исправьте отмеченные поля и отправьте снова
+}
+error-nothing-saved = Ничего не сохранено
+error-task-not-added = Задача не добавлена
+error-nothing-changed = Ничего не изменено
+error-configuration-invalid = Настройки не прошли проверку
+error-internal = Ошибка на сервере: { $error } (подробности в журнале программы; попробуйте ещё раз)
+error-request-failed = Запрос не выполнен внутри программы (подробности в журнале программы); попробуйте ещё раз.
+error-bad-request = Неверный запрос: { $error }
+error-no-endpoint = Нет такого адреса API: { $method } { $path } (адреса API перечислены в README.md, раздел «Web console»)
+error-method-not-allowed = Метод { $method } не поддерживается для { $path }
+error-no-org = Организации «{ $org }» нет: выберите её из списка организаций.
+error-no-school = У организации { $org } ещё нет данных школы: загрузите файл на странице организации.
+error-no-run = Запуска № { $run } нет: см. журнал запусков.
+error-no-task = Задачи № { $task } нет: см. список задач.
+error-no-plugin = Тип задачи «{ $type }» не установлен. Установлены: { $known }.
+error-bad-level = «{ $level }» — не уровень журнала: debug, info, warn или error.
+error-org-cannot-change = организацию задачи изменить нельзя: добавьте новую задачу для другой организации
+error-type-cannot-change = тип задачи изменить нельзя: добавьте новую задачу другого типа
+error-choose-org = выберите организацию
+error-choose-type = выберите тип задачи
+error-cannot-change-task = Задачу № { $task } изменить нельзя: { $reason }
+error-task-running-not-removed = Задача № { $task } сейчас выполняется (запуск № { $run }), поэтому она не удалена: выключите расписание, дождитесь окончания запуска и удалите её.
+error-plugin-could-not-check = Модуль не смог проверить параметры: { $error }
+error-host = Консоль отвечает только на этом компьютере: откройте { $url }
+error-other-site = Запрос пришёл с другого сайта ({ $site }): пользуйтесь страницами самой консоли.
+error-other-origin = Запрос пришёл с { $origin }, а не из этой консоли: пользуйтесь страницами самой консоли.
+error-form-too-large = Форма слишком велика.
+error-login-first = Сначала войдите: POST /api/login с {"{"}"password": "…"{"}"} и X-CSRF-Token из GET /api/session
+error-no-session = Сеанс устарел: обновите страницу и повторите действие.
+error-csrf = Проверочный код формы отсутствует или неверен: обновите страницу и повторите действие.
+error-no-password = Пароль администратора не задан, вход не нужен. Задать пароль: exchange-host admin password
+error-wrong-password = Неверный пароль: попробуйте ещё раз.
+error-too-many-attempts = Слишком много неудачных попыток входа: повторите через { $wait }.
+error-busy = Сервер занят проверкой паролей: повторите через несколько секунд.
+error-org-id-empty = введите идентификатор: латинские буквы, цифры, дефис, например school-239
+error-org-id-invalid = «{ $id }» не подходит: только латинские буквы, цифры, «-» и «_», не длиннее 64 знаков, например school-239
+error-org-exists = организация «{ $id }» уже есть
+error-org-name-empty = введите наименование организации
+error-org-name-invalid = наименование не подходит: { $problem }
+error-org-has-running = У организации { $org } сейчас выполняется запуск № { $run }: дождитесь его окончания или остановите его, затем удалите организацию.
+error-org-confirm = Чтобы удалить организацию, введите её идентификатор «{ $org }» в поле подтверждения.
+error-no-file = выберите файл данных школы
+error-file-too-large = файл слишком велик (больше { $limit } МБ)
+error-import-problems = { $count ->
+    [one] В файле { $count } проблема; ничего не сохранено, прежние данные остались
+    [few] В файле { $count } проблемы; ничего не сохранено, прежние данные остались
+   *[other] В файле { $count } проблем; ничего не сохранено, прежние данные остались
+}
+error-import-expired = Просмотр устарел (данные изменились или прошло много времени): загрузите файл ещё раз.
+error-import-shrink = Подтвердите уменьшение: { $details }
