@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod metrics;
 pub mod output;
 pub mod params;
 pub mod plugins;
@@ -12,6 +13,7 @@ pub mod runs;
 pub mod schedule;
 pub mod scheduler;
 pub mod school;
+pub mod sd_notify;
 pub mod secrets;
 pub mod signals;
 pub mod store;

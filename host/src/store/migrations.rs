@@ -114,7 +114,7 @@ pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
     let current: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if current > MIGRATIONS.len() {
         anyhow::bail!(
-            "the database has schema version {current}, newer than this host knows ({}): use a newer exchange-host",
+            "the database has schema version {current}, newer than this host knows ({}): a newer exchange-host wrote it. Nothing was changed; use that newer exchange-host, or restore a backup taken before the upgrade",
             MIGRATIONS.len()
         );
     }

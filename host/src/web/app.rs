@@ -2,7 +2,7 @@
 
 use super::error::ApiError;
 use super::launcher::Launcher;
-use super::{api, auth, pages};
+use super::{api, auth, ops, pages};
 use crate::plugins::Registry;
 use crate::runs::runner::RunnerConfig;
 use crate::store::Store;
@@ -49,7 +49,8 @@ impl App {
     }
 }
 
-/// Every route of the console behind the [`auth::guard`].
+/// Every route of the console behind the [`auth::guard`], and the monitoring routes
+/// ([`ops`]) beside it, without sessions.
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .merge(api::routes())
@@ -60,6 +61,7 @@ pub fn router(app: Arc<App>) -> Router {
             app.clone(),
             auth::guard,
         ))
+        .merge(ops::routes())
         .with_state(app)
 }
 
