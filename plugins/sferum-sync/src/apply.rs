@@ -198,6 +198,10 @@ impl<'a, 'h> Sync<'a, 'h> {
             .insert("api_requests".into(), self.client.requests());
         self.counters
             .insert("api_calls".into(), self.client.calls());
+        // The host exports these as API errors by code (its metrics read `api_errors.CODE`).
+        for (code, n) in self.client.errors_by_code() {
+            self.counters.insert(format!("api_errors.{code}"), n);
+        }
         let n = |k: &str| self.counters.get(k).copied().unwrap_or(0);
         let done = format!(
             "{} chats: {} created, {} renamed; members +{} −{}; admins +{} −{}; {} video calls published",
