@@ -17,7 +17,11 @@ fn workspace() -> PathBuf {
 }
 
 fn run(command: &mut Command) -> Run {
-    Run::from_output(command.output().unwrap_or_else(|e| panic!("{command:?}: {e}")))
+    Run::from_output(
+        command
+            .output()
+            .unwrap_or_else(|e| panic!("{command:?}: {e}")),
+    )
 }
 
 /// Builds the package into `out`; `None` when cargo-deb is missing (outside CI).
@@ -81,23 +85,35 @@ fn the_debian_package_holds_the_service() {
             .unwrap_or_else(|| panic!("{path} is not in the package:\n{contents}"))
             .to_string()
     };
-    assert!(entry("/usr/bin/exchange-host").starts_with("-rwxr-xr-x root/root"));
+    assert!(entry("/usr/bin/exchange-host").starts_with("-rwxr-xr-x 0/0 "));
     assert!(
-        entry("/usr/lib/exchange-host/plugins/libsferum_sync.so").starts_with("-rw-r--r-- root/root")
+        entry("/usr/lib/exchange-host/plugins/libsferum_sync.so").starts_with("-rw-r--r-- 0/0 ")
     );
     entry("/etc/exchange-host/exchange-host.env");
     entry("/usr/share/doc/exchange-host/README.md");
-    let unit_path = ["/lib/systemd/system/exchange-host.service", "/usr/lib/systemd/system/exchange-host.service"]
-        .into_iter()
-        .find(|p| contents.lines().any(|l| l.ends_with(&format!(" .{p}"))))
-        .unwrap_or_else(|| panic!("no unit file:\n{contents}"));
+    let unit_path = [
+        "/lib/systemd/system/exchange-host.service",
+        "/usr/lib/systemd/system/exchange-host.service",
+    ]
+    .into_iter()
+    .find(|p| contents.lines().any(|l| l.ends_with(&format!(" .{p}"))))
+    .unwrap_or_else(|| panic!("no unit file:\n{contents}"));
     let plugins: Vec<&str> = contents
         .lines()
         .filter(|l| l.contains("/usr/lib/exchange-host/plugins/") && !l.ends_with('/'))
         .collect();
     assert_eq!(plugins.len(), 1, "only the production plugin: {plugins:#?}");
-    for test_only in ["example", "misbehaving", "incompatible", "emulator", "bench"] {
-        assert!(!contents.contains(test_only), "{test_only} is packaged:\n{contents}");
+    for test_only in [
+        "example",
+        "misbehaving",
+        "incompatible",
+        "emulator",
+        "bench",
+    ] {
+        assert!(
+            !contents.contains(test_only),
+            "{test_only} is packaged:\n{contents}"
+        );
     }
 
     // Control: dependencies, the configuration file, maintainer scripts.
@@ -106,20 +122,33 @@ fn the_debian_package_holds_the_service() {
         .stdout;
     assert!(control.contains("Package: exchange-host"), "{control}");
     let depends = control.lines().find(|l| l.starts_with("Depends:")).unwrap();
-    assert!(depends.contains("adduser") && depends.contains("libc6"), "{depends}");
+    assert!(
+        depends.contains("adduser") && depends.contains("libc6"),
+        "{depends}"
+    );
     let unpacked = dir.path().join("root");
     let meta = dir.path().join("DEBIAN");
     run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&unpacked)).ok();
     run(Command::new("dpkg-deb").arg("-e").arg(&deb).arg(&meta)).ok();
-    let read = |path: PathBuf| std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert_eq!(read(meta.join("conffiles")).trim(), "/etc/exchange-host/exchange-host.env");
+    let read = |path: PathBuf| {
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    };
+    assert_eq!(
+        read(meta.join("conffiles")).trim(),
+        "/etc/exchange-host/exchange-host.env"
+    );
     let postinst = read(meta.join("postinst"));
     assert!(postinst.contains("adduser --system --group"), "{postinst}");
     assert!(
-        postinst.contains("install -d -m 0700 -o exchange-host -g exchange-host /var/lib/exchange-host"),
+        postinst.contains(
+            "install -d -m 0700 -o exchange-host -g exchange-host /var/lib/exchange-host"
+        ),
         "{postinst}"
     );
-    assert!(postinst.contains("deb-systemd-helper"), "the unit is enabled:\n{postinst}");
+    assert!(
+        postinst.contains("deb-systemd-helper"),
+        "the unit is enabled:\n{postinst}"
+    );
     assert!(!postinst.contains("#DEBHELPER#"), "{postinst}");
     let env = read(unpacked.join("etc/exchange-host/exchange-host.env"));
     for line in [
@@ -150,19 +179,42 @@ fn the_debian_package_holds_the_service() {
     ] {
         assert!(unit.lines().any(|l| l == line), "{line} missing:\n{unit}");
     }
-    // systemd's own check, where systemd is installed, against the unpacked tree (so that
-    // the ExecStart binary exists).
+    // systemd's own checks, where systemd is installed, on a copy that starts the unpacked
+    // binary (verify wants the ExecStart binary to exist).
     if Path::new("/usr/bin/systemd-analyze").exists() {
-        let verify = run(Command::new("systemd-analyze")
-            .arg("verify")
-            .arg(format!("--root={}", unpacked.display()))
-            .arg(&unit_file));
-        assert_eq!(verify.status, 0, "systemd-analyze verify:\n{}", verify.all());
+        let copy = dir.path().join("exchange-host.service");
+        let packaged = unpacked.join("usr/bin/exchange-host");
+        std::fs::write(
+            &copy,
+            unit.replace("/usr/bin/exchange-host", packaged.to_str().unwrap()),
+        )
+        .unwrap();
+        let verify = run(Command::new("systemd-analyze").arg("verify").arg(&copy));
+        assert_eq!(
+            verify.status,
+            0,
+            "systemd-analyze verify:\n{}",
+            verify.all()
+        );
         assert!(
             !verify.all().contains("exchange-host.service"),
             "systemd-analyze has remarks:\n{}",
             verify.all()
         );
+        // The sandbox as systemd rates it (0 = locked down, 10 = exposed; "OK" is below 2).
+        let security = run(Command::new("systemd-analyze")
+            .args(["security", "--offline=yes", "--no-pager"])
+            .arg(&copy));
+        let exposure: f64 = security
+            .all()
+            .lines()
+            .find_map(|l| {
+                l.split("Overall exposure level for exchange-host.service: ")
+                    .nth(1)
+            })
+            .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+            .unwrap_or_else(|| panic!("no exposure level:\n{}", security.all()));
+        assert!(exposure < 2.0, "exposure {exposure}:\n{}", security.all());
     } else {
         eprintln!("systemd-analyze is not installed: the unit file is not verified by systemd");
     }
