@@ -50,9 +50,12 @@ fn serve(plugins: &std::path::Path, db: &std::path::Path, env: &[(&str, &str)]) 
     });
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let line = stderr
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .expect("serve never printed the web console's address");
+        let Ok(line) = stderr.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve never printed the web console's address");
+        };
         if let Some(url) = line.strip_prefix("web console: ") {
             return Serve {
                 child,

@@ -203,7 +203,10 @@ impl City {
                 bytes(self.db_bytes)
             ),
         );
-        for (what, c) in [("first-sync cycle", &self.first), ("no-op cycle", &self.no_op)] {
+        for (what, c) in [
+            ("first-sync cycle", &self.first),
+            ("no-op cycle", &self.no_op),
+        ] {
             report.figure(
                 format!("{name}: {what}"),
                 format!(

@@ -127,15 +127,14 @@ fn main() -> anyhow::Result<()> {
         .collect();
     let mut report = Report::new();
     if args.city {
-        let concurrent = args.city_concurrent.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, |n| n.get()) * 4
-        });
+        let concurrent = args
+            .city_concurrent
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()) * 4);
         step(&format!(
             "city: {} schools × {} students, serve --max-concurrent {concurrent}",
             args.city_orgs, args.city_students
         ));
-        city::measure(&build, args.city_orgs, args.city_students, concurrent)?
-            .report(&mut report);
+        city::measure(&build, args.city_orgs, args.city_students, concurrent)?.report(&mut report);
         println!("{NOTES}");
         report.print(&machine::describe());
         return Ok(());
