@@ -104,7 +104,7 @@ impl Metrics {
         let waiting = Gauge::default();
         registry.register(
             "tasks_waiting",
-            "Tasks that are due but wait for a free run slot or for their organization's run of the same type",
+            "Due tasks the scheduler did not start in its last round (no free run slot, or their start failed)",
             waiting.clone(),
         );
         let running = Gauge::default();
