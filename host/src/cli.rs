@@ -18,8 +18,29 @@ pub struct Cli {
     #[arg(long = "db", value_name = "PATH", global = true, env = "EXCHANGE_DB")]
     pub db: Option<PathBuf>,
 
+    /// How log lines are written to stderr: text, or json (one object per line, for journald
+    /// or a log shipper). RUST_LOG picks what is logged (default: warnings).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        global = true,
+        env = "EXCHANGE_LOG_FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How log lines are written.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 /// The top-level commands.
@@ -84,6 +105,12 @@ pub enum Command {
     /// The web console's administrator.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Copy the database, while it is in use, to a new file (owner-only). To restore, stop
+    /// every host process and put the copy in the database's place (see README.md).
+    Backup {
+        /// The new file (it must not exist).
+        file: PathBuf,
+    },
     /// See it work: the sample school synced to a local Sferum emulator, step by step.
     #[command(long_about = DEMO_HELP)]
     Demo {
@@ -134,7 +161,8 @@ pub struct ServeArgs {
     /// Also serve the administrator's web console on this address, e.g. 127.0.0.1:8080
     /// (port 0 picks a free one; the address is printed). An address beyond this machine
     /// needs an administrator password first (exchange-host admin password).
-    #[arg(long, value_name = "ADDR")]
+    /// Default: $EXCHANGE_HTTP. Also serves `/metrics` (Prometheus) and `/healthz`.
+    #[arg(long, value_name = "ADDR", env = "EXCHANGE_HTTP")]
     pub http: Option<std::net::SocketAddr>,
     /// The language of the web console and of what runs started by this process write
     /// (run messages, plugin log lines).

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod commands;
 pub mod i18n;
+pub mod metrics;
 pub mod output;
 pub mod params;
 pub mod plugins;
@@ -13,6 +14,7 @@ pub mod runs;
 pub mod schedule;
 pub mod scheduler;
 pub mod school;
+pub mod sd_notify;
 pub mod secrets;
 pub mod signals;
 pub mod store;

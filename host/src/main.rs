@@ -11,7 +11,7 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = exchange_host::cli::Cli::parse();
-    exchange_host::commands::init_logging();
+    exchange_host::commands::init_logging(cli.log_format);
     match exchange_host::commands::dispatch(cli) {
         Ok(code) => code,
         Err(error) => {

@@ -524,6 +524,9 @@ fn faults_and_lost_answers_still_converge_without_duplicates() {
     s.emulator.set_faults(vec![]).unwrap();
     s.sync().ok();
     let with_faults = chats(&s.state());
+    // The summaries count the errors by code (the host's metrics export them).
+    let runs = s.cli(&["runs", "--json"]).ok().stdout;
+    assert!(runs.contains(r#""api_errors.10":"#), "{runs}");
 
     let clean = School::new(60, &[]);
     clean.sync().ok();

@@ -1,4 +1,4 @@
-//! `exchange-host admin …`: the web console's administrator.
+//! `exchange-host admin …`: the web console's administrator; `exchange-host backup`.
 
 use super::Env;
 use crate::cli::AdminCommand;
@@ -11,6 +11,20 @@ pub fn run(env: &Env, command: AdminCommand) -> anyhow::Result<ExitCode> {
     match command {
         AdminCommand::Password => set_password(env),
     }
+}
+
+/// Copies the database to `file` (see [`crate::store::backup::backup`]).
+pub fn backup(env: &Env, file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let db = env.db_path();
+    let copied = crate::store::backup::backup(&db, file)?;
+    println!(
+        "{} copied to {} ({} bytes, schema version {}, mode 0600)",
+        db.display(),
+        file.display(),
+        copied.bytes,
+        copied.schema_version
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Reads the new password: asked twice without echo on a terminal, else the first line of

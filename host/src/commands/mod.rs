@@ -18,14 +18,19 @@ use exchange_sdk::ParamSpec;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Sets up tracing to stderr (`RUST_LOG` decides; default: warnings).
-pub fn init_logging() {
+/// Sets up tracing to stderr in `format` (`RUST_LOG` decides what; default: warnings).
+pub fn init_logging(format: crate::cli::LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
+    // Colours only for a terminal, not for journald or a file.
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        crate::cli::LogFormat::Text => builder.try_init(),
+        crate::cli::LogFormat::Json => builder.json().try_init(),
+    };
 }
 
 /// Runs one parsed command line.
@@ -50,6 +55,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Logs { run, level, json } => run::logs(&env, run, &level, json),
         Command::Serve(args) => serve::serve(&env, &args),
         Command::Admin(command) => admin::run(&env, command),
+        Command::Backup { file } => admin::backup(&env, &file),
         Command::Demo { dir } => demo::demo(&env, &dir),
         Command::Worker {
             mode,

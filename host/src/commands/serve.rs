@@ -2,7 +2,9 @@
 //!
 //! The timing rules are in [`crate::scheduler`]; this module is the loop around them: it
 //! notices changes made by other host processes, starts due runs in worker processes
-//! (bounded by a global limit), and shuts down gracefully.
+//! (bounded by a global limit), and shuts down gracefully. Under systemd it speaks the
+//! notification protocol ([`crate::sd_notify`]: `READY=1`, `WATCHDOG=1` from the loop,
+//! `STOPPING=1`) and feeds the scheduler's figures to [`crate::metrics`].
 
 use super::Env;
 use crate::cli::ServeArgs;
@@ -10,6 +12,7 @@ use crate::i18n::Lang;
 use crate::runs::runner::{begin_run, orphaned, AlreadyRunning, Outcome, RunOptions};
 use crate::schedule::Schedule;
 use crate::scheduler::{next_due_ms, pick_fairly, random_delay_ms, Due, Rules, Timing};
+use crate::sd_notify::Notifier;
 use crate::store::tasks::Task;
 use crate::store::{now_ms, Store};
 use crate::tr;
@@ -139,7 +142,23 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let mut busy_until: HashMap<i64, i64> = HashMap::new();
 
     let mut watch = RunWatch::new(&store)?;
+    let notifier = Notifier::from_env();
+    let watchdog = notifier.as_ref().and_then(Notifier::watchdog_interval);
+    let mut watchdog_at = Instant::now();
+    if let Some(notifier) = &notifier {
+        notifier.notify(&format!(
+            "READY=1\nSTATUS=serving {} task(s), at most {max_concurrent} runs at once",
+            tasks.len()
+        ));
+    }
+
     while signals.load(Ordering::SeqCst) == 0 {
+        if let (Some(notifier), Some(every)) = (&notifier, watchdog) {
+            if watchdog_at.elapsed() >= every {
+                notifier.notify("WATCHDOG=1");
+                watchdog_at = Instant::now();
+            }
+        }
         while let Ok((task_id, result)) = done_rx.try_recv() {
             finish(&mut running, &mut timings, task_id, result);
         }
@@ -199,6 +218,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         }
         let slots = max_concurrent.saturating_sub(running.len());
         let picked = pick_fairly(due.iter().map(|d| d.0).collect(), slots);
+        let mut waiting = due.len();
         for (Due { task_id, .. }, at, schedule, due_now) in
             due.into_iter().filter(|d| picked.contains(&d.0.task_id))
         {
@@ -229,6 +249,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 }
             };
             busy_until.remove(&task_id);
+            waiting -= 1;
             let timing = timings.entry(task_id).or_default();
             timing.running = true;
             timing.last_start_ms = Some(now);
@@ -246,7 +267,12 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 let _ = tx.send((task_id, result));
             });
         }
+        crate::metrics::global().scheduler_tick(waiting, running.len());
         std::thread::sleep(TICK);
+    }
+
+    if let Some(notifier) = &notifier {
+        notifier.notify("STOPPING=1");
     }
 
     eprintln!(

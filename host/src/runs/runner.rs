@@ -320,8 +320,23 @@ impl StartedRun {
         self.run_id
     }
 
-    /// Runs the task in a worker until it ends, and records how it ended.
+    /// Runs the task in a worker until it ends, and records how it ended (in the database,
+    /// and in this process's [`crate::metrics`]).
     pub fn execute(
+        self,
+        cancel: &AtomicBool,
+        observe: &mut dyn FnMut(&Event),
+    ) -> anyhow::Result<Outcome> {
+        let type_id = self.task.type_id.clone();
+        let started = Instant::now();
+        let outcome = self.run_in_worker(cancel, observe);
+        if let Ok(outcome) = &outcome {
+            crate::metrics::global().run_ended(&type_id, outcome, started.elapsed());
+        }
+        outcome
+    }
+
+    fn run_in_worker(
         self,
         cancel: &AtomicBool,
         observe: &mut dyn FnMut(&Event),

@@ -114,12 +114,15 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// The schema version this host writes: the number of migrations it knows.
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
+
 /// Applies every migration the database has not seen yet, each in its own transaction.
 pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
     let current: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if current > MIGRATIONS.len() {
         anyhow::bail!(
-            "the database has schema version {current}, newer than this host knows ({}): use a newer exchange-host",
+            "the database has schema version {current}, newer than this host knows ({}): a newer exchange-host wrote it. Nothing was changed; use that newer exchange-host, or restore a backup taken before the upgrade",
             MIGRATIONS.len()
         );
     }

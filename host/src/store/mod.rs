@@ -4,7 +4,9 @@
 //! Every write that belongs together is one transaction, so nothing is ever half-written.
 
 pub mod admin;
+pub mod backup;
 mod migrations;
+pub use migrations::SCHEMA_VERSION;
 pub mod orgs;
 pub mod runs;
 pub mod school;

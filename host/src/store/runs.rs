@@ -42,6 +42,16 @@ pub struct LogLine {
     pub message: String,
 }
 
+/// The last successful run of a task (see [`Store::last_successes`]).
+#[derive(Debug, Clone)]
+pub struct LastSuccess {
+    pub task_id: i64,
+    pub org_id: String,
+    pub type_id: String,
+    /// When it ended (ms since the epoch).
+    pub ended_ms: i64,
+}
+
 const RUN_COLUMNS: &str = "id, task_id, org_id, started_ms, ended_ms, status, dry_run, trigger, message, counters_json, owner, worker, lease_until_ms, type_id";
 
 fn run_from_row(r: &Row) -> rusqlite::Result<RunRecord> {
@@ -236,6 +246,26 @@ impl Store {
     pub fn run_record(&self, id: i64) -> anyhow::Result<Option<RunRecord>> {
         let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1");
         Ok(self.conn.query_row(&sql, [id], run_from_row).optional()?)
+    }
+
+    /// When each task's last successful run (status `ok`, not a dry run) ended, among the
+    /// runs kept, by task id.
+    pub fn last_successes(&self) -> anyhow::Result<Vec<LastSuccess>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.task_id, t.org_id, t.type_id, MAX(r.ended_ms) FROM runs r
+               JOIN tasks t ON t.id = r.task_id
+              WHERE r.status = 'ok' AND r.dry_run = 0 AND r.ended_ms IS NOT NULL
+              GROUP BY r.task_id ORDER BY r.task_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(LastSuccess {
+                task_id: r.get(0)?,
+                org_id: r.get(1)?,
+                type_id: r.get(2)?,
+                ended_ms: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The newest `last` runs, of one task or of all, newest first.

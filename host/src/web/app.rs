@@ -4,7 +4,7 @@ use super::error::ApiError;
 use super::launcher::Launcher;
 use super::organizations::PendingImports;
 use super::WebConfig;
-use super::{api, auth, pages};
+use super::{api, auth, ops, pages};
 use crate::i18n::Lang;
 use crate::plugins::Registry;
 use crate::runs::runner::RunnerConfig;
@@ -71,7 +71,8 @@ impl App {
     }
 }
 
-/// Every route of the console behind the [`auth::guard`].
+/// Every route of the console behind the [`auth::guard`], and the monitoring routes
+/// ([`ops`]) beside it, without sessions.
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .merge(api::routes())
@@ -82,6 +83,7 @@ pub fn router(app: Arc<App>) -> Router {
             app.clone(),
             auth::guard,
         ))
+        .merge(ops::routes())
         .with_state(app)
 }
 

@@ -11,6 +11,7 @@
 //!   render them.
 //! - [`api`]: the JSON endpoints. [`pages`]: the HTML pages. [`launcher`]: runs started from
 //!   the console. [`password`]: the administrator password hash.
+//! - [`ops`]: `/metrics` and `/healthz` for monitoring, without a session.
 
 mod actions;
 mod api;
@@ -18,6 +19,7 @@ mod app;
 mod auth;
 mod error;
 mod launcher;
+mod ops;
 mod organizations;
 mod pages;
 pub mod password;

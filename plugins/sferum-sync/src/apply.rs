@@ -72,8 +72,12 @@ pub fn run(
                         .counters
                         .insert("api_requests".into(), client.requests());
                     summary.counters.insert("api_calls".into(), client.calls());
+                    // The host exports these as API errors by code (`api_errors.CODE`).
+                    for (code, n) in client.errors_by_code() {
+                        summary.counters.insert(format!("api_errors.{code}"), n);
+                    }
                     summary
-                })
+                });
             }
         };
         reconciler.resume(outcome);

@@ -7,7 +7,7 @@
 use reqwest::header::HeaderValue;
 use serde_json::{Map, Value};
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, Instant};
 
@@ -168,7 +168,7 @@ impl Limiter {
     }
 }
 
-/// The API client of one run. Counts HTTP requests and API calls.
+/// The API client of one run. Counts HTTP requests, API calls and API errors by code.
 pub struct Client {
     http: reqwest::blocking::Client,
     base: String,
@@ -177,6 +177,7 @@ pub struct Client {
     limiter: RefCell<Limiter>,
     requests: Cell<u64>,
     calls: Cell<u64>,
+    errors: RefCell<BTreeMap<i64, u64>>,
     /// Whether requests go through a proxy (which then may answer 401/407 itself).
     proxied: bool,
 }
@@ -246,6 +247,7 @@ impl Client {
             }),
             requests: Cell::new(0),
             calls: Cell::new(0),
+            errors: RefCell::new(BTreeMap::new()),
         })
     }
 
@@ -257,6 +259,16 @@ impl Client {
     /// API calls made so far (the calls inside `execute` each count; `execute` does not).
     pub fn calls(&self) -> u64 {
         self.calls.get()
+    }
+
+    /// API errors met so far by error code: a request's error (retried ones included) and
+    /// each failed call inside `execute`.
+    pub fn errors_by_code(&self) -> BTreeMap<i64, u64> {
+        self.errors.borrow().clone()
+    }
+
+    fn count_error(&self, code: i64) {
+        *self.errors.borrow_mut().entry(code).or_default() += 1;
     }
 
     /// Makes one call in its own request, with retries.
@@ -339,6 +351,7 @@ impl Client {
                     let (code, message) = errors
                         .next()
                         .unwrap_or((1, "the call failed without an error entry".into()));
+                    self.count_error(code);
                     out.push(Err(self.classify(code, message, &|| describe(call))));
                 }
                 Some(v) => out.push(Ok(v)),
@@ -440,6 +453,7 @@ impl Client {
             };
             if let Some(err) = body.get("error") {
                 let code = err.get("error_code").and_then(Value::as_i64).unwrap_or(0);
+                self.count_error(code);
                 let message = err
                     .get("error_msg")
                     .and_then(Value::as_str)

@@ -4,6 +4,7 @@
 //! benchmark runs the built `exchange-host` and plugin libraries found next to itself.
 
 mod alloc;
+mod city;
 mod host;
 mod idle;
 mod machine;
@@ -77,6 +78,19 @@ struct Args {
     /// Seconds over which the idle `serve`'s CPU use is measured.
     #[arg(long, default_value_t = 10.0)]
     window: f64,
+    /// Only the city-scale scenario: every school of a city (St Petersburg has about 700)
+    /// on one host, a first-sync cycle and a no-op cycle under `serve`.
+    #[arg(long)]
+    city: bool,
+    /// Schools of the city scenario.
+    #[arg(long, default_value_t = 700)]
+    city_orgs: usize,
+    /// Students in each school of the city scenario.
+    #[arg(long, default_value_t = 1000)]
+    city_students: usize,
+    /// `serve --max-concurrent` in the city scenario [default: serve's own, CPUs × 4].
+    #[arg(long)]
+    city_concurrent: Option<usize>,
     /// Where the built exchange-host and plugin libraries are [default: this program's folder].
     #[arg(long)]
     bin_dir: Option<PathBuf>,
@@ -112,6 +126,19 @@ fn main() -> anyhow::Result<()> {
         })
         .collect();
     let mut report = Report::new();
+    if args.city {
+        let concurrent = args
+            .city_concurrent
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()) * 4);
+        step(&format!(
+            "city: {} schools × {} students, serve --max-concurrent {concurrent}",
+            args.city_orgs, args.city_students
+        ));
+        city::measure(&build, args.city_orgs, args.city_students, concurrent)?.report(&mut report);
+        println!("{NOTES}");
+        report.print(&machine::describe());
+        return Ok(());
+    }
 
     let mut plans = Vec::new();
     for school in &schools {

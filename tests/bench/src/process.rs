@@ -96,6 +96,41 @@ pub fn cpu_ticks(pid: u32) -> anyhow::Result<u64> {
     Ok(tick(11)? + tick(12)?)
 }
 
+/// CPU time a process and its children that it has waited for have used so far, user and
+/// system, in clock ticks (`utime + stime + cutime + cstime`).
+pub fn cpu_ticks_with_children(pid: u32) -> anyhow::Result<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    let rest = stat.rsplit_once(')').context("/proc/PID/stat")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    (11..=14)
+        .map(|i| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<u64>().ok())
+                .context("utime..cstime in /proc/PID/stat")
+        })
+        .sum()
+}
+
+/// The processes whose parent is `pid` now (read from /proc).
+pub fn children(pid: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|child| {
+            std::fs::read_to_string(format!("/proc/{child}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    let rest = stat.rsplit_once(')')?.1.to_string();
+                    rest.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                == Some(pid)
+        })
+        .collect()
+}
+
 /// Clock ticks per second (`_SC_CLK_TCK`).
 pub fn ticks_per_second() -> u64 {
     // SAFETY: sysconf reads a constant of the system.
