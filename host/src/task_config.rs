@@ -87,7 +87,8 @@ pub struct CheckedParams {
 }
 
 /// Checks `key=value` assignments and removals on top of `current`: the schema first, then
-/// (when the schema is satisfied) the plugin's own rules on the values with defaults.
+/// (when the schema is satisfied) the rules between parameters the manifest declares, then
+/// (when those hold) the plugin's own rules, on the values with defaults.
 /// Problems are appended to `problems`; an error means the plugin could not be asked.
 pub fn checked_params(
     plugin: &Plugin,
@@ -100,8 +101,11 @@ pub fn checked_params(
     problems.extend(split_problems);
     let checked = params::check(&plugin.manifest.params, current, &pairs, unset);
     problems.extend(checked.problems);
+    let all = params::with_defaults(&plugin.manifest.params, &checked.values);
     if problems.is_empty() {
-        let all = params::with_defaults(&plugin.manifest.params, &checked.values);
+        problems.extend(plugin.manifest.dependency_problems(&all));
+    }
+    if problems.is_empty() {
         problems.extend(
             plugin
                 .validate(&all)

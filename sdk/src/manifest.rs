@@ -95,23 +95,22 @@ impl Manifest {
         all
     }
 
-    /// Every problem of a task's parameters: unknown keys, values that do not fit their
-    /// types, required ones missing, and the rules between them. `values` are the stored
-    /// values with defaults filled in. The SDK refuses a run whose parameters have any.
+    /// Every problem of a task's parameters: values that do not fit their types, required
+    /// ones missing, and the rules between them (keys not declared are left alone: the host
+    /// passes none, and a plugin cannot read them). `values` are the stored values with
+    /// defaults filled in. The SDK refuses a run whose parameters have any.
     pub fn param_problems(&self, values: &Params) -> Vec<ParamProblem> {
         let mut problems = Vec::new();
         for (key, value) in values {
-            let problem = match self.param(key) {
-                None => format!("is not a parameter of the task type {}", self.type_id),
-                Some(spec) => match spec.kind.check(value) {
-                    Ok(()) => continue,
-                    Err(message) => message,
-                },
+            let Some(spec) = self.param(key) else {
+                continue;
             };
-            problems.push(ParamProblem {
-                key: Some(key.clone()),
-                message: problem,
-            });
+            if let Err(message) = spec.kind.check(value) {
+                problems.push(ParamProblem {
+                    key: Some(key.clone()),
+                    message,
+                });
+            }
         }
         for spec in self.params.iter().filter(|s| s.required) {
             if values.get(&spec.key).is_none_or(|v| v.trim().is_empty()) {
@@ -155,6 +154,19 @@ impl Manifest {
                 None,
                 "the manifest states no ABI version (the SDK's export_plugin! fills it in: export the plugin with it)".into(),
             );
+        }
+        for (field, value) in [
+            ("display_name", &self.display_name),
+            ("description", &self.description),
+            ("version", &self.version),
+        ] {
+            if value.trim().is_empty() {
+                add(
+                    Check::Described,
+                    None,
+                    format!("the manifest's {field} is empty: administrators see it when they choose a task type"),
+                );
+            }
         }
         let mut seen = std::collections::BTreeSet::new();
         for spec in self.params.iter().chain(&self.org_keys) {
@@ -405,6 +417,8 @@ pub enum Check {
     TypeId,
     /// The manifest states the ABI it was built against.
     AbiVersion,
+    /// The manifest gives a display name, a description and a version.
+    Described,
     /// No key is declared twice (parameters and Links base keys).
     UniqueKeys,
     /// Every default fits its parameter's type (and every range has values).
@@ -421,6 +435,7 @@ impl Check {
         match self {
             Check::TypeId => "type-id",
             Check::AbiVersion => "abi-version",
+            Check::Described => "described",
             Check::UniqueKeys => "unique-keys",
             Check::Defaults => "defaults",
             Check::SecretsMarked => "secrets-marked",
@@ -428,10 +443,14 @@ impl Check {
         }
     }
 
-    /// Whether the host refuses to load a plugin with such a finding (every check but the
-    /// naming of secrets, which `plugins verify` reports as advice).
+    /// Whether the host refuses to load a plugin with such a finding. The ABI version, the
+    /// description and the naming of secrets are advice that `plugins verify` reports; the
+    /// others would make the host misread the plugin's parameters.
     pub fn refuses_load(self) -> bool {
-        !matches!(self, Check::SecretsMarked)
+        !matches!(
+            self,
+            Check::AbiVersion | Check::Described | Check::SecretsMarked
+        )
     }
 }
 
@@ -646,6 +665,9 @@ mod tests {
     fn proxy_manifest() -> Manifest {
         Manifest {
             type_id: "proxied".into(),
+            display_name: "Proxied".into(),
+            description: "Reaches a service through a proxy.".into(),
+            version: "1.0.0".into(),
             abi_version: "1.1.0".into(),
             params: vec![
                 ParamSpec::optional("proxy_server", ParamType::String, None, ""),
@@ -727,6 +749,7 @@ mod tests {
         let mut m = proxy_manifest();
         m.type_id = "Proxied Task".into();
         m.abi_version.clear();
+        m.description.clear();
         m.params[1].default = Some("80a".into());
         m.params.push(ParamSpec::optional(
             "api_token",
@@ -746,6 +769,7 @@ mod tests {
             [
                 "type-id: the task type id \"Proxied Task\" is not a lowercase identifier (letters a-z, digits, '-', '_')",
                 "abi-version: the manifest states no ABI version (the SDK's export_plugin! fills it in: export the plugin with it)",
+                "described: the manifest's description is empty: administrators see it when they choose a task type",
                 "defaults: proxy_port: its default does not fit its type: expected a port 1-65535, got \"80a\"",
                 "secrets-marked: api_token: its name suggests a secret, but its type is text: declare it ParamType::Secret so that it is masked and scrubbed from logs",
                 "unique-keys: proxy_port: the key \"proxy_port\" is declared twice",
@@ -753,10 +777,11 @@ mod tests {
                 "dependencies: proxy_auth: a rule compares it with a value that does not fit its type: expected 0 or 1, got \"yes\"",
             ]
         );
+        let advice = [Check::AbiVersion, Check::Described, Check::SecretsMarked];
         assert!(m
             .findings()
             .iter()
-            .all(|f| f.check.refuses_load() != (f.check == Check::SecretsMarked)));
+            .all(|f| f.check.refuses_load() != advice.contains(&f.check)));
     }
 
     #[test]
