@@ -132,7 +132,7 @@ fn a_plugin_built_against_sdk_1_0_loads_checks_and_runs_in_this_host() {
     }
     let links = h.cli(&["links", "school"]).ok();
     assert!(
-        links.stdout.contains("https://fixture.invalid/1a"),
+        links.stdout.contains("https://example.invalid/1a"),
         "{}",
         links.stdout
     );

@@ -20,7 +20,6 @@ pub mod state;
 
 use client::{Client, RetryPolicy};
 use config::Config;
-use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_sdk::{Context, Manifest, RunSummary, TaskPlugin};
 
 /// The plugin's entry type.
@@ -49,10 +48,6 @@ pub fn check_with(ctx: &Context<'_>, base: &str, retry: RetryPolicy) -> Result<S
 impl TaskPlugin for SferumSync {
     fn manifest(&self) -> Manifest {
         manifest::manifest()
-    }
-
-    fn validate(&self, params: &Params) -> Vec<ParamProblem> {
-        manifest::validate(params)
     }
 
     fn check(&self, ctx: &Context<'_>) -> Result<String, String> {
