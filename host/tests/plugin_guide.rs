@@ -38,6 +38,14 @@ fn the_guides_plugin_builds_passes_verify_and_runs() {
     assert_eq!(json["type"], "example");
     assert_eq!(json["findings"], serde_json::json!([]));
 
+    let show = host(&plugins, &["plugins", "show", "example"]).ok();
+    assert!(
+        show.stdout
+            .contains("Rules between parameters:\n  signature: required with sign=1\n  signature: only with sign=1"),
+        "{}",
+        show.stdout
+    );
+
     let cli = |args: &[&str]| {
         let mut all = vec!["--db", db];
         all.extend_from_slice(args);

@@ -67,6 +67,13 @@ fn plugins_orgs_links_base_and_school_summaries() {
         .find(|p| p["key"] == "proxy_password")
         .unwrap();
     assert_eq!(password["secret"], true);
+    assert!(
+        sferum["requires"].as_array().unwrap().contains(&json!(
+            {"keys": ["proxy_port"], "rule": "required_with", "when": {"key": "proxy_server", "equals": null}}
+        )),
+        "{}",
+        sferum["requires"]
+    );
     let missing = c.get("/api/plugins/nope").expect(404).json();
     assert!(missing["error"].as_str().unwrap().contains("Known types"));
 
@@ -568,6 +575,51 @@ fn pages_add_and_change_a_task_through_forms_with_errors_beside_fields() {
         refused.body.contains("value=\"proxy.local\""),
         "values are kept"
     );
+
+    // The rules between parameters the manifest declares: each problem beside its field.
+    let dependent = c
+        .form(
+            "/tasks",
+            &[
+                ("org", ORG),
+                ("type", "sferum-sync"),
+                ("schedule", "вручную"),
+                ("p.proxy_server", "proxy.local"),
+                ("p.proxy_auth", "1"),
+            ],
+        )
+        .expect(422);
+    let beside = |field: &str| {
+        let start = dependent
+            .body
+            .find(&format!("id=\"error-{field}\""))
+            .unwrap_or_else(|| panic!("no error beside {field}:\n{}", dependent.body));
+        let rest = &dependent.body[start..];
+        rest[..rest.find("</div></div>").unwrap_or(rest.len())].to_string()
+    };
+    assert!(beside("proxy_port").contains("is required with proxy_server"));
+    assert!(beside("proxy_username").contains("is required with proxy_auth=1"));
+    assert!(beside("proxy_password").contains("is required with proxy_auth=1"));
+    assert!(!dependent.body.contains("id=\"error-proxy_server\""));
+    let orphan = c
+        .form(
+            "/tasks",
+            &[
+                ("org", ORG),
+                ("type", "sferum-sync"),
+                ("schedule", "вручную"),
+                ("p.proxy_port", "3128"),
+                ("p.proxy_username", "school"),
+            ],
+        )
+        .expect(422);
+    for field in ["proxy_port", "proxy_username"] {
+        let start = orphan.body.find(&format!("id=\"error-{field}\"")).unwrap();
+        assert!(
+            orphan.body[start..].contains("is set but proxy_server is not"),
+            "{field}"
+        );
+    }
 
     let added = c
         .form(

@@ -6,8 +6,9 @@ use crate::output::Table;
 use crate::plugins::discovery;
 use crate::plugins::scan::Scanner;
 use anyhow::bail;
+use exchange_sdk::manifest::Rule;
 use exchange_sdk::negotiate::needs_newer_host;
-use exchange_sdk::{AbiVersion, ParamSpec, ParamType};
+use exchange_sdk::{AbiVersion, Dependency, Manifest, ParamSpec, ParamType};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -73,7 +74,7 @@ pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
                     "version": m.version, "abi_version": m.abi_version,
                     "capabilities": plugin.capabilities,
                     "default_schedule": m.default_schedule, "file": plugin.path,
-                    "params": m.params,
+                    "params": m.params, "requires": m.requires,
                 });
                 println!("{}", serde_json::to_string_pretty(&out)?);
                 return Ok(ExitCode::SUCCESS);
@@ -108,6 +109,13 @@ pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
                 for p in &m.params {
                     println!();
                     print_param(p);
+                }
+            }
+            if !m.requires.is_empty() {
+                println!();
+                println!("Rules between parameters:");
+                for rule in &m.requires {
+                    println!("  {}", rule_text(m, rule));
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -200,6 +208,24 @@ fn verify(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// A rule between parameters in words, e.g. `proxy_port: required with proxy_server`.
+fn rule_text(manifest: &Manifest, rule: &Dependency) -> String {
+    let when = &rule.when;
+    let flag = manifest
+        .param(&when.key)
+        .is_some_and(|p| p.kind == ParamType::Flag);
+    let condition = match &when.equals {
+        Some(value) => format!("{}={value}", when.key),
+        None if flag => format!("{}=1", when.key),
+        None => when.key.clone(),
+    };
+    let demand = match rule.rule {
+        Rule::RequiredWith => "required with",
+        Rule::OnlyWith => "only with",
+    };
+    format!("{}: {demand} {condition}", rule.keys.join(", "))
 }
 
 fn print_param(p: &ParamSpec) {
