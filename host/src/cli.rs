@@ -143,6 +143,9 @@ pub enum Command {
         /// type instead.
         #[arg(long, value_name = "TYPE")]
         validate: Option<String>,
+        /// Describe the plugin even if its manifest is not sound (for `plugins verify`).
+        #[arg(long, conflicts_with = "validate")]
+        unchecked: bool,
     },
 }
 
@@ -386,6 +389,20 @@ pub enum PluginsCommand {
         /// The task type id, e.g. sferum-sync.
         #[arg(value_name = "TYPE")]
         type_id: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a plugin library before shipping it: it loads (in a child process), its manifest
+    /// is well-formed (type id, ABI version, display name, description and version stated,
+    /// keys unique), defaults fit their types, secrets are marked, rules between parameters
+    /// name declared ones, and its file and folders pass the host's permission checks.
+    /// One line per finding; exit code 0 when there is none, 1 when there are, 2 for a file
+    /// that cannot be checked (missing, or not a file).
+    Verify {
+        /// The plugin library, e.g. target/release/libmy_plugin.so.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,

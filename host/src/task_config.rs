@@ -105,10 +105,11 @@ pub struct CheckedParams {
 }
 
 /// Checks `key=value` assignments and removals on top of `current`: the schema first, then
-/// (when the schema is satisfied) the plugin's own rules on the values with defaults.
-/// Problems are appended to `problems` (in `lang`, the plugin's rules in its own words);
-/// an error means the plugin could not be asked. Problems already in `problems` (e.g. of the
-/// schedule) do not stop these checks: every problem is reported at once.
+/// (when the schema is satisfied) the rules between parameters the manifest declares, then
+/// (when those hold) the plugin's own rules, on the values with defaults. Problems are
+/// appended to `problems` (in `lang`, the plugin's rules in its own words); an error means
+/// the plugin could not be asked. Problems already in `problems` (e.g. of the schedule) do not
+/// stop these checks: every problem is reported at once.
 pub fn checked_params(
     plugin: &Plugin,
     current: &Params,
@@ -121,8 +122,11 @@ pub fn checked_params(
     let mut own = split_problems;
     let checked = params::check(&plugin.manifest.params, current, &pairs, unset, lang);
     own.extend(checked.problems);
+    let all = params::with_defaults(&plugin.manifest.params, &checked.values);
     if own.is_empty() {
-        let all = params::with_defaults(&plugin.manifest.params, &checked.values);
+        own.extend(plugin.manifest.dependency_problems(&all));
+    }
+    if own.is_empty() {
         problems.extend(
             plugin
                 .validate(&all)

@@ -42,7 +42,7 @@ fn sdk_1_0_plugin() -> &'static Path {
     })
 }
 
-/// A host with a database, one organization, and the SDK 1.0 plugin and the example plugin
+/// A host with a database, one organization, and the SDK 1.0 plugin and the test plugin
 /// (current SDK) in its plugins folder.
 struct Host {
     _dir: tempfile::TempDir,
@@ -59,7 +59,7 @@ impl Host {
         std::fs::copy(sdk_1_0_plugin(), &frozen).unwrap();
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&frozen, std::fs::Permissions::from_mode(0o644)).unwrap();
-        install_plugin("example_plugin", &plugins, "libexample_plugin.so");
+        install_plugin("test_plugin", &plugins, "libtest_plugin.so");
         let db = dir.path().join("exchange.db");
         let h = Host {
             _dir: dir,
@@ -142,18 +142,18 @@ fn a_plugin_built_against_sdk_1_0_loads_checks_and_runs_in_this_host() {
 fn a_plugin_built_against_the_current_sdk_gets_the_new_entry_point_and_host_service() {
     let h = Host::new();
     let current = AbiVersion::current();
-    let example = h.plugin_json("example");
+    let fixture = h.plugin_json("test");
     assert_eq!(
-        example["abi_version"],
+        fixture["abi_version"],
         exchange_sdk::abi::ABI_VERSION,
-        "{example}"
+        "{fixture}"
     );
     assert_eq!(
-        example["capabilities"],
+        fixture["capabilities"],
         serde_json::json!({"min_host_abi": "1.0", "entry_points": ["capabilities"]})
     );
-    // The example's check asks the host for `host_info`, a service newer than ABI 1.0.
-    let task = h.add_task("example");
+    // The test plugin's check asks the host for `host_info`, a service newer than ABI 1.0.
+    let task = h.add_task("test");
     let check = h.cli(&["task", "check", &task]).ok();
     let expected = format!(
         "(running in exchange-host {}, plugin ABI {current})",
@@ -170,7 +170,7 @@ fn a_plugin_that_needs_a_newer_host_is_refused_naming_both_versions() {
     let list = host_with_env(
         &h.plugins,
         &["plugins", "list"],
-        &[("EXAMPLE_PLUGIN_MIN_HOST_ABI", &next.to_string())],
+        &[("TEST_PLUGIN_MIN_HOST_ABI", &next.to_string())],
     )
     .ok();
     assert_eq!(
@@ -180,7 +180,7 @@ fn a_plugin_that_needs_a_newer_host_is_refused_naming_both_versions() {
         list.stderr
     );
     let line = list.stderr.trim();
-    assert!(line.contains("libexample_plugin.so"), "{line}");
+    assert!(line.contains("libtest_plugin.so"), "{line}");
     assert!(
         line.contains(&format!(
             "needs a host that speaks plugin ABI {next} or newer, but this host speaks ABI {current}"
@@ -188,17 +188,17 @@ fn a_plugin_that_needs_a_newer_host_is_refused_naming_both_versions() {
         "{line}"
     );
     assert!(list.stdout.contains("sdk-1-0"), "{}", list.stdout);
-    assert!(!list.stdout.contains("example"), "{}", list.stdout);
+    assert!(!list.stdout.contains("Тестовая задача"), "{}", list.stdout);
 
     // A new build declaring this host's own ABI is fine (a refusal is remembered until the
     // file changes).
-    install_plugin("example_plugin", &h.plugins, "libexample_plugin.so");
+    install_plugin("test_plugin", &h.plugins, "libtest_plugin.so");
     let list = host_with_env(
         &h.plugins,
         &["plugins", "list"],
-        &[("EXAMPLE_PLUGIN_MIN_HOST_ABI", &current.to_string())],
+        &[("TEST_PLUGIN_MIN_HOST_ABI", &current.to_string())],
     )
     .ok();
     assert!(list.stderr.is_empty(), "{}", list.stderr);
-    assert!(list.stdout.contains("example"), "{}", list.stdout);
+    assert!(list.stdout.contains("Тестовая задача"), "{}", list.stdout);
 }

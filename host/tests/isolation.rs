@@ -92,7 +92,7 @@ fn skip_line<'a>(run: &'a Run, file: &str) -> &'a str {
 #[test]
 fn plugins_that_crash_or_hang_while_describing_themselves_fail_alone() {
     let h = Host::new();
-    install_plugin("example_plugin", &h.plugins, "libexample_plugin.so");
+    install_plugin("test_plugin", &h.plugins, "libtest_plugin.so");
     install_plugin("sferum_sync", &h.plugins, "libsferum_sync.so");
     install_misbehaving(&h.plugins, "segfault_in_manifest");
     let hanging = install_misbehaving(&h.plugins, "hang_in_manifest");
@@ -101,7 +101,7 @@ fn plugins_that_crash_or_hang_while_describing_themselves_fail_alone() {
     let started = Instant::now();
     let cold = h.cli(&["plugins", "list"]).ok();
     let cold_time = started.elapsed();
-    for type_id in ["example", "sferum-sync", "snoop"] {
+    for type_id in ["test", "sferum-sync", "snoop"] {
         assert!(cold.stdout.contains(type_id), "{type_id}:\n{}", cold.stdout);
     }
     let crashed = skip_line(&cold, "libsegfault_in_manifest.so");
@@ -129,8 +129,8 @@ fn plugins_that_crash_or_hang_while_describing_themselves_fail_alone() {
 
     // The good plugins run while the bad ones sit in the same folder.
     h.cli(&["org", "add", "school", "--name", "Школа"]).ok();
-    let example = h.add_task("example", &[]);
-    let run = h.cli(&["run", &example]).ok();
+    let task = h.add_task("test", &[]);
+    let run = h.cli(&["run", &task]).ok();
     assert!(run.stdout.contains("greeted 1 time(s)"), "{}", run.stdout);
     let snoop = h.add_task("snoop", &[]);
     h.cli(&["run", &snoop]).ok();
@@ -180,7 +180,7 @@ fn a_plugin_gets_only_the_links_base_keys_it_declares() {
 #[test]
 fn checking_parameters_runs_out_of_process() {
     let h = Host::new();
-    install_plugin("example_plugin", &h.plugins, "libexample_plugin.so");
+    install_plugin("test_plugin", &h.plugins, "libtest_plugin.so");
     install_misbehaving(&h.plugins, "crash_in_validate");
     let list = h.cli(&["plugins", "list"]).ok();
     assert!(list.stdout.contains("crash-in-validate"), "{}", list.stdout);
@@ -217,7 +217,7 @@ fn checking_parameters_runs_out_of_process() {
             "--org",
             "school",
             "--type",
-            "example",
+            "test",
             "mode=hang",
             "sleep=5s",
         ])
@@ -240,8 +240,8 @@ fn symlinks_parents_and_group_writable_libraries_that_others_could_replace_are_r
     // A symlink to a library in a private folder is loaded.
     let private = root.join("private");
     std::fs::create_dir(&private).unwrap();
-    let target = install_plugin("example_plugin", &private, "libexample_plugin.so");
-    std::os::unix::fs::symlink(&target, h.plugins.join("libexample_link.so")).unwrap();
+    let target = install_plugin("test_plugin", &private, "libtest_plugin.so");
+    std::os::unix::fs::symlink(&target, h.plugins.join("libtest_link.so")).unwrap();
     // A symlink into a world-writable folder is not.
     let open = root.join("open");
     std::fs::create_dir(&open).unwrap();
@@ -254,7 +254,7 @@ fn symlinks_parents_and_group_writable_libraries_that_others_could_replace_are_r
     std::os::unix::fs::symlink(root.join("gone.so"), h.plugins.join("libgone.so")).unwrap();
 
     let run = h.cli(&["plugins", "list"]).ok();
-    assert!(run.stdout.contains("example"), "{}", run.stdout);
+    assert!(run.stdout.contains("Тестовая задача"), "{}", run.stdout);
     let line = skip_line(&run, "libsferum_link.so");
     assert!(
         line.contains(&format!("its folder {} is world-writable", open.display())),
@@ -275,11 +275,11 @@ fn a_plugin_folder_inside_a_world_writable_parent_is_refused() {
     let parent = dir.path().join("shared");
     let plugins = parent.join("plugins");
     std::fs::create_dir_all(&plugins).unwrap();
-    install_plugin("example_plugin", &plugins, "libexample_plugin.so");
+    install_plugin("test_plugin", &plugins, "libtest_plugin.so");
     chmod(&parent, 0o777);
     let db = dir.path().join("exchange.db");
     let run = host(&plugins, &["--db", db.to_str().unwrap(), "plugins", "list"]).ok();
-    let line = skip_line(&run, "libexample_plugin.so");
+    let line = skip_line(&run, "libtest_plugin.so");
     assert!(
         line.contains(&format!(
             "the folder {} above it is world-writable",
@@ -289,5 +289,5 @@ fn a_plugin_folder_inside_a_world_writable_parent_is_refused() {
     );
     chmod(&parent, 0o755);
     let run = host(&plugins, &["--db", db.to_str().unwrap(), "plugins", "list"]).ok();
-    assert!(run.stdout.contains("example"), "{}", run.stdout);
+    assert!(run.stdout.contains("Тестовая задача"), "{}", run.stdout);
 }

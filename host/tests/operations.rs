@@ -83,7 +83,7 @@ fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = temp_dir();
     let plugins = dir.path().join("plugins");
     std::fs::create_dir(&plugins).unwrap();
-    install_plugin("example_plugin", &plugins, "libexample_plugin.so");
+    install_plugin("test_plugin", &plugins, "libtest_plugin.so");
     let db = dir.path().join("exchange.db");
     let cli = |args: &[&str]| {
         let mut all = vec!["--db", db.to_str().unwrap()];
@@ -97,7 +97,7 @@ fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
         "--org",
         "school",
         "--type",
-        "example",
+        "test",
         "--schedule",
         "constantly",
         "sleep=1s",
@@ -166,7 +166,7 @@ fn metrics_are_scraped_while_runs_happen_without_a_session() {
     let (status, _, _) = get(&format!("{}/api/orgs", serve.url));
     assert_eq!(status, 401, "the console itself asks for a login");
 
-    let ok_runs = r#"exchange_runs_total{task_type="example",status="ok"}"#;
+    let ok_runs = r#"exchange_runs_total{task_type="test",status="ok"}"#;
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut scrapes = 0;
     let text = loop {
@@ -194,21 +194,21 @@ fn metrics_are_scraped_while_runs_happen_without_a_session() {
     let runs = sample(&text, ok_runs).unwrap();
     let durations = sample(
         &text,
-        r#"exchange_run_duration_seconds_count{task_type="example"}"#,
+        r#"exchange_run_duration_seconds_count{task_type="test"}"#,
     )
     .unwrap();
     assert_eq!(durations, runs, "{text}");
     let slow = sample(
         &text,
-        r#"exchange_run_duration_seconds_bucket{le="0.8",task_type="example"}"#,
+        r#"exchange_run_duration_seconds_bucket{le="0.8",task_type="test"}"#,
     )
     .unwrap();
     assert_eq!(slow, 0.0, "every run sleeps 1 s:\n{text}");
-    // The example plugin's summary counter `runs` (its own run number), summed.
+    // The test plugin's summary counter `runs` (its own run number), summed.
     assert!(
         sample(
             &text,
-            r#"exchange_plugin_counter_total{task_type="example",counter="runs"}"#
+            r#"exchange_plugin_counter_total{task_type="test",counter="runs"}"#
         )
         .unwrap()
             >= runs,
@@ -216,7 +216,7 @@ fn metrics_are_scraped_while_runs_happen_without_a_session() {
     );
     let last = sample(
         &text,
-        r#"exchange_task_last_success_timestamp_seconds{task="1",org="school",task_type="example"}"#,
+        r#"exchange_task_last_success_timestamp_seconds{task="1",org="school",task_type="test"}"#,
     )
     .expect(&text);
     let now = std::time::SystemTime::now()

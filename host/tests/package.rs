@@ -105,6 +105,7 @@ fn the_debian_package_holds_the_service() {
     assert_eq!(plugins.len(), 1, "only the production plugin: {plugins:#?}");
     for test_only in [
         "example",
+        "test_plugin",
         "misbehaving",
         "incompatible",
         "emulator",

@@ -14,27 +14,27 @@ fn skipped_line<'a>(run: &'a Run, file: &str) -> &'a str {
 }
 
 #[test]
-fn lists_sferum_sync_and_example() {
+fn lists_sferum_sync_and_test() {
     let dir = temp_dir();
     install_plugin("sferum_sync", dir.path(), "libsferum_sync.so");
-    install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
+    install_plugin("test_plugin", dir.path(), "libtest_plugin.so");
     let run = host(dir.path(), &["plugins", "list"]).ok();
     assert!(run.stdout.contains("sferum-sync"), "{}", run.stdout);
     assert!(run
         .stdout
         .contains("Синхронизация чатов и ВКС с платформой VK Сферум"));
-    assert!(run.stdout.contains("example"));
-    assert!(run.stdout.contains("Пример задачи обмена"));
+    assert!(run.stdout.contains("Тестовая задача"));
+    assert!(run.stdout.contains("Тестовая задача"));
     assert!(run.stderr.is_empty(), "unexpected warnings: {}", run.stderr);
 }
 
 #[test]
 fn list_as_json() {
     let dir = temp_dir();
-    install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
+    install_plugin("test_plugin", dir.path(), "libtest_plugin.so");
     let run = host(dir.path(), &["plugins", "list", "--json"]).ok();
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(json["plugins"][0]["type"], "example");
+    assert_eq!(json["plugins"][0]["type"], "test");
     assert_eq!(
         json["plugins"][0]["abi_version"],
         exchange_sdk::abi::ABI_VERSION
@@ -79,27 +79,27 @@ fn show_lists_the_five_proxy_parameters() {
 #[test]
 fn show_unknown_type_says_where_it_looked() {
     let dir = temp_dir();
-    install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
+    install_plugin("test_plugin", dir.path(), "libtest_plugin.so");
     let run = host(dir.path(), &["plugins", "show", "nosuch"]).failed();
     assert!(run.stderr.contains("plugin not found"), "{}", run.stderr);
-    assert!(run.stderr.contains("Known types: example"));
+    assert!(run.stderr.contains("Known types: test"));
     assert!(run.stderr.contains(&dir.path().display().to_string()));
 }
 
 #[test]
 fn a_file_that_is_not_a_library_is_skipped() {
     let dir = temp_dir();
-    install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
+    install_plugin("test_plugin", dir.path(), "libtest_plugin.so");
     std::fs::write(dir.path().join("notes.so"), "this is text, not a library\n").unwrap();
     let run = host(dir.path(), &["plugins", "list"]).ok();
     assert!(skipped_line(&run, "notes.so").contains("not a loadable shared library"));
-    assert!(run.stdout.contains("example"));
+    assert!(run.stdout.contains("Тестовая задача"));
 }
 
 #[test]
 fn a_library_without_the_plugin_export_is_skipped() {
     let dir = temp_dir();
-    install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
+    install_plugin("test_plugin", dir.path(), "libtest_plugin.so");
     // A real shared library of the system that is not a plugin.
     let libc = [
         "/lib/x86_64-linux-gnu/libm.so.6",
@@ -117,13 +117,13 @@ fn a_library_without_the_plugin_export_is_skipped() {
     .unwrap();
     let run = host(dir.path(), &["plugins", "list"]).ok();
     assert!(skipped_line(&run, "libm.so").contains("no plugin export"));
-    assert!(run.stdout.contains("example"));
+    assert!(run.stdout.contains("Тестовая задача"));
 }
 
 #[test]
 fn an_incompatible_abi_is_skipped_with_only_the_error_lines() {
     let dir = temp_dir();
-    install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
+    install_plugin("test_plugin", dir.path(), "libtest_plugin.so");
     install_plugin(
         "incompatible_plugin",
         dir.path(),
@@ -142,21 +142,21 @@ fn an_incompatible_abi_is_skipped_with_only_the_error_lines() {
         "the full report must not be shown:\n{}",
         run.stderr
     );
-    assert!(run.stdout.contains("example"));
+    assert!(run.stdout.contains("Тестовая задача"));
 }
 
 #[test]
 fn a_plugin_whose_entry_point_panics_is_skipped() {
     let dir = temp_dir();
-    install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
+    install_plugin("test_plugin", dir.path(), "libtest_plugin.so");
     install_plugin("sferum_sync", dir.path(), "libsferum_sync.so");
     let run = host_with_env(
         dir.path(),
         &["plugins", "list"],
-        &[("EXAMPLE_PLUGIN_PANIC_IN_MANIFEST", "1")],
+        &[("TEST_PLUGIN_PANIC_IN_MANIFEST", "1")],
     );
     let run = run.ok();
-    let line = skipped_line(&run, "libexample_plugin.so");
+    let line = skipped_line(&run, "libtest_plugin.so");
     assert!(
         line.contains("plugin panicked: manifest failure requested"),
         "{line}"
@@ -170,46 +170,40 @@ fn a_plugin_whose_entry_point_panics_is_skipped() {
 #[test]
 fn two_plugins_with_one_task_type_both_stay_unloaded() {
     let dir = temp_dir();
-    install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
-    install_plugin("example_plugin", dir.path(), "libexample_copy.so");
+    install_plugin("test_plugin", dir.path(), "libtest_plugin.so");
+    install_plugin("test_plugin", dir.path(), "libtest_copy.so");
     install_plugin("sferum_sync", dir.path(), "libsferum_sync.so");
     let run = host(dir.path(), &["plugins", "list"]).ok();
-    for file in ["libexample_plugin.so", "libexample_copy.so"] {
+    for file in ["libtest_plugin.so", "libtest_copy.so"] {
         let line = skipped_line(&run, file);
-        assert!(
-            line.contains("libexample_plugin.so (version 0.1.0)"),
-            "{line}"
-        );
-        assert!(
-            line.contains("libexample_copy.so (version 0.1.0)"),
-            "{line}"
-        );
+        assert!(line.contains("libtest_plugin.so (version 0.1.0)"), "{line}");
+        assert!(line.contains("libtest_copy.so (version 0.1.0)"), "{line}");
         assert!(line.contains("neither is loaded"), "{line}");
         assert!(line.contains("remove one of them"), "{line}");
     }
-    assert!(!run.stdout.contains("example "), "{}", run.stdout);
+    assert!(!run.stdout.contains("Тестовая задача"), "{}", run.stdout);
     assert!(run.stdout.contains("sferum-sync"));
 }
 
 #[test]
 fn world_writable_plugins_and_folders_are_refused() {
     let dir = temp_dir();
-    let file = install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
+    let file = install_plugin("test_plugin", dir.path(), "libtest_plugin.so");
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
     let run = host(dir.path(), &["plugins", "list"]).ok();
-    assert!(skipped_line(&run, "libexample_plugin.so").contains("world-writable"));
+    assert!(skipped_line(&run, "libtest_plugin.so").contains("world-writable"));
 
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
     let run = host(dir.path(), &["plugins", "list"]).ok();
-    assert!(skipped_line(&run, "libexample_plugin.so").contains("folder"));
+    assert!(skipped_line(&run, "libtest_plugin.so").contains("folder"));
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
 }
 
 #[test]
 fn default_folders_apply_only_without_plugins_option_and_environment() {
     let dir = temp_dir();
-    install_plugin("example_plugin", dir.path(), "libexample_plugin.so");
+    install_plugin("test_plugin", dir.path(), "libtest_plugin.so");
     let out = std::process::Command::new(host_bin())
         .args(["plugins", "list", "--json"])
         .env("EXCHANGE_PLUGINS", dir.path())
@@ -224,7 +218,7 @@ fn default_folders_apply_only_without_plugins_option_and_environment() {
         .collect();
     assert_eq!(
         types,
-        ["example"],
+        ["test"],
         "EXCHANGE_PLUGINS must replace the default folders"
     );
 }

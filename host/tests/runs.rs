@@ -1,4 +1,4 @@
-//! Runs and the scheduler through the real binary, with the example plugin made to sleep,
+//! Runs and the scheduler through the real binary, with the test plugin made to sleep,
 //! fail, crash and hang: isolation, no overlap, catch-up, backoff and graceful shutdown.
 
 mod common;
@@ -19,7 +19,7 @@ impl Host {
         let dir = temp_dir();
         let plugins = dir.path().join("plugins");
         std::fs::create_dir(&plugins).unwrap();
-        install_plugin("example_plugin", &plugins, "libexample_plugin.so");
+        install_plugin("test_plugin", &plugins, "libtest_plugin.so");
         let db = dir.path().join("exchange.db");
         let h = Host { dir, plugins, db };
         h.cli(&["org", "add", "school", "--name", "Школа"]).ok();
@@ -36,12 +36,12 @@ impl Host {
         self.add_task_for("school", args)
     }
 
-    /// Adds an example task to organization `org` (created if missing).
+    /// Adds a test task to organization `org` (created if missing).
     fn add_task_for(&self, org: &str, args: &[&str]) -> i64 {
         if self.cli(&["org", "show", org]).status != 0 {
             self.cli(&["org", "add", org, "--name", org]).ok();
         }
-        let mut all = vec!["task", "add", "--org", org, "--type", "example"];
+        let mut all = vec!["task", "add", "--org", org, "--type", "test"];
         all.extend_from_slice(args);
         self.cli(&all).ok().stdout.trim().parse().unwrap()
     }
@@ -337,7 +337,7 @@ fn shutdown_interrupts_running_tasks() {
 fn secrets_a_plugin_writes_are_scrubbed_before_they_are_shown_or_stored() {
     let h = Host::new();
     let secret = "fake-example-api-key-31337";
-    // The example writes its greeting to the log: make it write the task's secret.
+    // The test plugin writes its greeting to the log: make it write the task's secret.
     let task = h.add_task(&[
         &format!("api_key={secret}"),
         &format!("greeting=ключ {secret}"),
@@ -521,7 +521,7 @@ fn two_hundred_constant_tasks_under_the_cap_all_run_within_two_minutes() {
             store
                 .add_task(
                     &org,
-                    "example",
+                    "test",
                     "constantly",
                     &Default::default(),
                     &Default::default(),
@@ -591,7 +591,7 @@ fn numbers_out_of_range_are_refused_with_the_allowed_range_and_nothing_is_saved(
         (vec!["--max-run-time", "0s"], "from 1s to 24h"),
         (vec!["--max-run-time", "30d"], "from 1s to 24h"),
     ] {
-        let mut all = vec!["task", "add", "--org", "school", "--type", "example"];
+        let mut all = vec!["task", "add", "--org", "school", "--type", "test"];
         all.extend_from_slice(&args);
         let refused = h.cli(&all);
         assert_eq!(refused.status, 2, "{args:?}: {}", refused.all());

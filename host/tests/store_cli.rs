@@ -23,7 +23,7 @@ impl Session {
         let plugins = dir.path().join("plugins");
         std::fs::create_dir(&plugins).unwrap();
         install_plugin("sferum_sync", &plugins, "libsferum_sync.so");
-        install_plugin("example_plugin", &plugins, "libexample_plugin.so");
+        install_plugin("test_plugin", &plugins, "libtest_plugin.so");
         let db = dir.path().join("exchange.db");
         Session {
             _dir: dir,
@@ -477,7 +477,7 @@ fn two_processes_share_one_database() {
             "--org".into(),
             "school-239".into(),
             "--type".into(),
-            "example".into(),
+            "test".into(),
             format!("repeat={}", i + 1),
         ]));
         handles.push(spawn(vec![

@@ -26,11 +26,11 @@ fn assert_no_secrets(client: &Client) {
     }
 }
 
-fn example_task(client: &mut Client, params: serde_json::Value) -> i64 {
+fn test_task(client: &mut Client, params: serde_json::Value) -> i64 {
     let answer = client
         .post(
             "/api/tasks",
-            json!({"org": ORG, "type": "example", "schedule": "manual", "params": params}),
+            json!({"org": ORG, "type": "test", "schedule": "manual", "params": params}),
         )
         .expect(201)
         .json();
@@ -50,7 +50,7 @@ fn plugins_orgs_links_base_and_school_summaries() {
         .iter()
         .map(|p| p["type"].as_str().unwrap())
         .collect();
-    assert_eq!(types, ["example", "sferum-sync"]);
+    assert_eq!(types, ["sferum-sync", "test"]);
     let sferum = c.get("/api/plugins/sferum-sync").expect(200).json();
     assert_eq!(sferum["default_schedule"], "every 30m");
     let port = sferum["params"]
@@ -67,6 +67,13 @@ fn plugins_orgs_links_base_and_school_summaries() {
         .find(|p| p["key"] == "proxy_password")
         .unwrap();
     assert_eq!(password["secret"], true);
+    assert!(
+        sferum["requires"].as_array().unwrap().contains(&json!(
+            {"keys": ["proxy_port"], "rule": "required_with", "when": {"key": "proxy_server", "equals": null}}
+        )),
+        "{}",
+        sferum["requires"]
+    );
     let missing = c.get("/api/plugins/nope").expect(404).json();
     assert!(missing["error"].as_str().unwrap().contains("Known types"));
 
@@ -105,20 +112,20 @@ fn plugins_orgs_links_base_and_school_summaries() {
         .json(
             Method::PUT,
             "/api/orgs/school/links-base",
-            json!({"values": {"sferum.community_id": 100240, "example.greeting_name": "коллеги"}}),
+            json!({"values": {"sferum.community_id": 100240, "test.greeting_name": "коллеги"}}),
         )
         .expect(200)
         .json();
     let values = saved["org"]["links_base"].as_array().unwrap();
     let value = |key: &str| values.iter().find(|v| v["key"] == key).unwrap()["value"].clone();
     assert_eq!(value("sferum.community_id"), "100240");
-    assert_eq!(value("example.greeting_name"), "коллеги");
+    assert_eq!(value("test.greeting_name"), "коллеги");
     assert_eq!(value("sferum.access_token"), "••••0001");
     let removed = c
         .json(
             Method::PUT,
             "/api/orgs/school/links-base",
-            json!({"unset": ["example.greeting_name"], "values": {"sferum.community_id": COMMUNITY}}),
+            json!({"unset": ["test.greeting_name"], "values": {"sferum.community_id": COMMUNITY}}),
         )
         .expect(200)
         .json();
@@ -126,7 +133,7 @@ fn plugins_orgs_links_base_and_school_summaries() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|v| v["key"] == "example.greeting_name" && v["value"].is_null()));
+        .any(|v| v["key"] == "test.greeting_name" && v["value"].is_null()));
 
     let summary = c.get("/api/orgs/school/school").expect(200).json();
     assert_eq!(summary["students"], 60);
@@ -271,7 +278,7 @@ fn tasks_are_validated_like_the_cli_and_changed_through_the_api() {
         .json(
             Method::PATCH,
             &format!("/api/tasks/{id}"),
-            json!({"type": "example"}),
+            json!({"type": "test"}),
         )
         .expect(422)
         .json();
@@ -300,7 +307,7 @@ fn runs_start_now_are_followed_live_and_leave_logs() {
     let school = School::new(30);
     let server = school.serve_en("127.0.0.1:0");
     let mut c = Client::with_session(&server.url);
-    let id = example_task(
+    let id = test_task(
         &mut c,
         json!({"sleep": "2s", "api_key": API_KEY, "repeat": 3}),
     );
@@ -387,7 +394,7 @@ fn secrets_a_plugin_writes_are_scrubbed_from_run_messages_and_logs() {
     let school = School::new(20);
     let server = school.serve_en("127.0.0.1:0");
     let mut c = Client::with_session(&server.url);
-    let id = example_task(&mut c, json!({"api_key": API_KEY}));
+    let id = test_task(&mut c, json!({"api_key": API_KEY}));
     // What a careless plugin could record: the task's secret and the organization's token.
     let run = {
         let mut store = exchange_host::store::Store::open(&school.db).unwrap();
@@ -569,12 +576,57 @@ fn pages_add_and_change_a_task_through_forms_with_errors_beside_fields() {
         "values are kept"
     );
 
+    // The rules between parameters the manifest declares: each problem beside its field.
+    let dependent = c
+        .form(
+            "/tasks",
+            &[
+                ("org", ORG),
+                ("type", "sferum-sync"),
+                ("schedule", "вручную"),
+                ("p.proxy_server", "proxy.local"),
+                ("p.proxy_auth", "1"),
+            ],
+        )
+        .expect(422);
+    let beside = |field: &str| {
+        let start = dependent
+            .body
+            .find(&format!("id=\"error-{field}\""))
+            .unwrap_or_else(|| panic!("no error beside {field}:\n{}", dependent.body));
+        let rest = &dependent.body[start..];
+        rest[..rest.find("</div></div>").unwrap_or(rest.len())].to_string()
+    };
+    assert!(beside("proxy_port").contains("is required with proxy_server"));
+    assert!(beside("proxy_username").contains("is required with proxy_auth=1"));
+    assert!(beside("proxy_password").contains("is required with proxy_auth=1"));
+    assert!(!dependent.body.contains("id=\"error-proxy_server\""));
+    let orphan = c
+        .form(
+            "/tasks",
+            &[
+                ("org", ORG),
+                ("type", "sferum-sync"),
+                ("schedule", "вручную"),
+                ("p.proxy_port", "3128"),
+                ("p.proxy_username", "school"),
+            ],
+        )
+        .expect(422);
+    for field in ["proxy_port", "proxy_username"] {
+        let start = orphan.body.find(&format!("id=\"error-{field}\"")).unwrap();
+        assert!(
+            orphan.body[start..].contains("is set but proxy_server is not"),
+            "{field}"
+        );
+    }
+
     let added = c
         .form(
             "/tasks",
             &[
                 ("org", ORG),
-                ("type", "example"),
+                ("type", "test"),
                 ("schedule", "вручную"),
                 ("enabled", "1"),
                 ("p.api_key", API_KEY),
@@ -662,7 +714,7 @@ fn state_changes_need_the_session_the_csrf_token_and_the_same_origin() {
     let school = School::new(20);
     let server = school.serve_en("127.0.0.1:0");
     let mut c = Client::with_session(&server.url);
-    let body = json!({"org": ORG, "type": "example", "schedule": "manual"});
+    let body = json!({"org": ORG, "type": "test", "schedule": "manual"});
 
     // No cookie at all: refused, and a fresh session is offered.
     let mut stranger = Client::new(&server.url);
@@ -695,7 +747,7 @@ fn state_changes_need_the_session_the_csrf_token_and_the_same_origin() {
     // A form without its csrf field.
     let request = c
         .request(Method::POST, "/tasks")
-        .form(&[("org", ORG), ("type", "example")]);
+        .form(&[("org", ORG), ("type", "test")]);
     c.send(request).expect(403);
     assert_eq!(c.get("/api/tasks").expect(200).json(), json!([]));
     // The same origin with the token works.
@@ -865,7 +917,7 @@ fn with_a_password_the_console_needs_a_login() {
     c.get("/api/orgs").expect(200);
     c.post(
         "/api/tasks",
-        json!({"org": ORG, "type": "example", "schedule": "manual"}),
+        json!({"org": ORG, "type": "test", "schedule": "manual"}),
     )
     .expect(201);
     c.post("/api/logout", json!({})).expect(200);
@@ -916,7 +968,7 @@ fn serve_stops_the_console_and_its_runs_on_sigterm() {
     let server = school.serve_en("127.0.0.1:0");
     let url = server.url.clone();
     let mut c = Client::with_session(&url);
-    let id = example_task(&mut c, json!({"sleep": "60s"}));
+    let id = test_task(&mut c, json!({"sleep": "60s"}));
     let run = c
         .post(&format!("/api/tasks/{id}/run"), json!({}))
         .expect(202)

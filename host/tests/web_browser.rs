@@ -703,8 +703,8 @@ fn an_administrator_does_the_whole_job_in_russian_without_a_terminal() {
     browser.open(&format!("{url}/tasks"));
     browser.look("tasks");
 
-    // Stop a long run (an example task that works a minute).
-    browser.open(&format!("{url}/tasks/new?org={org}&type=example"));
+    // Stop a long run (a test task that works a minute).
+    browser.open(&format!("{url}/tasks/new?org={org}&type=test"));
     browser.fill("#f-schedule", "вручную");
     fill_field(&browser, "sleep", "60 с");
     // Started by hand only (an import would start an enabled task).

@@ -1,7 +1,9 @@
 //! The contract between the exchange host and the task-type plugins it loads.
 //!
 //! A plugin author implements [`TaskPlugin`] and exports it with [`export_plugin!`]; nothing
-//! else of the binary interface needs to be known. The host loads the exported root module
+//! else of the binary interface needs to be known. Start with the vendor's guide,
+//! `docs/plugin-guide.md` in the repository: a task type in 15 minutes, tested with
+//! [`testing`], versioned against the ABI, shipped. The host loads the exported root module
 //! ([`abi::PluginModuleRef`]) from the shared library and talks to it only through that
 //! module. Data crosses the boundary as JSON text (manifest, run request, summary), so both
 //! sides can grow new fields without breaking the other: unknown fields are ignored.
@@ -15,9 +17,11 @@ pub mod negotiate;
 pub mod plugin;
 pub mod school;
 pub mod school_validate;
+pub mod testing;
 pub mod text;
+pub mod typed;
 
-pub use manifest::{Manifest, ParamSpec, ParamType};
+pub use manifest::{Condition, Dependency, Manifest, ParamSpec, ParamType};
 pub use negotiate::{AbiVersion, HostInfo, PluginCapabilities};
 pub use plugin::{CheckOutcome, Context, LogLevel, RunRequest, RunStatus, RunSummary, TaskPlugin};
 

@@ -2,7 +2,7 @@
 //! and the macro that exports a plugin.
 
 use crate::abi::{Host, PluginModule, PluginModuleRef};
-use crate::manifest::{Manifest, ParamProblem, Params};
+use crate::manifest::{Manifest, ParamProblem, ParamSpec, Params};
 use crate::negotiate::{entry_points, services, AbiVersion, HostInfo, PluginCapabilities};
 use crate::school::SchoolData;
 use abi_stable::prefix_type::PrefixTypeTrait;
@@ -19,8 +19,10 @@ pub trait TaskPlugin: Default + 'static {
     /// The task type, its display name and its parameter schema.
     fn manifest(&self) -> Manifest;
 
-    /// Checks a parameter set beyond the per-key types the host already checked against the
-    /// schema (e.g. a value that requires another). Returns one problem per line to show.
+    /// Checks a parameter set beyond what the manifest declares: the host already checked
+    /// each value's type and the rules of [`Manifest::requires`] (declare a rule such as
+    /// "`proxy_port` is required with `proxy_server`" there, not here). Returns one problem per
+    /// line to show.
     fn validate(&self, _params: &Params) -> Vec<ParamProblem> {
         Vec::new()
     }
@@ -150,17 +152,33 @@ pub struct Context<'a> {
     request: RunRequest,
     host: Host<'a>,
     host_info: OnceCell<Option<HostInfo>>,
+    schema: Vec<ParamSpec>,
 }
 
 impl<'a> Context<'a> {
-    /// A context over the given host services; the SDK builds it for every entry point, and
-    /// plugin tests build one over their own [`crate::abi::HostServices`] implementation.
+    /// A context over the given host services, without a parameter schema. The SDK builds
+    /// one for every entry point (with the plugin's schema); plugin tests get one from
+    /// [`crate::testing::TestHost::context`].
     pub fn new(request: RunRequest, host: Host<'a>) -> Self {
         Context {
             request,
             host,
             host_info: OnceCell::new(),
+            schema: Vec::new(),
         }
+    }
+
+    /// The same context reading its parameters with `schema` (the manifest's `params`):
+    /// [`Self::params`] then applies their defaults and types.
+    pub fn with_schema(mut self, schema: Vec<ParamSpec>) -> Self {
+        self.schema = schema;
+        self
+    }
+
+    /// The parameters, typed by the manifest and with its defaults applied (see
+    /// [`crate::typed`]).
+    pub fn params(&self) -> crate::typed::TypedParams<'_> {
+        crate::typed::TypedParams::new(&self.schema, &self.request.params)
     }
 
     /// The request data: parameters, Links base values, school data, dry-run flag.
@@ -168,7 +186,8 @@ impl<'a> Context<'a> {
         &self.request
     }
 
-    /// A parameter's value (defaults already applied by the host).
+    /// A parameter's value as stored (defaults already applied); prefer the typed
+    /// [`Self::params`].
     pub fn param(&self, key: &str) -> Option<&str> {
         self.request.params.get(key).map(String::as_str)
     }
@@ -320,7 +339,9 @@ extern "C" fn manifest_entry<P: TaskPlugin>() -> RResult<RString, RString> {
     })
 }
 
-extern "C" fn validate_entry<P: TaskPlugin>(params_json: RStr<'_>) -> RResult<RString, RString> {
+pub(crate) extern "C" fn validate_entry<P: TaskPlugin>(
+    params_json: RStr<'_>,
+) -> RResult<RString, RString> {
     guarded(|| {
         let params: Params = serde_json::from_str(params_json.as_str())
             .map_err(|e| format!("the host sent parameters this plugin cannot read: {e}"))?;
@@ -345,26 +366,49 @@ fn ensure_host_is_new_enough<P: TaskPlugin>(plugin: &P, ctx: &Context<'_>) -> Re
     Ok(())
 }
 
-extern "C" fn check_entry<P: TaskPlugin>(
+/// The context of a `check` or `run`: the request's parameters with the manifest's defaults,
+/// refused unless they fit the manifest (types, required keys, rules between parameters), so
+/// that the plugin reads typed values and re-checks nothing. The host checked them before it
+/// saved them; stored values may predate a new version of the plugin.
+pub(crate) fn plugin_context<'h, P: TaskPlugin>(
+    plugin: &P,
+    mut request: RunRequest,
+    host: Host<'h>,
+) -> Result<Context<'h>, String> {
+    let manifest = plugin.manifest();
+    request.params = manifest.with_defaults(&request.params);
+    let problems = manifest.param_problems(&request.params);
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Err(format!(
+            "the task's parameters do not fit the {} task type: {}",
+            manifest.type_id,
+            list.join("; ")
+        ));
+    }
+    let ctx = Context::new(request, host).with_schema(manifest.params);
+    ensure_host_is_new_enough(plugin, &ctx)?;
+    Ok(ctx)
+}
+
+pub(crate) extern "C" fn check_entry<P: TaskPlugin>(
     request_json: RStr<'_>,
     host: Host<'_>,
 ) -> RResult<RString, RString> {
     guarded(|| {
-        let ctx = Context::new(parse_request(request_json)?, host);
         let plugin = P::default();
-        ensure_host_is_new_enough(&plugin, &ctx)?;
+        let ctx = plugin_context(&plugin, parse_request(request_json)?, host)?;
         plugin.check(&ctx)
     })
 }
 
-extern "C" fn run_entry<P: TaskPlugin>(
+pub(crate) extern "C" fn run_entry<P: TaskPlugin>(
     request_json: RStr<'_>,
     host: Host<'_>,
 ) -> RResult<RString, RString> {
     guarded(|| {
-        let ctx = Context::new(parse_request(request_json)?, host);
         let plugin = P::default();
-        ensure_host_is_new_enough(&plugin, &ctx)?;
+        let ctx = plugin_context(&plugin, parse_request(request_json)?, host)?;
         to_json(&plugin.run(&ctx)?)
     })
 }
@@ -395,12 +439,32 @@ pub fn __root_module<P: TaskPlugin>() -> PluginModuleRef {
     .leak_into_prefix()
 }
 
-/// Exports a [`TaskPlugin`] implementation as this library's plugin root module.
+/// Exports a [`TaskPlugin`] implementation as this library's plugin root module (once per
+/// library; see `docs/plugin-guide.md` for a whole plugin).
 ///
-/// ```ignore
+/// ```
+/// use exchange_sdk::{Context, Manifest, RunStatus, RunSummary, TaskPlugin};
+///
 /// #[derive(Default)]
 /// struct MyPlugin;
-/// impl exchange_sdk::TaskPlugin for MyPlugin { /* … */ }
+///
+/// impl TaskPlugin for MyPlugin {
+///     fn manifest(&self) -> Manifest {
+///         Manifest {
+///             type_id: "my-task".into(),
+///             display_name: "My task".into(),
+///             version: "0.1.0".into(),
+///             ..Default::default()
+///         }
+///     }
+///     fn check(&self, _: &Context<'_>) -> Result<String, String> {
+///         Ok("nothing to reach".into())
+///     }
+///     fn run(&self, _: &Context<'_>) -> Result<RunSummary, String> {
+///         Ok(RunSummary { status: RunStatus::Ok, message: "done".into(), counters: Default::default() })
+///     }
+/// }
+///
 /// exchange_sdk::export_plugin!(MyPlugin);
 /// ```
 #[macro_export]
@@ -428,62 +492,7 @@ macro_rules! export_plugin {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::abi::{HostServices, HostServices_TO};
-    use abi_stable::sabi_trait::TD_Opaque;
-
-    /// A host of ABI 1.0: the services of 1.0 and no `call`.
-    struct HostOf1_0;
-
-    impl HostServices for HostOf1_0 {
-        fn log(&self, _: u8, _: RStr<'_>) {}
-        fn progress(&self, _: RStr<'_>, _: u64, _: u64) {}
-        fn state_get(&self, _: RStr<'_>) -> ROption<RString> {
-            ROption::RNone
-        }
-        fn state_set(&self, _: RStr<'_>, _: ROption<RStr<'_>>) -> RResult<(), RString> {
-            RResult::ROk(())
-        }
-        fn publish_links(&self, _: RStr<'_>) -> RResult<(), RString> {
-            RResult::ROk(())
-        }
-        fn set_call_link(&self, _: RStr<'_>, _: RStr<'_>) -> RResult<(), RString> {
-            RResult::ROk(())
-        }
-        fn is_cancelled(&self) -> bool {
-            false
-        }
-    }
-
-    /// A host of ABI 1.1 that answers `host_info`.
-    struct HostOf1_1;
-
-    impl HostServices for HostOf1_1 {
-        fn log(&self, _: u8, _: RStr<'_>) {}
-        fn progress(&self, _: RStr<'_>, _: u64, _: u64) {}
-        fn state_get(&self, _: RStr<'_>) -> ROption<RString> {
-            ROption::RNone
-        }
-        fn state_set(&self, _: RStr<'_>, _: ROption<RStr<'_>>) -> RResult<(), RString> {
-            RResult::ROk(())
-        }
-        fn publish_links(&self, _: RStr<'_>) -> RResult<(), RString> {
-            RResult::ROk(())
-        }
-        fn set_call_link(&self, _: RStr<'_>, _: RStr<'_>) -> RResult<(), RString> {
-            RResult::ROk(())
-        }
-        fn is_cancelled(&self) -> bool {
-            false
-        }
-        fn call(&self, name: RStr<'_>, _: RStr<'_>) -> RResult<RString, RString> {
-            match name.as_str() {
-                services::HOST_INFO => RResult::ROk(
-                    r#"{"host":"test-host 9","abi_version":"1.1","services":["host_info"]}"#.into(),
-                ),
-                other => RResult::RErr(crate::negotiate::unknown_host_service(other).into()),
-            }
-        }
-    }
+    use crate::testing::TestHost;
 
     /// Needs a host of ABI 1.1.
     #[derive(Default)]
@@ -491,10 +500,10 @@ mod tests {
 
     impl TaskPlugin for Needs1_1 {
         fn manifest(&self) -> Manifest {
-            serde_json::from_str(
-                r#"{"type_id":"needs","display_name":"n","description":"d","version":"1"}"#,
-            )
-            .unwrap()
+            Manifest {
+                type_id: "needs".into(),
+                ..Default::default()
+            }
         }
         fn check(&self, ctx: &Context<'_>) -> Result<String, String> {
             Ok(format!("in {}", ctx.host_info().unwrap().host))
@@ -507,41 +516,31 @@ mod tests {
         }
     }
 
-    fn check_in<H: HostServices>(host: &H) -> Result<String, String> {
-        check_entry::<Needs1_1>(
-            r#"{"task_id":"1","org_id":"o"}"#.into(),
-            HostServices_TO::from_ptr(host, TD_Opaque),
-        )
-        .into_result()
-        .map(String::from)
-        .map_err(String::from)
-    }
-
     #[test]
     fn a_plugin_learns_the_host_services_and_a_1_0_host_has_none() {
-        let old = Context::new(
-            RunRequest::default(),
-            HostServices_TO::from_ptr(&HostOf1_0, TD_Opaque),
-        );
+        let host = TestHost::of_abi_1_0();
+        let old = Context::new(RunRequest::default(), host.services());
         assert!(old.host_info().is_none());
         assert_eq!(old.host_abi(), AbiVersion::V1_0);
         assert!(!old.host_provides(services::HOST_INFO));
 
-        let new = Context::new(
-            RunRequest::default(),
-            HostServices_TO::from_ptr(&HostOf1_1, TD_Opaque),
-        );
-        assert_eq!(new.host_info().unwrap().host, "test-host 9");
-        assert_eq!(new.host_abi(), AbiVersion::new(1, 1));
+        let host = TestHost::new();
+        let new = Context::new(RunRequest::default(), host.services());
+        assert_eq!(new.host_info().unwrap().host, "exchange_sdk::testing");
+        assert_eq!(new.host_abi(), AbiVersion::current());
         assert!(new.host_provides(services::HOST_INFO));
         assert!(!new.host_provides("metrics_report"));
     }
 
     #[test]
     fn a_plugin_refuses_to_work_in_a_host_older_than_it_needs() {
-        assert_eq!(check_in(&HostOf1_1), Ok("in test-host 9".to_string()));
+        let request = RunRequest::default;
         assert_eq!(
-            check_in(&HostOf1_0),
+            TestHost::new().check::<Needs1_1>(request()),
+            Ok("in exchange_sdk::testing".to_string())
+        );
+        assert_eq!(
+            TestHost::of_abi_1_0().check::<Needs1_1>(request()),
             Err(
                 "this plugin needs a host that speaks plugin ABI 1.1 or newer, but this host \
                  speaks ABI 1.0: upgrade exchange-host, or install a build of the plugin for \
@@ -561,6 +560,81 @@ mod tests {
         assert_eq!(
             unknown.unwrap_err().as_str(),
             "this plugin has no entry point \"no_such_entry\""
+        );
+    }
+
+    /// A plugin with a proxy: a port with the server, and only then.
+    #[derive(Default)]
+    struct Proxied;
+
+    impl TaskPlugin for Proxied {
+        fn manifest(&self) -> Manifest {
+            use crate::manifest::{Condition, Dependency};
+            use crate::ParamType;
+            Manifest {
+                type_id: "proxied".into(),
+                params: vec![
+                    ParamSpec::optional("proxy_server", ParamType::String, None, ""),
+                    ParamSpec::optional("proxy_port", ParamType::Port, None, ""),
+                    ParamSpec::optional(
+                        "retries",
+                        ParamType::Integer { min: 0, max: 5 },
+                        Some("2"),
+                        "",
+                    ),
+                ],
+                requires: vec![
+                    Dependency::required_with(&["proxy_port"], Condition::set("proxy_server")),
+                    Dependency::only_with(&["proxy_port"], Condition::set("proxy_server")),
+                ],
+                ..Default::default()
+            }
+        }
+        fn check(&self, _: &Context<'_>) -> Result<String, String> {
+            Ok("reachable".into())
+        }
+        fn run(&self, ctx: &Context<'_>) -> Result<RunSummary, String> {
+            let p = ctx.params();
+            let proxy = match p.text("proxy_server") {
+                Some(server) => format!("{server}:{}", p.port("proxy_port").unwrap()),
+                None => "direct".into(),
+            };
+            Ok(RunSummary {
+                status: RunStatus::Ok,
+                message: format!("{proxy}, {} retries", p.integer("retries").unwrap()),
+                counters: BTreeMap::new(),
+            })
+        }
+    }
+
+    #[test]
+    fn a_run_gets_typed_parameters_with_defaults_and_never_parameters_that_break_the_rules() {
+        let host = TestHost::new();
+        let run = |pairs: &[(&str, &str)]| {
+            host.run::<Proxied>(RunRequest {
+                params: crate::testing::params(pairs),
+                ..Default::default()
+            })
+        };
+        assert_eq!(run(&[]).unwrap().message, "direct, 2 retries");
+        assert_eq!(
+            run(&[
+                ("proxy_server", "p.local"),
+                ("proxy_port", "3128"),
+                ("retries", "0")
+            ])
+            .unwrap()
+            .message,
+            "p.local:3128, 0 retries"
+        );
+        assert_eq!(
+            run(&[("proxy_server", "p.local")]).unwrap_err(),
+            "the task's parameters do not fit the proxied task type: proxy_port: is required with proxy_server"
+        );
+        assert_eq!(
+            run(&[("proxy_port", "3128"), ("retries", "9")]).unwrap_err(),
+            "the task's parameters do not fit the proxied task type: retries: expected a whole number 0-5, got \"9\"; \
+             proxy_port: is set but proxy_server is not: set proxy_server too, or remove it"
         );
     }
 }

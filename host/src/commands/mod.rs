@@ -64,8 +64,18 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             force,
             locale,
         } => run::worker_main(&env, &mode, task, dry_run, force, locale),
-        Command::Scan { file, validate } => {
-            crate::plugins::scan::child_main(&file, validate.as_deref());
+        Command::Scan {
+            file,
+            validate,
+            unchecked,
+        } => {
+            use crate::plugins::scan::{child_main, Ask};
+            let ask = match (&validate, unchecked) {
+                (Some(type_id), _) => Ask::Validate(type_id),
+                (None, true) => Ask::DescribeUnchecked,
+                (None, false) => Ask::Describe,
+            };
+            child_main(&file, ask);
             Ok(ExitCode::SUCCESS)
         }
     }

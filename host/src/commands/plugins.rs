@@ -1,14 +1,22 @@
-//! `exchange-host plugins list|show`.
+//! `exchange-host plugins list|show|verify`.
 
 use super::{report_skipped, Env};
 use crate::cli::PluginsCommand;
 use crate::output::Table;
+use crate::plugins::discovery;
+use crate::plugins::scan::Scanner;
 use anyhow::bail;
-use exchange_sdk::{ParamSpec, ParamType};
+use exchange_sdk::manifest::Rule;
+use exchange_sdk::negotiate::needs_newer_host;
+use exchange_sdk::{AbiVersion, Dependency, Manifest, ParamSpec, ParamType};
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs a `plugins` subcommand.
 pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
+    if let PluginsCommand::Verify { file, json } = &command {
+        return verify(file, *json);
+    }
     let registry = env.registry();
     match command {
         PluginsCommand::List { json } => {
@@ -66,7 +74,7 @@ pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
                     "version": m.version, "abi_version": m.abi_version,
                     "capabilities": plugin.capabilities,
                     "default_schedule": m.default_schedule, "file": plugin.path,
-                    "params": m.params,
+                    "params": m.params, "requires": m.requires,
                 });
                 println!("{}", serde_json::to_string_pretty(&out)?);
                 return Ok(ExitCode::SUCCESS);
@@ -103,9 +111,121 @@ pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
                     print_param(p);
                 }
             }
+            if !m.requires.is_empty() {
+                println!();
+                println!("Rules between parameters:");
+                for rule in &m.requires {
+                    println!("  {}", rule_text(m, rule));
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
+        PluginsCommand::Verify { .. } => unreachable!("answered above"),
     }
+}
+
+/// One finding of `plugins verify`: the check's name, the key it concerns, what is wrong.
+#[derive(serde::Serialize)]
+struct VerifyFinding {
+    check: String,
+    key: Option<String>,
+    message: String,
+}
+
+/// `plugins verify FILE`: what a vendor runs before shipping a plugin.
+fn verify(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let canonical = match std::fs::canonicalize(file) {
+        Ok(path) if path.is_file() => path,
+        Ok(path) => {
+            eprintln!("error: {} is not a file", path.display());
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => {
+            eprintln!("error: {} cannot be read: {e}", file.display());
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let mut findings = Vec::new();
+    let mut add = |check: &str, key: Option<String>, message: String| {
+        findings.push(VerifyFinding {
+            check: check.into(),
+            key,
+            message,
+        })
+    };
+    if let Some(reason) = discovery::permission_problem(file) {
+        add("permissions", None, reason);
+    }
+    let exe = std::env::current_exe()?;
+    let described = Scanner::new(exe, None).describe_unchecked(&canonical);
+    let manifest = match described {
+        Err(reason) => {
+            add("loads", None, reason);
+            None
+        }
+        Ok(described) => {
+            for finding in described.manifest.findings() {
+                add(finding.check.name(), finding.key, finding.message);
+            }
+            let (needed, host) = (described.capabilities.min_host_abi, AbiVersion::current());
+            if needed > host {
+                add(
+                    "host-abi",
+                    None,
+                    format!("it {}", needs_newer_host(needed, host)),
+                );
+            }
+            Some(described.manifest)
+        }
+    };
+    if json {
+        let out = serde_json::json!({
+            "file": file,
+            "ok": findings.is_empty(),
+            "type": manifest.as_ref().map(|m| &m.type_id),
+            "version": manifest.as_ref().map(|m| &m.version),
+            "abi_version": manifest.as_ref().map(|m| &m.abi_version),
+            "findings": findings,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else if findings.is_empty() {
+        let m = manifest.as_ref().expect("a plugin without findings loaded");
+        println!(
+            "{}: ok: task type {} version {}, plugin ABI {}",
+            file.display(),
+            m.type_id,
+            m.version,
+            m.abi_version
+        );
+    } else {
+        for f in &findings {
+            let key = f.key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default();
+            println!("{}: {}: {key}{}", file.display(), f.check, f.message);
+        }
+    }
+    Ok(if findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// A rule between parameters in words, e.g. `proxy_port: required with proxy_server`.
+fn rule_text(manifest: &Manifest, rule: &Dependency) -> String {
+    let when = &rule.when;
+    let flag = manifest
+        .param(&when.key)
+        .is_some_and(|p| p.kind == ParamType::Flag);
+    let condition = match &when.equals {
+        Some(value) => format!("{}={value}", when.key),
+        None if flag => format!("{}=1", when.key),
+        None => when.key.clone(),
+    };
+    let demand = match rule.rule {
+        Rule::RequiredWith => "required with",
+        Rule::OnlyWith => "only with",
+    };
+    format!("{}: {demand} {condition}", rule.keys.join(", "))
 }
 
 fn print_param(p: &ParamSpec) {

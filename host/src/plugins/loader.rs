@@ -54,20 +54,27 @@ fn into_result(result: RResult<RString, RString>) -> Result<String, String> {
 /// Loads the library at `path`, checks its ABI, and reads its manifest and capabilities.
 /// The error is one line for the administrator; abi_stable's full report goes to the debug log.
 pub fn load(path: &Path) -> Result<LoadedPlugin, String> {
+    let plugin = load_unchecked(path)?;
+    check_manifest(&plugin.manifest)?;
+    let host_abi = AbiVersion::current();
+    if plugin.capabilities.min_host_abi > host_abi {
+        return Err(format!(
+            "it {}",
+            needs_newer_host(plugin.capabilities.min_host_abi, host_abi)
+        ));
+    }
+    Ok(plugin)
+}
+
+/// Loads the library at `path` and reads its manifest and capabilities, without judging
+/// them (what `plugins verify` reports on).
+pub fn load_unchecked(path: &Path) -> Result<LoadedPlugin, String> {
     let module = open(path).map_err(|e| describe_library_error(path, &e))?;
     let manifest_json = into_result(module.manifest())?;
     let manifest: Manifest = serde_json::from_str(&manifest_json).map_err(|e| {
         format!("its manifest cannot be read ({e}); rebuild it against a current exchange-sdk")
     })?;
-    check_manifest(&manifest)?;
     let capabilities = module.capabilities()?;
-    let host_abi = AbiVersion::current();
-    if capabilities.min_host_abi > host_abi {
-        return Err(format!(
-            "it {}",
-            needs_newer_host(capabilities.min_host_abi, host_abi)
-        ));
-    }
     Ok(LoadedPlugin {
         path: path.to_path_buf(),
         manifest,
@@ -106,24 +113,24 @@ fn module_field_count(root: &'static TypeLayout) -> Option<usize> {
     }
 }
 
+/// Refuses a manifest the host cannot work with: a malformed type id, a key declared twice,
+/// a default that does not fit its type, a rule between parameters naming an undeclared one
+/// (every finding of [`Manifest::findings`] that refuses loading), all named in one line.
 fn check_manifest(manifest: &Manifest) -> Result<(), String> {
-    let id = &manifest.type_id;
-    let well_formed = !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if !well_formed {
-        return Err(format!(
-            "its task type id {id:?} is not a lowercase identifier (letters a-z, digits, '-', '_')"
-        ));
+    let problems: Vec<String> = manifest
+        .findings()
+        .into_iter()
+        .filter(|f| f.check.refuses_load())
+        .map(|f| f.to_string())
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "its manifest is not sound ({}); fix the plugin's manifest (exchange-host plugins verify FILE lists every finding)",
+            problems.join("; ")
+        ))
     }
-    let mut seen = std::collections::BTreeSet::new();
-    for param in &manifest.params {
-        if !seen.insert(param.key.as_str()) {
-            return Err(format!("it declares the parameter {:?} twice", param.key));
-        }
-    }
-    Ok(())
 }
 
 /// One line saying why a library is not a usable plugin.

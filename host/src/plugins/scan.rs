@@ -32,25 +32,38 @@ enum Answer {
     Error(String),
 }
 
-/// The hidden `__scan` mode: loads `file` in this process and prints its manifest, or with
-/// `validate_type` the problems the plugin finds in the parameters given as JSON on standard
+/// What a scanner child is asked.
+#[derive(Debug, Clone, Copy)]
+pub enum Ask<'a> {
+    /// The manifest and capabilities of a plugin the host can load.
+    Describe,
+    /// The manifest and capabilities as they are, sound or not (for `plugins verify`).
+    DescribeUnchecked,
+    /// The problems the plugin of this task type finds in the parameters on standard input.
+    Validate(&'a str),
+}
+
+/// The hidden `__scan` mode: loads `file` in this process and answers what `ask` asks: its
+/// manifest, or the problems the plugin finds in the parameters given as JSON on standard
 /// input (after checking that the file still provides that task type).
-pub fn child_main(file: &Path, validate_type: Option<&str>) {
+pub fn child_main(file: &Path, ask: Ask<'_>) {
     // The child runs in its own process group (so a timeout can kill all it started), out of
     // reach of the terminal's Ctrl-C: it must not outlive a host that was stopped meanwhile.
     // SAFETY: PR_SET_PDEATHSIG only sets a flag of this process.
     unsafe {
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
     }
-    let answer = match validate_type {
-        None => match loader::load(file) {
-            Ok(plugin) => Answer::Described(Box::new(Described {
-                manifest: plugin.manifest,
-                capabilities: plugin.capabilities,
-            })),
-            Err(reason) => Answer::Error(reason),
-        },
-        Some(type_id) => validate_here(file, type_id),
+    let described = |loaded: Result<loader::LoadedPlugin, String>| match loaded {
+        Ok(plugin) => Answer::Described(Box::new(Described {
+            manifest: plugin.manifest,
+            capabilities: plugin.capabilities,
+        })),
+        Err(reason) => Answer::Error(reason),
+    };
+    let answer = match ask {
+        Ask::Describe => described(loader::load(file)),
+        Ask::DescribeUnchecked => described(loader::load_unchecked(file)),
+        Ask::Validate(type_id) => validate_here(file, type_id),
     };
     let line = serde_json::to_string(&answer).expect("answers serialize");
     // A plugin may have written to standard output too: the answer is the last line.
@@ -204,6 +217,26 @@ impl Scanner {
         })
     }
 
+    /// What the library at `file` says about itself, sound or not, read in a child without
+    /// the cache (for `plugins verify`); the error says why it could not be loaded.
+    pub fn describe_unchecked(&self, file: &Path) -> Result<Described, String> {
+        match self.run_child(file, Ask::DescribeUnchecked, None) {
+            ChildEnd::Answered(Answer::Described(described)) => Ok(*described),
+            ChildEnd::Answered(Answer::Error(e)) => Err(e),
+            ChildEnd::Answered(Answer::Problems(_)) => {
+                Err("the scanner answered with something else than a manifest".into())
+            }
+            ChildEnd::Crashed(how) => Err(format!(
+                "the plugin crashed while the host read its description ({how})"
+            )),
+            ChildEnd::TimedOut => Err(format!(
+                "the plugin did not describe itself within {}s: it hangs while loading",
+                self.timeout.as_secs()
+            )),
+            ChildEnd::NotStarted(why) => Err(why),
+        }
+    }
+
     /// Asks the plugin in `file` (of task type `type_id`) to check parameters, in a child.
     pub fn validate(
         &self,
@@ -212,7 +245,7 @@ impl Scanner {
         params: &Params,
     ) -> Result<Vec<ParamProblem>, String> {
         let input = serde_json::to_string(params).map_err(|e| e.to_string())?;
-        match self.run_child(file, Some((type_id, input))) {
+        match self.run_child(file, Ask::Validate(type_id), Some(input)) {
             ChildEnd::Answered(Answer::Problems(problems)) => Ok(problems),
             ChildEnd::Answered(Answer::Error(e)) => Err(e),
             ChildEnd::Answered(Answer::Described(_)) => {
@@ -241,7 +274,7 @@ impl Scanner {
                 scope.spawn(move || loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(file) = files.get(i) else { break };
-                    let _ = tx.send((i, self.run_child(file, None)));
+                    let _ = tx.send((i, self.run_child(file, Ask::Describe, None)));
                 });
             }
         });
@@ -251,16 +284,22 @@ impl Scanner {
         ends.into_iter().map(|(_, end)| end).collect()
     }
 
-    /// Runs one scanner child (with `validate`: the task type and the parameters' JSON).
-    fn run_child(&self, file: &Path, validate: Option<(&str, String)>) -> ChildEnd {
+    /// Runs one scanner child asking `ask`, with `input` on its standard input.
+    fn run_child(&self, file: &Path, ask: Ask<'_>, input: Option<String>) -> ChildEnd {
         let mut command = Command::new(&self.exe);
         command.arg("__scan");
-        if let Some((type_id, _)) = &validate {
-            command.arg("--validate").arg(type_id);
+        match ask {
+            Ask::Describe => {}
+            Ask::DescribeUnchecked => {
+                command.arg("--unchecked");
+            }
+            Ask::Validate(type_id) => {
+                command.arg("--validate").arg(type_id);
+            }
         }
         command
             .arg(file)
-            .stdin(if validate.is_some() {
+            .stdin(if input.is_some() {
                 Stdio::piped()
             } else {
                 Stdio::null()
@@ -281,7 +320,7 @@ impl Scanner {
         let deadline = Instant::now() + self.timeout;
         let stdout = read_all(child.stdout.take().expect("piped"));
         let stderr = read_all(child.stderr.take().expect("piped"));
-        if let (Some((_, input)), Some(mut stdin)) = (validate, child.stdin.take()) {
+        if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
             // The child reads all of it before it loads any plugin code.
             let _ = stdin.write_all(input.as_bytes());
         }

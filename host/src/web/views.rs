@@ -101,6 +101,8 @@ pub struct PluginView {
     pub params: Vec<ParamView>,
     /// The Links base keys it reads.
     pub org_keys: Vec<ParamView>,
+    /// The rules between its parameters (checked when a task is saved).
+    pub requires: Vec<exchange_sdk::Dependency>,
 }
 
 /// The plugins, and the files that were refused.
@@ -137,6 +139,7 @@ fn plugin_view(app: &App, type_id: &str) -> Option<PluginView> {
         default_schedule: task_config::default_schedule(plugin),
         params: param_views(&m.params, app.lang),
         org_keys: param_views(&m.org_keys, app.lang),
+        requires: m.requires.clone(),
     })
 }
 

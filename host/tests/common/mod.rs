@@ -15,8 +15,31 @@ pub fn host_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_exchange-host"))
 }
 
-/// A plugin library built in this workspace (`example_plugin`, `sferum_sync`, …).
+/// The plugin crates that are not default members of the workspace (the template, the test
+/// fixture): `cargo test -p exchange-host` does not build them, so they are built on first use.
+const BUILT_ON_FIRST_USE: [&str; 2] = ["test_plugin", "example_plugin"];
+
+/// Builds the workspace package `package` (once per test process).
+pub fn cargo_build(package: &str) {
+    static BUILT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if built.iter().any(|p| p == package) {
+        return;
+    }
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "-p", package, "--manifest-path"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "building {package} failed");
+    built.push(package.to_string());
+}
+
+/// A plugin library built in this workspace (`test_plugin`, `sferum_sync`, …).
 pub fn built_library(crate_name: &str) -> PathBuf {
+    if BUILT_ON_FIRST_USE.contains(&crate_name) {
+        cargo_build(&crate_name.replace('_', "-"));
+    }
     let dir = host_bin().parent().unwrap().to_path_buf();
     let file = dir.join(format!(
         "lib{crate_name}.{}",

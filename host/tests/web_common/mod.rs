@@ -32,7 +32,7 @@ impl std::ops::Deref for School {
 impl School {
     /// A school of `students` students.
     pub fn new(students: usize) -> School {
-        let crates = ["sferum_sync", "example_plugin"];
+        let crates = ["sferum_sync", "test_plugin"];
         School(EmulatedSchool::new(
             ORG, COMMUNITY, TOKEN, students, &crates,
         ))

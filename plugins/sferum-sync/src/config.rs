@@ -1,7 +1,7 @@
 //! A run's settings, read from the organization's Links base and the task's parameters.
 
 use crate::client::{ProxySettings, RetryPolicy, Settings};
-use crate::manifest::{set, ACCESS_TOKEN_KEY as TOKEN_KEY, COMMUNITY_ID_KEY as COMMUNITY_KEY};
+use crate::manifest::{ACCESS_TOKEN_KEY as TOKEN_KEY, COMMUNITY_ID_KEY as COMMUNITY_KEY};
 use exchange_sdk::Context;
 
 /// What a run needs to know before it starts.
@@ -31,20 +31,19 @@ fn where_to_enter(org: &str) -> String {
     )
 }
 
-fn param<'a>(ctx: &'a Context<'_>, key: &str) -> Option<&'a str> {
-    set(&ctx.request().params, key)
-}
-
-fn flag(ctx: &Context<'_>, key: &str) -> bool {
-    param(ctx, key) == Some("1")
+/// The Links base value under `key`, trimmed, when it is set and not blank.
+fn org_value<'a>(ctx: &'a Context<'_>, key: &str) -> Option<&'a str> {
+    ctx.org_value(key).map(str::trim).filter(|v| !v.is_empty())
 }
 
 impl Config {
-    /// Reads and checks the settings; the error says what to enter where.
+    /// Reads the settings: the task parameters as the manifest types them (the host and the
+    /// SDK checked them and the rules between them), the Links base values checked here; the
+    /// error says what to enter where.
     pub fn from_ctx(ctx: &Context<'_>) -> Result<Config, String> {
         let org = ctx.request().org_id.as_str();
-        let community = set(&ctx.request().org_values, COMMUNITY_KEY);
-        let token = set(&ctx.request().org_values, TOKEN_KEY);
+        let community = org_value(ctx, COMMUNITY_KEY);
+        let token = org_value(ctx, TOKEN_KEY);
         let missing: Vec<&str> = [
             (COMMUNITY_KEY, community.is_none()),
             (TOKEN_KEY, token.is_none()),
@@ -70,48 +69,29 @@ impl Config {
                 where_to_enter(org)
             ));
         }
-        let proxy = match param(ctx, "proxy_server") {
-            None => None,
-            Some(server) => {
-                let port = param(ctx, "proxy_port")
-                    .ok_or("proxy_port is required with proxy_server: set the proxy's port, e.g. proxy_port=3128")?
-                    .parse::<u16>()
-                    .map_err(|_| "proxy_port must be a port number 1-65535".to_string())?;
-                let auth = if flag(ctx, "proxy_auth") {
-                    let user = param(ctx, "proxy_username")
-                        .ok_or("proxy_username is required with proxy_auth=1")?;
-                    let pass = ctx
-                        .param("proxy_password")
-                        .filter(|p| !p.is_empty())
-                        .ok_or("proxy_password is required with proxy_auth=1")?;
-                    Some((user.to_string(), pass.to_string()))
-                } else {
-                    None
-                };
-                Some(ProxySettings {
-                    server: server.to_string(),
-                    port,
-                    auth,
-                })
-            }
-        };
-        let max_removals_percent = match param(ctx, "max_removals_percent") {
-            None => 20,
-            Some(v) => v
-                .parse::<u64>()
-                .ok()
-                .filter(|&p| p <= 100)
-                .ok_or("max_removals_percent must be a whole number 0-100")?,
-        };
+        let params = ctx.params();
+        // The manifest's rules hold: a port with a server, a user and a password with auth.
+        let proxy = params.text("proxy_server").map(|server| ProxySettings {
+            server: server.to_string(),
+            port: params.port("proxy_port").unwrap_or_default(),
+            auth: params.flag("proxy_auth").then(|| {
+                let user = params.text("proxy_username").unwrap_or_default();
+                let pass = params.secret("proxy_password").unwrap_or_default();
+                (user.to_string(), pass.to_string())
+            }),
+        });
         Ok(Config {
             community_id,
             token: token.to_string(),
             proxy,
-            subject_chats: flag(ctx, "subject_chats"),
-            dry_run: ctx.dry_run() || flag(ctx, "dry_run"),
-            max_removals_percent,
+            subject_chats: params.flag("subject_chats"),
+            dry_run: ctx.dry_run() || params.flag("dry_run"),
+            max_removals_percent: params
+                .integer("max_removals_percent")
+                .unwrap_or_default()
+                .unsigned_abs(),
             force: ctx.force(),
-            recreate_lost: flag(ctx, "recreate_lost"),
+            recreate_lost: params.flag("recreate_lost"),
         })
     }
 
@@ -129,54 +109,22 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use abi_stable::sabi_trait::TD_Opaque;
-    use abi_stable::std_types::{ROption, RResult, RStr, RString};
-    use exchange_sdk::abi::{HostServices, HostServices_TO};
+    use exchange_sdk::testing::{params, TestHost};
     use exchange_sdk::RunRequest;
-
-    struct NoHost;
-
-    impl HostServices for NoHost {
-        fn log(&self, _: u8, _: RStr<'_>) {}
-        fn progress(&self, _: RStr<'_>, _: u64, _: u64) {}
-        fn state_get(&self, _: RStr<'_>) -> ROption<RString> {
-            ROption::RNone
-        }
-        fn state_set(&self, _: RStr<'_>, _: ROption<RStr<'_>>) -> RResult<(), RString> {
-            RResult::ROk(())
-        }
-        fn publish_links(&self, _: RStr<'_>) -> RResult<(), RString> {
-            RResult::ROk(())
-        }
-        fn set_call_link(&self, _: RStr<'_>, _: RStr<'_>) -> RResult<(), RString> {
-            RResult::ROk(())
-        }
-        fn is_cancelled(&self) -> bool {
-            false
-        }
-    }
 
     fn config(
         org: &[(&str, &str)],
-        params: &[(&str, &str)],
+        task: &[(&str, &str)],
         dry_run: bool,
     ) -> Result<Config, String> {
-        let pairs = |p: &[(&str, &str)]| {
-            p.iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        };
         let request = RunRequest {
             org_id: "s1".into(),
-            org_values: pairs(org),
-            params: pairs(params),
+            org_values: params(org),
+            params: params(task),
             dry_run,
             ..Default::default()
         };
-        Config::from_ctx(&Context::new(
-            request,
-            HostServices_TO::from_ptr(&NoHost, TD_Opaque),
-        ))
+        Config::from_ctx(&TestHost::new().context::<crate::SferumSync>(request))
     }
 
     const ORG: [(&str, &str); 2] = [
@@ -215,26 +163,31 @@ mod tests {
                 auth: None
             })
         );
-        let params = [
+        let with_auth = [
             ("proxy_server", "p"),
             ("proxy_port", "8080"),
             ("proxy_auth", "1"),
             ("proxy_username", "u"),
             ("proxy_password", " pw "),
         ];
-        let c = config(&ORG, &params, false).unwrap();
+        let c = config(&ORG, &with_auth, false).unwrap();
         assert_eq!(c.proxy.unwrap().auth, Some(("u".into(), " pw ".into())));
-        let e = config(
-            &ORG,
-            &[
-                ("proxy_server", "p"),
-                ("proxy_port", "8080"),
-                ("proxy_auth", "1"),
-            ],
-            false,
-        )
-        .unwrap_err();
-        assert!(e.contains("proxy_username"), "{e}");
+        // Parameters that break the manifest's rules never reach the plugin.
+        let e = TestHost::new()
+            .check::<crate::SferumSync>(RunRequest {
+                org_values: params(&ORG),
+                params: params(&[
+                    ("proxy_server", "p"),
+                    ("proxy_port", "8080"),
+                    ("proxy_auth", "1"),
+                ]),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert!(
+            e.contains("proxy_username: is required with proxy_auth=1"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -25,7 +25,6 @@ pub mod texts;
 
 use client::{Client, RetryPolicy};
 use config::Config;
-use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_sdk::{Context, Manifest, RunSummary, TaskPlugin};
 
 /// The plugin's entry type.
@@ -54,10 +53,6 @@ pub fn check_with(ctx: &Context<'_>, base: &str, retry: RetryPolicy) -> Result<S
 impl TaskPlugin for SferumSync {
     fn manifest(&self) -> Manifest {
         manifest::manifest()
-    }
-
-    fn validate(&self, params: &Params) -> Vec<ParamProblem> {
-        manifest::validate(params)
     }
 
     fn check(&self, ctx: &Context<'_>) -> Result<String, String> {

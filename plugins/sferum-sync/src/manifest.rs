@@ -1,6 +1,7 @@
-//! The task type's declaration: id, Russian display name, and parameter schema.
+//! The task type's declaration: id, Russian display name, parameter schema, and the rules
+//! between the proxy parameters (checked by the host and the SDK, not by the plugin).
 
-use exchange_sdk::manifest::{ParamProblem, Params};
+use exchange_sdk::manifest::{Condition, Dependency};
 use exchange_sdk::{Manifest, ParamSpec, ParamType};
 
 /// The stable task type id.
@@ -21,7 +22,6 @@ pub fn manifest() -> Manifest {
         display_name: DISPLAY_NAME.into(),
         description: "Keeps the school's VK Sferum chats (staff room, parents' and students' chat per class, subject chats), their admins and invite links, and video-call links in step with the school data. Needs sferum.community_id and sferum.access_token in the organization's Links base.".into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        abi_version: String::new(),
         default_schedule: Some("every 30m".into()),
         // One community, one set of chats: a second task would fight the first.
         several_tasks_per_org: false,
@@ -64,107 +64,75 @@ pub fn manifest() -> Manifest {
         ],
         description_i18n: [("ru".to_string(), "Поддерживает чаты школы в VK Сферум (учительская, чаты родителей и учеников каждого класса, чаты учебных групп), их администраторов и ссылки-приглашения, а также ссылки на видеозвонки в соответствии с данными школы. Нужны идентификатор сообщества и токен доступа в «Базе ссылок» организации.".to_string())].into(),
         counter_labels: crate::texts::counter_labels(),
-        ..Manifest::default()
+        requires: vec![
+            Dependency::only_with(
+                &["proxy_port", "proxy_username", "proxy_password", "proxy_auth"],
+                Condition::set("proxy_server"),
+            ),
+            Dependency::required_with(&["proxy_port"], Condition::set("proxy_server")),
+            Dependency::required_with(
+                &["proxy_username", "proxy_password"],
+                Condition::equals("proxy_auth", "1"),
+            ),
+        ],
+        ..Default::default()
     }
-}
-
-/// The value under `key`, trimmed, when it is set and not blank (task parameters and Links
-/// base values alike).
-pub(crate) fn set<'a>(params: &'a Params, key: &str) -> Option<&'a str> {
-    params.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())
-}
-
-fn problem(key: &str, message: &str) -> ParamProblem {
-    ParamProblem {
-        key: Some(key.into()),
-        message: message.into(),
-    }
-}
-
-/// Checks the rules between parameters (the host already checked each value's type).
-pub fn validate(params: &Params) -> Vec<ParamProblem> {
-    let mut problems = Vec::new();
-    let server = set(params, "proxy_server");
-    if server.is_none() {
-        for key in ["proxy_port", "proxy_username", "proxy_password"] {
-            if set(params, key).is_some() {
-                problems.push(problem(
-                    key,
-                    "is set but proxy_server is not: set proxy_server too, or remove it",
-                ));
-            }
-        }
-    } else if set(params, "proxy_port").is_none() {
-        problems.push(problem(
-            "proxy_port",
-            "is required with proxy_server: set the proxy's port, e.g. proxy_port=3128",
-        ));
-    }
-    if set(params, "proxy_auth") == Some("1") {
-        for key in ["proxy_username", "proxy_password"] {
-            if set(params, key).is_none() {
-                problems.push(problem(key, "is required with proxy_auth=1"));
-            }
-        }
-        if server.is_none() {
-            problems.push(problem("proxy_auth", "is 1 but proxy_server is not set"));
-        }
-    }
-    problems
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use exchange_sdk::manifest::ParamProblem;
+    use exchange_sdk::testing::params;
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    fn keys(problems: Vec<ParamProblem>) -> Vec<String> {
+    fn keys(pairs: &[(&str, &str)]) -> Vec<String> {
+        let m = manifest();
+        let problems: Vec<ParamProblem> = m.dependency_problems(&m.with_defaults(&params(pairs)));
         problems.into_iter().filter_map(|p| p.key).collect()
     }
 
     #[test]
+    fn the_manifest_is_sound() {
+        let mut m = manifest();
+        m.abi_version = exchange_sdk::abi::ABI_VERSION.into();
+        assert_eq!(m.findings(), []);
+    }
+
+    #[test]
     fn no_settings_is_valid() {
-        assert!(validate(&Params::new()).is_empty());
+        assert!(keys(&[]).is_empty());
     }
 
     #[test]
     fn proxy_port_needs_server() {
-        assert_eq!(
-            keys(validate(&params(&[("proxy_port", "3128")]))),
-            ["proxy_port"]
-        );
+        assert_eq!(keys(&[("proxy_port", "3128")]), ["proxy_port"]);
     }
 
     #[test]
     fn server_needs_port() {
-        assert_eq!(
-            keys(validate(&params(&[("proxy_server", "proxy.local")]))),
-            ["proxy_port"]
-        );
+        assert_eq!(keys(&[("proxy_server", "proxy.local")]), ["proxy_port"]);
     }
 
     #[test]
     fn auth_needs_username_and_password() {
-        let p = params(&[
+        let p = [
             ("proxy_server", "p"),
             ("proxy_port", "3128"),
             ("proxy_auth", "1"),
-        ]);
-        assert_eq!(keys(validate(&p)), ["proxy_username", "proxy_password"]);
-        let ok = params(&[
+        ];
+        assert_eq!(keys(&p), ["proxy_username", "proxy_password"]);
+        let ok = [
             ("proxy_server", "p"),
             ("proxy_port", "3128"),
             ("proxy_auth", "1"),
             ("proxy_username", "u"),
             ("proxy_password", "secret"),
-        ]);
-        assert!(validate(&ok).is_empty());
+        ];
+        assert!(keys(&ok).is_empty());
+        assert_eq!(
+            keys(&[("proxy_auth", "1")]),
+            ["proxy_auth", "proxy_username", "proxy_password"]
+        );
     }
 
     #[test]

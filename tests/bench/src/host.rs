@@ -9,7 +9,7 @@ use std::process::Command;
 
 /// The plugin library of the Sferum sync task type (crate name).
 pub const SFERUM_SYNC: &str = "sferum_sync";
-/// The plugin library of the example task type (crate name).
+/// The plugin library of the template task type `example` (crate name; `plugins/example`).
 pub const EXAMPLE: &str = "example_plugin";
 
 /// Where the built `exchange-host` and the plugin libraries are.

@@ -1,17 +1,13 @@
 //! An in-process world for the sync: the Sferum emulator on loopback, a recording host, and
 //! a sample school.
 
-use abi_stable::sabi_trait::TD_Opaque;
-use abi_stable::std_types::{ROption, RResult, RStr, RString};
-use exchange_sdk::abi::{HostServices, HostServices_TO};
-use exchange_sdk::plugin::LinksTable;
 use exchange_sdk::school::SchoolData;
-use exchange_sdk::{Context, RunRequest, RunSummary};
+use exchange_sdk::testing::TestHost;
+use exchange_sdk::{RunRequest, RunSummary};
 use serde_json::json;
 use sferum_emulator::{Chat, Emulator, EmulatorConfig, EmulatorHandle, FaultRule};
 use sferum_sync::client::RetryPolicy;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
 use std::time::Duration;
 
 pub const COMMUNITY: u64 = 239;
@@ -26,60 +22,6 @@ pub const WRITES: [&str; 6] = [
     "messages.editChat",
     "calls.start",
 ];
-
-/// The host side: state store, published table, call links, log; can simulate a crash.
-#[derive(Default)]
-pub struct TestHost {
-    pub state: Mutex<BTreeMap<String, String>>,
-    pub links: Mutex<Option<LinksTable>>,
-    pub call_links: Mutex<BTreeMap<String, String>>,
-    pub logs: Mutex<Vec<String>>,
-    /// The worker "dies" at the state write after this many successful ones.
-    pub crash_after: Mutex<Option<usize>>,
-}
-
-impl HostServices for TestHost {
-    fn log(&self, level: u8, message: RStr<'_>) {
-        self.logs.lock().unwrap().push(format!("{level} {message}"));
-    }
-    fn progress(&self, _stage: RStr<'_>, _done: u64, _total: u64) {}
-    fn state_get(&self, key: RStr<'_>) -> ROption<RString> {
-        self.state
-            .lock()
-            .unwrap()
-            .get(key.as_str())
-            .map(|v| RString::from(v.as_str()))
-            .into()
-    }
-    fn state_set(&self, key: RStr<'_>, value: ROption<RStr<'_>>) -> RResult<(), RString> {
-        let mut crash = self.crash_after.lock().unwrap();
-        match crash.as_mut() {
-            Some(0) => return RResult::RErr("the worker was killed".into()),
-            Some(n) => *n -= 1,
-            None => {}
-        }
-        let mut state = self.state.lock().unwrap();
-        match value.into_option() {
-            Some(v) => state.insert(key.to_string(), v.to_string()),
-            None => state.remove(key.as_str()),
-        };
-        RResult::ROk(())
-    }
-    fn publish_links(&self, table_json: RStr<'_>) -> RResult<(), RString> {
-        *self.links.lock().unwrap() = Some(serde_json::from_str(table_json.as_str()).unwrap());
-        RResult::ROk(())
-    }
-    fn set_call_link(&self, call_id: RStr<'_>, link: RStr<'_>) -> RResult<(), RString> {
-        self.call_links
-            .lock()
-            .unwrap()
-            .insert(call_id.to_string(), link.to_string());
-        RResult::ROk(())
-    }
-    fn is_cancelled(&self) -> bool {
-        false
-    }
-}
 
 /// Quick retries so fault tests stay fast.
 pub fn fast() -> RetryPolicy {
@@ -151,10 +93,7 @@ impl World {
     /// One run; the call links the run wrote go into the school data, as the host does.
     pub fn run(&mut self) -> Result<RunSummary, String> {
         self.host.logs.lock().unwrap().clear();
-        let ctx = Context::new(
-            self.request(),
-            HostServices_TO::from_ptr(&self.host, TD_Opaque),
-        );
+        let ctx = self.host.context::<sferum_sync::SferumSync>(self.request());
         let result = sferum_sync::run_with(&ctx, &self.emu.base_url(), fast());
         for (id, link) in self.host.call_links.lock().unwrap().iter() {
             if let Some(c) = self.school.video_calls.iter_mut().find(|c| &c.id == id) {
@@ -180,15 +119,17 @@ impl World {
     }
 
     pub fn check(&self) -> Result<String, String> {
-        let ctx = Context::new(
-            self.request(),
-            HostServices_TO::from_ptr(&self.host, TD_Opaque),
-        );
+        let ctx = self.host.context::<sferum_sync::SferumSync>(self.request());
         sferum_sync::check_with(&ctx, &self.emu.base_url(), fast())
     }
 
     pub fn log(&self) -> String {
-        self.host.logs.lock().unwrap().join("\n")
+        let logs = self.host.logs.lock().unwrap();
+        let lines: Vec<String> = logs
+            .iter()
+            .map(|(level, message)| format!("{} {message}", *level as u8))
+            .collect();
+        lines.join("\n")
     }
 
     /// The chats the community can reach.
