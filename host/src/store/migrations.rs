@@ -107,6 +107,21 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX one_running_run_per_org_and_type ON runs(org_id, type_id)
      WHERE status = 'running';
     "#,
+    // 4: MAX bindings: the deep-link payload handed out per person of the school data (by
+    // record key, so a binding survives re-imports) and the MAX user id that opened it.
+    r#"
+    CREATE TABLE max_bindings (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        person TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        link TEXT NOT NULL,
+        max_id INTEGER,
+        offered_ms INTEGER NOT NULL,
+        bound_ms INTEGER,
+        PRIMARY KEY (org_id, person),
+        UNIQUE (org_id, payload)
+    );
+    "#,
 ];
 
 /// Applies every migration the database has not seen yet, each in its own transaction.

@@ -4,6 +4,7 @@
 //! Every write that belongs together is one transaction, so nothing is ever half-written.
 
 pub mod admin;
+pub mod max_bindings;
 mod migrations;
 pub mod orgs;
 pub mod runs;
