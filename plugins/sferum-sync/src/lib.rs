@@ -16,7 +16,7 @@ pub mod apply;
 pub mod backend;
 pub mod client;
 pub mod config;
-mod manifest;
+pub mod manifest;
 pub mod plan;
 pub mod reconcile;
 pub mod rules;
@@ -68,4 +68,5 @@ impl TaskPlugin for SferumSync {
     }
 }
 
+#[cfg(feature = "plugin")]
 exchange_sdk::export_plugin!(SferumSync);
