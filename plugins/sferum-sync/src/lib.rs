@@ -16,10 +16,11 @@ pub mod apply;
 pub mod backend;
 pub mod client;
 pub mod config;
-pub mod manifest;
+mod manifest;
 pub mod plan;
 pub mod reconcile;
-pub mod rules;
+/// The chat rules, shared with the MAX task type (crate `chat-rules`).
+pub use chat_rules as rules;
 pub mod state;
 
 use client::{Client, RetryPolicy};
@@ -68,5 +69,4 @@ impl TaskPlugin for SferumSync {
     }
 }
 
-#[cfg(feature = "plugin")]
 exchange_sdk::export_plugin!(SferumSync);

@@ -1,4 +1,7 @@
-//! The chat rules: from the school data to the chats the school should have. Pure.
+//! The chat rules: from the school data to the chats the school should have. Pure. Shared by
+//! the messenger task types: `sferum-sync` (VK) and `max-sync` (MAX) link this crate, so the
+//! rules are one, and neither plugin links the other (two plugin root modules in one library
+//! would not link).
 //!
 //! Everyone is keyed by their Sferum ID: two records with one ID (a teacher who is also a
 //! parent) are one member with one set of rights, admin if any of their roles makes them one.
@@ -358,12 +361,12 @@ pub fn desired_by(school: &SchoolData, subject_chats: bool, id: &IdOf<'_>) -> De
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use serde_json::json;
 
     /// A small school: director (also teaches), a teacher, a class with students and parents.
-    pub(crate) fn school(value: serde_json::Value) -> SchoolData {
+    fn school(value: serde_json::Value) -> SchoolData {
         let mut base = json!({
             "format": "school-data/1",
             "organization": {"id": "school-1", "name": "Школа № 1", "academic_year": "2026/2027"},
