@@ -436,8 +436,8 @@ impl Plan {
 mod tests {
     use super::*;
     use crate::rules::desired;
-    use exchange_sdk::school::SchoolData;
     use crate::state::{ChatRecord, Skip};
+    use exchange_sdk::school::SchoolData;
     use serde_json::json;
 
     /// A school of `value`'s lists.
