@@ -224,7 +224,10 @@ mod tests {
         registered(&mut s, -4, "5 а — родители");
         let notes = adopt(&mut s, &desired(), &[]);
         assert_eq!(notes.len(), 2);
-        assert_eq!(s.adopted["staff"].chat_id, -3, "one of the exact titles, never two");
+        assert_eq!(
+            s.adopted["staff"].chat_id, -3,
+            "one of the exact titles, never two"
+        );
         assert_eq!(s.adopted["class:c:parents"].chat_id, -4);
         // A renamed chat stays adopted while the bot is in it; a removed bot lets it go.
         s.register.get_mut(&-3).unwrap().title = "Учителя".into();

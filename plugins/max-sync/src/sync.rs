@@ -276,9 +276,9 @@ impl Run<'_, '_> {
             .map(|d| d.as_secs())
             .unwrap_or(0);
         let outcome = |run: &mut Self,
-                           r: Result<(), ApiError>,
-                           what: String,
-                           counter: &str|
+                       r: Result<(), ApiError>,
+                       what: String,
+                       counter: &str|
          -> Result<(), String> {
             match r {
                 Ok(()) => {
