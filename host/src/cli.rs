@@ -269,6 +269,16 @@ pub enum SchoolCommand {
         #[arg(long)]
         json: bool,
     },
+    /// MAX deep links per person (handed out by the MAX task for the diary) and the MAX ids
+    /// bound through them; the bindings survive re-imports.
+    MaxLinks {
+        org: String,
+        /// Only people not bound yet.
+        #[arg(long)]
+        unbound: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a realistic, deterministic sample school as school-data/1 JSON.
     Sample {
         /// Number of students, 1 to 20000.

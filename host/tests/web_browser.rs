@@ -213,6 +213,24 @@ impl Browser {
         );
     }
 
+    /// Clicks a button that submits a form and waits until the next page has loaded, so
+    /// that what follows never reads the page the form was on (its notice, say).
+    fn submit(&self, element: &str) {
+        self.script("window.__before_submit = true;");
+        self.click(element);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self
+            .script("return window.__before_submit === true || document.readyState !== 'complete';")
+            == json!(true)
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the form's next page never loaded"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn clear(&self, element: &str) {
         self.command(
             reqwest::Method::POST,
@@ -476,7 +494,7 @@ fn an_administrator_adds_the_sferum_task_runs_it_and_sees_the_chats_table() {
         "the form keeps what was typed"
     );
     browser.fill("#f-proxy_port", "");
-    browser.click(&browser.find("#save-task"));
+    browser.submit(&browser.find("#save-task"));
     browser.find(".notice");
     let task_url = browser.url();
     assert!(task_url.contains("/tasks/"), "{task_url}");
@@ -591,7 +609,7 @@ fn an_administrator_does_the_whole_job_in_russian_without_a_terminal() {
     browser.look("organizations");
     browser.fill("#f-id", org);
     browser.fill("#f-name", "ГБОУ гимназия № 1");
-    browser.click(&browser.find("#add-org-button"));
+    browser.submit(&browser.find("#add-org-button"));
     browser.find(".notice");
     assert!(
         browser.url().ends_with(&format!("/orgs/{org}?saved=1")),
@@ -603,7 +621,7 @@ fn an_administrator_does_the_whole_job_in_russian_without_a_terminal() {
     // Its Links base.
     fill_field(&browser, "sferum.community_id", &COMMUNITY.to_string());
     fill_field(&browser, "sferum.access_token", TOKEN);
-    browser.click(&browser.find("#links-base button[type=submit]"));
+    browser.submit(&browser.find("#links-base button[type=submit]"));
     browser.find(".notice");
     assert!(browser.source().contains("••••0001"));
 
@@ -629,7 +647,7 @@ fn an_administrator_does_the_whole_job_in_russian_without_a_terminal() {
     upload(&browser, url, org, &good);
     browser.find("#import-changes");
     browser.look("import-preview");
-    browser.click(&browser.find("#import-save"));
+    browser.submit(&browser.find("#import-save"));
     browser.find(".notice");
     assert!(browser
         .text(&browser.find("#school-summary"))
@@ -651,7 +669,7 @@ fn an_administrator_does_the_whole_job_in_russian_without_a_terminal() {
     browser.look("task-form-problems");
     browser.fill("#f-schedule", "вручную");
     fill_field(&browser, "proxy_port", "");
-    browser.click(&browser.find("#save-task"));
+    browser.submit(&browser.find("#save-task"));
     browser.find(".notice");
     let task_url = browser.url();
     browser.look("task");
@@ -709,7 +727,7 @@ fn an_administrator_does_the_whole_job_in_russian_without_a_terminal() {
     fill_field(&browser, "sleep", "60 с");
     // Started by hand only (an import would start an enabled task).
     browser.click(&browser.find("input[name=enabled]"));
-    browser.click(&browser.find("#save-task"));
+    browser.submit(&browser.find("#save-task"));
     browser.find(".notice");
     browser.click(&browser.find("#run-now"));
     browser.click(&browser.find("#stop-run"));
@@ -722,7 +740,7 @@ fn an_administrator_does_the_whole_job_in_russian_without_a_terminal() {
     // Students moved to another class: the removal guard stops the run; the removals are
     // confirmed for one run only.
     upload(&browser, url, org, &moved_file);
-    browser.click(&browser.find("#import-save"));
+    browser.submit(&browser.find("#import-save"));
     browser.find(".notice");
     // The import starts the enabled task at once; its run stops at the guard.
     let task_id = task_url
@@ -764,21 +782,13 @@ fn an_administrator_does_the_whole_job_in_russian_without_a_terminal() {
     browser.open(&format!("{url}/orgs/{org}"));
     browser.click(&browser.find("details.org-edit summary"));
     browser.fill("#f-name", "ГБОУ гимназия № 1 им. А. С. Пушкина");
-    browser.click(&browser.find("#rename-org"));
+    browser.submit(&browser.find("#rename-org"));
     browser.find(".notice");
     assert!(browser.source().contains("им. А. С. Пушкина"));
     browser.click(&browser.find("details.org-edit summary"));
     browser.fill("#f-confirm", org);
-    browser.click(&browser.find("#delete-org"));
-    // The organization page itself shows a notice (of the rename): wait for the list.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while browser.source().contains(&format!("/orgs/{org}\"")) {
-        assert!(
-            Instant::now() < deadline,
-            "the organization was not removed"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    browser.submit(&browser.find("#delete-org"));
+    assert!(!browser.source().contains(&format!("/orgs/{org}\"")));
     browser.find(".notice");
     assert!(!browser.source().contains(TOKEN));
 

@@ -27,7 +27,7 @@ pub mod v1_0;
 
 /// The version of this binary interface: the SDK's package version. A host loads plugins whose
 /// ABI major is equal; the minor says which named capabilities exist ([`crate::negotiate`]).
-pub const ABI_VERSION: &str = "1.1.0";
+pub const ABI_VERSION: &str = "1.2.0";
 
 /// Services the host offers a running plugin. Implemented by the host.
 #[sabi_trait]

@@ -23,6 +23,10 @@ pub mod entry_points {
 pub mod services {
     /// Since 1.1: the host's [`super::HostInfo`]. Input: `{}`.
     pub const HOST_INFO: &str = "host_info";
+    /// Since 1.2: the organization's MAX bindings, kept by the host across school data
+    /// imports. Input: a [`super::MaxBindingsRequest`]; answer: [`super::MaxBindings`] (after
+    /// a change, the bindings as they are now).
+    pub const MAX_BINDINGS: &str = "max_bindings";
 }
 
 /// A plugin ABI version as `major.minor`; the patch level says nothing about compatibility.
@@ -131,6 +135,51 @@ impl HostInfo {
     }
 }
 
+/// One person's MAX binding: the deep-link payload handed out for them and, once they opened
+/// the link, their MAX user id. `person` is the school data record's key: `staff:<id>`,
+/// `parent:<id>` or `student:<id>`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct MaxBinding {
+    /// The person's record key.
+    pub person: String,
+    /// The `start` payload of the person's deep link (unguessable, unique per organization).
+    pub payload: String,
+    /// The person's deep link as the plugin last built it, for the administrator to pass on.
+    pub link: String,
+    /// The MAX user id that opened the link, once someone did.
+    #[serde(default)]
+    pub max_id: Option<u64>,
+}
+
+/// A request to the [`services::MAX_BINDINGS`] service, for the run's organization.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum MaxBindingsRequest {
+    /// Every binding of the organization.
+    List,
+    /// Hand out deep links: a person who already has one keeps its payload and gets the new
+    /// link text; the others get these payloads. Input bindings' `max_id` is ignored.
+    Offer {
+        /// The bindings to offer.
+        bindings: Vec<MaxBinding>,
+    },
+    /// Records that the MAX user `max_id` opened the deep link with `payload`; unknown
+    /// payloads change nothing.
+    Bind {
+        /// The payload the person's `bot_started` update carried.
+        payload: String,
+        /// The person's MAX user id.
+        max_id: u64,
+    },
+}
+
+/// The answer of the [`services::MAX_BINDINGS`] service.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct MaxBindings {
+    /// The organization's bindings, by person key.
+    pub bindings: Vec<MaxBinding>,
+}
+
 /// The one line for a plugin that needs a newer host than the one it is in; the host says it
 /// when it refuses to load the plugin, the SDK when a host too old to know the rule runs it.
 pub fn needs_newer_host(needed: AbiVersion, host: AbiVersion) -> String {
@@ -157,7 +206,25 @@ mod tests {
         for bad in ["1", "", "1.x", "1.2.3.4", "1.2.x", "v1.2"] {
             assert!(bad.parse::<AbiVersion>().is_err(), "{bad}");
         }
-        assert_eq!(AbiVersion::current().to_string(), "1.1");
+        assert_eq!(AbiVersion::current().to_string(), "1.2");
+    }
+
+    #[test]
+    fn max_binding_requests_cross_as_json_tagged_by_op() {
+        let bind = MaxBindingsRequest::Bind {
+            payload: "p1".into(),
+            max_id: 7,
+        };
+        let json = serde_json::to_string(&bind).unwrap();
+        assert_eq!(json, r#"{"op":"bind","payload":"p1","max_id":7}"#);
+        assert_eq!(
+            serde_json::from_str::<MaxBindingsRequest>(&json).unwrap(),
+            bind
+        );
+        assert_eq!(
+            serde_json::from_str::<MaxBindingsRequest>(r#"{"op":"list"}"#).unwrap(),
+            MaxBindingsRequest::List
+        );
     }
 
     #[test]

@@ -276,6 +276,17 @@ impl<'a> Context<'a> {
         self.host.is_cancelled()
     }
 
+    /// Calls the host service `name` ([`crate::negotiate::services`]) with JSON input and
+    /// returns its JSON answer. Ask [`Context::host_provides`] first: an older host answers
+    /// an error.
+    pub fn call_host(&self, name: &str, input_json: &str) -> Result<String, String> {
+        self.host
+            .call(name.into(), input_json.into())
+            .into_result()
+            .map(String::from)
+            .map_err(String::from)
+    }
+
     /// The host's program, ABI and services beyond ABI 1.0; `None` in a host older than 1.1,
     /// which offers only the services of 1.0.
     pub fn host_info(&self) -> Option<&HostInfo> {

@@ -11,6 +11,9 @@ pub const FORMAT: &str = "school-data/1";
 /// A person's Sferum (VK) account id.
 pub type SferumId = u64;
 
+/// A person's MAX messenger user id (its own id space, not a VK id).
+pub type MaxId = u64;
+
 /// One organization's full snapshot.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct SchoolData {
@@ -61,6 +64,9 @@ pub struct Staff {
     pub homeroom_class: Option<String>,
     #[serde(default)]
     pub sferum_id: Option<SferumId>,
+    /// The MAX user id, when the school data knows it (absent in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_id: Option<MaxId>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -131,6 +137,9 @@ pub struct Student {
     pub class: String,
     #[serde(default)]
     pub sferum_id: Option<SferumId>,
+    /// The MAX user id, when the school data knows it (absent in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_id: Option<MaxId>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -145,6 +154,9 @@ pub struct Parent {
     pub children: Vec<String>,
     #[serde(default)]
     pub sferum_id: Option<SferumId>,
+    /// The MAX user id, when the school data knows it (absent in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_id: Option<MaxId>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

@@ -18,7 +18,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::school::{Level, SchoolData, SferumId, FORMAT};
+use crate::school::{Level, SchoolData, FORMAT};
 use crate::text::{escape_controls, name_problem, text_problem, MAX_NAME_CHARS};
 
 /// The format versions this host reads.
@@ -181,6 +181,8 @@ enum Kind {
     RefList(Table),
     /// A positive integer, or null.
     SferumId,
+    /// A positive integer within int64 (MAX ids are int64), or null.
+    MaxId,
     Level,
     /// An RFC 3339 date-time.
     Timestamp,
@@ -258,6 +260,7 @@ const LISTS: [List; 6] = [
             opt("access_roles", Kind::TextList),
             opt("homeroom_class", Kind::OptRef(Table::Classes)),
             opt("sferum_id", Kind::SferumId),
+            opt("max_id", Kind::MaxId),
         ],
     },
     List {
@@ -279,6 +282,7 @@ const LISTS: [List; 6] = [
             req("full_name", NAME),
             req("class", Kind::Ref(Table::Classes)),
             opt("sferum_id", Kind::SferumId),
+            opt("max_id", Kind::MaxId),
         ],
     },
     List {
@@ -290,6 +294,7 @@ const LISTS: [List; 6] = [
             req("full_name", NAME),
             opt("children", Kind::RefList(Table::Students)),
             opt("sferum_id", Kind::SferumId),
+            opt("max_id", Kind::MaxId),
         ],
     },
     List {
@@ -331,8 +336,8 @@ struct Checker {
     seen: HashMap<(&'static str, String), (String, usize)>,
     /// Class names so far, by their comparison key: the first class's path and name.
     class_names: HashMap<String, (String, String)>,
-    /// The records so far that carry each Sferum ID.
-    sferum_owners: HashMap<SferumId, Vec<SferumOwner>>,
+    /// The records so far that carry each account id, by field (`sferum_id`, `max_id`) and id.
+    sferum_owners: HashMap<(&'static str, u64), Vec<SferumOwner>>,
 }
 
 /// A record that carries a Sferum ID.
@@ -411,7 +416,10 @@ impl Checker {
         }
         match list.and_then(|l| l.rule.map(|rule| (l.key, rule))) {
             Some((_, Rule::UniqueClassName)) => self.class_name(path, object),
-            Some((list, Rule::Person)) => self.sferum_owner(path, list, object),
+            Some((list, Rule::Person)) => {
+                self.sferum_owner(path, list, object, "sferum_id", "Sferum ID");
+                self.sferum_owner(path, list, object, "max_id", "MAX id");
+            }
             None => {}
         }
     }
@@ -445,9 +453,17 @@ impl Checker {
         );
     }
 
-    /// Reports a person whose Sferum ID an earlier record carries, unless both are one person.
-    fn sferum_owner(&mut self, path: &str, list: &'static str, person: &Map<String, Value>) {
-        let Some(id) = person.get("sferum_id").and_then(Value::as_u64) else {
+    /// Reports a person whose account id (`field`: `sferum_id` or `max_id`, called `what`) an
+    /// earlier record carries, unless both are one person.
+    fn sferum_owner(
+        &mut self,
+        path: &str,
+        list: &'static str,
+        person: &Map<String, Value>,
+        field: &'static str,
+        what: &str,
+    ) {
+        let Some(id) = person.get(field).and_then(Value::as_u64) else {
             return;
         };
         let owner = SferumOwner {
@@ -458,21 +474,21 @@ impl Checker {
                 .and_then(Value::as_str)
                 .map(str::to_owned),
         };
-        let owners = self.sferum_owners.entry(id).or_default();
+        let owners = self.sferum_owners.entry((field, id)).or_default();
         let clash = owners
             .iter()
             .find(|other| !other.same_person(&owner))
             .map(|other| {
                 let name = other.full_name.as_deref().map(quoted);
                 format!(
-                    "Sferum ID {id} is also on {}{}; two records may share a Sferum ID only when they are one person: a staff member and a parent with the same full name",
+                    "{what} {id} is also on {}{}; two records may share a {what} only when they are one person: a staff member and a parent with the same full name",
                     other.path,
                     name.map(|n| format!(" ({n})")).unwrap_or_default()
                 )
             });
         owners.push(owner);
         if let Some(message) = clash {
-            self.push(&format!("{path}.sferum_id"), message);
+            self.push(&format!("{path}.{field}"), message);
         }
     }
 
@@ -536,6 +552,14 @@ impl Checker {
                 let positive = value.as_u64().is_some_and(|n| n > 0);
                 if !(positive || value.is_null()) {
                     self.expected(path, "a Sferum ID (a positive integer) or null", value);
+                }
+            }
+            Kind::MaxId => {
+                let positive = value
+                    .as_u64()
+                    .is_some_and(|n| n > 0 && n <= i64::MAX as u64);
+                if !(positive || value.is_null()) {
+                    self.expected(path, "a MAX user id (a positive integer) or null", value);
                 }
             }
             Kind::Level => {
@@ -1264,6 +1288,40 @@ mod tests {
             d["parents"][0]["sferum_id"] = json!(1_000_003);
         });
         assert!(lines.is_empty(), "{lines:?}");
+    }
+
+    #[test]
+    fn max_id_is_optional_unique_like_the_sferum_id_and_read_into_the_model() {
+        let data = parse_school_data(&valid().to_string()).expect("valid");
+        assert!(data.students.iter().all(|s| s.max_id.is_none()));
+        let lines = problems_after(|d| {
+            d["staff"][0]["max_id"] = json!(0);
+            d["students"][0]["max_id"] = json!("5");
+            d["students"][1]["max_id"] = json!(u64::MAX);
+        });
+        let what = "expected a MAX user id (a positive integer) or null";
+        assert_eq!(
+            lines,
+            [
+                format!("staff[0].max_id: {what}, got 0"),
+                format!(r#"students[0].max_id: {what}, got "5""#),
+                format!("students[1].max_id: {what}, got 18446744073709551615"),
+            ]
+        );
+        let lines = problems_after(|d| {
+            d["students"][0]["max_id"] = json!(77);
+            d["parents"][0]["max_id"] = json!(77);
+        });
+        assert_eq!(
+            lines,
+            [
+                r#"parents[0].max_id: MAX id 77 is also on students[0] ("Петров Иван"); two records may share a MAX id only when they are one person: a staff member and a parent with the same full name"#
+            ]
+        );
+        let mut doc = valid();
+        doc["students"][0]["max_id"] = json!(77);
+        let data = parse_school_data(&doc.to_string()).expect("valid");
+        assert_eq!(data.students[0].max_id, Some(77));
     }
 
     #[test]

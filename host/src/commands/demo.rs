@@ -104,6 +104,7 @@ fn change_school(data: &mut SchoolData) -> String {
         full_name: format!("Новикова Алиса {next}"),
         class: class.id.clone(),
         sferum_id: Some(sferum_id),
+        max_id: None,
         extra: Default::default(),
     });
     let (a, b) = (0, 1.min(data.classes.len() - 1));

@@ -107,6 +107,10 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
             let (_, school) = load(&store, &org)?;
             calls(&school.data, upcoming, json)?;
         }
+        SchoolCommand::MaxLinks { org, unbound, json } => {
+            let (org, school) = load(&store, &org)?;
+            max_links(&school.data, &store.max_bindings(&org)?, unbound, json)?;
+        }
         SchoolCommand::Sample { .. } => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
@@ -371,6 +375,68 @@ fn calls(data: &SchoolData, upcoming: bool, json: bool) -> anyhow::Result<()> {
             .map(String::from)
             .unwrap_or_else(|| "waiting for the next run".into());
         table.row([s("starts_at"), s("class"), s("subject"), s("teacher"), link]);
+    }
+    print!("{table}");
+    Ok(())
+}
+
+/// `school max-links`: each person's MAX deep link and bound MAX id, by the school data's name.
+fn max_links(
+    data: &SchoolData,
+    bindings: &[exchange_sdk::negotiate::MaxBinding],
+    unbound: bool,
+    json: bool,
+) -> anyhow::Result<()> {
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for s in &data.staff {
+        names.insert(
+            format!("staff:{}", s.id),
+            format!("{} (сотрудник)", s.full_name),
+        );
+    }
+    for s in &data.students {
+        let class = data
+            .class(&s.class)
+            .map(|c| c.name.as_str())
+            .unwrap_or(&s.class);
+        names.insert(
+            format!("student:{}", s.id),
+            format!("{} (ученик, {class})", s.full_name),
+        );
+    }
+    for p in &data.parents {
+        names.insert(
+            format!("parent:{}", p.id),
+            format!("{} (родитель)", p.full_name),
+        );
+    }
+    let rows: Vec<serde_json::Value> = bindings
+        .iter()
+        .filter(|b| !unbound || b.max_id.is_none())
+        .map(|b| {
+            serde_json::json!({
+                "person": b.person, "name": names.get(&b.person), "max_id": b.max_id, "link": b.link,
+            })
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(());
+    }
+    if rows.is_empty() {
+        println!("No MAX deep links yet: a run of the MAX task (max-sync) hands them out to the people who have no MAX id.");
+        return Ok(());
+    }
+    let mut table = Table::new(["PERSON", "NAME", "MAX ID", "DEEP LINK"]);
+    for r in &rows {
+        let text = |k: &str| {
+            escape_controls(r[k].as_str().unwrap_or("(not in the school data)")).into_owned()
+        };
+        let id = r["max_id"]
+            .as_u64()
+            .map(|i| i.to_string())
+            .unwrap_or_else(|| "not bound yet".into());
+        table.row([text("person"), text("name"), id, text("link")]);
     }
     print!("{table}");
     Ok(())

@@ -7,6 +7,7 @@
 
 use super::protocol::{Event, CANCEL_LINE};
 use crate::params::with_defaults;
+use crate::plugins::loader::host_calls;
 use crate::plugins::scan::Scanner;
 use crate::plugins::{loader, Registry};
 use crate::redact::Redactor;
@@ -119,7 +120,11 @@ impl HostServices for WorkerHost {
     }
 
     fn call(&self, name: RStr<'_>, input_json: RStr<'_>) -> RResult<RString, RString> {
-        crate::plugins::loader::host_calls::answer(name.as_str(), input_json.as_str())
+        let scope = host_calls::RunScope {
+            store: &self.store,
+            org_id: &self.org_id,
+        };
+        host_calls::answer(name.as_str(), input_json.as_str(), &scope)
             .map(RString::from)
             .map_err(RString::from)
             .into()

@@ -566,6 +566,7 @@ mod tests {
             full_name: "Сидорова Ольга Ивановна".to_owned(),
             children: vec!["s-2".to_owned()],
             sferum_id: Some(1_000_002),
+            max_id: None,
             extra: Default::default(),
         });
         let result = diff(Some(&old), &new);

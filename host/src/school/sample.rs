@@ -455,6 +455,7 @@ fn add_students_and_parents(
             full_name: name.to_owned(),
             class: classes[class].id.clone(),
             sferum_id: rng.sferum(&mut sferum, false),
+            max_id: None,
             extra: Map::new(),
         });
     }
@@ -500,6 +501,7 @@ fn add_students_and_parents(
                 full_name,
                 children: children_of[f].clone(),
                 sferum_id: rng.sferum(&mut sferum, false),
+                max_id: None,
                 extra: Map::new(),
             });
         }
@@ -561,6 +563,7 @@ fn add_staff(rng: &mut Rng, data: &mut SchoolData, classes: &[ClassPlan]) -> Tea
             access_roles: roles.iter().map(|r| (*r).to_owned()).collect(),
             homeroom_class: None,
             sferum_id: rng.sferum(&mut sferum, linked),
+            max_id: None,
             extra: Map::new(),
         });
         data.staff.len() - 1

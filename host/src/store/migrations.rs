@@ -112,6 +112,21 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 5: MAX bindings: the deep-link payload handed out per person of the school data (by
+    // record key, so a binding survives re-imports) and the MAX user id that opened it.
+    r#"
+    CREATE TABLE max_bindings (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        person TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        link TEXT NOT NULL,
+        max_id INTEGER,
+        offered_ms INTEGER NOT NULL,
+        bound_ms INTEGER,
+        PRIMARY KEY (org_id, person),
+        UNIQUE (org_id, payload)
+    );
+    "#,
 ];
 
 /// The schema version this host writes: the number of migrations it knows.

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod backup;
+pub mod max_bindings;
 mod migrations;
 pub use migrations::SCHEMA_VERSION;
 pub mod orgs;

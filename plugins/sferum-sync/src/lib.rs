@@ -19,7 +19,8 @@ pub mod config;
 mod manifest;
 pub mod plan;
 pub mod reconcile;
-pub mod rules;
+/// The chat rules, shared with the MAX task type (crate `chat-rules`).
+pub use chat_rules as rules;
 pub mod state;
 pub mod texts;
 

@@ -435,9 +435,22 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{desired, tests::school};
+    use crate::rules::desired;
     use crate::state::{ChatRecord, Skip};
+    use exchange_sdk::school::SchoolData;
     use serde_json::json;
+
+    /// A school of `value`'s lists.
+    fn school(value: serde_json::Value) -> SchoolData {
+        let mut base = json!({
+            "format": "school-data/1",
+            "organization": {"id": "school-1", "name": "Школа № 1", "academic_year": "2026/2027"},
+        });
+        base.as_object_mut()
+            .unwrap()
+            .extend(value.as_object().unwrap().clone());
+        serde_json::from_value(base).unwrap()
+    }
 
     const COMMUNITY: u64 = 77;
     const NOW: u64 = 1_000_000;

@@ -28,17 +28,15 @@ pub use calls::{wanted_calls, WantedCall};
 
 use crate::backend::{Failure, Op, OpKind, Reply};
 use crate::plan::Options;
-use crate::rules::{Desired, STAFF, STAFF_TITLE};
+use crate::rules::Desired;
 use crate::state::TaskState;
 use crate::texts;
-use exchange_sdk::plugin::{LinksRow, LinksTable};
+use exchange_sdk::plugin::LinksTable;
 use exchange_sdk::school::SferumId;
 use exchange_sdk::{LogLevel, RunStatus, RunSummary};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
 
-/// The columns of the published table.
-pub const COLUMNS: [&str; 3] = ["Учебный коллектив", "Родительский чат", "Чат учеников"];
 /// How many times a run creates missing chats before it reports them as failed.
 const CREATE_PASSES: usize = 2;
 /// How many more times operations refused with "try later" are sent in one run.
@@ -459,19 +457,9 @@ impl Reconciler {
 
     /// Publishes the "Sferum chats" table (not in a dry run), saves, and finishes.
     fn end(&mut self, guard: Option<String>) {
-        let link = |purpose: &str| self.state.chats.get(purpose).and_then(|r| r.link.clone());
-        let mut rows = vec![LinksRow {
-            title: STAFF_TITLE.into(),
-            links: vec![link(STAFF), None],
-        }];
-        rows.extend(self.desired.rows.iter().map(|r| LinksRow {
-            title: r.name.clone(),
-            links: vec![link(&r.parents), link(&r.students)],
-        }));
-        let table = LinksTable {
-            columns: COLUMNS.iter().map(|c| c.to_string()).collect(),
-            rows,
-        };
+        let table = crate::rules::links_table(&self.desired, |purpose| {
+            self.state.chats.get(purpose).and_then(|r| r.link.clone())
+        });
         if !self.settings.dry_run {
             let links = table.rows.iter().flat_map(|r| &r.links).flatten().count();
             self.queue

@@ -1,8 +1,13 @@
-//! The chat rules: from the school data to the chats the school should have. Pure.
+//! The chat rules: from the school data to the chats the school should have. Pure. Shared by
+//! the messenger task types: `sferum-sync` (VK) and `max-sync` (MAX) link this crate, so the
+//! rules are one, and neither plugin links the other (two plugin root modules in one library
+//! would not link).
 //!
 //! Everyone is keyed by their Sferum ID: two records with one ID (a teacher who is also a
 //! parent) are one member with one set of rights, admin if any of their roles makes them one.
+//! Another messenger keys people by its own ids with [`desired_by`]: the same rules, other ids.
 
+use exchange_sdk::plugin::{LinksRow, LinksTable};
 use exchange_sdk::school::{
     natural_class_order, Level, Parent, SchoolData, SferumId, Staff, Student,
 };
@@ -12,6 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const STAFF: &str = "staff";
 /// The staff room's title.
 pub const STAFF_TITLE: &str = "Учительская";
+
+/// The columns of the published «Чаты Сферум» table.
+pub const COLUMNS: [&str; 3] = ["Учебный коллектив", "Родительский чат", "Чат учеников"];
 
 /// The purpose key of a class's parents' chat.
 pub fn parents_purpose(class_id: &str) -> String {
@@ -64,6 +72,8 @@ pub struct Desired {
     pub without_sferum_id: Vec<String>,
     /// How many of them are `employees`, `parents` and `students`.
     pub without_sferum_id_by_role: BTreeMap<&'static str, usize>,
+    /// Their record keys ([`PersonRef::key`]), in the order of `without_sferum_id`.
+    pub without_id_keys: Vec<String>,
 }
 
 impl Desired {
@@ -87,6 +97,54 @@ impl Desired {
     }
 }
 
+/// The staff room's row, then one row per class: the «Чаты Сферум» table with each chat's
+/// invite link as `link` gives it by purpose key.
+pub fn links_table(desired: &Desired, link: impl Fn(&str) -> Option<String>) -> LinksTable {
+    let mut rows = vec![LinksRow {
+        title: STAFF_TITLE.into(),
+        links: vec![link(STAFF), None],
+    }];
+    rows.extend(desired.rows.iter().map(|r| LinksRow {
+        title: r.name.clone(),
+        links: vec![link(&r.parents), link(&r.students)],
+    }));
+    LinksTable {
+        columns: COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows,
+    }
+}
+
+/// A person record of the school data, as an id function of [`desired_by`] sees it.
+#[derive(Clone, Copy, Debug)]
+pub enum PersonRef<'a> {
+    /// An employee.
+    Staff(&'a Staff),
+    /// A parent.
+    Parent(&'a Parent),
+    /// A student.
+    Student(&'a Student),
+}
+
+impl PersonRef<'_> {
+    /// The record's key, stable across imports: `staff:<id>`, `parent:<id>`, `student:<id>`.
+    pub fn key(&self) -> String {
+        match self {
+            PersonRef::Staff(s) => format!("staff:{}", s.id),
+            PersonRef::Parent(p) => format!("parent:{}", p.id),
+            PersonRef::Student(s) => format!("student:{}", s.id),
+        }
+    }
+
+    /// The Sferum ID the record carries.
+    pub fn sferum_id(&self) -> Option<SferumId> {
+        match self {
+            PersonRef::Staff(s) => s.sferum_id,
+            PersonRef::Parent(p) => p.sferum_id,
+            PersonRef::Student(s) => s.sferum_id,
+        }
+    }
+}
+
 /// A person record as the rules see it.
 struct Person<'a> {
     key: String,
@@ -97,35 +155,39 @@ struct Person<'a> {
     sferum_id: Option<SferumId>,
 }
 
+/// Which id a person is a member by: the Sferum ID for VK, a MAX id for MAX.
+pub type IdOf<'f> = dyn Fn(PersonRef<'_>) -> Option<u64> + 'f;
+
 impl<'a> Person<'a> {
-    fn staff(s: &'a Staff) -> Self {
+    fn of(
+        record: PersonRef<'a>,
+        role: &'static str,
+        label: String,
+        name: &'a str,
+        id: &IdOf<'_>,
+    ) -> Self {
         Person {
-            key: format!("staff:{}", s.id),
-            role: "employees",
-            label: format!("{} (сотрудник)", s.full_name),
-            name: &s.full_name,
-            sferum_id: s.sferum_id,
+            key: record.key(),
+            role,
+            label,
+            name,
+            sferum_id: id(record),
         }
     }
 
-    fn parent(p: &'a Parent, class: &str) -> Self {
-        Person {
-            key: format!("parent:{}", p.id),
-            role: "parents",
-            label: format!("{} (родитель, {class})", p.full_name),
-            name: &p.full_name,
-            sferum_id: p.sferum_id,
-        }
+    fn staff(s: &'a Staff, id: &IdOf<'_>) -> Self {
+        let label = format!("{} (сотрудник)", s.full_name);
+        Person::of(PersonRef::Staff(s), "employees", label, &s.full_name, id)
     }
 
-    fn student(s: &'a Student, class: &str) -> Self {
-        Person {
-            key: format!("student:{}", s.id),
-            role: "students",
-            label: format!("{} (ученик, {class})", s.full_name),
-            name: &s.full_name,
-            sferum_id: s.sferum_id,
-        }
+    fn parent(p: &'a Parent, class: &str, id: &IdOf<'_>) -> Self {
+        let label = format!("{} (родитель, {class})", p.full_name);
+        Person::of(PersonRef::Parent(p), "parents", label, &p.full_name, id)
+    }
+
+    fn student(s: &'a Student, class: &str, id: &IdOf<'_>) -> Self {
+        let label = format!("{} (ученик, {class})", s.full_name);
+        Person::of(PersonRef::Student(s), "students", label, &s.full_name, id)
     }
 }
 
@@ -194,6 +256,13 @@ fn is_staff_room_admin(s: &Staff) -> bool {
 
 /// Computes the chats the school should have. Subject chats only when `subject_chats`.
 pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
+    desired_by(school, subject_chats, &|p| p.sferum_id())
+}
+
+/// [`desired`] with members keyed by the ids `id` gives (a MAX id, for MAX); the people it
+/// gives none are `without_sferum_id`. `id` is asked about every person some rule puts in a
+/// chat.
+pub fn desired_by(school: &SchoolData, subject_chats: bool, id: &IdOf<'_>) -> Desired {
     let mut missing = BTreeMap::new();
     let mut chats = Vec::new();
     let staff_by_id: BTreeMap<&str, &Staff> =
@@ -203,7 +272,7 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
     for s in &school.staff {
         let admin = is_staff_room_admin(s);
         if admin || is_pedagogical(s) {
-            room.add(Person::staff(s), admin);
+            room.add(Person::staff(s, id), admin);
         }
     }
     chats.push(room.done());
@@ -226,24 +295,24 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
         let title = format!("{} — родители", class.name);
         let mut parents = ChatBuilder::new(parents_purpose(&class.id), title, &mut missing);
         if let Some(t) = teacher {
-            parents.add(Person::staff(t), true);
+            parents.add(Person::staff(t, id), true);
         }
         for p in school
             .parents
             .iter()
             .filter(|p| p.children.iter().any(|c| student_ids.contains(c.as_str())))
         {
-            parents.add(Person::parent(p, &class.name), false);
+            parents.add(Person::parent(p, &class.name, id), false);
         }
         chats.push(parents.done());
 
         let title = format!("{} — ученики", class.name);
         let mut pupils = ChatBuilder::new(students_purpose(&class.id), title, &mut missing);
         if let Some(t) = teacher {
-            pupils.add(Person::staff(t), true);
+            pupils.add(Person::staff(t, id), true);
         }
         for s in &students {
-            pupils.add(Person::student(s, &class.name), false);
+            pupils.add(Person::student(s, &class.name, id), false);
         }
         chats.push(pupils.done());
 
@@ -265,14 +334,14 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
             let title = format!("{} — {}", class_name(school, &g.class), g.subject);
             let mut chat = ChatBuilder::new(group_purpose(&g.id), title, &mut missing);
             if let Some(t) = staff_by_id.get(g.teacher.as_str()) {
-                chat.add(Person::staff(t), true);
+                chat.add(Person::staff(t, id), true);
             }
             for s in school
                 .students
                 .iter()
                 .filter(|s| g.students.contains(&s.id))
             {
-                chat.add(Person::student(s, class_name(school, &s.class)), false);
+                chat.add(Person::student(s, class_name(school, &s.class), id), false);
             }
             chats.push(chat.done());
         }
@@ -285,18 +354,19 @@ pub fn desired(school: &SchoolData, subject_chats: bool) -> Desired {
     Desired {
         chats,
         rows,
+        without_id_keys: missing.keys().cloned().collect(),
         without_sferum_id: missing.into_values().map(|(_, label)| label).collect(),
         without_sferum_id_by_role,
     }
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use serde_json::json;
 
     /// A small school: director (also teaches), a teacher, a class with students and parents.
-    pub(crate) fn school(value: serde_json::Value) -> SchoolData {
+    fn school(value: serde_json::Value) -> SchoolData {
         let mut base = json!({
             "format": "school-data/1",
             "organization": {"id": "school-1", "name": "Школа № 1", "academic_year": "2026/2027"},
@@ -594,6 +664,46 @@ pub(crate) mod tests {
             d.chat("class:c-1a:parents").unwrap().title,
             "1 д — родители"
         );
+    }
+
+    #[test]
+    fn other_ids_give_the_same_chats_keyed_by_them() {
+        let s = class_school();
+        let by_sferum = desired(&s, false);
+        // Another messenger's ids: the Sferum ID plus 10000 for everyone but student s1.
+        let other = desired_by(&s, false, &|p| match p {
+            PersonRef::Student(st) if st.id == "s1" => None,
+            p => p.sferum_id().map(|id| id + 10_000),
+        });
+        for (a, b) in by_sferum.chats.iter().zip(&other.chats) {
+            assert_eq!((&a.purpose, &a.title), (&b.purpose, &b.title));
+            let shifted: Vec<u64> = a.admins.iter().map(|id| id + 10_000).collect();
+            assert_eq!(b.admins.iter().copied().collect::<Vec<_>>(), shifted);
+        }
+        assert_eq!(ids(other.chat("class:c-1a:students").unwrap()), [10_001]);
+        assert_eq!(
+            other.without_id_keys,
+            ["parent:p3", "student:s1", "student:s2"]
+        );
+        assert_eq!(other.without_id_keys.len(), other.without_sferum_id.len());
+    }
+
+    #[test]
+    fn links_table_has_the_staff_room_then_a_row_per_class() {
+        let d = desired(&class_school(), false);
+        let t = links_table(&d, |purpose| Some(format!("L:{purpose}")));
+        assert_eq!(t.columns, COLUMNS);
+        assert_eq!(t.rows[0].title, STAFF_TITLE);
+        assert_eq!(t.rows[0].links, [Some("L:staff".to_string()), None]);
+        assert_eq!(t.rows[1].title, "1 а");
+        assert_eq!(
+            t.rows[1].links,
+            [
+                Some("L:class:c-1a:parents".to_string()),
+                Some("L:class:c-1a:students".to_string())
+            ]
+        );
+        assert_eq!(t.rows.len(), 4);
     }
 
     #[test]
