@@ -14,8 +14,6 @@ mod error;
 mod faults;
 mod http;
 mod ops;
-mod persist;
-mod ratelimit;
 mod state;
 mod stats;
 mod updates;

@@ -6,17 +6,15 @@ use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread;
 use std::time::Instant;
 
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use emulator_kit::persist;
+use emulator_kit::ratelimit::RateLimiter;
+use emulator_kit::server::Running;
 
 use crate::control::{self, ManualEdit};
 use crate::faults::{FaultRule, Faults};
 use crate::http;
-use crate::persist;
-use crate::ratelimit::RateLimiter;
 use crate::state::{Limits, State, UserMark};
 use crate::stats::{Log, LogEntry, Stats};
 
@@ -227,54 +225,31 @@ impl Emulator {
     /// Starts an emulator on its own thread and runtime, listening on `config.listen`.
     pub fn start(config: EmulatorConfig) -> Result<EmulatorHandle, StartError> {
         let shared = Arc::new(Shared::new(&config)?);
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| StartError(format!("cannot start the emulator's runtime: {e}")))?;
-        let listener = runtime
-            .block_on(TcpListener::bind(config.listen))
-            .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.listen)))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| StartError(format!("cannot read the bound address: {e}")))?;
-        let (stop_tx, stop_rx) = oneshot::channel::<()>();
-        let server_shared = shared.clone();
-        let thread = thread::Builder::new()
-            .name(format!("sferum-emulator-{}", addr.port()))
-            .spawn(move || {
-                runtime.block_on(http::serve(listener, server_shared, async {
-                    let _ = stop_rx.await;
-                }));
-                runtime.shutdown_background();
-            })
-            .map_err(|e| StartError(format!("cannot start the emulator's thread: {e}")))?;
-        Ok(EmulatorHandle {
-            addr,
-            shared,
-            stop: Some(stop_tx),
-            thread: Some(thread),
-        })
+        let server = Running::start(
+            "sferum-emulator",
+            config.listen,
+            http::router(shared.clone()),
+        )
+        .map_err(StartError)?;
+        Ok(EmulatorHandle { server, shared })
     }
 }
 
 /// A running emulator. Dropping it stops the server.
 pub struct EmulatorHandle {
-    addr: SocketAddr,
+    server: Running,
     shared: Arc<Shared>,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<thread::JoinHandle<()>>,
 }
 
 impl EmulatorHandle {
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// The API base, e.g. `http://127.0.0.1:43567` (methods are under `/method/`).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.server.addr())
     }
 
     /// A snapshot of the state.
@@ -329,22 +304,7 @@ impl EmulatorHandle {
     }
 
     /// Stops the server and waits for its thread.
-    pub fn stop(mut self) {
-        self.shutdown();
-    }
-
-    fn shutdown(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for EmulatorHandle {
-    fn drop(&mut self) {
-        self.shutdown();
+    pub fn stop(self) {
+        self.server.stop();
     }
 }

@@ -2,22 +2,18 @@
 //! endpoints, and a server loop that can drop a connection without answering.
 
 use std::convert::Infallible;
-use std::future::Future;
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
-use tokio::sync::mpsc;
-use tower::ServiceExt;
+
+use emulator_kit::server::Hangup;
 
 use crate::api::{self, ApiRequest, Reply, Step};
 use crate::control::ManualEdit;
@@ -25,47 +21,8 @@ use crate::emulator::Shared;
 use crate::faults::FaultRule;
 use crate::state::UserMark;
 
-/// Closes the request's connection when signalled.
-#[derive(Clone)]
-struct Hangup(mpsc::Sender<()>);
-
-/// Serves HTTP/1.1 on `listener` until `shutdown` completes.
-pub(crate) async fn serve(
-    listener: TcpListener,
-    shared: Arc<Shared>,
-    shutdown: impl Future<Output = ()>,
-) {
-    let router = router(shared);
-    tokio::pin!(shutdown);
-    loop {
-        let stream = tokio::select! {
-            _ = &mut shutdown => return,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(_) => continue,
-            },
-        };
-        let router = router.clone();
-        tokio::spawn(async move {
-            let (hangup_tx, mut hangup_rx) = mpsc::channel(1);
-            let hangup = Hangup(hangup_tx);
-            let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-                let mut req = req.map(Body::new);
-                req.extensions_mut().insert(hangup.clone());
-                router.clone().oneshot(req)
-            });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service);
-            // Dropping the connection future closes the socket at once.
-            tokio::select! {
-                _ = conn => {},
-                _ = hangup_rx.recv() => {},
-            }
-        });
-    }
-}
-
-fn router(shared: Arc<Shared>) -> Router {
+/// The emulator's routes: its API and the `/_emulator` inspection and control endpoints.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/method/{method}", get(api_call).post(api_call))
         .route("/_emulator/state", get(state))
@@ -118,7 +75,7 @@ async fn api_call(
         )
             .into_response(),
         Reply::Drop => {
-            let _ = hangup.0.send(()).await;
+            hangup.now().await;
             std::future::pending::<Infallible>().await;
             unreachable!("a pending future never completes")
         }

@@ -15,8 +15,6 @@ mod faults;
 mod http;
 mod methods;
 mod params;
-mod persist;
-mod ratelimit;
 mod state;
 mod stats;
 

@@ -1,11 +1,8 @@
 //! Request counters and the request log (tokens masked) for inspection by tests.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-
-/// How many entries the log keeps (the oldest are dropped first).
-const LOG_CAPACITY: usize = 10_000;
 
 /// What the emulator has served since start or the last reset.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,30 +51,10 @@ pub struct LogEntry {
 }
 
 /// The bounded request log.
-#[derive(Debug, Default)]
-pub struct Log {
-    entries: VecDeque<LogEntry>,
-    next_seq: u64,
-}
+pub type Log = emulator_kit::log::Log<LogEntry>;
 
-impl Log {
-    /// Appends an entry, giving it the next sequence number.
-    pub fn push(&mut self, mut entry: LogEntry) {
-        self.next_seq += 1;
-        entry.seq = self.next_seq;
-        if self.entries.len() == LOG_CAPACITY {
-            self.entries.pop_front();
-        }
-        self.entries.push_back(entry);
-    }
-
-    /// All kept entries, oldest first.
-    pub fn entries(&self) -> Vec<LogEntry> {
-        self.entries.iter().cloned().collect()
-    }
-
-    /// Forgets all entries (sequence numbers go on).
-    pub fn clear(&mut self) {
-        self.entries.clear();
+impl emulator_kit::log::Numbered for LogEntry {
+    fn number(&mut self, seq: u64) {
+        self.seq = seq;
     }
 }
