@@ -4,17 +4,15 @@
 //! (every task made due again, nothing changed): wall time, requests, the host's CPU (serve
 //! and its workers) and the emulator's, and peak memory (serve, one worker, all together).
 
-use crate::host::{add_org, number, Build, World, SFERUM_SYNC};
+use crate::host::{number, Build};
 use crate::process::{children, cpu_ticks_with_children, memory_kib, ticks_per_second, Serving};
 use crate::report::{bytes, count, time, Report};
+use crate::schools::Schools;
 use anyhow::bail;
-use exchange_host::school::sample::{sample_school, SampleOptions};
-use sferum_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
+use sferum_emulator::EmulatorHandle;
 use sferum_sync::client::BASE_ENV;
 use std::time::{Duration, Instant};
 
-/// The first organization's community id; the others follow.
-const FIRST_COMMUNITY: u64 = 5001;
 /// How often the database and the processes are looked at.
 const POLL: Duration = Duration::from_millis(50);
 /// The longest one cycle may take before the measurement gives up.
@@ -48,10 +46,6 @@ pub struct City {
     first: Cycle,
     no_op: Cycle,
     serve_hwm_kib: u64,
-}
-
-fn token(community: u64) -> String {
-    format!("city-token-{community}")
 }
 
 /// CPU seconds this process has used.
@@ -129,32 +123,9 @@ pub fn measure(
     max_concurrent: usize,
 ) -> anyhow::Result<City> {
     let setup_started = Instant::now();
-    let communities: Vec<u64> = (0..orgs as u64).map(|i| FIRST_COMMUNITY + i).collect();
-    let config = communities
-        .iter()
-        .fold(EmulatorConfig::default(), |c, &id| {
-            c.community(id, &token(id))
-        });
-    let emu = Emulator::start(config)?;
-    let world = World::new(build)?;
-    world.install(build, SFERUM_SYNC, "libsferum_sync.so")?;
-    let mut store = world.store()?;
-    for (i, &community) in communities.iter().enumerate() {
-        let org = format!("school-{community}");
-        add_org(&mut store, &org, community, &token(community))?;
-        let school = sample_school(&SampleOptions {
-            students,
-            seed: i as u64 + 1,
-        });
-        store.import_school(&org, &school)?;
-        store.add_task(
-            &org,
-            "sferum-sync",
-            "every 1h",
-            &Default::default(),
-            &Default::default(),
-        )?;
-    }
+    let Schools {
+        emu, world, store, ..
+    } = Schools::new(build, orgs, students, "every 1h")?;
     let setup = setup_started.elapsed();
     store
         .conn()

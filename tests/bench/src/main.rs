@@ -15,6 +15,7 @@ mod plugins;
 mod process;
 mod replay;
 mod report;
+mod schools;
 mod soak;
 mod sync;
 

@@ -2,18 +2,15 @@
 //! per organization, all due at start, each organization with its own community and token
 //! in one emulator that enforces the per-token rate limit.
 
-use crate::host::{add_org, number, Build, World, SFERUM_SYNC};
+use crate::host::{number, Build};
 use crate::process::Serving;
 use crate::report::{count, time, Report};
+use crate::schools::Schools;
 use anyhow::bail;
-use exchange_host::school::sample::{sample_school, SampleOptions};
 use exchange_host::store::now_ms;
-use sferum_emulator::{Emulator, EmulatorConfig};
 use sferum_sync::client::BASE_ENV;
 use std::time::{Duration, Instant};
 
-/// The first organization's community id; the others follow.
-const FIRST_COMMUNITY: u64 = 1001;
 /// How often the database is polled for finished runs.
 const POLL: Duration = Duration::from_millis(100);
 /// The longest the syncs may take before the measurement gives up.
@@ -32,38 +29,11 @@ pub struct Orgs {
     ok: i64,
 }
 
-fn token(community: u64) -> String {
-    format!("bench-token-{community}")
-}
-
 /// Syncs `orgs` organizations of about `students` students each at once.
 pub fn measure(build: &Build, orgs: usize, students: usize) -> anyhow::Result<Orgs> {
-    let communities: Vec<u64> = (0..orgs as u64).map(|i| FIRST_COMMUNITY + i).collect();
-    let config = communities
-        .iter()
-        .fold(EmulatorConfig::default(), |c, &id| {
-            c.community(id, &token(id))
-        });
-    let emu = Emulator::start(config)?;
-    let world = World::new(build)?;
-    world.install(build, SFERUM_SYNC, "libsferum_sync.so")?;
-    let mut store = world.store()?;
-    for (i, &community) in communities.iter().enumerate() {
-        let org = format!("org-{community}");
-        add_org(&mut store, &org, community, &token(community))?;
-        let school = sample_school(&SampleOptions {
-            students,
-            seed: i as u64 + 1,
-        });
-        store.import_school(&org, &school)?;
-        store.add_task(
-            &org,
-            "sferum-sync",
-            "every 1h",
-            &Default::default(),
-            &Default::default(),
-        )?;
-    }
+    let Schools {
+        emu, world, store, ..
+    } = Schools::new(build, orgs, students, "every 1h")?;
     let start_ms = now_ms();
     let started = Instant::now();
     let mut command = world.command(&["serve", "--max-concurrent", &orgs.to_string()]);

@@ -4,17 +4,15 @@
 //! may have two chats of one title or more calls than its lessons and lost answers explain,
 //! and `serve`'s memory must stay flat.
 
-use crate::host::{add_org, number, Build, World, SFERUM_SYNC};
+use crate::host::{number, Build};
 use crate::process::{cpu_ticks, memory_kib, ticks_per_second, Serving};
 use crate::report::{bytes, count, Report};
-use exchange_host::school::sample::{sample_school, SampleOptions};
-use sferum_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
+use crate::schools::Schools;
+use sferum_emulator::{FaultKind, FaultRule};
 use sferum_sync::client::BASE_ENV;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-/// The first organization's community id; the others follow.
-const FIRST_COMMUNITY: u64 = 5001;
 /// How often `serve`'s memory is sampled.
 const SAMPLE_EVERY: Duration = Duration::from_secs(5);
 
@@ -39,10 +37,6 @@ pub struct Soak {
     cpu_seconds: f64,
 }
 
-fn token(community: u64) -> String {
-    format!("soak-token-{community}")
-}
-
 /// Runs `orgs` schools of `students` under `serve` for `window` with faults on 10% of
 /// requests, then checks what they left.
 pub fn measure(
@@ -51,13 +45,13 @@ pub fn measure(
     students: usize,
     window: Duration,
 ) -> anyhow::Result<Soak> {
-    let communities: Vec<u64> = (0..orgs as u64).map(|i| FIRST_COMMUNITY + i).collect();
-    let config = communities
-        .iter()
-        .fold(EmulatorConfig::default(), |c, &id| {
-            c.community(id, &token(id))
-        });
-    let emu = Emulator::start(config)?;
+    let Schools {
+        emu,
+        world,
+        store,
+        communities,
+        calls_to_start,
+    } = Schools::new(build, orgs, students, "constantly")?;
     emu.set_faults(vec![
         FaultRule::probability(FaultKind::Drop, 0.025),
         FaultRule::probability(FaultKind::Http500, 0.025),
@@ -65,31 +59,6 @@ pub fn measure(
         FaultRule::probability(FaultKind::CommitThenDrop, 0.025),
     ])
     .map_err(anyhow::Error::msg)?;
-    let world = World::new(build)?;
-    world.install(build, SFERUM_SYNC, "libsferum_sync.so")?;
-    let mut store = world.store()?;
-    let mut published = 0u64;
-    for (i, &community) in communities.iter().enumerate() {
-        let org = format!("org-{community}");
-        add_org(&mut store, &org, community, &token(community))?;
-        let school = sample_school(&SampleOptions {
-            students,
-            seed: i as u64 + 1,
-        });
-        published += school
-            .video_calls
-            .iter()
-            .filter(|c| c.published && c.join_link.is_none())
-            .count() as u64;
-        store.import_school(&org, &school)?;
-        store.add_task(
-            &org,
-            "sferum-sync",
-            "constantly",
-            &Default::default(),
-            &Default::default(),
-        )?;
-    }
     let mut command = world.command(&["serve", "--constantly-floor", "1s"]);
     command.env(BASE_ENV, emu.base_url());
     let serving = Serving::start(command)?;
@@ -138,7 +107,7 @@ pub fn measure(
         )?,
         left_running: number(&store, "SELECT COUNT(*) FROM runs WHERE status = 'running'")?,
         duplicate_chats,
-        extra_calls: calls.saturating_sub(published + restarted as u64),
+        extra_calls: calls.saturating_sub(calls_to_start + restarted as u64),
         requests: stats.http_requests,
         faults: stats.faults.values().sum(),
         rss_early_kib,
