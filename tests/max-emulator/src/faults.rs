@@ -1,8 +1,6 @@
 //! Fault injection: rules that make some API requests fail the way real networks and
 //! servers do, chosen deterministically (a seeded RNG or every Nth matching request).
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 /// What happens to a request a rule picks.
@@ -42,139 +40,41 @@ impl FaultKind {
     }
 }
 
-/// Which matching requests a rule picks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Trigger {
-    /// Each matching request with this probability (0..=1), from the seeded RNG.
-    Probability(f64),
-    /// Every Nth matching request (1 = every one).
-    Every(u64),
-}
-
 /// One fault rule. JSON form: `{"kind": "drop", "every": 3, "method": "addMembers",
-/// "times": 1}` or `{"kind": "delay", "delay_ms": 3000, "probability": 0.2}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FaultRule {
-    /// What the fault does.
-    #[serde(flatten)]
-    pub kind: FaultKind,
-    /// Which matching requests it hits.
-    #[serde(flatten)]
-    pub trigger: Trigger,
-    /// Only requests of this operation (the schema's `operationId`, e.g. `addMembers`);
-    /// all when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method: Option<String>,
-    /// Fire at most this many times; unlimited when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub times: Option<u64>,
-}
-
-impl FaultRule {
-    /// A rule hitting every `n`th request.
-    pub fn every(kind: FaultKind, n: u64) -> Self {
-        Self {
-            kind,
-            trigger: Trigger::Every(n),
-            method: None,
-            times: None,
-        }
-    }
-
-    /// A rule hitting requests with probability `p`.
-    pub fn probability(kind: FaultKind, p: f64) -> Self {
-        Self {
-            kind,
-            trigger: Trigger::Probability(p),
-            method: None,
-            times: None,
-        }
-    }
-
-    /// Restricts the rule to requests of the operation `method` (an `operationId`).
-    pub fn for_method(mut self, method: &str) -> Self {
-        self.method = Some(method.to_string());
-        self
-    }
-
-    /// Limits how many times the rule fires.
-    pub fn times(mut self, n: u64) -> Self {
-        self.times = Some(n);
-        self
-    }
-
-    /// Checks the numbers make sense.
-    pub fn validate(&self) -> Result<(), String> {
-        match self.trigger {
-            Trigger::Every(0) => Err("`every` must be at least 1".into()),
-            Trigger::Probability(p) if !(0.0..=1.0).contains(&p) => {
-                Err(format!("`probability` must be within 0..=1, got {p}"))
-            }
-            _ => Ok(()),
-        }
-    }
-}
+/// "times": 1}` or `{"kind": "delay", "delay_ms": 3000, "probability": 0.2}`; a `method`
+/// is an operation (the schema's `operationId`, e.g. `addMembers`).
+pub type FaultRule = emulator_kit::faults::FaultRule<FaultKind>;
 
 /// The active rules with their counters and the RNG.
 #[derive(Debug)]
-pub struct Faults {
-    rules: Vec<(FaultRule, Counters)>,
-    rng: StdRng,
-}
-
-#[derive(Debug, Default)]
-struct Counters {
-    seen: u64,
-    fired: u64,
-}
+pub struct Faults(emulator_kit::faults::Faults<FaultKind>);
 
 impl Faults {
     /// Rules with a seeded RNG.
     pub fn new(rules: Vec<FaultRule>, seed: u64) -> Self {
-        let mut faults = Self {
-            rules: Vec::new(),
-            rng: StdRng::seed_from_u64(seed),
-        };
-        faults.set(rules);
-        faults
+        Faults(emulator_kit::faults::Faults::new(rules, seed))
     }
 
     /// Replaces the rules, restarting their counters.
     pub fn set(&mut self, rules: Vec<FaultRule>) {
-        self.rules = rules
-            .into_iter()
-            .map(|r| (r, Counters::default()))
-            .collect();
+        self.0.set(rules);
     }
 
     /// The current rules.
     pub fn rules(&self) -> Vec<FaultRule> {
-        self.rules.iter().map(|(r, _)| r.clone()).collect()
+        self.0.rules()
     }
 
     /// Picks the fault for a request of operation `op`; `answers_success` says whether it
     /// answers `{"success": ...}` (only those match `success_false` rules). Every matching
     /// rule counts the request; the first that fires wins.
     pub fn decide(&mut self, op: &str, answers_success: bool) -> Option<FaultKind> {
-        let mut chosen = None;
-        for (rule, counters) in &mut self.rules {
-            let matches = rule.method.as_deref().is_none_or(|m| m == op)
-                && (answers_success || rule.kind != FaultKind::SuccessFalse);
-            if !matches || rule.times.is_some_and(|t| counters.fired >= t) {
-                continue;
-            }
-            counters.seen += 1;
-            let fires = match rule.trigger {
-                Trigger::Every(n) => counters.seen % n == 0,
-                Trigger::Probability(p) => self.rng.random::<f64>() < p,
-            };
-            if fires && chosen.is_none() {
-                counters.fired += 1;
-                chosen = Some(rule.kind.clone());
-            }
-        }
-        chosen
+        self.0
+            .decide(|rule| {
+                rule.method.as_deref().is_none_or(|m| m == op)
+                    && (answers_success || rule.kind != FaultKind::SuccessFalse)
+            })
+            .map(|rule| rule.kind.clone())
     }
 }
 

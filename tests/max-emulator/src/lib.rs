@@ -22,7 +22,8 @@ pub use control::Act;
 pub use emulator::{
     BotConfig, Emulator, EmulatorConfig, EmulatorHandle, StartError, DEFAULT_RATE_LIMIT,
 };
-pub use faults::{FaultKind, FaultRule, Trigger};
+pub use emulator_kit::faults::Trigger;
+pub use faults::{FaultKind, FaultRule};
 pub use ops::OPERATIONS;
 pub use state::{
     Bot, Chat, ChatStatus, Dialog, Member, Permission, Person, SentMessage, State, Update,

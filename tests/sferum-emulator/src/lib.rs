@@ -22,7 +22,8 @@ pub use control::ManualEdit;
 pub use emulator::{
     CommunityConfig, Emulator, EmulatorConfig, EmulatorHandle, StartError, DEFAULT_RATE_LIMIT,
 };
-pub use faults::{FaultKind, FaultRule, Trigger};
+pub use emulator_kit::faults::Trigger;
+pub use faults::{FaultKind, FaultRule};
 pub use methods::{METHODS, WRITES};
 pub use state::{
     Call, Chat, Community, Conversation, Limits, Member, State, UserMark, CHAT_PEER_BASE,
