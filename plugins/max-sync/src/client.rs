@@ -7,6 +7,7 @@ use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use task_proxy::ProxySettings;
 
 /// The API address.
 pub const BASE: &str = "https://platform-api2.max.ru";
@@ -23,17 +24,6 @@ pub fn base_from_env() -> String {
         .ok()
         .filter(|b| !b.trim().is_empty())
         .unwrap_or_else(|| BASE.to_string())
-}
-
-/// A proxy from the task's parameters.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ProxySettings {
-    /// Host name or address.
-    pub server: String,
-    /// Port.
-    pub port: u16,
-    /// User name and password, with proxy_auth=1.
-    pub auth: Option<(String, String)>,
 }
 
 /// What the client needs.
@@ -87,21 +77,13 @@ pub struct Client {
 impl Client {
     /// A client for the settings; Err when the proxy or the CA file is unusable.
     pub fn new(settings: Settings) -> Result<Client, String> {
-        let mut builder = reqwest::blocking::Client::builder()
-            .no_proxy()
+        let builder = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(30))
             .user_agent(concat!(
                 "exchange-host max-sync/",
                 env!("CARGO_PKG_VERSION")
             ));
-        if let Some(p) = &settings.proxy {
-            let mut proxy = reqwest::Proxy::all(format!("http://{}:{}", p.server, p.port))
-                .map_err(|e| format!("the proxy {}:{} cannot be used: {e}", p.server, p.port))?;
-            if let Some((user, pass)) = &p.auth {
-                proxy = proxy.basic_auth(user, pass);
-            }
-            builder = builder.proxy(proxy);
-        }
+        let mut builder = task_proxy::configure(builder, settings.proxy.as_ref())?;
         if let Some(pem) = &settings.ca_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|e| format!("ca_file holds no readable PEM certificate: {e}"))?;

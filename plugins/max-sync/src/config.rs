@@ -2,11 +2,12 @@
 
 use crate::adopt::parse_bindings;
 use crate::api::ChatId;
-use crate::client::{ProxySettings, Settings};
+use crate::client::Settings;
 use crate::manifest::{BOT_NAME_KEY, BOT_TOKEN_KEY};
 use crate::texts::Lang;
 use exchange_sdk::Context;
 use std::time::Duration;
+use task_proxy::ProxySettings;
 
 /// What a run needs to know before it starts.
 #[derive(Clone, Debug)]
@@ -98,16 +99,6 @@ impl Config {
             ));
         }
         let params = ctx.params();
-        // The manifest's rules hold: a port with a server, a user and a password with auth.
-        let proxy = params.text("proxy_server").map(|server| ProxySettings {
-            server: server.to_string(),
-            port: params.port("proxy_port").unwrap_or_default(),
-            auth: params.flag("proxy_auth").then(|| {
-                let user = params.text("proxy_username").unwrap_or_default();
-                let pass = params.secret("proxy_password").unwrap_or_default();
-                (user.to_string(), pass.to_string())
-            }),
-        });
         let ca_pem = match params.text("ca_file") {
             None => None,
             Some(path) => Some(std::fs::read(path).map_err(|e| {
@@ -120,7 +111,7 @@ impl Config {
         Ok(Config {
             token: token.to_string(),
             bot_name,
-            proxy,
+            proxy: ProxySettings::from_params(&params),
             ca_pem,
             subject_chats: params.flag("subject_chats"),
             dry_run: ctx.dry_run() || params.flag("dry_run"),

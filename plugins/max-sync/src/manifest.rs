@@ -1,8 +1,8 @@
 //! The task type's declaration: id, Russian display name, parameter schema with labels and
 //! descriptions per language, the counters' names, and the rules between the proxy parameters
-//! (checked by the host and the SDK, not by the plugin).
+//! (`task-proxy`'s, checked by the host and the SDK, not by the plugin).
 
-use exchange_sdk::manifest::{Condition, Dependency, ParamProblem, Params};
+use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_sdk::{Manifest, ParamSpec, ParamType};
 
 /// The stable task type id.
@@ -26,22 +26,7 @@ pub fn manifest() -> Manifest {
         default_schedule: Some("every 30m".into()),
         // One bot, one set of chats: a second task would fight the first.
         several_tasks_per_org: false,
-        params: vec![
-            ParamSpec::optional("proxy_server", ParamType::String, None, "Proxy server address (host name or IP), if the school reaches the internet through one.")
-                .with_label("ru", "Прокси-сервер")
-                .with_description("ru", "Адрес прокси-сервера (имя или IP-адрес), если школа выходит в интернет через него."),
-            ParamSpec::optional("proxy_port", ParamType::Port, None, "Proxy server port.")
-                .with_label("ru", "Порт прокси-сервера")
-                .with_description("ru", "Порт прокси-сервера, например 3128."),
-            ParamSpec::optional("proxy_username", ParamType::String, None, "Proxy user name (with proxy_auth=1).")
-                .with_label("ru", "Имя пользователя прокси")
-                .with_description("ru", "Имя пользователя прокси-сервера (если прокси требует авторизации)."),
-            ParamSpec::optional("proxy_password", ParamType::Secret, None, "Proxy password (with proxy_auth=1).")
-                .with_label("ru", "Пароль прокси")
-                .with_description("ru", "Пароль прокси-сервера (если прокси требует авторизации)."),
-            ParamSpec::optional("proxy_auth", ParamType::Flag, Some("0"), "1 if the proxy requires authorization, 0 if not.")
-                .with_label("ru", "Прокси требует авторизации")
-                .with_description("ru", "1 — прокси требует имя пользователя и пароль, 0 — не требует."),
+        params: [task_proxy::params(), vec![
             ParamSpec::optional("ca_file", ParamType::String, None, "A PEM file of extra trusted CA certificates, e.g. the Russian Ministry of Digital Development's root CA that MAX's TLS chain needs when the system does not trust it.")
                 .with_label("ru", "Файл корневых сертификатов")
                 .with_description("ru", "Путь к файлу PEM с дополнительными доверенными сертификатами, например корневым сертификатом Минцифры России, если система ему не доверяет, а MAX его требует."),
@@ -57,7 +42,7 @@ pub fn manifest() -> Manifest {
             ParamSpec::optional("bind_chats", ParamType::String, None, "Chats bound to purposes by hand, for chats whose title is not the purpose's: CHAT_ID=PURPOSE pairs separated by ';', the purpose as its title («5 а — родители») or key (class:<id>:parents), e.g. -70000000000001=Учительская.")
                 .with_label("ru", "Привязка чатов вручную")
                 .with_description("ru", "Чаты, назначенные вручную, если название чата не совпадает с нужным: пары ИДЕНТИФИКАТОР_ЧАТА=НАЗНАЧЕНИЕ через «;», назначение — название («5 а — родители») или ключ (class:<id>:parents), например -70000000000001=Учительская."),
-        ],
+        ]].concat(),
         org_keys: vec![
             ParamSpec::optional(BOT_TOKEN_KEY, ParamType::Secret, None, "The school's MAX bot token (MAX for partners: only verified organizations get bots).")
                 .with_label("ru", "Токен бота MAX")
@@ -68,17 +53,7 @@ pub fn manifest() -> Manifest {
         ],
         description_i18n: [("ru".to_string(), "Поддерживает чаты школы в мессенджере MAX (учительская, чаты родителей и учеников каждого класса, чаты учебных групп) в соответствии с данными школы по тем же правилам, что и синхронизация с VK Сферум. Бот MAX не может создавать чаты: их создают люди и добавляют бота администратором, а задача принимает чаты по точному названию и сообщает, каких не хватает. Нужны токен и имя бота в «Базе ссылок» организации.".to_string())].into(),
         counter_labels: crate::texts::counter_labels(),
-        requires: vec![
-            Dependency::only_with(
-                &["proxy_port", "proxy_username", "proxy_password", "proxy_auth"],
-                Condition::set("proxy_server"),
-            ),
-            Dependency::required_with(&["proxy_port"], Condition::set("proxy_server")),
-            Dependency::required_with(
-                &["proxy_username", "proxy_password"],
-                Condition::equals("proxy_auth", "1"),
-            ),
-        ],
+        requires: task_proxy::rules(),
         ..Default::default()
     }
 }
