@@ -125,7 +125,10 @@ impl Run<'_, '_> {
             }
             let moved = page.marker.is_some() && page.marker != self.state.marker;
             if self.state.marker.is_none() && page.marker.is_some() {
-                self.ctx.info("the first read of the bot's updates: MAX serves only the newest one without a marker, so chats the bot was added to earlier are found by bind_chats or by adding the bot again");
+                self.ctx.info(&self.lang.pick(
+                    "the first read of the bot's updates: MAX serves only the newest one without a marker, so chats the bot was added to earlier are found by bind_chats or by adding the bot again".into(),
+                    "первое чтение событий бота: без отметки MAX отдаёт только последнее, поэтому чаты, в которые бота добавили раньше, находятся по bind_chats или если добавить бота в них снова".into(),
+                ));
             }
             self.state.marker = page.marker.or(self.state.marker);
             self.save()?;
@@ -620,7 +623,7 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
         let first = run
             .problems
             .first()
-            .map(|p| format!(". {p}"))
+            .map(|p| format!(". {}", texts::sentence(p)))
             .unwrap_or_default();
         (RunStatus::Partial, format!("{done}{first}"))
     } else {

@@ -113,6 +113,15 @@ pub fn dry_run(lang: Lang, done: &str, guard: Option<&str>) -> String {
     text
 }
 
+/// `text` as a sentence: its first letter a capital.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// The counters' names per language, for the manifest.
 pub fn counter_labels() -> BTreeMap<String, Texts> {
     let labels: [(&str, &str, &str); 12] = [
@@ -165,6 +174,13 @@ pub fn counter_labels() -> BTreeMap<String, Texts> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sentence_begins_with_a_capital() {
+        assert_eq!(sentence("этот хост"), "Этот хост");
+        assert_eq!(sentence("«5 а»: x"), "«5 а»: x");
+        assert_eq!(sentence(""), "");
+    }
 
     #[test]
     fn missing_chats_name_the_first_three_and_count_the_rest() {
