@@ -78,6 +78,11 @@ fn the_summary_and_the_missing_chats_are_russian_by_default() {
             && message.contains("«Учительская»"),
         "{message}"
     );
+    // TestHost keeps no MAX bindings: the first problem follows, as a sentence.
+    assert!(
+        message.contains("». Этот хост не хранит привязки MAX"),
+        "{message}"
+    );
     let log = host.log_lines();
     assert!(
         log.iter()
