@@ -121,7 +121,7 @@ impl Config {
                 .unsigned_abs(),
             force: ctx.force(),
             // The plugin's `validate` checked the form before the task was saved.
-            bind_chats: parse_bindings(params.text("bind_chats").unwrap_or(""))
+            bind_chats: parse_bindings(lang, params.text("bind_chats").unwrap_or(""))
                 .map_err(|e| format!("bind_chats: {e}"))?,
         })
     }

@@ -2,6 +2,7 @@
 //! descriptions per language, the counters' names, and the rules between the proxy parameters
 //! (`task-proxy`'s, checked by the host and the SDK, not by the plugin).
 
+use crate::texts::Lang;
 use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_sdk::{Manifest, ParamSpec, ParamType};
 
@@ -59,10 +60,12 @@ pub fn manifest() -> Manifest {
 }
 
 /// The plugin's own check, of what the manifest cannot declare: the form of `bind_chats`
-/// (the host already checked each value's type and the rules between parameters).
+/// (the host already checked each value's type and the rules between parameters). In
+/// Russian: the host does not tell `validate` its language, and the web console, which shows
+/// the problem beside the field, speaks Russian.
 pub fn validate(params: &Params) -> Vec<ParamProblem> {
     let bindings = params.get("bind_chats").map_or("", |v| v.as_str());
-    match crate::adopt::parse_bindings(bindings) {
+    match crate::adopt::parse_bindings(Lang::Ru, bindings) {
         Ok(_) => Vec::new(),
         Err(message) => vec![ParamProblem {
             key: Some("bind_chats".into()),
@@ -123,7 +126,9 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].key.as_deref(), Some("bind_chats"));
         assert!(
-            problems[0].message.contains("CHAT_ID=PURPOSE"),
+            problems[0]
+                .message
+                .contains("ИДЕНТИФИКАТОР_ЧАТА=НАЗНАЧЕНИЕ"),
             "{problems:?}"
         );
     }

@@ -501,7 +501,7 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
     );
 
     let found = run.refresh_register()?;
-    for note in adopt(&mut run.state, &desired, &config.bind_chats) {
+    for note in adopt(lang, &mut run.state, &desired, &config.bind_chats) {
         ctx.info(&note);
     }
     run.save()?;
