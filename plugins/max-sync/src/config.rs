@@ -30,6 +30,8 @@ pub struct Config {
     pub force: bool,
     /// Chats bound to purposes by hand (`bind_chats`).
     pub bind_chats: Vec<(ChatId, String)>,
+    /// The language of the texts a person reads (the host's; Russian unless English).
+    pub lang: Lang,
 }
 
 fn where_to_enter(lang: Lang, org: &str) -> String {
@@ -123,6 +125,7 @@ impl Config {
             // The plugin's `validate` checked the form before the task was saved.
             bind_chats: parse_bindings(lang, params.text("bind_chats").unwrap_or(""))
                 .map_err(|e| format!("bind_chats: {e}"))?,
+            lang,
         })
     }
 
@@ -134,6 +137,7 @@ impl Config {
             proxy: self.proxy.clone(),
             ca_pem: self.ca_pem.clone(),
             pause,
+            lang: self.lang,
         }
     }
 

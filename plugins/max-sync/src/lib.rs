@@ -49,7 +49,7 @@ pub fn check_with(ctx: &Context<'_>, base: &str) -> Result<String, String> {
         me.user_id,
         &config.bot_name,
     );
-    let lang = texts::Lang::of(ctx);
+    let lang = config.lang;
     if name != *expected {
         return Err(lang.pick(
             format!("the token opens the bot «{name}» (id {id}), but max.bot_name is «{expected}»: check both in the organization's Links base («База ссылок»)"),

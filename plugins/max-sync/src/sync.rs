@@ -97,22 +97,26 @@ impl Run<'_, '_> {
                     Some(Event::Started { user, payload }) => {
                         let known = bindings.iter().find(|b| b.payload == payload);
                         let Some(person) = known.map(|b| b.person.clone()) else {
-                            self.ctx.info(&format!(
-                                "MAX user {user} opened the bot with an unknown payload: ignored"
+                            self.ctx.info(&self.lang.pick(
+                                format!("MAX user {user} opened the bot with an unknown payload: ignored"),
+                                format!("пользователь MAX {user} открыл бота с неизвестной ссылкой: пропущено"),
                             ));
                             continue;
                         };
                         if self.config.dry_run {
-                            self.ctx
-                                .info(&format!("would bind {person} to MAX user {user}"));
+                            self.ctx.info(&self.lang.pick(
+                                format!("would bind {person} to MAX user {user}"),
+                                format!("{person} был(а) бы привязан(а) к пользователю MAX {user}"),
+                            ));
                             continue;
                         }
                         *bindings = self.bindings(&MaxBindingsRequest::Bind {
                             payload,
                             max_id: user,
                         })?;
-                        self.ctx.info(&format!(
-                            "{person} is now MAX user {user} (opened their deep link)"
+                        self.ctx.info(&self.lang.pick(
+                            format!("{person} is now MAX user {user} (opened their deep link)"),
+                            format!("{person} теперь пользователь MAX {user} (открыл(а) свою ссылку на бота)"),
                         ));
                         self.count("people_bound", 1);
                     }
@@ -188,9 +192,10 @@ impl Run<'_, '_> {
                     seen.insert(id, chat);
                 }
                 Ok(chat) => {
-                    self.ctx.info(&format!(
-                        "chat {id}: {} for the bot; left out of the register",
-                        chat.status
+                    let status = &chat.status;
+                    self.ctx.info(&self.lang.pick(
+                        format!("chat {id}: {status} for the bot; left out of the register"),
+                        format!("чат {id}: для бота {status}; исключён из списка чатов"),
                     ));
                     self.state.register.entry(id).or_default().active = false;
                 }
@@ -400,67 +405,88 @@ impl Run<'_, '_> {
     }
 }
 
-/// Renders one chat's differences as the dry run prints them.
+/// Renders one chat's differences as the dry run prints them, in `lang`.
 fn render(
+    lang: Lang,
     chat: &DesiredChat,
     id: ChatId,
     d: &ChatDiff,
     held: bool,
     label: &dyn Fn(i64) -> String,
 ) -> Vec<String> {
+    let line = |en: String, ru: String| lang.pick(en, ru);
     let mut lines = Vec::new();
     if let Some(t) = &d.retitle {
-        lines.push(format!("  ~ restore the title «{t}»"));
+        lines.push(line(
+            format!("  ~ restore the title «{t}»"),
+            format!("  ~ восстановить название «{t}»"),
+        ));
     }
-    lines.extend(
-        d.add
-            .iter()
-            .map(|&u| format!("  + add {}", label(u as i64))),
-    );
-    lines.extend(
-        d.grant
-            .iter()
-            .map(|&u| format!("  * make admin {}", label(u as i64))),
-    );
-    lines.extend(
-        d.revoke
-            .iter()
-            .map(|&u| format!("  - take admin rights from {}", label(u as i64))),
-    );
-    let held = if held {
-        " (held by the removal guard)"
-    } else {
-        ""
-    };
-    lines.extend(
-        d.remove
-            .iter()
-            .map(|&u| format!("  - remove {}{held}", label(u as i64))),
-    );
-    lines.extend(
-        d.skipped
-            .iter()
-            .map(|(u, r)| format!("  ! not added: {} ({r}); retried later", label(*u as i64))),
-    );
+    for &u in &d.add {
+        let who = label(u as i64);
+        lines.push(line(
+            format!("  + add {who}"),
+            format!("  + добавить {who}"),
+        ));
+    }
+    for &u in &d.grant {
+        let who = label(u as i64);
+        lines.push(line(
+            format!("  * make admin {who}"),
+            format!("  * назначить администратором {who}"),
+        ));
+    }
+    for &u in &d.revoke {
+        let who = label(u as i64);
+        lines.push(line(
+            format!("  - take admin rights from {who}"),
+            format!("  - снять права администратора: {who}"),
+        ));
+    }
+    for &u in &d.remove {
+        let who = label(u as i64);
+        lines.push(match (lang, held) {
+            (Lang::En, false) => format!("  - remove {who}"),
+            (Lang::En, true) => format!("  - remove {who} (held by the removal guard)"),
+            (Lang::Ru, false) => format!("  - удалить {who}"),
+            (Lang::Ru, true) => {
+                format!("  - удалить {who} (задержано защитой от массового удаления)")
+            }
+        });
+    }
+    for (u, r) in &d.skipped {
+        let who = label(*u as i64);
+        lines.push(line(
+            format!("  ! not added: {who} ({r}); retried later"),
+            format!("  ! не добавлен(а): {who} ({r}); повтор позже"),
+        ));
+    }
     if !lines.is_empty() {
-        lines.insert(0, format!("«{}» (chat {id})", chat.title));
+        let title = &chat.title;
+        lines.insert(
+            0,
+            line(
+                format!("«{title}» (chat {id})"),
+                format!("«{title}» (чат {id})"),
+            ),
+        );
     }
     lines
 }
 
 /// Runs the sync once; the summary says how it went. Err when the run could not do its job.
 pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSummary, String> {
-    let lang = Lang::of(ctx);
+    let lang = config.lang;
     let school = ctx.request().school.as_ref().ok_or_else(|| lang.pick(
         "the organization has no school data yet: import it first (exchange-host school import), then run the task again".into(),
         "у организации ещё нет данных школы: сначала импортируйте их (exchange-host school import), затем запустите задачу снова".into(),
     ))?;
     let me = client.me().map_err(|e| e.to_string())?;
     if me.username.as_deref() != Some(config.bot_name.as_str()) {
-        ctx.warn(&format!(
-            "the token opens the bot «{}», but max.bot_name is «{}»: the deep links name max.bot_name",
-            me.username.as_deref().unwrap_or(""),
-            config.bot_name
+        let (name, expected) = (me.username.as_deref().unwrap_or(""), &config.bot_name);
+        ctx.warn(&lang.pick(
+            format!("the token opens the bot «{name}», but max.bot_name is «{expected}»: the deep links name max.bot_name"),
+            format!("токен открывает бота «{name}», а в max.bot_name указано «{expected}»: ссылки на бота ведут к max.bot_name"),
         ));
     }
     let state = TaskState::parse(ctx.state_get(KEY).as_deref())?;
@@ -550,7 +576,7 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
     );
     for (chat, id, d) in &mut plans {
         if config.dry_run {
-            for line in render(chat, *id, d, guard.is_some(), &label) {
+            for line in render(lang, chat, *id, d, guard.is_some(), &label) {
                 ctx.info(&line);
             }
             continue;
