@@ -5,7 +5,7 @@
 use exchange_sdk::school::SchoolData;
 use exchange_sdk::testing::{params, TestHost};
 use exchange_sdk::{RunRequest, RunStatus, RunSummary};
-use max_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
+use max_emulator::{Act, Emulator, EmulatorConfig, EmulatorHandle, Permission};
 use max_sync::MaxSync;
 use serde_json::json;
 
@@ -136,4 +136,57 @@ fn a_dry_run_says_so_in_russian() {
         "{}",
         summary.message
     );
+}
+
+#[test]
+fn a_kept_chat_is_reported_in_russian() {
+    let (max, host) = (emulator(), TestHost::new());
+    // The first run sets the update marker (without one MAX serves only the newest update).
+    run(&host, &max, "", &[]);
+    for user_id in [1001, 1002, 5555] {
+        let person = Act::AddPerson {
+            user_id,
+            first_name: format!("Человек {user_id}"),
+            last_name: None,
+            username: None,
+            privacy: false,
+        };
+        max.act(person).unwrap();
+    }
+    let chat_id = max
+        .act(Act::CreateChat {
+            by: 1001,
+            title: "Учительская".into(),
+            members: vec![1002, 5555],
+            link: true,
+        })
+        .unwrap()["chat_id"]
+        .as_i64()
+        .unwrap();
+    let rights = vec![
+        Permission::AddRemoveMembers,
+        Permission::AddAdmins,
+        Permission::ChangeChatInfo,
+    ];
+    max.act(Act::AddBot {
+        chat_id,
+        by: 1001,
+        bot_id: 900,
+        admin: Some(rights),
+    })
+    .unwrap();
+    let summary = run(&host, &max, "", &[]);
+    assert!(
+        summary
+            .message
+            .starts_with("Чатов: 3 (ведётся 1, не хватает 2); участники +0 −1"),
+        "{}",
+        summary.message
+    );
+    let log = host.log_lines();
+    let adopted = format!("info: чат {chat_id} «Учительская» принят по названию");
+    assert!(log.contains(&adopted), "{log:?}");
+    for line in log.iter().filter(|l| l.starts_with("warn: ")) {
+        assert_eq!(latin_sentence(line), None, "{line}");
+    }
 }
