@@ -5,6 +5,7 @@
 
 use crate::api::ChatId;
 use crate::state::{Adopted, Registered, TaskState};
+use crate::texts::Lang;
 use chat_rules::Desired;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -61,19 +62,24 @@ pub fn record(state: &mut TaskState, event: &Event) {
     }
 }
 
-/// Reads `bind_chats`: `CHAT_ID=PURPOSE` pairs separated by `;` (or new lines).
-pub fn parse_bindings(text: &str) -> Result<Vec<(ChatId, String)>, String> {
+/// Reads `bind_chats`: `CHAT_ID=PURPOSE` pairs separated by `;` (or new lines); the error
+/// is in `lang`.
+pub fn parse_bindings(lang: Lang, text: &str) -> Result<Vec<(ChatId, String)>, String> {
     text.split([';', '\n'])
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|pair| {
             let (id, purpose) = pair.split_once('=').ok_or_else(|| {
-                format!("«{pair}» is not CHAT_ID=PURPOSE, e.g. -70000000000001=Учительская")
+                lang.pick(
+                    format!("«{pair}» is not CHAT_ID=PURPOSE, e.g. -70000000000001=Учительская"),
+                    format!("«{pair}» — не пара ИДЕНТИФИКАТОР_ЧАТА=НАЗНАЧЕНИЕ, например -70000000000001=Учительская"),
+                )
             })?;
-            let id = id.trim().parse::<ChatId>().map_err(|_| {
-                format!(
-                    "«{}» is not a MAX chat id (a whole number such as -70000000000001)",
-                    id.trim()
+            let id = id.trim();
+            let id = id.parse::<ChatId>().map_err(|_| {
+                lang.pick(
+                    format!("«{id}» is not a MAX chat id (a whole number such as -70000000000001)"),
+                    format!("«{id}» — не идентификатор чата MAX (целое число, например -70000000000001)"),
                 )
             })?;
             Ok((id, purpose.trim().to_string()))
@@ -92,8 +98,9 @@ fn purpose_of<'d>(desired: &'d Desired, named: &str) -> Option<&'d str> {
 
 /// Decides which chat serves each desired purpose: a hand binding first, then the adopted
 /// chat if the bot is still in it, then an unclaimed active chat titled exactly as the
-/// purpose. Returns what changed, as log lines.
+/// purpose. Returns what changed, as log lines in `lang`.
 pub fn adopt(
+    lang: Lang,
     state: &mut TaskState,
     desired: &Desired,
     by_hand: &[(ChatId, String)],
@@ -108,11 +115,17 @@ pub fn adopt(
     };
     for (chat, named) in by_hand {
         let Some(purpose) = purpose_of(desired, named) else {
-            notes.push(format!("bind_chats names «{named}», which is no chat of the school data: the binding of chat {chat} is ignored"));
+            notes.push(lang.pick(
+                format!("bind_chats names «{named}», which is no chat of the school data: the binding of chat {chat} is ignored"),
+                format!("в bind_chats назван чат «{named}», которого нет среди чатов по данным школы: привязка чата {chat} не учтена"),
+            ));
             continue;
         };
         if state.adopted.get(purpose).map(|a| a.chat_id) != Some(*chat) {
-            notes.push(format!("chat {chat} serves «{named}», as bind_chats says"));
+            notes.push(lang.pick(
+                format!("chat {chat} serves «{named}», as bind_chats says"),
+                format!("чат {chat} назначен как «{named}» по bind_chats"),
+            ));
             state.adopted.insert(
                 purpose.to_string(),
                 Adopted {
@@ -135,9 +148,14 @@ pub fn adopt(
     for purpose in purposes {
         let chat = state.adopted[&purpose].chat_id;
         if !bound.contains_key(purpose.as_str()) && !active(state, chat) {
-            notes.push(format!(
-                "the bot is no longer in chat {chat} «{}»: it no longer serves {purpose}",
-                title(state, chat)
+            let title = title(state, chat);
+            notes.push(lang.pick(
+                format!(
+                    "the bot is no longer in chat {chat} «{title}»: it no longer serves {purpose}"
+                ),
+                format!(
+                    "бота больше нет в чате {chat} «{title}»: чат больше не ведётся как {purpose}"
+                ),
             ));
             state.adopted.remove(&purpose);
         }
@@ -154,7 +172,11 @@ pub fn adopt(
             .map(|(id, _)| *id)
             .next();
         if let Some(id) = found {
-            notes.push(format!("chat {id} «{}» adopted by its title", chat.title));
+            let title = &chat.title;
+            notes.push(lang.pick(
+                format!("chat {id} «{title}» adopted by its title"),
+                format!("чат {id} «{title}» принят по названию"),
+            ));
             state.adopted.insert(
                 chat.purpose.clone(),
                 Adopted {
@@ -222,8 +244,9 @@ mod tests {
         registered(&mut s, -2, "Учительская");
         registered(&mut s, -3, "Учительская");
         registered(&mut s, -4, "5 а — родители");
-        let notes = adopt(&mut s, &desired(), &[]);
+        let notes = adopt(Lang::Ru, &mut s, &desired(), &[]);
         assert_eq!(notes.len(), 2);
+        assert!(notes.contains(&"чат -3 «Учительская» принят по названию".to_string()));
         assert_eq!(
             s.adopted["staff"].chat_id, -3,
             "one of the exact titles, never two"
@@ -232,7 +255,7 @@ mod tests {
         // A renamed chat stays adopted while the bot is in it; a removed bot lets it go.
         s.register.get_mut(&-3).unwrap().title = "Учителя".into();
         record(&mut s, &Event::BotRemoved(-4));
-        adopt(&mut s, &desired(), &[]);
+        adopt(Lang::En, &mut s, &desired(), &[]);
         assert_eq!(s.adopted["staff"].chat_id, -3);
         assert!(!s.adopted.contains_key("class:c:parents"));
     }
@@ -241,12 +264,18 @@ mod tests {
     fn hand_bindings_win_by_title_or_key_and_unknown_ones_are_reported() {
         let mut s = TaskState::default();
         registered(&mut s, -2, "Учительская");
-        let by_hand = parse_bindings("-9 = Учительская; -8=class:c:parents;-7=7 б").unwrap();
-        let notes = adopt(&mut s, &desired(), &by_hand);
+        let by_hand =
+            parse_bindings(Lang::En, "-9 = Учительская; -8=class:c:parents;-7=7 б").unwrap();
+        let notes = adopt(Lang::En, &mut s, &desired(), &by_hand);
         assert_eq!(s.adopted["staff"].chat_id, -9);
         assert_eq!(s.adopted["class:c:parents"].chat_id, -8);
         assert!(notes.iter().any(|n| n.contains("«7 б»")), "{notes:?}");
-        assert!(parse_bindings("x=Учительская").is_err());
-        assert!(parse_bindings("-1").is_err());
+        assert_eq!(
+            parse_bindings(Lang::En, "x=Учительская").unwrap_err(),
+            "«x» is not a MAX chat id (a whole number such as -70000000000001)"
+        );
+        assert!(parse_bindings(Lang::Ru, "-1")
+            .unwrap_err()
+            .starts_with("«-1» — не пара ИДЕНТИФИКАТОР_ЧАТА=НАЗНАЧЕНИЕ"));
     }
 }

@@ -3,10 +3,12 @@
 //! server errors, lost answers and `success: false` with `internal.error`, the task's proxy
 //! (environment proxies never apply) and an extra trusted CA file.
 
+use crate::texts::Lang;
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use task_proxy::ProxySettings;
 
 /// The API address.
 pub const BASE: &str = "https://platform-api2.max.ru";
@@ -25,17 +27,6 @@ pub fn base_from_env() -> String {
         .unwrap_or_else(|| BASE.to_string())
 }
 
-/// A proxy from the task's parameters.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ProxySettings {
-    /// Host name or address.
-    pub server: String,
-    /// Port.
-    pub port: u16,
-    /// User name and password, with proxy_auth=1.
-    pub auth: Option<(String, String)>,
-}
-
 /// What the client needs.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -49,6 +40,8 @@ pub struct Settings {
     pub ca_pem: Option<Vec<u8>>,
     /// The first pause of the backoff (doubled per retry).
     pub pause: Duration,
+    /// The language of the errors a person reads.
+    pub lang: Lang,
 }
 
 /// Why a request failed.
@@ -87,36 +80,37 @@ pub struct Client {
 impl Client {
     /// A client for the settings; Err when the proxy or the CA file is unusable.
     pub fn new(settings: Settings) -> Result<Client, String> {
-        let mut builder = reqwest::blocking::Client::builder()
-            .no_proxy()
+        let builder = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(30))
             .user_agent(concat!(
                 "exchange-host max-sync/",
                 env!("CARGO_PKG_VERSION")
             ));
-        if let Some(p) = &settings.proxy {
-            let mut proxy = reqwest::Proxy::all(format!("http://{}:{}", p.server, p.port))
-                .map_err(|e| format!("the proxy {}:{} cannot be used: {e}", p.server, p.port))?;
-            if let Some((user, pass)) = &p.auth {
-                proxy = proxy.basic_auth(user, pass);
-            }
-            builder = builder.proxy(proxy);
-        }
+        let mut builder = task_proxy::configure(builder, settings.proxy.as_ref())?;
+        let lang = settings.lang;
         if let Some(pem) = &settings.ca_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| format!("ca_file holds no readable PEM certificate: {e}"))?;
+            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                lang.pick(
+                    format!("ca_file holds no readable PEM certificate: {e}"),
+                    format!("в файле ca_file нет читаемого сертификата PEM: {e}"),
+                )
+            })?;
             if certs.is_empty() {
-                return Err(
+                return Err(lang.pick(
                     "ca_file holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into(),
-                );
+                    "в файле ca_file нет сертификата PEM (-----BEGIN CERTIFICATE-----)".into(),
+                ));
             }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
             }
         }
-        let http = builder
-            .build()
-            .map_err(|e| format!("the HTTP client cannot start: {e}"))?;
+        let http = builder.build().map_err(|e| {
+            lang.pick(
+                format!("the HTTP client cannot start: {e}"),
+                format!("HTTP-клиент не запускается: {e}"),
+            )
+        })?;
         Ok(Client {
             http,
             settings,
@@ -164,8 +158,9 @@ impl Client {
                 Err(Attempt::Again(why)) => why,
             };
             if attempt > RETRIES {
-                return Err(ApiError::Fatal(format!(
-                    "MAX did not answer {method} {path} after {attempt} attempts ({retry}): check the school's internet connection and proxy, or try later"
+                return Err(ApiError::Fatal(self.settings.lang.pick(
+                    format!("MAX did not answer {method} {path} after {attempt} attempts ({retry}): check the school's internet connection and proxy, or try later"),
+                    format!("MAX не ответил на {method} {path} за {attempt} попыток ({retry}): проверьте подключение школы к интернету и прокси или повторите позже"),
                 )));
             }
             std::thread::sleep(pause);
@@ -192,7 +187,10 @@ impl Client {
         }
         let response = request.send().map_err(|e| {
             if e.is_connect() && !e.is_timeout() && attempt_is_tls(&e) {
-                Attempt::Final(ApiError::Fatal(format!("the TLS connection to MAX failed ({e}): MAX's certificate chain needs the Russian Ministry of Digital Development's root CA; give its PEM file in the task's ca_file parameter")))
+                Attempt::Final(ApiError::Fatal(self.settings.lang.pick(
+                    format!("the TLS connection to MAX failed ({e}): MAX's certificate chain needs the Russian Ministry of Digital Development's root CA; give its PEM file in the task's ca_file parameter"),
+                    format!("не удалось установить TLS-соединение с MAX ({e}): цепочке сертификатов MAX нужен корневой сертификат Минцифры России; укажите его файл PEM в параметре задачи ca_file"),
+                )))
             } else {
                 Attempt::Again(format!("no answer: {e}"))
             }
@@ -201,7 +199,7 @@ impl Client {
         let text = response
             .text()
             .map_err(|e| Attempt::Again(format!("the answer was cut off: {e}")))?;
-        classify(status.as_u16(), &text)
+        classify(self.settings.lang, status.as_u16(), &text)
     }
 }
 
@@ -225,7 +223,7 @@ enum Attempt {
 }
 
 /// Reads an answer: the status, then `success: false` bodies by their `code`.
-fn classify(status: u16, text: &str) -> Result<Value, Attempt> {
+fn classify(lang: Lang, status: u16, text: &str) -> Result<Value, Attempt> {
     let body: Option<Value> = serde_json::from_str(text).ok();
     let field = |k: &str| {
         body.as_ref()
@@ -251,8 +249,9 @@ fn classify(status: u16, text: &str) -> Result<Value, Attempt> {
             }
             Ok(body)
         }
-        401 => Err(Attempt::Final(ApiError::Fatal(format!(
-            "MAX refuses the bot token ({what}): check max.bot_token in the organization's Links base («База ссылок»)"
+        401 => Err(Attempt::Final(ApiError::Fatal(lang.pick(
+            format!("MAX refuses the bot token ({what}): check max.bot_token in the organization's Links base («База ссылок»)"),
+            format!("MAX не принимает токен бота ({what}): проверьте max.bot_token в «Базе ссылок» организации"),
         )))),
         403 => Err(Attempt::Final(ApiError::Denied(what))),
         404 => Err(Attempt::Final(ApiError::NotFound(what))),
@@ -276,9 +275,10 @@ mod tests {
 
     #[test]
     fn answers_are_read_by_status_then_success_and_code() {
-        assert_eq!(kind(classify(200, r#"{"success":true}"#)), "ok");
+        assert_eq!(kind(classify(Lang::En, 200, r#"{"success":true}"#)), "ok");
         assert_eq!(
             kind(classify(
+                Lang::En,
                 200,
                 r#"{"success":false,"code":"chat.denied","message":"m"}"#
             )),
@@ -286,25 +286,48 @@ mod tests {
         );
         assert_eq!(
             kind(classify(
+                Lang::En,
                 200,
                 r#"{"success":false,"code":"internal.error"}"#
             )),
             "again"
         );
         assert_eq!(
-            kind(classify(200, r#"{"success":false,"code":"weird"}"#)),
+            kind(classify(
+                Lang::En,
+                200,
+                r#"{"success":false,"code":"weird"}"#
+            )),
             "Other"
         );
         // A partly refused addMembers is an answer, not a failure.
         assert_eq!(
-            kind(classify(200, r#"{"success":false,"failed_user_ids":[1]}"#)),
+            kind(classify(
+                Lang::En,
+                200,
+                r#"{"success":false,"failed_user_ids":[1]}"#
+            )),
             "ok"
         );
-        assert_eq!(kind(classify(401, r#"{"code":"verify.token"}"#)), "Fatal");
-        assert_eq!(kind(classify(403, r#"{"code":"chat.denied"}"#)), "Denied");
-        assert_eq!(kind(classify(404, "{}")), "NotFound");
-        assert_eq!(kind(classify(429, "{}")), "again");
-        assert_eq!(kind(classify(502, "")), "again");
-        assert_eq!(kind(classify(200, "<html>")), "again");
+        assert_eq!(
+            kind(classify(Lang::En, 401, r#"{"code":"verify.token"}"#)),
+            "Fatal"
+        );
+        let Err(Attempt::Final(ApiError::Fatal(refused))) = classify(
+            Lang::Ru,
+            401,
+            r#"{"code":"verify.token","message":"Invalid"}"#,
+        ) else {
+            panic!("a refused token ends the run");
+        };
+        assert_eq!(refused, "MAX не принимает токен бота (verify.token: Invalid): проверьте max.bot_token в «Базе ссылок» организации");
+        assert_eq!(
+            kind(classify(Lang::En, 403, r#"{"code":"chat.denied"}"#)),
+            "Denied"
+        );
+        assert_eq!(kind(classify(Lang::En, 404, "{}")), "NotFound");
+        assert_eq!(kind(classify(Lang::En, 429, "{}")), "again");
+        assert_eq!(kind(classify(Lang::En, 502, "")), "again");
+        assert_eq!(kind(classify(Lang::En, 200, "<html>")), "again");
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::api::Member;
 use crate::state::Adopted;
+use crate::texts::Lang;
 use chat_rules::DesiredChat;
 use std::collections::BTreeSet;
 
@@ -154,8 +155,9 @@ fn too_many(removed: usize, members: usize, percent: u64) -> bool {
     removed >= GUARD_MIN_REMOVALS && (removed as u64) * 100 > percent * members as u64
 }
 
-/// Why removals are held back (the removal guard), if they are: per chat and over all.
-pub fn guard(diffs: &[(&str, &ChatDiff)], percent: u64, force: bool) -> Option<String> {
+/// Why removals are held back (the removal guard), if they are: per chat and over all, in
+/// the language `lang`.
+pub fn guard(lang: Lang, diffs: &[(&str, &ChatDiff)], percent: u64, force: bool) -> Option<String> {
     if force {
         return None;
     }
@@ -165,19 +167,26 @@ pub fn guard(diffs: &[(&str, &ChatDiff)], percent: u64, force: bool) -> Option<S
         removed += d.remove.len();
         members += d.members_now;
         if too_many(d.remove.len(), d.members_now, percent) {
-            reasons.push(format!(
-                "{} of {} members of «{title}»",
-                d.remove.len(),
-                d.members_now
+            let (n, of) = (d.remove.len(), d.members_now);
+            reasons.push(lang.pick(
+                format!("{n} of {of} members of «{title}»"),
+                format!("{n} из {of} участников «{title}»"),
             ));
         }
     }
     if too_many(removed, members, percent) {
-        reasons.push(format!("{removed} of all {members} managed members"));
+        reasons.push(lang.pick(
+            format!("{removed} of all {members} managed members"),
+            format!("{removed} из всех {members} обслуживаемых участников"),
+        ));
     }
-    (!reasons.is_empty()).then(|| format!(
-        "removal guard: this run would remove {}, more than max_removals_percent={percent}%; nothing was removed. If the school data is complete and these people really left, confirm the removals for one run: exchange-host run TASK --force (the next runs are guarded again)",
-        reasons.join(", ")
+    if reasons.is_empty() {
+        return None;
+    }
+    let reasons = reasons.join(", ");
+    Some(lang.pick(
+        format!("removal guard: this run would remove {reasons}, more than max_removals_percent={percent}%; nothing was removed. If the school data is complete and these people really left, confirm the removals for one run: exchange-host run TASK --force (the next runs are guarded again)"),
+        format!("Защита от массового удаления: запуск удалил бы {reasons}, больше чем max_removals_percent={percent}%; никто не удалён. Если данные школы полны и эти люди действительно ушли, подтвердите удаление на один запуск: exchange-host run TASK --force (следующие запуски снова под защитой)"),
     ))
 }
 
@@ -264,18 +273,23 @@ mod tests {
             members_now: 10,
             ..Default::default()
         };
-        assert!(guard(&[("Учительская", &d)], 20, false)
+        assert!(guard(Lang::En, &[("Учительская", &d)], 20, false)
             .unwrap()
             .contains("3 of 10 members of «Учительская»"));
-        assert_eq!(guard(&[("Учительская", &d)], 20, true), None);
-        assert_eq!(guard(&[("Учительская", &d)], 30, false), None);
+        assert!(guard(Lang::Ru, &[("Учительская", &d)], 20, false)
+            .unwrap()
+            .starts_with(
+                "Защита от массового удаления: запуск удалил бы 3 из 10 участников «Учительская»"
+            ));
+        assert_eq!(guard(Lang::Ru, &[("Учительская", &d)], 20, true), None);
+        assert_eq!(guard(Lang::Ru, &[("Учительская", &d)], 30, false), None);
         let two = ChatDiff {
             remove: vec![1, 2],
             members_now: 3,
             ..Default::default()
         };
         assert_eq!(
-            guard(&[("x", &two)], 20, false),
+            guard(Lang::Ru, &[("x", &two)], 20, false),
             None,
             "fewer than 3 removals are ordinary"
         );

@@ -7,7 +7,8 @@
 //!
 //! Module map: [`adopt`] (the chat register from updates and adoption, pure), [`diff`] (one
 //! chat's differences and the removal guard, pure), [`sync`] (the run), [`api`] (the Bot API
-//! calls), [`client`] (the transport), [`config`], [`state`], [`manifest`].
+//! calls), [`client`] (the transport), [`config`], [`state`], [`manifest`], [`texts`] (the
+//! run's texts in the host's language).
 
 pub mod adopt;
 pub mod api;
@@ -17,6 +18,7 @@ pub mod diff;
 pub mod manifest;
 pub mod state;
 pub mod sync;
+pub mod texts;
 
 use config::Config;
 use exchange_sdk::manifest::{ParamProblem, Params};
@@ -42,16 +44,21 @@ pub fn check_with(ctx: &Context<'_>, base: &str) -> Result<String, String> {
     let config = Config::from_ctx(ctx)?;
     let client = client::Client::new(config.settings(base, PAUSE))?;
     let me = client.me().map_err(|e| e.to_string())?;
-    let name = me.username.unwrap_or_default();
-    if name != config.bot_name {
-        return Err(format!(
-            "the token opens the bot «{name}» (id {}), but max.bot_name is «{}»: check both in the organization's Links base («База ссылок»)",
-            me.user_id, config.bot_name
+    let (name, id, expected) = (
+        me.username.unwrap_or_default(),
+        me.user_id,
+        &config.bot_name,
+    );
+    let lang = config.lang;
+    if name != *expected {
+        return Err(lang.pick(
+            format!("the token opens the bot «{name}» (id {id}), but max.bot_name is «{expected}»: check both in the organization's Links base («База ссылок»)"),
+            format!("токен открывает бота «{name}» (id {id}), а в max.bot_name указано «{expected}»: проверьте оба значения в «Базе ссылок» организации"),
         ));
     }
-    Ok(format!(
-        "MAX answers: the token opens the bot «{name}» (id {})",
-        me.user_id
+    Ok(lang.pick(
+        format!("MAX answers: the token opens the bot «{name}» (id {id})"),
+        format!("MAX отвечает: токен открывает бота «{name}» (id {id})"),
     ))
 }
 

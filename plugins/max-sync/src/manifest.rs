@@ -1,5 +1,8 @@
-//! The task type's declaration: id, Russian display name, and parameter schema.
+//! The task type's declaration: id, Russian display name, parameter schema with labels and
+//! descriptions per language, the counters' names, and the rules between the proxy parameters
+//! (`task-proxy`'s, checked by the host and the SDK, not by the plugin).
 
+use crate::texts::Lang;
 use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_sdk::{Manifest, ParamSpec, ParamType};
 
@@ -21,117 +24,112 @@ pub fn manifest() -> Manifest {
         display_name: DISPLAY_NAME.into(),
         description: "Keeps the school's Sferum chats in the MAX messenger (staff room, parents' and students' chat per class, subject chats) in step with the school data, by the same rules as sferum-sync: a MAX bot cannot create chats, so people create them and add the bot as an admin, and the task adopts them by their exact titles. Needs max.bot_token and max.bot_name in the organization's Links base.".into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        abi_version: String::new(),
         default_schedule: Some("every 30m".into()),
         // One bot, one set of chats: a second task would fight the first.
         several_tasks_per_org: false,
-        params: vec![
-            ParamSpec::optional("proxy_server", ParamType::String, None, "Proxy server address (host name or IP), if the school reaches the internet through one."),
-            ParamSpec::optional("proxy_port", ParamType::Port, None, "Proxy server port."),
-            ParamSpec::optional("proxy_username", ParamType::String, None, "Proxy user name (with proxy_auth=1)."),
-            ParamSpec::optional("proxy_password", ParamType::Secret, None, "Proxy password (with proxy_auth=1)."),
-            ParamSpec::optional("proxy_auth", ParamType::Flag, Some("0"), "1 if the proxy requires authorization, 0 if not."),
-            ParamSpec::optional("ca_file", ParamType::String, None, "A PEM file of extra trusted CA certificates, e.g. the Russian Ministry of Digital Development's root CA that MAX's TLS chain needs when the system does not trust it."),
-            ParamSpec::optional("subject_chats", ParamType::Flag, Some("0"), "1 to keep a chat per subject group as well."),
-            ParamSpec::optional("dry_run", ParamType::Flag, Some("0"), "1 to plan and report only, changing nothing in MAX."),
-            ParamSpec::optional("max_removals_percent", ParamType::Integer { min: 0, max: 100 }, Some("20"), "Stop before removing more than this share of a chat's members (or of all managed members)."),
-            ParamSpec::optional("bind_chats", ParamType::String, None, "Chats bound to purposes by hand, for chats whose title is not the purpose's: CHAT_ID=PURPOSE pairs separated by ';', the purpose as its title («5 а — родители») or key (class:<id>:parents), e.g. -70000000000001=Учительская."),
-        ],
+        params: [task_proxy::params(), vec![
+            ParamSpec::optional("ca_file", ParamType::String, None, "A PEM file of extra trusted CA certificates, e.g. the Russian Ministry of Digital Development's root CA that MAX's TLS chain needs when the system does not trust it.")
+                .with_label("ru", "Файл корневых сертификатов")
+                .with_description("ru", "Путь к файлу PEM с дополнительными доверенными сертификатами, например корневым сертификатом Минцифры России, если система ему не доверяет, а MAX его требует."),
+            ParamSpec::optional("subject_chats", ParamType::Flag, Some("0"), "1 to keep a chat per subject group as well.")
+                .with_label("ru", "Чаты учебных групп")
+                .with_description("ru", "1 — вести также чат для каждой учебной группы по предмету."),
+            ParamSpec::optional("dry_run", ParamType::Flag, Some("0"), "1 to plan and report only, changing nothing in MAX.")
+                .with_label("ru", "Всегда пробный запуск")
+                .with_description("ru", "1 — каждый запуск только показывает план и ничего не меняет в MAX."),
+            ParamSpec::optional("max_removals_percent", ParamType::Integer { min: 0, max: 100 }, Some("20"), "Stop before removing more than this share of a chat's members (or of all managed members).")
+                .with_label("ru", "Защита от массового удаления, %")
+                .with_description("ru", "Остановиться до удаления, если запуск удалил бы больше этой доли участников чата (или всех обслуживаемых участников)."),
+            ParamSpec::optional("bind_chats", ParamType::String, None, "Chats bound to purposes by hand, for chats whose title is not the purpose's: CHAT_ID=PURPOSE pairs separated by ';', the purpose as its title («5 а — родители») or key (class:<id>:parents), e.g. -70000000000001=Учительская.")
+                .with_label("ru", "Привязка чатов вручную")
+                .with_description("ru", "Чаты, назначенные вручную, если название чата не совпадает с нужным: пары ИДЕНТИФИКАТОР_ЧАТА=НАЗНАЧЕНИЕ через «;», назначение — название («5 а — родители») или ключ (class:<id>:parents), например -70000000000001=Учительская."),
+        ]].concat(),
         org_keys: vec![
-            ParamSpec::optional(BOT_TOKEN_KEY, ParamType::Secret, None, "The school's MAX bot token (MAX for partners: only verified organizations get bots)."),
-            ParamSpec::optional(BOT_NAME_KEY, ParamType::String, None, "The bot's name in MAX, as in its link https://max.ru/<name>; people open the bot's deep links to bind their MAX account."),
+            ParamSpec::optional(BOT_TOKEN_KEY, ParamType::Secret, None, "The school's MAX bot token (MAX for partners: only verified organizations get bots).")
+                .with_label("ru", "Токен бота MAX")
+                .with_description("ru", "Токен бота школы в MAX; выдаётся на платформе «MAX для партнёров» (business.max.ru) только проверенным организациям."),
+            ParamSpec::optional(BOT_NAME_KEY, ParamType::String, None, "The bot's name in MAX, as in its link https://max.ru/<name>; people open the bot's deep links to bind their MAX account.")
+                .with_label("ru", "Имя бота MAX")
+                .with_description("ru", "Имя бота в MAX, как в его ссылке https://max.ru/<имя>; по персональным ссылкам на бота люди привязывают свой аккаунт MAX."),
         ],
+        description_i18n: [("ru".to_string(), "Поддерживает чаты школы в мессенджере MAX (учительская, чаты родителей и учеников каждого класса, чаты учебных групп) в соответствии с данными школы по тем же правилам, что и синхронизация с VK Сферум. Бот MAX не может создавать чаты: их создают люди и добавляют бота администратором, а задача принимает чаты по точному названию и сообщает, каких не хватает. Нужны токен и имя бота в «Базе ссылок» организации.".to_string())].into(),
+        counter_labels: crate::texts::counter_labels(),
+        requires: task_proxy::rules(),
         ..Default::default()
     }
 }
 
-/// The value under `key`, trimmed, when it is set and not blank.
-pub(crate) fn set<'a>(params: &'a Params, key: &str) -> Option<&'a str> {
-    params.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())
-}
-
-fn problem(key: &str, message: impl Into<String>) -> ParamProblem {
-    ParamProblem {
-        key: Some(key.into()),
-        message: message.into(),
-    }
-}
-
-/// Checks the rules between parameters (the host already checked each value's type).
+/// The plugin's own check, of what the manifest cannot declare: the form of `bind_chats`
+/// (the host already checked each value's type and the rules between parameters). In
+/// Russian: the host does not tell `validate` its language, and the web console, which shows
+/// the problem beside the field, speaks Russian.
 pub fn validate(params: &Params) -> Vec<ParamProblem> {
-    let mut problems = Vec::new();
-    let server = set(params, "proxy_server");
-    if server.is_none() {
-        for key in ["proxy_port", "proxy_username", "proxy_password"] {
-            if set(params, key).is_some() {
-                problems.push(problem(
-                    key,
-                    "is set but proxy_server is not: set proxy_server too, or remove it",
-                ));
-            }
-        }
-    } else if set(params, "proxy_port").is_none() {
-        problems.push(problem(
-            "proxy_port",
-            "is required with proxy_server: set the proxy's port, e.g. proxy_port=3128",
-        ));
+    let bindings = params.get("bind_chats").map_or("", |v| v.as_str());
+    match crate::adopt::parse_bindings(Lang::Ru, bindings) {
+        Ok(_) => Vec::new(),
+        Err(message) => vec![ParamProblem {
+            key: Some("bind_chats".into()),
+            message,
+        }],
     }
-    if set(params, "proxy_auth") == Some("1") {
-        for key in ["proxy_username", "proxy_password"] {
-            if set(params, key).is_none() {
-                problems.push(problem(key, "is required with proxy_auth=1"));
-            }
-        }
-        if server.is_none() {
-            problems.push(problem("proxy_auth", "is 1 but proxy_server is not set"));
-        }
-    }
-    if let Some(text) = set(params, "bind_chats") {
-        if let Err(e) = crate::adopt::parse_bindings(text) {
-            problems.push(problem("bind_chats", e));
-        }
-    }
-    problems
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::MaxSync;
+    use exchange_sdk::testing::{params, TestHost};
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    fn keys(problems: Vec<ParamProblem>) -> Vec<String> {
+    /// The keys the host would report problems on, in order.
+    fn keys(pairs: &[(&str, &str)]) -> Vec<String> {
+        let problems = TestHost::new().validate::<MaxSync>(&params(pairs));
         problems.into_iter().filter_map(|p| p.key).collect()
     }
 
     #[test]
-    fn proxy_rules_and_chat_bindings_are_checked() {
-        assert!(validate(&Params::new()).is_empty());
+    fn the_manifest_is_sound() {
+        let mut m = manifest();
+        m.abi_version = exchange_sdk::abi::ABI_VERSION.into();
+        assert_eq!(m.findings(), []);
+    }
+
+    #[test]
+    fn proxy_rules_are_declared_and_checked_by_the_host() {
+        assert!(keys(&[]).is_empty());
+        assert_eq!(keys(&[("proxy_port", "3128")]), ["proxy_port"]);
+        assert_eq!(keys(&[("proxy_server", "proxy.local")]), ["proxy_port"]);
+        let auth = [
+            ("proxy_server", "p"),
+            ("proxy_port", "3128"),
+            ("proxy_auth", "1"),
+        ];
+        assert_eq!(keys(&auth), ["proxy_username", "proxy_password"]);
         assert_eq!(
-            keys(validate(&params(&[("proxy_port", "3128")]))),
-            ["proxy_port"]
+            keys(&[("proxy_auth", "1")]),
+            ["proxy_auth", "proxy_username", "proxy_password"]
         );
-        assert_eq!(
-            keys(validate(&params(&[
-                ("proxy_server", "p"),
-                ("proxy_auth", "1"),
-                ("proxy_port", "1")
-            ]))),
-            ["proxy_username", "proxy_password"]
-        );
-        assert!(validate(&params(&[(
-            "bind_chats",
-            "-7=Учительская; -8=class:c:parents"
-        )]))
-        .is_empty());
-        assert_eq!(
-            keys(validate(&params(&[("bind_chats", "Учительская")]))),
-            ["bind_chats"]
+        let ok = [
+            ("proxy_server", "p"),
+            ("proxy_port", "3128"),
+            ("proxy_auth", "1"),
+            ("proxy_username", "u"),
+            ("proxy_password", "secret"),
+        ];
+        assert!(keys(&ok).is_empty());
+    }
+
+    #[test]
+    fn chat_bindings_are_checked_by_the_plugin() {
+        assert!(keys(&[("bind_chats", "-7=Учительская; -8=class:c:parents")]).is_empty());
+        let problems =
+            TestHost::new().validate::<MaxSync>(&params(&[("bind_chats", "Учительская")]));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].key.as_deref(), Some("bind_chats"));
+        assert!(
+            problems[0]
+                .message
+                .contains("ИДЕНТИФИКАТОР_ЧАТА=НАЗНАЧЕНИЕ"),
+            "{problems:?}"
         );
     }
 
@@ -140,9 +138,29 @@ mod tests {
         let m = manifest();
         assert!(!m.several_tasks_per_org);
         assert!(m.param("proxy_password").unwrap().kind.is_secret());
+        assert_eq!(m.param("proxy_port").unwrap().kind, ParamType::Port);
         assert!(m
             .org_keys
             .iter()
             .any(|k| k.key == BOT_TOKEN_KEY && k.kind.is_secret()));
+    }
+
+    #[test]
+    fn every_parameter_and_links_base_key_speaks_russian() {
+        let m = manifest();
+        for spec in m.params.iter().chain(&m.org_keys) {
+            assert!(
+                spec.label.contains_key("ru"),
+                "{}: no Russian label",
+                spec.key
+            );
+            assert!(
+                spec.description_i18n.contains_key("ru"),
+                "{}: no Russian description",
+                spec.key
+            );
+        }
+        assert!(m.description_i18n.contains_key("ru"));
+        assert!(m.counter_labels.contains_key("chats_missing"));
     }
 }

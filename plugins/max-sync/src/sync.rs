@@ -12,6 +12,7 @@ use crate::client::{ApiError, Client};
 use crate::config::Config;
 use crate::diff::{diff, guard, Actual, ChatDiff, ADMIN_RIGHTS, BOT_RIGHTS};
 use crate::state::{Skip, TaskState, KEY};
+use crate::texts::{self, Figures, Lang};
 use chat_rules::{desired_by, links_table, Desired, DesiredChat, PersonRef};
 use exchange_sdk::negotiate::{services, MaxBinding, MaxBindings, MaxBindingsRequest};
 use exchange_sdk::{Context, LogLevel, RunStatus, RunSummary};
@@ -34,11 +35,17 @@ fn new_payload() -> Result<String, String> {
 }
 
 /// Why a person could not be added, for the administrator.
-fn add_reason(code: &str) -> String {
+fn add_reason(lang: Lang, code: &str) -> String {
     match code {
-        "add.participant.privacy" => "their privacy settings refuse being added by bots (or MAX restricts adding): send them the chat's invite link".into(),
-        "add.participant.not.found" => "MAX knows no such user: check the MAX id".into(),
-        other => format!("MAX refused ({other})"),
+        "add.participant.privacy" => lang.pick(
+            "their privacy settings refuse being added by bots (or MAX restricts adding): send them the chat's invite link".into(),
+            "настройки приватности запрещают ботам добавлять этого человека (или MAX ограничил добавление): отправьте ему ссылку-приглашение в чат".into(),
+        ),
+        "add.participant.not.found" => lang.pick(
+            "MAX knows no such user: check the MAX id".into(),
+            "в MAX нет такого пользователя: проверьте идентификатор MAX".into(),
+        ),
+        other => lang.pick(format!("MAX refused ({other})"), format!("MAX отказал ({other})")),
     }
 }
 
@@ -46,6 +53,7 @@ struct Run<'c, 'x> {
     ctx: &'c Context<'x>,
     client: &'c Client,
     config: &'c Config,
+    lang: Lang,
     state: TaskState,
     counters: BTreeMap<String, u64>,
     problems: Vec<String>,
@@ -89,22 +97,26 @@ impl Run<'_, '_> {
                     Some(Event::Started { user, payload }) => {
                         let known = bindings.iter().find(|b| b.payload == payload);
                         let Some(person) = known.map(|b| b.person.clone()) else {
-                            self.ctx.info(&format!(
-                                "MAX user {user} opened the bot with an unknown payload: ignored"
+                            self.ctx.info(&self.lang.pick(
+                                format!("MAX user {user} opened the bot with an unknown payload: ignored"),
+                                format!("пользователь MAX {user} открыл бота с неизвестной ссылкой: пропущено"),
                             ));
                             continue;
                         };
                         if self.config.dry_run {
-                            self.ctx
-                                .info(&format!("would bind {person} to MAX user {user}"));
+                            self.ctx.info(&self.lang.pick(
+                                format!("would bind {person} to MAX user {user}"),
+                                format!("{person} был(а) бы привязан(а) к пользователю MAX {user}"),
+                            ));
                             continue;
                         }
                         *bindings = self.bindings(&MaxBindingsRequest::Bind {
                             payload,
                             max_id: user,
                         })?;
-                        self.ctx.info(&format!(
-                            "{person} is now MAX user {user} (opened their deep link)"
+                        self.ctx.info(&self.lang.pick(
+                            format!("{person} is now MAX user {user} (opened their deep link)"),
+                            format!("{person} теперь пользователь MAX {user} (открыл(а) свою ссылку на бота)"),
                         ));
                         self.count("people_bound", 1);
                     }
@@ -117,7 +129,10 @@ impl Run<'_, '_> {
             }
             let moved = page.marker.is_some() && page.marker != self.state.marker;
             if self.state.marker.is_none() && page.marker.is_some() {
-                self.ctx.info("the first read of the bot's updates: MAX serves only the newest one without a marker, so chats the bot was added to earlier are found by bind_chats or by adding the bot again");
+                self.ctx.info(&self.lang.pick(
+                    "the first read of the bot's updates: MAX serves only the newest one without a marker, so chats the bot was added to earlier are found by bind_chats or by adding the bot again".into(),
+                    "первое чтение событий бота: без отметки MAX отдаёт только последнее, поэтому чаты, в которые бота добавили раньше, находятся по bind_chats или если добавить бота в них снова".into(),
+                ));
             }
             self.state.marker = page.marker.or(self.state.marker);
             self.save()?;
@@ -177,9 +192,10 @@ impl Run<'_, '_> {
                     seen.insert(id, chat);
                 }
                 Ok(chat) => {
-                    self.ctx.info(&format!(
-                        "chat {id}: {} for the bot; left out of the register",
-                        chat.status
+                    let status = &chat.status;
+                    self.ctx.info(&self.lang.pick(
+                        format!("chat {id}: {status} for the bot; left out of the register"),
+                        format!("чат {id}: для бота {status}; исключён из списка чатов"),
                     ));
                     self.state.register.entry(id).or_default().active = false;
                 }
@@ -204,12 +220,20 @@ impl Run<'_, '_> {
         let me = match self.client.membership(id) {
             Ok(m) if m.is_admin => m,
             Ok(_) | Err(ApiError::Denied(_)) => {
-                self.problem(format!("the bot is not an admin of chat {id} «{}»: the chat's owner should make it an admin with the rights {rights_text}", chat.title));
+                let title = &chat.title;
+                self.problem(self.lang.pick(
+                    format!("the bot is not an admin of chat {id} «{title}»: the chat's owner should make it an admin with the rights {rights_text}"),
+                    format!("бот не администратор чата {id} «{title}»: владелец чата должен назначить его администратором с правами {rights_text}"),
+                ));
                 return Ok(None);
             }
             Err(ApiError::Fatal(e)) => return Err(e),
             Err(e) => {
-                self.problem(format!("chat {id} «{}» cannot be read: {e}", chat.title));
+                let title = &chat.title;
+                self.problem(self.lang.pick(
+                    format!("chat {id} «{title}» cannot be read: {e}"),
+                    format!("не удалось прочитать чат {id} «{title}»: {e}"),
+                ));
                 return Ok(None);
             }
         };
@@ -217,9 +241,10 @@ impl Run<'_, '_> {
             Ok(m) => m,
             Err(ApiError::Fatal(e)) => return Err(e),
             Err(e) => {
-                self.problem(format!(
-                    "the members of chat {id} «{}» cannot be read: {e}",
-                    chat.title
+                let title = &chat.title;
+                self.problem(self.lang.pick(
+                    format!("the members of chat {id} «{title}» cannot be read: {e}"),
+                    format!("не удалось прочитать участников чата {id} «{title}»: {e}"),
                 ));
                 return Ok(None);
             }
@@ -243,11 +268,11 @@ impl Run<'_, '_> {
         let rights = me.permissions.unwrap_or_default();
         let lacking = d.missing_rights(&rights);
         if !lacking.is_empty() {
-            self.problem(format!(
-                "the bot lacks the right{} {} in chat {id} «{}»: the chat's owner should give it {rights_text}",
-                if lacking.len() > 1 { "s" } else { "" },
-                lacking.join(", "),
-                chat.title
+            let (title, list) = (&chat.title, lacking.join(", "));
+            let plural = if lacking.len() > 1 { "s" } else { "" };
+            self.problem(self.lang.pick(
+                format!("the bot lacks the right{plural} {list} in chat {id} «{title}»: the chat's owner should give it {rights_text}"),
+                format!("у бота нет прав {list} в чате {id} «{title}»: владелец чата должен выдать ему права {rights_text}"),
             ));
             let has = |r: &str| !lacking.contains(&r);
             if !has(crate::diff::ADD_REMOVE_MEMBERS) {
@@ -287,7 +312,11 @@ impl Run<'_, '_> {
                 }
                 Err(ApiError::Fatal(e)) => Err(e),
                 Err(e) => {
-                    run.problem(format!("«{}»: {what} failed: {e}", chat.title));
+                    let title = &chat.title;
+                    run.problem(run.lang.pick(
+                        format!("«{title}»: {what} failed: {e}"),
+                        format!("«{title}»: не удалось {what}: {e}"),
+                    ));
                     Ok(())
                 }
             }
@@ -297,7 +326,10 @@ impl Run<'_, '_> {
             outcome(
                 self,
                 r,
-                format!("restoring the title «{title}»"),
+                self.lang.pick(
+                    format!("restoring the title «{title}»"),
+                    format!("восстановить название «{title}»"),
+                ),
                 "chats_retitled",
             )?;
         }
@@ -306,11 +338,11 @@ impl Run<'_, '_> {
                 Ok(failed) => {
                     self.count("members_added", (batch.len() - failed.len()) as u64);
                     for (user, code) in failed {
-                        self.problem(format!(
-                            "«{}»: {} not added: {}",
-                            chat.title,
-                            label(user as i64),
-                            add_reason(&code)
+                        let (title, who) = (&chat.title, label(user as i64));
+                        let reason = add_reason(self.lang, &code);
+                        self.problem(self.lang.pick(
+                            format!("«{title}»: {who} not added: {reason}"),
+                            format!("«{title}»: {who} не добавлен(а): {reason}"),
                         ));
                         if let Some(a) = self.state.adopted.get_mut(&chat.purpose) {
                             a.skipped.insert(
@@ -324,11 +356,13 @@ impl Run<'_, '_> {
                     }
                 }
                 Err(ApiError::Fatal(e)) => return Err(e),
-                Err(e) => self.problem(format!(
-                    "«{}»: adding {} people failed: {e}",
-                    chat.title,
-                    batch.len()
-                )),
+                Err(e) => {
+                    let (title, n) = (&chat.title, batch.len());
+                    self.problem(self.lang.pick(
+                        format!("«{title}»: adding {n} people failed: {e}"),
+                        format!("«{title}»: не удалось добавить людей ({n}): {e}"),
+                    ))
+                }
             }
         }
         for &user in &d.grant {
@@ -336,7 +370,10 @@ impl Run<'_, '_> {
             outcome(
                 self,
                 r,
-                format!("making {} an admin", label(user as i64)),
+                self.lang.pick(
+                    format!("making {} an admin", label(user as i64)),
+                    format!("назначить администратором: {}", label(user as i64)),
+                ),
                 "admins_granted",
             )?;
         }
@@ -345,7 +382,10 @@ impl Run<'_, '_> {
             outcome(
                 self,
                 r,
-                format!("taking the admin rights of {}", label(user as i64)),
+                self.lang.pick(
+                    format!("taking the admin rights of {}", label(user as i64)),
+                    format!("снять права администратора: {}", label(user as i64)),
+                ),
                 "admins_revoked",
             )?;
         }
@@ -354,7 +394,10 @@ impl Run<'_, '_> {
             outcome(
                 self,
                 r,
-                format!("removing {}", label(user as i64)),
+                self.lang.pick(
+                    format!("removing {}", label(user as i64)),
+                    format!("удалить из чата: {}", label(user as i64)),
+                ),
                 "members_removed",
             )?;
         }
@@ -362,65 +405,88 @@ impl Run<'_, '_> {
     }
 }
 
-/// Renders one chat's differences as the dry run prints them.
+/// Renders one chat's differences as the dry run prints them, in `lang`.
 fn render(
+    lang: Lang,
     chat: &DesiredChat,
     id: ChatId,
     d: &ChatDiff,
     held: bool,
     label: &dyn Fn(i64) -> String,
 ) -> Vec<String> {
+    let line = |en: String, ru: String| lang.pick(en, ru);
     let mut lines = Vec::new();
     if let Some(t) = &d.retitle {
-        lines.push(format!("  ~ restore the title «{t}»"));
+        lines.push(line(
+            format!("  ~ restore the title «{t}»"),
+            format!("  ~ восстановить название «{t}»"),
+        ));
     }
-    lines.extend(
-        d.add
-            .iter()
-            .map(|&u| format!("  + add {}", label(u as i64))),
-    );
-    lines.extend(
-        d.grant
-            .iter()
-            .map(|&u| format!("  * make admin {}", label(u as i64))),
-    );
-    lines.extend(
-        d.revoke
-            .iter()
-            .map(|&u| format!("  - take admin rights from {}", label(u as i64))),
-    );
-    let held = if held {
-        " (held by the removal guard)"
-    } else {
-        ""
-    };
-    lines.extend(
-        d.remove
-            .iter()
-            .map(|&u| format!("  - remove {}{held}", label(u as i64))),
-    );
-    lines.extend(
-        d.skipped
-            .iter()
-            .map(|(u, r)| format!("  ! not added: {} ({r}); retried later", label(*u as i64))),
-    );
+    for &u in &d.add {
+        let who = label(u as i64);
+        lines.push(line(
+            format!("  + add {who}"),
+            format!("  + добавить {who}"),
+        ));
+    }
+    for &u in &d.grant {
+        let who = label(u as i64);
+        lines.push(line(
+            format!("  * make admin {who}"),
+            format!("  * назначить администратором {who}"),
+        ));
+    }
+    for &u in &d.revoke {
+        let who = label(u as i64);
+        lines.push(line(
+            format!("  - take admin rights from {who}"),
+            format!("  - снять права администратора: {who}"),
+        ));
+    }
+    for &u in &d.remove {
+        let who = label(u as i64);
+        lines.push(match (lang, held) {
+            (Lang::En, false) => format!("  - remove {who}"),
+            (Lang::En, true) => format!("  - remove {who} (held by the removal guard)"),
+            (Lang::Ru, false) => format!("  - удалить {who}"),
+            (Lang::Ru, true) => {
+                format!("  - удалить {who} (задержано защитой от массового удаления)")
+            }
+        });
+    }
+    for (u, r) in &d.skipped {
+        let who = label(*u as i64);
+        lines.push(line(
+            format!("  ! not added: {who} ({r}); retried later"),
+            format!("  ! не добавлен(а): {who} ({r}); повтор позже"),
+        ));
+    }
     if !lines.is_empty() {
-        lines.insert(0, format!("«{}» (chat {id})", chat.title));
+        let title = &chat.title;
+        lines.insert(
+            0,
+            line(
+                format!("«{title}» (chat {id})"),
+                format!("«{title}» (чат {id})"),
+            ),
+        );
     }
     lines
 }
 
 /// Runs the sync once; the summary says how it went. Err when the run could not do its job.
 pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSummary, String> {
-    let school = ctx.request().school.as_ref().ok_or(
-        "the organization has no school data yet: import it first (exchange-host school import), then run the task again",
-    )?;
+    let lang = config.lang;
+    let school = ctx.request().school.as_ref().ok_or_else(|| lang.pick(
+        "the organization has no school data yet: import it first (exchange-host school import), then run the task again".into(),
+        "у организации ещё нет данных школы: сначала импортируйте их (exchange-host school import), затем запустите задачу снова".into(),
+    ))?;
     let me = client.me().map_err(|e| e.to_string())?;
     if me.username.as_deref() != Some(config.bot_name.as_str()) {
-        ctx.warn(&format!(
-            "the token opens the bot «{}», but max.bot_name is «{}»: the deep links name max.bot_name",
-            me.username.as_deref().unwrap_or(""),
-            config.bot_name
+        let (name, expected) = (me.username.as_deref().unwrap_or(""), &config.bot_name);
+        ctx.warn(&lang.pick(
+            format!("the token opens the bot «{name}», but max.bot_name is «{expected}»: the deep links name max.bot_name"),
+            format!("токен открывает бота «{name}», а в max.bot_name указано «{expected}»: ссылки на бота ведут к max.bot_name"),
         ));
     }
     let state = TaskState::parse(ctx.state_get(KEY).as_deref())?;
@@ -428,6 +494,7 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
         ctx,
         client,
         config,
+        lang,
         state,
         counters: BTreeMap::new(),
         problems: Vec::new(),
@@ -436,7 +503,10 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
     let mut bindings = if service {
         run.bindings(&MaxBindingsRequest::List)?
     } else {
-        run.problem("this host keeps no MAX bindings (it is older than plugin ABI 1.2): people without a MAX id in the school data cannot be bound by deep links; upgrade exchange-host".into());
+        run.problem(lang.pick(
+            "this host keeps no MAX bindings (it is older than plugin ABI 1.2): people without a MAX id in the school data cannot be bound by deep links; upgrade exchange-host".into(),
+            "этот хост не хранит привязки MAX (он старше ABI плагинов 1.2): людей без идентификатора MAX в данных школы нельзя привязать по ссылкам на бота; обновите exchange-host".into(),
+        ));
         Vec::new()
     };
     ctx.progress("updates", 0, 1);
@@ -457,7 +527,7 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
     );
 
     let found = run.refresh_register()?;
-    for note in adopt(&mut run.state, &desired, &config.bind_chats) {
+    for note in adopt(lang, &mut run.state, &desired, &config.bind_chats) {
         ctx.info(&note);
     }
     run.save()?;
@@ -473,13 +543,21 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
             continue;
         };
         let Some(info) = found.get(&id) else {
-            run.problem(format!("chat {id}, bound to «{}», cannot be read by the bot: add the bot to it as an admin", chat.title));
+            let title = &chat.title;
+            run.problem(lang.pick(
+                format!("chat {id}, bound to «{title}», cannot be read by the bot: add the bot to it as an admin"),
+                format!("бот не может прочитать чат {id}, привязанный к «{title}»: добавьте в него бота администратором"),
+            ));
             continue;
         };
         if let Some((d, _)) = run.plan_chat(chat, info, me.user_id)? {
             let link = info.link.clone();
             if link.is_none() {
-                run.problem(format!("chat {id} «{}» has no invite link: its owner can turn the link on in the chat's settings", chat.title));
+                let title = &chat.title;
+                run.problem(lang.pick(
+                    format!("chat {id} «{title}» has no invite link: its owner can turn the link on in the chat's settings"),
+                    format!("у чата {id} «{title}» нет ссылки-приглашения: владелец чата может включить её в настройках чата"),
+                ));
             }
             if let Some(a) = run.state.adopted.get_mut(&chat.purpose) {
                 a.link = link;
@@ -488,6 +566,7 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
         }
     }
     let guard = guard(
+        lang,
         &plans
             .iter()
             .map(|(c, _, d)| (c.title.as_str(), d))
@@ -497,7 +576,7 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
     );
     for (chat, id, d) in &mut plans {
         if config.dry_run {
-            for line in render(chat, *id, d, guard.is_some(), &label) {
+            for line in render(lang, chat, *id, d, guard.is_some(), &label) {
                 ctx.info(&line);
             }
             continue;
@@ -512,10 +591,7 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
 
     let rights = BOT_RIGHTS.join(", ");
     for chat in &missing {
-        let text = format!(
-            "missing chat «{}»: create a group chat in MAX titled exactly «{}» and add the bot @{} to it as an admin with the rights {rights} (or bind an existing chat with bind_chats)",
-            chat.title, chat.title, config.bot_name
-        );
+        let text = texts::missing_chat(lang, &chat.title, &config.bot_name, &rights);
         ctx.log(LogLevel::Warn, &text);
     }
     let calls = school
@@ -524,7 +600,10 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
         .filter(|c| c.published && c.join_link.is_none())
         .count();
     if calls > 0 {
-        run.problem(format!("{calls} published video calls have no join link, and none can come from MAX: the MAX Bot API has no video-call methods. Publish their links another way (e.g. the sferum-sync task on VK Sferum, or a link entered by the teacher)"));
+        run.problem(lang.pick(
+            format!("{calls} published video calls have no join link, and none can come from MAX: the MAX Bot API has no video-call methods. Publish their links another way (e.g. the sferum-sync task on VK Sferum, or a link entered by the teacher)"),
+            format!("У опубликованных видеозвонков нет ссылки для входа ({calls}), и MAX её не даст: в Bot API MAX нет методов видеозвонков. Опубликуйте ссылки иначе (например, задачей синхронизации с VK Сферум или ссылкой, которую введёт учитель)"),
+        ));
     }
     let table = links_table(&desired, |p| {
         run.state.adopted.get(p).and_then(|a| a.link.clone())
@@ -542,42 +621,35 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
     run.count("chats_missing", missing.len() as u64);
     run.count("api_requests", client.requests());
     let n = |k: &str| run.counters.get(k).copied().unwrap_or(0);
-    let mut done = format!(
-        "{total} chats: {adopted} kept, {} missing; members +{} −{}; admins +{} −{}; {} people without a MAX id",
-        missing.len(), n("members_added"), n("members_removed"), n("admins_granted"), n("admins_revoked"), n("people_without_max_id")
-    );
+    let figures = Figures {
+        chats: total,
+        kept: adopted,
+        missing: missing.len() as u64,
+        added: n("members_added"),
+        removed: n("members_removed"),
+        granted: n("admins_granted"),
+        revoked: n("admins_revoked"),
+        without_max_id: n("people_without_max_id"),
+    };
+    let mut done = texts::done(lang, &figures);
     if !missing.is_empty() {
-        let first: Vec<String> = missing
-            .iter()
-            .take(3)
-            .map(|c| format!("«{}»", c.title))
-            .collect();
-        done.push_str(&format!(
-            ". Create in MAX and add the bot @{} as an admin ({rights}): {}{}",
-            config.bot_name,
-            first.join(", "),
-            if missing.len() > 3 {
-                format!(" and {} more (see the log)", missing.len() - 3)
-            } else {
-                String::new()
-            }
+        let titles: Vec<&str> = missing.iter().map(|c| c.title.as_str()).collect();
+        done.push_str(&texts::missing_chats(
+            lang,
+            &config.bot_name,
+            &rights,
+            &titles,
         ));
     }
     let (status, message) = if config.dry_run {
-        let g = guard
-            .map(|g| format!(" The real run would stop: {g}"))
-            .unwrap_or_default();
-        (
-            RunStatus::Ok,
-            format!("dry run: the plan is in the log; nothing was changed. {done}.{g}"),
-        )
+        (RunStatus::Ok, texts::dry_run(lang, &done, guard.as_deref()))
     } else if let Some(g) = guard {
         (RunStatus::Failed, format!("{g}. {done}"))
     } else if !missing.is_empty() || !run.problems.is_empty() {
         let first = run
             .problems
             .first()
-            .map(|p| format!(". {p}"))
+            .map(|p| format!(". {}", texts::sentence(p)))
             .unwrap_or_default();
         (RunStatus::Partial, format!("{done}{first}"))
     } else {

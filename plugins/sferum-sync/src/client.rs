@@ -4,12 +4,12 @@
 //!
 //! The token never appears in a URL, a log line or an error message.
 
-use reqwest::header::HeaderValue;
 use serde_json::{Map, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, VecDeque};
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, Instant};
+use task_proxy::ProxySettings;
 
 /// The built-in API address (VK's current API host; `api.vk.com` still answers).
 pub const DEFAULT_BASE: &str = "https://api.vk.ru";
@@ -28,17 +28,6 @@ pub fn base_from_env() -> String {
         .ok()
         .filter(|b| !b.trim().is_empty())
         .unwrap_or_else(|| DEFAULT_BASE.to_string())
-}
-
-/// The proxy a task's parameters name.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ProxySettings {
-    /// Host name or address (a scheme such as `http://` may be given).
-    pub server: String,
-    /// Port.
-    pub port: u16,
-    /// User name and password when the proxy needs authorization (`proxy_auth=1`).
-    pub auth: Option<(String, String)>,
 }
 
 /// Retry timing.
@@ -182,28 +171,10 @@ pub struct Client {
     proxied: bool,
 }
 
-/// The `Proxy-Authorization` value for Basic authorization with exactly these user name and
-/// password (UTF-8). Not [`reqwest::Proxy::basic_auth`]: it puts them into the proxy's URL,
-/// which is percent-decoded on the way out, so a password with `%41` reached the proxy as `A`.
-fn proxy_authorization(user: &str, password: &str) -> Result<HeaderValue, String> {
-    use base64::Engine as _;
-    if user.contains(':') {
-        return Err(
-            "proxy_username must not contain \":\" (Basic authorization cannot carry it)".into(),
-        );
-    }
-    let credentials =
-        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-    let mut value = HeaderValue::from_str(&format!("Basic {credentials}"))
-        .expect("base64 is a valid header value");
-    value.set_sensitive(true);
-    Ok(value)
-}
-
 impl Client {
     /// A client for these settings.
     pub fn new(settings: Settings) -> Result<Client, String> {
-        let mut builder = reqwest::blocking::Client::builder()
+        let builder = reqwest::blocking::Client::builder()
             .timeout(settings.retry.timeout)
             .connect_timeout(settings.retry.timeout.min(Duration::from_secs(15)))
             .redirect(reqwest::redirect::Policy::none())
@@ -211,26 +182,9 @@ impl Client {
                 "exchange-host-sferum-sync/",
                 env!("CARGO_PKG_VERSION")
             ));
-        builder = match &settings.proxy {
-            None => builder.no_proxy(),
-            Some(p) => {
-                let url = if p.server.contains("://") {
-                    format!("{}:{}", p.server.trim_end_matches('/'), p.port)
-                } else {
-                    format!("http://{}:{}", p.server, p.port)
-                };
-                let mut proxy = reqwest::Proxy::all(&url).map_err(|e| {
-                    format!("proxy_server/proxy_port do not make a proxy address ({url}): {e}")
-                })?;
-                if let Some((user, password)) = &p.auth {
-                    proxy = proxy.custom_http_auth(proxy_authorization(user, password)?);
-                }
-                // No idle connections through a proxy: a proxy that closes a connection after
-                // an answer (tinyproxy does) races a reuse of it, and a POST lost that way may
-                // be a write whose answer is lost. Requests are few (batched, 20/s at most).
-                builder.proxy(proxy).pool_max_idle_per_host(0)
-            }
-        };
+        // Requests are few (batched, 20/s at most): no idle connections through a proxy
+        // (`task_proxy::configure`) cost little.
+        let builder = task_proxy::configure(builder, settings.proxy.as_ref())?;
         let proxied = settings.proxy.is_some();
         let http = builder
             .build()
@@ -604,24 +558,6 @@ mod tests {
     fn only_passing_server_errors_are_hot_retried() {
         assert!(retryable(6) && retryable(10) && retryable(1));
         assert!(!retryable(9) && !retryable(982) && !retryable(100));
-    }
-
-    #[test]
-    fn proxy_credentials_are_sent_exactly_as_typed() {
-        let value = proxy_authorization("school", "p%41ss@:/#").unwrap();
-        // base64("school:p%41ss@:/#")
-        assert_eq!(value.to_str().unwrap(), "Basic c2Nob29sOnAlNDFzc0A6LyM=");
-        assert!(value.is_sensitive());
-        let value = proxy_authorization("школа", "пароль").unwrap();
-        assert_eq!(
-            value.to_str().unwrap(),
-            "Basic 0YjQutC+0LvQsDrQv9Cw0YDQvtC70Yw="
-        );
-        let e = proxy_authorization("a:b", "secret-pw").unwrap_err();
-        assert!(
-            e.contains("proxy_username") && !e.contains("secret-pw"),
-            "{e}"
-        );
     }
 
     #[test]

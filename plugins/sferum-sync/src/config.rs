@@ -1,8 +1,9 @@
 //! A run's settings, read from the organization's Links base and the task's parameters.
 
-use crate::client::{ProxySettings, RetryPolicy, Settings};
+use crate::client::{RetryPolicy, Settings};
 use crate::manifest::{ACCESS_TOKEN_KEY as TOKEN_KEY, COMMUNITY_ID_KEY as COMMUNITY_KEY};
 use exchange_sdk::Context;
+use task_proxy::ProxySettings;
 
 /// What a run needs to know before it starts.
 #[derive(Clone, Debug)]
@@ -70,20 +71,10 @@ impl Config {
             ));
         }
         let params = ctx.params();
-        // The manifest's rules hold: a port with a server, a user and a password with auth.
-        let proxy = params.text("proxy_server").map(|server| ProxySettings {
-            server: server.to_string(),
-            port: params.port("proxy_port").unwrap_or_default(),
-            auth: params.flag("proxy_auth").then(|| {
-                let user = params.text("proxy_username").unwrap_or_default();
-                let pass = params.secret("proxy_password").unwrap_or_default();
-                (user.to_string(), pass.to_string())
-            }),
-        });
         Ok(Config {
             community_id,
             token: token.to_string(),
-            proxy,
+            proxy: ProxySettings::from_params(&params),
             subject_chats: params.flag("subject_chats"),
             dry_run: ctx.dry_run() || params.flag("dry_run"),
             max_removals_percent: params

@@ -1,7 +1,7 @@
 //! The task type's declaration: id, Russian display name, parameter schema, and the rules
-//! between the proxy parameters (checked by the host and the SDK, not by the plugin).
+//! between the proxy parameters (`task-proxy`'s, checked by the host and the SDK, not by the
+//! plugin).
 
-use exchange_sdk::manifest::{Condition, Dependency};
 use exchange_sdk::{Manifest, ParamSpec, ParamType};
 
 /// The stable task type id.
@@ -25,22 +25,7 @@ pub fn manifest() -> Manifest {
         default_schedule: Some("every 30m".into()),
         // One community, one set of chats: a second task would fight the first.
         several_tasks_per_org: false,
-        params: vec![
-            ParamSpec::optional("proxy_server", ParamType::String, None, "Proxy server address (host name or IP), if the school reaches the internet through one.")
-                .with_label("ru", "Прокси-сервер")
-                .with_description("ru", "Адрес прокси-сервера (имя или IP-адрес), если школа выходит в интернет через него."),
-            ParamSpec::optional("proxy_port", ParamType::Port, None, "Proxy server port.")
-                .with_label("ru", "Порт прокси-сервера")
-                .with_description("ru", "Порт прокси-сервера, например 3128."),
-            ParamSpec::optional("proxy_username", ParamType::String, None, "Proxy user name (with proxy_auth=1).")
-                .with_label("ru", "Имя пользователя прокси")
-                .with_description("ru", "Имя пользователя прокси-сервера (если прокси требует авторизации)."),
-            ParamSpec::optional("proxy_password", ParamType::Secret, None, "Proxy password (with proxy_auth=1).")
-                .with_label("ru", "Пароль прокси")
-                .with_description("ru", "Пароль прокси-сервера (если прокси требует авторизации)."),
-            ParamSpec::optional("proxy_auth", ParamType::Flag, Some("0"), "1 if the proxy requires authorization, 0 if not.")
-                .with_label("ru", "Прокси требует авторизации")
-                .with_description("ru", "1 — прокси требует имя пользователя и пароль, 0 — не требует."),
+        params: [task_proxy::params(), vec![
             ParamSpec::optional("subject_chats", ParamType::Flag, Some("0"), "1 to keep a chat per subject group as well.")
                 .with_label("ru", "Чаты учебных групп")
                 .with_description("ru", "1 — вести также чат для каждой учебной группы по предмету."),
@@ -53,7 +38,7 @@ pub fn manifest() -> Manifest {
             ParamSpec::optional("recreate_lost", ParamType::Flag, Some("0"), "1 to create anew the chats the community lost access to (error 917).")
                 .with_label("ru", "Пересоздать потерянные чаты")
                 .with_description("ru", "1 — создать заново чаты, доступ к которым сообщество потеряло (ошибка 917)."),
-        ],
+        ]].concat(),
         org_keys: vec![
             ParamSpec::optional(COMMUNITY_ID_KEY, ParamType::Integer { min: 1, max: i64::MAX }, None, "The school's Sferum community ID («идентификатор сообщества»), issued by the Education Committee through the district coordinator.")
                 .with_label("ru", "Идентификатор сообщества Сферум")
@@ -64,17 +49,7 @@ pub fn manifest() -> Manifest {
         ],
         description_i18n: [("ru".to_string(), "Поддерживает чаты школы в VK Сферум (учительская, чаты родителей и учеников каждого класса, чаты учебных групп), их администраторов и ссылки-приглашения, а также ссылки на видеозвонки в соответствии с данными школы. Нужны идентификатор сообщества и токен доступа в «Базе ссылок» организации.".to_string())].into(),
         counter_labels: crate::texts::counter_labels(),
-        requires: vec![
-            Dependency::only_with(
-                &["proxy_port", "proxy_username", "proxy_password", "proxy_auth"],
-                Condition::set("proxy_server"),
-            ),
-            Dependency::required_with(&["proxy_port"], Condition::set("proxy_server")),
-            Dependency::required_with(
-                &["proxy_username", "proxy_password"],
-                Condition::equals("proxy_auth", "1"),
-            ),
-        ],
+        requires: task_proxy::rules(),
         ..Default::default()
     }
 }
