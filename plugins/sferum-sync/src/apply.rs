@@ -28,6 +28,7 @@ pub fn run(
     let settings = Settings {
         community_id: config.community_id,
         org_id: ctx.request().org_id.clone(),
+        task_id: ctx.request().task_id.clone(),
         dry_run: config.dry_run,
         max_removals_percent: config.max_removals_percent,
         force: config.force,

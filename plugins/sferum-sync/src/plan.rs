@@ -30,6 +30,8 @@ pub struct Options {
     pub now: u64,
     /// The language of the notes, reasons and the removal guard's message.
     pub lang: Lang,
+    /// The task's id, for the command in the removal guard's message (empty: unknown).
+    pub task_id: String,
 }
 
 /// One chat as Sferum shows it.
@@ -342,7 +344,10 @@ fn guard(
     if too_many(removed_total, members_total, pct) {
         reasons.push(texts::guard_total(opts.lang, removed_total, members_total));
     }
-    (!reasons.is_empty()).then(|| texts::guard(opts.lang, &reasons.join(", "), pct))
+    let task = Some(opts.task_id.as_str())
+        .filter(|t| !t.is_empty())
+        .unwrap_or("TASK");
+    (!reasons.is_empty()).then(|| texts::guard(opts.lang, &reasons.join(", "), pct, task))
 }
 
 impl Plan {
@@ -462,6 +467,7 @@ mod tests {
             recreate_lost: false,
             now: NOW,
             lang: Lang::En,
+            task_id: String::new(),
         }
     }
 
@@ -773,6 +779,7 @@ mod tests {
             .any(|l| l.contains("(held by the removal guard)")));
         let ru = Options {
             lang: Lang::Ru,
+            task_id: "7".into(),
             ..opts()
         };
         let p = plan(&d, &state, &resolved, &found, &ru);
@@ -781,7 +788,8 @@ mod tests {
             g.starts_with("Защита от массового удаления")
                 && g.contains("3 из 14 участников чата «1 а — ученики»")
                 && g.contains("max_removals_percent=20%")
-                && g.contains("exchange-host run TASK --force"),
+                && g.contains("«Запустить с подтверждением удалений»")
+                && g.contains("exchange-host run 7 --force"),
             "{g}"
         );
         assert!(p

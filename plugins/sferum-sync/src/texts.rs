@@ -312,10 +312,10 @@ text!(
 );
 
 text!(
-    /// The removal guard's message.
-    guard(reasons: &str, pct: u64) {
-        en: "removal guard: this run would remove {reasons}, more than max_removals_percent={pct}%; nothing was removed. If the school data is complete and these people really left, confirm the removals for one run: exchange-host run TASK --force (the next runs are guarded again)",
-        ru: "Защита от массового удаления: этот запуск удалил бы {reasons} — больше, чем max_removals_percent={pct}%; никто не удалён. Если данные школы полные и эти люди действительно ушли, подтвердите удаления на один запуск: exchange-host run TASK --force (следующие запуски снова под защитой)",
+    /// The removal guard's message; `task` is the task's id (`TASK` when unknown).
+    guard(reasons: &str, pct: u64, task: &str) {
+        en: "removal guard: this run would remove {reasons}, more than max_removals_percent={pct}%; nothing was removed. If the school data is complete and these people really left, confirm the removals for one run: exchange-host run {task} --force (the next runs are guarded again)",
+        ru: "Защита от массового удаления: этот запуск удалил бы {reasons} — больше, чем max_removals_percent={pct}%; никто не удалён. Если данные школы полные и эти люди действительно ушли, подтвердите удаления на один запуск: кнопка «Запустить с подтверждением удалений» на странице задачи или команда exchange-host run {task} --force (следующие запуски снова под защитой)",
     }
 );
 

@@ -52,6 +52,7 @@ fn options() -> Options {
         recreate_lost: false,
         now: 1_800_000_000,
         lang: sferum_sync::texts::Lang::En,
+        task_id: String::new(),
     }
 }
 

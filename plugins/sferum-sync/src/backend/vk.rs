@@ -187,7 +187,7 @@ pub fn reply(op: &Op, answer: Result<Value, ApiError>, lang: Lang) -> Reply {
             let g = groups
                 .into_iter()
                 .next()
-                .ok_or_else(|| unreadable(op, &value, Why::NoCommunity))?;
+                .ok_or_else(|| unreadable(op, &value, Why::Community))?;
             Ok(Reply::Community {
                 id: g.id,
                 name: g.name,
@@ -248,20 +248,20 @@ fn parse<T: DeserializeOwned>(op: &Op, value: &Value, lang: Lang) -> Result<T, S
 
 /// What an answer lacks.
 enum Why {
-    NoCommunity,
-    NoChatId,
-    NoSettings(ChatId),
+    Community,
+    ChatId,
+    Settings(ChatId),
 }
 
 impl Why {
     fn text(&self, lang: Lang) -> String {
         match (self, lang) {
-            (Why::NoCommunity, Lang::En) => "no community".into(),
-            (Why::NoCommunity, Lang::Ru) => "нет сообщества".into(),
-            (Why::NoChatId, Lang::En) => "a chat peer without a chat id".into(),
-            (Why::NoChatId, Lang::Ru) => "чат без идентификатора чата".into(),
-            (Why::NoSettings(chat), Lang::En) => format!("chat {chat} without chat_settings"),
-            (Why::NoSettings(chat), Lang::Ru) => format!("чат {chat} без chat_settings"),
+            (Why::Community, Lang::En) => "no community".into(),
+            (Why::Community, Lang::Ru) => "нет сообщества".into(),
+            (Why::ChatId, Lang::En) => "a chat peer without a chat id".into(),
+            (Why::ChatId, Lang::Ru) => "чат без идентификатора чата".into(),
+            (Why::Settings(chat), Lang::En) => format!("chat {chat} without chat_settings"),
+            (Why::Settings(chat), Lang::Ru) => format!("чат {chat} без chat_settings"),
         }
     }
 }
@@ -298,11 +298,11 @@ fn conversation(
         None => u64::try_from(c.peer.id)
             .ok()
             .and_then(|p| p.checked_sub(PEER_BASE))
-            .ok_or_else(|| unreadable(Why::NoChatId))?,
+            .ok_or_else(|| unreadable(Why::ChatId))?,
     };
     let s = c
         .chat_settings
-        .ok_or_else(|| unreadable(Why::NoSettings(chat)))?;
+        .ok_or_else(|| unreadable(Why::Settings(chat)))?;
     Ok(Conversation::Chat(ListedChat {
         chat,
         title: s.title,

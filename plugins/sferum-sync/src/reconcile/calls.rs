@@ -34,7 +34,7 @@ pub fn wanted_calls(school: &SchoolData, lang: Lang) -> Vec<WantedCall> {
             what: texts::video_call(
                 lang,
                 &call.title,
-                &class_name(school, &call.class),
+                class_name(school, &call.class),
                 &call.subject,
                 &call.starts_at,
             ),

@@ -68,6 +68,8 @@ pub struct Settings {
     pub community_id: u64,
     /// The organization, for advice in messages.
     pub org_id: String,
+    /// The task, for advice in messages.
+    pub task_id: String,
     /// Plan and print only: nothing is sent but reads, nothing is saved or published.
     pub dry_run: bool,
     /// The removal guard's threshold.
@@ -336,6 +338,7 @@ impl Reconciler {
             recreate_lost: self.settings.recreate_lost,
             now: self.settings.now,
             lang: self.settings.lang,
+            task_id: self.settings.task_id.clone(),
         }
     }
 
