@@ -408,11 +408,9 @@ impl Plan {
                     .iter()
                     .map(|&id| texts::plan_remove(lang, &person(id), held)),
             );
-            lines.extend(
-                c.skipped
-                    .iter()
-                    .map(|(id, r)| texts::plan_skipped(lang, &person(*id as i64), r)),
-            );
+            lines.extend(c.skipped.iter().map(|(id, r)| {
+                texts::plan_skipped(lang, &person(*id as i64), &texts::skip_reason(lang, r))
+            }));
             if !matches!(
                 c.action,
                 ChatAction::Update {
@@ -673,6 +671,10 @@ mod tests {
             .render(&d, Lang::En)
             .iter()
             .any(|l| l.contains("not added: Ученик 7 [107] (privacy)")));
+        assert!(p
+            .render(&d, Lang::Ru)
+            .iter()
+            .any(|l| l.contains("не добавлен: Ученик 7 [107] (настройки приватности: privacy)")));
         let later = Options {
             now: NOW + SKIP_RETRY_SECS,
             ..opts()

@@ -407,6 +407,27 @@ text!(
     }
 );
 
+/// Why a person cannot be added, by the skip reason's key (`skipped.KEY` counters): the key
+/// in English, a few words and the key in Russian.
+pub fn skip_reason(lang: Lang, key: &str) -> String {
+    let words = match key {
+        "access_denied" => "доступ запрещён",
+        "deleted" => "страница удалена",
+        "chat_full" => "в чате нет мест",
+        "invalid_user" => "такого пользователя нет",
+        "no_permission" => "нет разрешения",
+        "cannot_interact" => "с этим пользователем нельзя связаться",
+        "contact_not_found" => "контакт не найден",
+        "no_access_to_community" => "у сообщества нет доступа к человеку",
+        "privacy" => "настройки приватности",
+        _ => return key.to_string(),
+    };
+    match lang {
+        Lang::En => key.to_string(),
+        Lang::Ru => format!("{words}: {key}"),
+    }
+}
+
 text!(
     /// The plan's line of a member not retried yet.
     plan_skipped(person: &str, reason: &str) {

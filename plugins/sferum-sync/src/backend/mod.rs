@@ -249,9 +249,10 @@ impl Failure {
             (Failure::Person(reason), Lang::En) => {
                 format!("the person cannot be added ({reason})")
             }
-            (Failure::Person(reason), Lang::Ru) => {
-                format!("этого человека нельзя добавить ({reason})")
-            }
+            (Failure::Person(reason), Lang::Ru) => format!(
+                "этого человека нельзя добавить ({})",
+                crate::texts::skip_reason(lang, reason)
+            ),
             (Failure::AlreadyDone, Lang::En) => "the member is not in the chat".into(),
             (Failure::AlreadyDone, Lang::Ru) => "этого участника нет в чате".into(),
             (Failure::ChatGone, Lang::En) => "the chat does not exist any more".into(),

@@ -346,7 +346,8 @@ impl Reconciler {
                     self.uncertain.insert(purpose);
                 }
                 Reply::Failed(Failure::Person(reason)) if !self.create_empty.contains(&purpose) => {
-                    self.warn(texts::create_empty(lang, &title, reason));
+                    let why = texts::skip_reason(lang, reason);
+                    self.warn(texts::create_empty(lang, &title, &why));
                     self.create_empty.insert(purpose);
                 }
                 Reply::Failed(e) => self.problem(texts::create_failed(lang, &title, &e.text(lang))),
@@ -489,7 +490,8 @@ impl Reconciler {
                     u.logs[i].push(texts::added(lang, &self.person(*user as i64)));
                 }
                 (Op::Add { user, .. }, Reply::Failed(Failure::Person(reason))) => {
-                    u.logs[i].push(texts::not_added(lang, &self.person(*user as i64), reason));
+                    let why = texts::skip_reason(lang, reason);
+                    u.logs[i].push(texts::not_added(lang, &self.person(*user as i64), &why));
                     u.new_skips.push((i, *user, reason.to_string()));
                 }
                 (Op::SetAdmin { member, .. }, Reply::Done) => {
