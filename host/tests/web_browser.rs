@@ -366,12 +366,11 @@ impl Browser {
 }
 
 /// The text a person reads on the page, without what may stay Latin: code-style keys and
-/// values (`code`), web addresses shown as links, and the texts plugins write (run messages
-/// and log lines: `.plugin-text`; the Sferum sync plugin's log lines stay English until its
-/// reconciler rework lands, see the report of issue 15).
+/// values (`code`) and web addresses shown as links. The texts plugins write (run messages
+/// and log lines, `.plugin-text`) are read too: the plugins speak the host's language.
 const SHOWN_TEXT: &str = r#"
 const copy = document.body.cloneNode(true);
-for (const el of copy.querySelectorAll("code, script, style, .plugin-text")) el.remove();
+for (const el of copy.querySelectorAll("code, script, style")) el.remove();
 for (const a of copy.querySelectorAll("a")) if (/^https?:/.test(a.textContent.trim())) a.remove();
 for (const el of copy.querySelectorAll("input, select, option")) el.remove();
 return copy.innerText;

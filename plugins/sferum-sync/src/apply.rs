@@ -8,6 +8,7 @@ use crate::client::Client;
 use crate::config::Config;
 use crate::reconcile::{self, community_verdict, Effect, Outcome, Reconciler, Settings};
 use crate::state::KEY;
+use crate::texts;
 use exchange_sdk::{Context, RunSummary};
 use std::time::Duration;
 
@@ -18,12 +19,16 @@ pub fn run(
     config: &Config,
     pause: Duration,
 ) -> Result<RunSummary, String> {
-    let school = ctx.request().school.as_ref().ok_or(
-        "the organization has no school data yet: import it first (exchange-host school import), then run the task again",
-    )?;
+    let lang = config.lang;
+    let school = ctx
+        .request()
+        .school
+        .as_ref()
+        .ok_or_else(|| texts::no_school_data(lang))?;
     let settings = Settings {
         community_id: config.community_id,
         org_id: ctx.request().org_id.clone(),
+        task_id: ctx.request().task_id.clone(),
         dry_run: config.dry_run,
         max_removals_percent: config.max_removals_percent,
         force: config.force,
@@ -33,18 +38,18 @@ pub fn run(
             .map(|d| d.as_secs())
             .unwrap_or(0),
         pause,
-        lang: crate::texts::Lang::of(ctx),
+        lang,
     };
     let desired = crate::rules::desired(school, config.subject_chats);
-    let calls = reconcile::wanted_calls(school);
+    let calls = reconcile::wanted_calls(school, lang);
     let saved = ctx.state_get(KEY);
     let mut reconciler = Reconciler::new(desired, calls, saved.as_deref(), settings)?;
-    let mut vk = Vk::new(client, config.community_id);
+    let mut vk = Vk::new(client, config.community_id, lang);
     loop {
         let outcome = match reconciler.poll() {
             Effect::Send(ops) => {
                 if ctx.is_cancelled() {
-                    return Err("the run was cancelled".into());
+                    return Err(texts::cancelled(lang));
                 }
                 match vk.send(&ops) {
                     Ok(replies) => Outcome::Replies(replies),
@@ -93,10 +98,8 @@ fn done<E: std::fmt::Display>(r: Result<(), E>) -> Outcome {
 
 /// Checks that the token and community work; the community's name on success.
 pub fn check(client: &Client, config: &Config) -> Result<String, String> {
-    let replies = Vk::new(client, config.community_id).send(&[Op::Community])?;
-    let name = community_verdict(replies.into_iter().next(), config.community_id)?;
-    Ok(format!(
-        "Sferum answers: the token opens the community «{name}» (id {})",
-        config.community_id
-    ))
+    let (id, lang) = (config.community_id, config.lang);
+    let replies = Vk::new(client, id, lang).send(&[Op::Community])?;
+    let name = community_verdict(replies.into_iter().next(), id, lang)?;
+    Ok(texts::check_passed(lang, &name, id))
 }

@@ -4,6 +4,7 @@
 //!
 //! The token never appears in a URL, a log line or an error message.
 
+use crate::texts::Lang;
 use serde_json::{Map, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, VecDeque};
@@ -66,6 +67,8 @@ pub struct Settings {
     pub proxy: Option<ProxySettings>,
     /// Retry timing.
     pub retry: RetryPolicy,
+    /// The language of the client's messages.
+    pub lang: Lang,
 }
 
 /// One API call: a method and its parameters.
@@ -169,6 +172,7 @@ pub struct Client {
     errors: RefCell<BTreeMap<i64, u64>>,
     /// Whether requests go through a proxy (which then may answer 401/407 itself).
     proxied: bool,
+    lang: Lang,
 }
 
 impl Client {
@@ -182,19 +186,22 @@ impl Client {
                 "exchange-host-sferum-sync/",
                 env!("CARGO_PKG_VERSION")
             ));
+        let lang = settings.lang;
         // Requests are few (batched, 20/s at most): no idle connections through a proxy
         // (`task_proxy::configure`) cost little.
         let builder = task_proxy::configure(builder, settings.proxy.as_ref())?;
         let proxied = settings.proxy.is_some();
-        let http = builder
-            .build()
-            .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+        let http = builder.build().map_err(|e| match lang {
+            Lang::En => format!("cannot set up the HTTP client: {e}"),
+            Lang::Ru => format!("не удалось настроить HTTP-клиент: {e}"),
+        })?;
         Ok(Client {
             http,
             base: settings.base.trim_end_matches('/').to_string(),
             token: settings.token,
             retry: settings.retry,
             proxied,
+            lang,
             limiter: RefCell::new(Limiter {
                 sent: VecDeque::new(),
                 paused_until: None,
@@ -283,14 +290,15 @@ impl Client {
         let code = execute_code(&calls);
         let idempotent = calls.iter().all(|c| c.idempotent());
         let what = || {
-            format!(
-                "execute of {}",
-                calls
-                    .iter()
-                    .map(|c| c.method)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            let methods = calls
+                .iter()
+                .map(|c| c.method)
+                .collect::<Vec<_>>()
+                .join(", ");
+            match self.lang {
+                Lang::En => format!("execute of {methods}"),
+                Lang::Ru => format!("execute с вызовами {methods}"),
+            }
         };
         let body = self.send("execute", &[("code".into(), code)], idempotent, &what)?;
         let mut slots = match body.response {
@@ -302,9 +310,13 @@ impl Client {
         for call in &calls {
             match slots.next() {
                 Some(Value::Bool(false)) | None => {
-                    let (code, message) = errors
-                        .next()
-                        .unwrap_or((1, "the call failed without an error entry".into()));
+                    let (code, message) = errors.next().unwrap_or_else(|| {
+                        let message = match self.lang {
+                            Lang::En => "the call failed without an error entry",
+                            Lang::Ru => "вызов не выполнен, а записи об ошибке нет",
+                        };
+                        (1, message.into())
+                    });
                     self.count_error(code);
                     out.push(Err(self.classify(code, message, &|| describe(call))));
                 }
@@ -340,15 +352,13 @@ impl Client {
                 .send();
             let text = match sent {
                 Err(e) if e.is_connect() || idempotent => {
-                    last = self.mask(&network_error(&e));
+                    last = self.mask(&network_error(&e, self.lang));
                     continue;
                 }
                 Err(e) => {
-                    return Err(ApiError::Uncertain(format!(
-                        "{}: the answer was lost ({})",
-                        what(),
-                        self.mask(&network_error(&e))
-                    )))
+                    return Err(ApiError::Uncertain(
+                        self.answer_lost(&what(), &network_error(&e, self.lang)),
+                    ))
                 }
                 Ok(resp) if resp.status().is_server_error() => {
                     last = format!("HTTP {}", resp.status());
@@ -360,49 +370,57 @@ impl Client {
                     if resp.status() == reqwest::StatusCode::PROXY_AUTHENTICATION_REQUIRED
                         || (self.proxied && resp.status() == reqwest::StatusCode::UNAUTHORIZED) =>
                 {
-                    return Err(ApiError::Fatal(format!(
-                        "the proxy refused the request (HTTP {} from the proxy, not from Sferum): check proxy_auth, proxy_username and proxy_password of the task",
-                        resp.status().as_u16()
-                    )));
+                    let status = resp.status().as_u16();
+                    return Err(ApiError::Fatal(match self.lang {
+                        Lang::En => format!(
+                            "the proxy refused the request (HTTP {status} from the proxy, not from Sferum): check proxy_auth, proxy_username and proxy_password of the task"
+                        ),
+                        Lang::Ru => format!(
+                            "Прокси отклонил запрос (HTTP {status} от прокси, не от Сферума): проверьте параметры задачи proxy_auth, proxy_username и proxy_password"
+                        ),
+                    }));
                 }
                 // A 403 through a proxy is the proxy's own refusal (its access rules): the
                 // API answers errors inside HTTP 200.
                 Ok(resp) if self.proxied && resp.status() == reqwest::StatusCode::FORBIDDEN => {
-                    return Err(ApiError::Fatal(
-                        "the proxy refused the request (HTTP 403 from the proxy, not from Sferum): check proxy_server and proxy_port of the task, and ask the proxy's administrator to allow this computer to reach the Sferum API; with proxy_auth=1 also check proxy_username and proxy_password".into(),
-                    ));
+                    return Err(ApiError::Fatal(match self.lang {
+                        Lang::En => "the proxy refused the request (HTTP 403 from the proxy, not from Sferum): check proxy_server and proxy_port of the task, and ask the proxy's administrator to allow this computer to reach the Sferum API; with proxy_auth=1 also check proxy_username and proxy_password",
+                        Lang::Ru => "Прокси отклонил запрос (HTTP 403 от прокси, не от Сферума): проверьте параметры задачи proxy_server и proxy_port и попросите администратора прокси разрешить этому компьютеру доступ к API Сферума; при proxy_auth=1 проверьте также proxy_username и proxy_password",
+                    }.into()));
                 }
                 Ok(resp) if !resp.status().is_success() => {
-                    return Err(ApiError::Fatal(format!(
-                        "the Sferum API at {} answered HTTP {} to {}",
-                        self.base,
-                        resp.status(),
-                        what()
-                    )));
+                    let (base, status, what) = (&self.base, resp.status(), what());
+                    return Err(ApiError::Fatal(match self.lang {
+                        Lang::En => {
+                            format!("the Sferum API at {base} answered HTTP {status} to {what}")
+                        }
+                        Lang::Ru => {
+                            format!("API Сферума по адресу {base} ответил HTTP {status} на {what}")
+                        }
+                    }));
                 }
                 Ok(resp) => match resp.text() {
                     Ok(t) => t,
                     Err(e) if idempotent => {
-                        last = self.mask(&network_error(&e));
+                        last = self.mask(&network_error(&e, self.lang));
                         continue;
                     }
                     Err(e) => {
-                        return Err(ApiError::Uncertain(format!(
-                            "{}: the answer was lost ({})",
-                            what(),
-                            self.mask(&network_error(&e))
-                        )))
+                        return Err(ApiError::Uncertain(
+                            self.answer_lost(&what(), &network_error(&e, self.lang)),
+                        ))
                     }
                 },
             };
             let Ok(body) = serde_json::from_str::<Value>(&text) else {
+                let (not_json, answer_not_json) = match self.lang {
+                    Lang::En => ("the answer was not JSON", "an answer that is not JSON"),
+                    Lang::Ru => ("ответ не в формате JSON", "ответ не в формате JSON"),
+                };
                 if !idempotent {
-                    return Err(ApiError::Uncertain(format!(
-                        "{}: the answer was not JSON",
-                        what()
-                    )));
+                    return Err(ApiError::Uncertain(format!("{}: {not_json}", what())));
                 }
-                last = "an answer that is not JSON".into();
+                last = answer_not_json.into();
                 continue;
             };
             if let Some(err) = body.get("error") {
@@ -418,7 +436,11 @@ impl Client {
                     1 | 10 => {}
                     _ => return Err(self.classify(code, message, what)),
                 }
-                last = format!("error {code}: {}", self.mask(&message));
+                let message = self.mask(&message);
+                last = match self.lang {
+                    Lang::En => format!("error {code}: {message}"),
+                    Lang::Ru => format!("ошибка {code}: {message}"),
+                };
                 continue;
             }
             let execute_errors = body
@@ -444,12 +466,24 @@ impl Client {
                 execute_errors,
             });
         }
-        Err(ApiError::Fatal(format!(
-            "the Sferum API at {} did not answer {} after {} attempts (last: {last}); check the network and the task's proxy settings",
-            self.base,
-            what(),
-            self.retry.attempts
-        )))
+        let (base, what, attempts) = (&self.base, what(), self.retry.attempts);
+        Err(ApiError::Fatal(match self.lang {
+            Lang::En => format!(
+                "the Sferum API at {base} did not answer {what} after {attempts} attempts (last: {last}); check the network and the task's proxy settings"
+            ),
+            Lang::Ru => format!(
+                "API Сферума по адресу {base} не ответил на {what} после попыток: {attempts} (последняя ошибка: {last}); проверьте сеть и настройки прокси задачи"
+            ),
+        }))
+    }
+
+    /// "`what`: the answer was lost (`why`)", the token masked.
+    fn answer_lost(&self, what: &str, why: &str) -> String {
+        let why = self.mask(why);
+        match self.lang {
+            Lang::En => format!("{what}: the answer was lost ({why})"),
+            Lang::Ru => format!("{what}: ответ потерян ({why})"),
+        }
     }
 
     /// Turns an error code into what the run does with it: the token refused and invalid
@@ -457,11 +491,15 @@ impl Client {
     /// `backend::vk::failure` for the reactions).
     fn classify(&self, code: i64, message: String, what: &dyn Fn() -> String) -> ApiError {
         let message = self.mask(&message);
-        match code {
-            5 => ApiError::Fatal(format!(
+        match (code, self.lang) {
+            (5, Lang::En) => ApiError::Fatal(format!(
                 "Sferum refused the community's access token (error {code}: {message}). Check sferum.access_token (and sferum.community_id) in the organization's Links base («База ссылок»): exchange-host org set ORG sferum.access_token=...; the token is issued by the Education Committee through the district coordinator"
             )),
-            100 => ApiError::Fatal(format!("Sferum rejected a request as invalid (error 100: {message}): {}. This is a bug of the plugin: please report it", self.mask(&what()))),
+            (5, Lang::Ru) => ApiError::Fatal(format!(
+                "Сферум отклонил ключ доступа сообщества (ошибка {code}: {message}). Проверьте sferum.access_token (и sferum.community_id) в базе ссылок организации («База ссылок»): exchange-host org set ORG sferum.access_token=...; ключ выдаёт Комитет по образованию через районного координатора"
+            )),
+            (100, Lang::En) => ApiError::Fatal(format!("Sferum rejected a request as invalid (error 100: {message}): {}. This is a bug of the plugin: please report it", self.mask(&what()))),
+            (100, Lang::Ru) => ApiError::Fatal(format!("Сферум отклонил запрос как неверный (ошибка 100: {message}): {}. Это ошибка плагина: пожалуйста, сообщите о ней", self.mask(&what()))),
             _ => ApiError::Api { code, message },
         }
     }
@@ -511,10 +549,14 @@ pub fn execute_code(calls: &[&Call]) -> String {
     format!("return [{}];", parts.join(","))
 }
 
-/// A network error with its causes, for messages.
-fn network_error(e: &reqwest::Error) -> String {
+/// A network error with its causes, for messages (the causes in the library's words).
+fn network_error(e: &reqwest::Error, lang: Lang) -> String {
     let mut text = if e.is_timeout() {
-        "timed out".to_string()
+        match lang {
+            Lang::En => "timed out",
+            Lang::Ru => "время ожидания истекло",
+        }
+        .to_string()
     } else {
         e.to_string()
     };
@@ -567,19 +609,20 @@ mod tests {
         assert!(Call::new("messages.removeChatUser", Value::Null).idempotent());
     }
 
-    fn client(token: &str) -> Client {
+    fn client(token: &str, lang: Lang) -> Client {
         let settings = Settings {
             base: "http://127.0.0.1:9".into(),
             token: token.into(),
             proxy: None,
             retry: RetryPolicy::default(),
+            lang,
         };
         Client::new(settings).unwrap()
     }
 
     #[test]
     fn the_token_is_masked_in_every_message() {
-        let c = client("s3cr3t");
+        let c = client("s3cr3t", Lang::En);
         assert_eq!(c.mask("bad token s3cr3t here"), "bad token *** here");
         let e = c.classify(100, "param s3cr3t".into(), &|| {
             "messages.editChat {\"x\":\"s3cr3t\"}".into()
@@ -590,11 +633,16 @@ mod tests {
         );
         let e = c.classify(5, "User authorization failed".into(), &String::new);
         assert!(matches!(&e, ApiError::Fatal(m) if m.contains("sferum.access_token")));
+        let e = client("s3cr3t", Lang::Ru).classify(5, "s3cr3t failed".into(), &String::new);
+        assert!(
+            matches!(&e, ApiError::Fatal(m) if m.starts_with("Сферум отклонил ключ доступа сообщества (ошибка 5: *** failed)") && m.contains("exchange-host org set ORG sferum.access_token=")),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn a_method_refused_to_community_tokens_is_not_a_bad_token() {
-        let c = client("t");
+        let c = client("t", Lang::En);
         let e = c.classify(27, "Group authorization failed".into(), &String::new);
         assert!(matches!(e, ApiError::Api { code: 27, .. }), "{e:?}");
     }
@@ -614,7 +662,7 @@ mod tests {
 
     #[test]
     fn an_unreachable_api_is_a_clear_error_after_bounded_attempts() {
-        let settings = Settings {
+        let settings = |lang| Settings {
             base: "http://127.0.0.1:9".into(),
             token: "t".into(),
             proxy: None,
@@ -624,8 +672,9 @@ mod tests {
                 flood_pause: Duration::ZERO,
                 timeout: Duration::from_secs(2),
             },
+            lang,
         };
-        let c = Client::new(settings).unwrap();
+        let c = Client::new(settings(Lang::En)).unwrap();
         let e = c
             .call(&Call::new("groups.getById", Value::Null))
             .unwrap_err();
@@ -634,5 +683,13 @@ mod tests {
             "{e:?}"
         );
         assert_eq!(c.requests(), 2);
+        let c = Client::new(settings(Lang::Ru)).unwrap();
+        let e = c
+            .call(&Call::new("groups.getById", Value::Null))
+            .unwrap_err();
+        assert!(
+            matches!(&e, ApiError::Fatal(m) if m.contains("не ответил на groups.getById") && m.contains("после попыток: 2") && m.contains("прокси")),
+            "{e:?}"
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::client::{RetryPolicy, Settings};
 use crate::manifest::{ACCESS_TOKEN_KEY as TOKEN_KEY, COMMUNITY_ID_KEY as COMMUNITY_KEY};
+use crate::texts::Lang;
 use exchange_sdk::Context;
 use task_proxy::ProxySettings;
 
@@ -24,12 +25,19 @@ pub struct Config {
     pub force: bool,
     /// Create anew the chats the community lost access to.
     pub recreate_lost: bool,
+    /// The language of the run's texts.
+    pub lang: Lang,
 }
 
-fn where_to_enter(org: &str) -> String {
-    format!(
-        "Enter the school's Sferum community ID and community access token in the organization's Links base («База ссылок»): exchange-host org set {org} sferum.community_id=<ID> sferum.access_token=<token>. Both are issued by the Education Committee (Комитет по образованию): ask the district coordinator"
-    )
+fn where_to_enter(org: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "Enter the school's Sferum community ID and community access token in the organization's Links base («База ссылок»): exchange-host org set {org} sferum.community_id=<ID> sferum.access_token=<token>. Both are issued by the Education Committee (Комитет по образованию): ask the district coordinator"
+        ),
+        Lang::Ru => format!(
+            "Введите идентификатор сообщества школы в Сферуме и ключ доступа сообщества в базе ссылок организации («База ссылок»): exchange-host org set {org} sferum.community_id=<ID> sferum.access_token=<ключ>. Оба значения выдаёт Комитет по образованию: обратитесь к районному координатору"
+        ),
+    }
 }
 
 /// The Links base value under `key`, trimmed, when it is set and not blank.
@@ -43,6 +51,7 @@ impl Config {
     /// error says what to enter where.
     pub fn from_ctx(ctx: &Context<'_>) -> Result<Config, String> {
         let org = ctx.request().org_id.as_str();
+        let lang = Lang::of(ctx);
         let community = org_value(ctx, COMMUNITY_KEY);
         let token = org_value(ctx, TOKEN_KEY);
         let missing: Vec<&str> = [
@@ -54,21 +63,26 @@ impl Config {
         .collect();
         if !missing.is_empty() {
             let verb = if missing.len() > 1 { "are" } else { "is" };
-            return Err(format!(
-                "{} {verb} not set. {}",
-                missing.join(" and "),
-                where_to_enter(org)
-            ));
+            let place = where_to_enter(org, lang);
+            return Err(match lang {
+                Lang::En => format!("{} {verb} not set. {place}", missing.join(" and ")),
+                Lang::Ru => format!("Не задано: {}. {place}", missing.join(" и ")),
+            });
         }
         let (community, token) = (community.unwrap_or_default(), token.unwrap_or_default());
         let community_id = community.parse::<u64>().ok().filter(|&id| id > 0).ok_or_else(|| {
-            format!("{COMMUNITY_KEY} must be the community's ID, a positive whole number, not «{community}». {}", where_to_enter(org))
+            let place = where_to_enter(org, lang);
+            match lang {
+                Lang::En => format!("{COMMUNITY_KEY} must be the community's ID, a positive whole number, not «{community}». {place}"),
+                Lang::Ru => format!("{COMMUNITY_KEY} должен быть идентификатором сообщества — целым положительным числом, а не «{community}». {place}"),
+            }
         })?;
         if token.chars().any(|c| c.is_whitespace() || c.is_control()) || !token.is_ascii() {
-            return Err(format!(
-                "{TOKEN_KEY} is malformed (an access token is one word of letters and digits). {}",
-                where_to_enter(org)
-            ));
+            let place = where_to_enter(org, lang);
+            return Err(match lang {
+                Lang::En => format!("{TOKEN_KEY} is malformed (an access token is one word of letters and digits). {place}"),
+                Lang::Ru => format!("{TOKEN_KEY} записан неверно (ключ доступа — одно слово из латинских букв и цифр). {place}"),
+            });
         }
         let params = ctx.params();
         Ok(Config {
@@ -83,6 +97,7 @@ impl Config {
                 .unsigned_abs(),
             force: ctx.force(),
             recreate_lost: params.flag("recreate_lost"),
+            lang,
         })
     }
 
@@ -93,6 +108,7 @@ impl Config {
             token: self.token.clone(),
             proxy: self.proxy.clone(),
             retry,
+            lang: self.lang,
         }
     }
 }
@@ -108,11 +124,21 @@ mod tests {
         task: &[(&str, &str)],
         dry_run: bool,
     ) -> Result<Config, String> {
+        config_in("en", org, task, dry_run)
+    }
+
+    fn config_in(
+        locale: &str,
+        org: &[(&str, &str)],
+        task: &[(&str, &str)],
+        dry_run: bool,
+    ) -> Result<Config, String> {
         let request = RunRequest {
             org_id: "s1".into(),
             org_values: params(org),
             params: params(task),
             dry_run,
+            locale: locale.into(),
             ..Default::default()
         };
         Config::from_ctx(&TestHost::new().context::<crate::SferumSync>(request))
@@ -193,6 +219,14 @@ mod tests {
         );
         let e = config(&[("sferum.access_token", "t")], &[], false).unwrap_err();
         assert!(e.starts_with("sferum.community_id is not set"), "{e}");
+        // Russian unless the host asks for English.
+        let e = config_in("", &[], &[], false).unwrap_err();
+        assert!(
+            e.starts_with("Не задано: sferum.community_id и sferum.access_token. Введите")
+                && e.contains("exchange-host org set s1")
+                && e.contains("Комитет по образованию"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -216,5 +250,20 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.contains("malformed") && !e.contains("two words"), "{e}");
+        let e = config_in(
+            "ru-RU",
+            &[
+                ("sferum.community_id", "club239"),
+                ("sferum.access_token", "t"),
+            ],
+            &[],
+            false,
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with("sferum.community_id должен быть идентификатором сообщества")
+                && e.contains("«club239»"),
+            "{e}"
+        );
     }
 }

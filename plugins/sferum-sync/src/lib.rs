@@ -46,7 +46,7 @@ pub fn check_with(ctx: &Context<'_>, base: &str, retry: RetryPolicy) -> Result<S
     let client = Client::new(config.settings(base, retry))?;
     let verdict = apply::check(&client, &config)?;
     Ok(match &config.proxy {
-        Some(p) => format!("{verdict}, through the proxy {}:{}", p.server, p.port),
+        Some(p) => texts::through_proxy(config.lang, &verdict, &p.server, p.port),
         None => verdict,
     })
 }

@@ -3,6 +3,7 @@
 
 use crate::rules::{Desired, DesiredChat};
 use crate::state::TaskState;
+use crate::texts::{self, Lang};
 use exchange_sdk::school::SferumId;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,6 +28,10 @@ pub struct Options {
     pub recreate_lost: bool,
     /// Unix seconds now.
     pub now: u64,
+    /// The language of the notes, reasons and the removal guard's message.
+    pub lang: Lang,
+    /// The task's id, for the command in the removal guard's message (empty: unknown).
+    pub task_id: String,
 }
 
 /// One chat as Sferum shows it.
@@ -186,6 +191,7 @@ pub fn plan(
     found: &BTreeMap<u64, Found>,
     opts: &Options,
 ) -> Plan {
+    let lang = opts.lang;
     let mut chats = Vec::new();
     for chat in &desired.chats {
         let action = match resolved.get(&chat.purpose) {
@@ -197,20 +203,23 @@ pub fn plan(
                     retitle_from: (a.title != chat.title).then(|| a.title.clone()),
                 },
                 Some(Found::Gone) => ChatAction::Create {
-                    note: Some(format!("chat {} no longer exists in Sferum (927); creating it anew", r.chat_id)),
+                    note: Some(texts::note_gone(lang, r.chat_id)),
                 },
                 Some(Found::Lost) if opts.recreate_lost => ChatAction::Create {
-                    note: Some(format!("the community lost access to chat {} (917); recreate_lost=1: creating a new one", r.chat_id)),
+                    note: Some(texts::note_recreate(lang, r.chat_id)),
                 },
                 Some(Found::Lost) => ChatAction::Hold {
                     chat_id: r.chat_id,
-                    reason: format!(
-                        "the community has no access to chat {} any more (917); it is not recreated automatically: restore the community's access in Sferum, or run once with recreate_lost=1 to create a new chat",
-                        r.chat_id
-                    ),
+                    reason: texts::hold_lost(lang, r.chat_id),
                 },
-                Some(Found::Failed(e)) => ChatAction::Hold { chat_id: r.chat_id, reason: format!("chat {} could not be read: {e}", r.chat_id) },
-                None => ChatAction::Hold { chat_id: r.chat_id, reason: format!("chat {} was not read", r.chat_id) },
+                Some(Found::Failed(e)) => ChatAction::Hold {
+                    chat_id: r.chat_id,
+                    reason: texts::hold_failed(lang, r.chat_id, e),
+                },
+                None => ChatAction::Hold {
+                    chat_id: r.chat_id,
+                    reason: texts::hold_unread(lang, r.chat_id),
+                },
             },
         };
         let actual = resolved
@@ -324,25 +333,21 @@ fn guard(
         removed_total += c.remove.len();
         members_total += members;
         if too_many(c.remove.len(), members, pct) {
-            reasons.push(format!(
-                "{} of {} members of «{}»",
+            reasons.push(texts::guard_chat(
+                opts.lang,
                 c.remove.len(),
                 members,
-                c.title
+                &c.title,
             ));
         }
     }
     if too_many(removed_total, members_total, pct) {
-        reasons.push(format!(
-            "{removed_total} of all {members_total} managed members"
-        ));
+        reasons.push(texts::guard_total(opts.lang, removed_total, members_total));
     }
-    (!reasons.is_empty()).then(|| {
-        format!(
-            "removal guard: this run would remove {}, more than max_removals_percent={pct}%; nothing was removed. If the school data is complete and these people really left, confirm the removals for one run: exchange-host run TASK --force (the next runs are guarded again)",
-            reasons.join(", ")
-        )
-    })
+    let task = Some(opts.task_id.as_str())
+        .filter(|t| !t.is_empty())
+        .unwrap_or("TASK");
+    (!reasons.is_empty()).then(|| texts::guard(opts.lang, &reasons.join(", "), pct, task))
 }
 
 impl Plan {
@@ -352,62 +357,59 @@ impl Plan {
     }
 
     /// The plan as text, chat by chat and person by person (what a dry run prints).
-    pub fn render(&self, desired: &Desired) -> Vec<String> {
-        let person = desired.person_labels(" (not in the school data)");
+    pub fn render(&self, desired: &Desired, lang: Lang) -> Vec<String> {
+        let person = desired.person_labels(texts::not_in_school_data(lang));
         let mut out = Vec::new();
         for c in &self.chats {
             let head = match &c.action {
                 ChatAction::Create { note } => {
-                    format!(
-                        "«{}»: create{}",
-                        c.title,
-                        note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
-                    )
+                    let note = note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
+                    texts::plan_create(lang, &c.title, &note)
                 }
                 ChatAction::Update {
                     chat_id,
                     adopted,
                     retitle_from,
                 } => {
-                    let mut h = format!("«{}» (chat {chat_id})", c.title);
+                    let mut h = texts::plan_chat(lang, &c.title, *chat_id);
                     if *adopted {
-                        h.push_str(": found by its title, taken over");
+                        h.push_str(texts::plan_adopted(lang));
                     }
                     if let Some(from) = retitle_from {
-                        h.push_str(&format!(": rename from «{from}»"));
+                        h.push_str(&texts::plan_rename(lang, from));
                     }
                     h
                 }
-                ChatAction::Hold { reason, .. } => format!("«{}»: left alone: {reason}", c.title),
+                ChatAction::Hold { reason, .. } => texts::plan_hold(lang, &c.title, reason),
             };
             let mut lines = Vec::new();
             lines.extend(
                 c.add
                     .iter()
-                    .map(|&id| format!("  + add {}", person(id as i64))),
+                    .map(|&id| texts::plan_add(lang, &person(id as i64))),
             );
             lines.extend(
                 c.grant
                     .iter()
-                    .map(|&id| format!("  * make admin {}", person(id as i64))),
+                    .map(|&id| texts::plan_grant(lang, &person(id as i64))),
             );
             lines.extend(
                 c.revoke
                     .iter()
-                    .map(|&id| format!("  - take admin rights from {}", person(id))),
+                    .map(|&id| texts::plan_revoke(lang, &person(id))),
             );
             let held = if self.guard.is_some() {
-                " (held by the removal guard)"
+                texts::plan_held(lang)
             } else {
                 ""
             };
             lines.extend(
                 c.remove
                     .iter()
-                    .map(|&id| format!("  - remove {}{held}", person(id))),
+                    .map(|&id| texts::plan_remove(lang, &person(id), held)),
             );
             lines.extend(c.skipped.iter().map(|(id, r)| {
-                format!("  ! not added: {} ({r}); retried later", person(*id as i64))
+                texts::plan_skipped(lang, &person(*id as i64), &texts::skip_reason(lang, r))
             }));
             if !matches!(
                 c.action,
@@ -426,7 +428,7 @@ impl Plan {
             out.push(g.clone());
         }
         if out.is_empty() {
-            out.push("every chat is in step with the school data: nothing to change".into());
+            out.push(texts::plan_in_step(lang));
         }
         out
     }
@@ -462,6 +464,8 @@ mod tests {
             force: false,
             recreate_lost: false,
             now: NOW,
+            lang: Lang::En,
+            task_id: String::new(),
         }
     }
 
@@ -568,7 +572,7 @@ mod tests {
             .iter()
             .all(|c| !c.fetch_link && c.skipped.is_empty()));
         assert_eq!(
-            p.render(&d),
+            p.render(&d, Lang::En),
             ["every chat is in step with the school data: nothing to change"]
         );
     }
@@ -641,7 +645,7 @@ mod tests {
             }
         );
         assert!(p.writes());
-        assert!(p.render(&d)[0].contains("rename from «Переименовано вручную»"));
+        assert!(p.render(&d, Lang::En)[0].contains("rename from «Переименовано вручную»"));
     }
 
     #[test]
@@ -664,9 +668,13 @@ mod tests {
         assert_eq!(p.chats[2].skipped, [(107, "privacy".to_string())]);
         assert!(!p.writes());
         assert!(p
-            .render(&d)
+            .render(&d, Lang::En)
             .iter()
             .any(|l| l.contains("not added: Ученик 7 [107] (privacy)")));
+        assert!(p
+            .render(&d, Lang::Ru)
+            .iter()
+            .any(|l| l.contains("не добавлен: Ученик 7 [107] (настройки приватности: privacy)")));
         let later = Options {
             now: NOW + SKIP_RETRY_SECS,
             ..opts()
@@ -768,9 +776,28 @@ mod tests {
             "{g}"
         );
         assert!(p
-            .render(&d)
+            .render(&d, Lang::En)
             .iter()
             .any(|l| l.contains("(held by the removal guard)")));
+        let ru = Options {
+            lang: Lang::Ru,
+            task_id: "7".into(),
+            ..opts()
+        };
+        let p = plan(&d, &state, &resolved, &found, &ru);
+        let g = p.guard.clone().expect("the guard speaks Russian too");
+        assert!(
+            g.starts_with("Защита от массового удаления")
+                && g.contains("3 из 14 участников чата «1 а — ученики»")
+                && g.contains("max_removals_percent=20%")
+                && g.contains("«Запустить с подтверждением удалений»")
+                && g.contains("exchange-host run 7 --force"),
+            "{g}"
+        );
+        assert!(p
+            .render(&d, Lang::Ru)
+            .iter()
+            .any(|l| l.contains("удалить: [900] (нет в данных школы) (задержано")));
         assert_eq!(
             plan(
                 &d,
@@ -926,7 +953,7 @@ mod tests {
         let p = plan(&d, &TaskState::default(), &resolved, &found, &opts());
         assert!(p.chats.iter().all(|c| c.fetch_link));
         assert_eq!(p.chats[0].add, [9]);
-        assert!(p.render(&d)[0].contains("taken over"));
+        assert!(p.render(&d, Lang::En)[0].contains("taken over"));
     }
 
     #[test]
@@ -939,20 +966,37 @@ mod tests {
             &BTreeMap::new(),
             &opts(),
         );
-        let text = p.render(&d);
+        let text = p.render(&d, Lang::En);
         assert_eq!(text[0], "«Учительская»: create");
         assert_eq!(text[1], "  + add Учитель [1]");
         assert_eq!(text[2], "  + add Директор [9]");
         assert_eq!(text[3], "  * make admin Директор [9]");
         let (state, resolved, mut found) = in_step(&d);
         actual(&mut found, 1).members.insert(31337);
-        let text = plan(&d, &state, &resolved, &found, &opts()).render(&d);
+        let text = plan(&d, &state, &resolved, &found, &opts()).render(&d, Lang::En);
         assert_eq!(
             text,
             [
                 "«Учительская» (chat 1)",
                 "  - remove [31337] (not in the school data)"
             ]
+        );
+        let ru = Options {
+            lang: Lang::Ru,
+            ..opts()
+        };
+        let text = plan(&d, &state, &resolved, &found, &ru).render(&d, Lang::Ru);
+        assert_eq!(
+            text,
+            [
+                "«Учительская» (чат 1)",
+                "  - удалить: [31337] (нет в данных школы)"
+            ]
+        );
+        let (state, resolved, found) = in_step(&d);
+        assert_eq!(
+            plan(&d, &state, &resolved, &found, &ru).render(&d, Lang::Ru),
+            ["Все чаты соответствуют данным школы: менять нечего"]
         );
     }
 }

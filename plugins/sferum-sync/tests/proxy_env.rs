@@ -47,6 +47,7 @@ fn proxy_environment_variables_are_ignored() {
         token: "tok".into(),
         proxy: None,
         retry,
+        lang: sferum_sync::texts::Lang::En,
     })
     .unwrap();
     let answer = client

@@ -51,6 +51,8 @@ fn options() -> Options {
         force: false,
         recreate_lost: false,
         now: 1_800_000_000,
+        lang: sferum_sync::texts::Lang::En,
+        task_id: String::new(),
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod vk;
 
+use crate::texts::Lang;
 use exchange_sdk::school::SferumId;
 
 /// A chat id of the community.
@@ -232,19 +233,34 @@ pub enum Failure {
     Other(String),
 }
 
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Failure::Lost(m)
-            | Failure::Later(m)
-            | Failure::Flood(m)
-            | Failure::Stop(m)
-            | Failure::Fatal(m)
-            | Failure::Other(m) => f.write_str(m),
-            Failure::Person(reason) => write!(f, "the person cannot be added ({reason})"),
-            Failure::AlreadyDone => f.write_str("the member is not in the chat"),
-            Failure::ChatGone => f.write_str("the chat does not exist any more"),
-            Failure::ChatLost => f.write_str("the community has no access to the chat any more"),
+impl Failure {
+    /// The failure as a sentence in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (
+                Failure::Lost(m)
+                | Failure::Later(m)
+                | Failure::Flood(m)
+                | Failure::Stop(m)
+                | Failure::Fatal(m)
+                | Failure::Other(m),
+                _,
+            ) => m.clone(),
+            (Failure::Person(reason), Lang::En) => {
+                format!("the person cannot be added ({reason})")
+            }
+            (Failure::Person(reason), Lang::Ru) => format!(
+                "этого человека нельзя добавить ({})",
+                crate::texts::skip_reason(lang, reason)
+            ),
+            (Failure::AlreadyDone, Lang::En) => "the member is not in the chat".into(),
+            (Failure::AlreadyDone, Lang::Ru) => "этого участника нет в чате".into(),
+            (Failure::ChatGone, Lang::En) => "the chat does not exist any more".into(),
+            (Failure::ChatGone, Lang::Ru) => "этого чата больше нет".into(),
+            (Failure::ChatLost, Lang::En) => {
+                "the community has no access to the chat any more".into()
+            }
+            (Failure::ChatLost, Lang::Ru) => "у сообщества больше нет доступа к чату".into(),
         }
     }
 }

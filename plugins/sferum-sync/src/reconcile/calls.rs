@@ -11,6 +11,7 @@ use super::{Effect, Reconciler, Step, Then};
 use crate::backend::{Failure, Op, Reply};
 use crate::rules::class_name;
 use crate::state::CallRecord;
+use crate::texts::{self, Lang};
 use exchange_sdk::school::SchoolData;
 
 /// A published call without a join link in the school data.
@@ -22,20 +23,20 @@ pub struct WantedCall {
     pub what: String,
 }
 
-/// The published calls of `school` that have no join link yet.
-pub fn wanted_calls(school: &SchoolData) -> Vec<WantedCall> {
+/// The published calls of `school` that have no join link yet, named in `lang`.
+pub fn wanted_calls(school: &SchoolData, lang: Lang) -> Vec<WantedCall> {
     school
         .video_calls
         .iter()
         .filter(|c| c.published && c.join_link.is_none())
         .map(|call| WantedCall {
             id: call.id.clone(),
-            what: format!(
-                "video call «{}» ({}, {}, {})",
-                call.title,
+            what: texts::video_call(
+                lang,
+                &call.title,
                 class_name(school, &call.class),
-                call.subject,
-                call.starts_at
+                &call.subject,
+                &call.starts_at,
             ),
         })
         .collect()
@@ -49,13 +50,11 @@ impl Reconciler {
         self.state
             .calls
             .retain(|id, _| wanted.iter().any(|c| &c.id == id));
+        let lang = self.settings.lang;
         let mut to_start = Vec::new();
         for call in &wanted {
             if self.settings.dry_run {
-                self.info(format!(
-                    "{}: would start a Sferum call and write its join link",
-                    call.what
-                ));
+                self.info(texts::call_would_start(lang, &call.what));
                 continue;
             }
             match self.state.calls.get(&call.id).cloned() {
@@ -67,10 +66,7 @@ impl Reconciler {
                     started_at,
                 }) => {
                     self.bump("calls_restarted", 1);
-                    self.warn(format!(
-                        "{}: the start sent at {started_at} (unix time) got no answer, so a call may exist in Sferum without its link (a possible orphan, never used). Starting it again so that the lesson gets a link",
-                        call.what
-                    ));
+                    self.warn(texts::call_restart(lang, &call.what, started_at));
                     to_start.push(call.clone());
                 }
                 None => to_start.push(call.clone()),
@@ -111,6 +107,7 @@ impl Reconciler {
     /// The answers to the starts; a start not answered at all (the API kept failing, or
     /// refused the token) was not made: reported, and the next run tries again.
     pub(super) fn started(&mut self, calls: Vec<WantedCall>, replies: Vec<Reply>) {
+        let lang = self.settings.lang;
         let mut started = Vec::new();
         for (call, reply) in calls.into_iter().zip(replies) {
             match reply {
@@ -124,22 +121,17 @@ impl Reconciler {
                 }
                 Reply::Failed(Failure::Lost(m)) => {
                     self.bump("calls_failed", 1);
-                    self.problem(format!("{}: {m}; the next run starts it again", call.what));
+                    self.problem(texts::call_lost(lang, &call.what, &m));
                 }
                 Reply::Failed(e) => {
                     self.state.calls.remove(&call.id);
                     self.bump("calls_failed", 1);
-                    self.problem(format!(
-                        "{}: the Sferum call could not be started: {e}; the next run tries again",
-                        call.what
-                    ));
+                    self.problem(texts::call_failed(lang, &call.what, &e.text(lang)));
                 }
                 other => {
                     self.bump("calls_failed", 1);
-                    self.problem(format!(
-                        "{}: calls.start got an answer of another operation ({other:?}); the next run starts it again",
-                        call.what
-                    ));
+                    let other = texts::other_answer(lang, &format!("{other:?}"));
+                    self.problem(texts::call_odd(lang, &call.what, &other));
                 }
             }
         }

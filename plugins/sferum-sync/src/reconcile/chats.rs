@@ -68,22 +68,24 @@ impl Reconciler {
         );
         self.bump("chats", chats);
         self.bump("people_without_sferum_id", without);
-        let d = &self.desired;
+        let (d, lang) = (&self.desired, self.settings.lang);
         if without > 0 {
             let roles: Vec<String> = d
                 .without_sferum_id_by_role
                 .iter()
-                .map(|(role, n)| format!("{role}: {n}"))
+                .map(|(role, n)| format!("{}: {n}", texts::role(lang, role)))
                 .collect();
             let names = d.without_sferum_id.join(", ");
-            self.info(format!(
-                "{without} people have no Sferum ID and are left out of the chats ({}; names at debug level). Enter their Sferum IDs in the school data and import it again; the next run adds them (exchange-host school coverage {org} shows how many are linked per class)",
-                roles.join(", "),
-                org = self.settings.org_id,
+            let org = &self.settings.org_id;
+            self.info(texts::without_sferum_id(
+                lang,
+                without,
+                &roles.join(", "),
+                org,
             ));
             self.push(super::Effect::Log(
                 LogLevel::Debug,
-                format!("without a Sferum ID: {names}"),
+                texts::without_sferum_id_names(lang, &names),
             ));
         }
         self.list();
@@ -103,15 +105,13 @@ impl Reconciler {
     }
 
     pub(super) fn listed(&mut self, mut l: Listing, replies: Vec<Reply>) {
+        let lang = self.settings.lang;
         let (total, items) = match replies.into_iter().next() {
             Some(Reply::Chats { total, items }) => (total, items),
-            Some(Reply::Failed(e)) => {
-                return self.fail(format!("cannot read the community's chats: {e}"))
-            }
+            Some(Reply::Failed(e)) => return self.fail(texts::cannot_list(lang, &e.text(lang))),
             other => {
-                return self.fail(format!(
-                    "cannot read the community's chats: an answer of another operation ({other:?})"
-                ))
+                let other = texts::other_answer(lang, &format!("{other:?}"));
+                return self.fail(texts::cannot_list(lang, &other));
             }
         };
         l.shifted |= l.total.is_some_and(|t| t != total);
@@ -129,10 +129,7 @@ impl Reconciler {
             return self.send(vec![Op::ListChats { offset }], Step::List(l));
         }
         if l.shifted && l.pass < LIST_PASSES {
-            self.info(format!(
-                "the community's chat list changed while it was read (pass {}); reading it again so that no chat is missed",
-                l.pass
-            ));
+            self.info(texts::list_shifted(lang, l.pass));
             l.pass += 1;
             l.seen.clear();
             l.offset = 0;
@@ -168,6 +165,7 @@ impl Reconciler {
     }
 
     pub(super) fn members(&mut self, mut r: Reading, replies: Vec<Reply>) {
+        let lang = self.settings.lang;
         let mut next = Vec::new();
         for (&(id, offset), reply) in r.pages.iter().zip(replies) {
             let (total, items) = match reply {
@@ -181,11 +179,14 @@ impl Reconciler {
                     continue;
                 }
                 Reply::Failed(e) => {
-                    r.found.insert(id, Found::Failed(e.to_string()));
+                    r.found.insert(id, Found::Failed(e.text(lang)));
                     continue;
                 }
                 other => {
-                    r.found.insert(id, Found::Failed(format!("{other:?}")));
+                    r.found.insert(
+                        id,
+                        Found::Failed(texts::other_answer(lang, &format!("{other:?}"))),
+                    );
                     continue;
                 }
             };
@@ -245,7 +246,7 @@ impl Reconciler {
             {
                 self.info(line);
             }
-            for line in plan.render(&self.desired) {
+            for line in plan.render(&self.desired, lang) {
                 self.info(line);
             }
             return self.end(plan.guard);
@@ -261,15 +262,13 @@ impl Reconciler {
         if !creates.is_empty() && self.create_passes < CREATE_PASSES {
             return self.create(&plan, &creates, listed, found);
         }
+        let lang = self.settings.lang;
         for i in missing {
             let c = &plan.chats[i];
             let text = if self.uncertain.contains(&c.purpose) {
-                format!("«{}»: the answer to its creation was lost and the chat is not among the community's chats yet; the next run looks for it again before creating it", c.title)
+                texts::creation_uncertain(lang, &c.title)
             } else {
-                format!(
-                    "«{}»: the chat could not be created in this run; the next run tries again",
-                    c.title
-                )
+                texts::not_created(lang, &c.title)
             };
             self.problem(text);
         }
@@ -328,6 +327,7 @@ impl Reconciler {
     }
 
     pub(super) fn created(&mut self, c: Creation, replies: Vec<Reply>) {
+        let lang = self.settings.lang;
         let n = c.creates.len();
         let mut created = Vec::new();
         for ((purpose, title, wanted), reply) in c.creates.into_iter().zip(replies) {
@@ -338,30 +338,23 @@ impl Reconciler {
                     }
                     self.bump("chats_created", 1);
                     self.bump("members_added", members.len() as u64);
-                    self.info(format!(
-                        "«{title}»: created (chat {chat}) with {} of {wanted} members",
-                        members.len()
-                    ));
+                    self.info(texts::created(lang, &title, chat, members.len(), wanted));
                     created.push((chat, title, members));
                 }
                 Reply::Failed(Failure::Lost(m)) => {
-                    self.warn(format!(
-                        "«{title}»: {m}; looking for the chat by its title before creating another"
-                    ));
+                    self.warn(texts::creation_lost(lang, &title, &m));
                     self.uncertain.insert(purpose);
                 }
                 Reply::Failed(Failure::Person(reason)) if !self.create_empty.contains(&purpose) => {
-                    self.warn(format!(
-                        "«{title}»: Sferum refused to create the chat with its members because one of them cannot be added ({reason}); creating it without members and adding them one by one"
-                    ));
+                    let why = texts::skip_reason(lang, reason);
+                    self.warn(texts::create_empty(lang, &title, &why));
                     self.create_empty.insert(purpose);
                 }
-                Reply::Failed(e) => {
-                    self.problem(format!("«{title}»: the chat could not be created: {e}"))
+                Reply::Failed(e) => self.problem(texts::create_failed(lang, &title, &e.text(lang))),
+                other => {
+                    let other = texts::other_answer(lang, &format!("{other:?}"));
+                    self.problem(texts::create_failed(lang, &title, &other))
                 }
-                other => self.problem(format!(
-                    "«{title}»: the chat could not be created: an answer of another operation ({other:?})"
-                )),
             }
         }
         self.progress("create", n as u64, n as u64);
@@ -396,6 +389,7 @@ impl Reconciler {
 
     /// Applies the updates of existing chats: writes first, then admin grants and links.
     fn update(&mut self, plan: Plan, resolved: BTreeMap<String, Resolved>) {
+        let lang = self.settings.lang;
         let mut logs: Vec<Vec<String>> = vec![Vec::new(); plan.chats.len()];
         for (i, c) in plan.chats.iter().enumerate() {
             match &c.action {
@@ -419,11 +413,7 @@ impl Reconciler {
                         ..Default::default()
                     };
                     self.state.chats.insert(c.purpose.clone(), record);
-                    logs[i].push(if pending {
-                        "found by its title after a lost answer".into()
-                    } else {
-                        "found by its title and taken over".into()
-                    });
+                    logs[i].push(texts::found_by_title(lang, pending));
                 }
                 _ => {}
             }
@@ -475,6 +465,7 @@ impl Reconciler {
     }
 
     pub(super) fn written(&mut self, mut u: Update, replies: Vec<Reply>) {
+        let lang = self.settings.lang;
         let ops = std::mem::take(&mut u.ops);
         for ((i, op), reply) in ops.into_iter().zip(replies) {
             let c = &u.plan.chats[i];
@@ -487,7 +478,7 @@ impl Reconciler {
                         ..
                     } = &c.action
                     {
-                        u.logs[i].push(format!("renamed from «{from}»"));
+                        u.logs[i].push(texts::renamed(lang, from));
                     }
                     if let Some(r) = self.state.chats.get_mut(&purpose) {
                         r.title = title;
@@ -496,43 +487,29 @@ impl Reconciler {
                 (Op::Add { user, .. }, Reply::Done) => {
                     self.bump("members_added", 1);
                     u.added.insert((i, *user));
-                    u.logs[i].push(format!("added {}", self.person(*user as i64)));
+                    u.logs[i].push(texts::added(lang, &self.person(*user as i64)));
                 }
                 (Op::Add { user, .. }, Reply::Failed(Failure::Person(reason))) => {
-                    u.logs[i].push(format!(
-                        "could not add {} ({reason}); retried after a day",
-                        self.person(*user as i64)
-                    ));
+                    let why = texts::skip_reason(lang, reason);
+                    u.logs[i].push(texts::not_added(lang, &self.person(*user as i64), &why));
                     u.new_skips.push((i, *user, reason.to_string()));
                 }
                 (Op::SetAdmin { member, .. }, Reply::Done) => {
                     self.bump("admins_revoked", 1);
-                    u.logs[i].push(format!("admin rights taken from {}", self.person(*member)));
+                    u.logs[i].push(texts::revoked(lang, &self.person(*member)));
                 }
                 (Op::SetAdmin { member, .. }, Reply::Failed(Failure::AlreadyDone)) => {
-                    u.logs[i].push(format!(
-                        "admin rights of {}: not in the chat any more",
-                        self.person(*member)
-                    ));
+                    u.logs[i].push(texts::revoke_gone(lang, &self.person(*member)));
                 }
                 (Op::Remove { member, .. }, Reply::Done) => {
                     self.bump("members_removed", 1);
-                    u.logs[i].push(format!("removed {}", self.person(*member)));
+                    u.logs[i].push(texts::removed(lang, &self.person(*member), false));
                 }
                 (Op::Remove { member, .. }, Reply::Failed(Failure::AlreadyDone)) => {
                     self.bump("members_removed", 1);
-                    u.logs[i].push(format!("removed {} (already gone)", self.person(*member)));
+                    u.logs[i].push(texts::removed(lang, &self.person(*member), true));
                 }
-                (op, Reply::Failed(e)) => {
-                    let what = self.describe(op);
-                    self.problem(format!("«{title}»: {what} failed: {e}"));
-                }
-                (op, other) => {
-                    let what = self.describe(op);
-                    self.problem(format!(
-                        "«{title}»: {what} got an answer of another operation ({other:?})"
-                    ));
-                }
+                (op, reply) => self.op_problem(&title, op, reply),
             }
         }
         for (i, c) in u.plan.chats.iter().enumerate() {
@@ -581,6 +558,7 @@ impl Reconciler {
     }
 
     pub(super) fn read_done(&mut self, mut u: Update, replies: Vec<Reply>) {
+        let lang = self.settings.lang;
         let ops = std::mem::take(&mut u.ops);
         for ((i, op), reply) in ops.into_iter().zip(replies) {
             let c = &u.plan.chats[i];
@@ -588,23 +566,14 @@ impl Reconciler {
             match (&op, reply) {
                 (Op::SetAdmin { member, .. }, Reply::Done) => {
                     self.bump("admins_granted", 1);
-                    u.logs[i].push(format!("admin rights given to {}", self.person(*member)));
+                    u.logs[i].push(texts::granted(lang, &self.person(*member)));
                 }
                 (Op::InviteLink { .. }, Reply::Link(link)) => {
                     if let Some(r) = self.state.chats.get_mut(&purpose) {
                         r.link = Some(link);
                     }
                 }
-                (op, Reply::Failed(e)) => {
-                    let what = self.describe(op);
-                    self.problem(format!("«{title}»: {what} failed: {e}"));
-                }
-                (op, other) => {
-                    let what = self.describe(op);
-                    self.problem(format!(
-                        "«{title}»: {what} got an answer of another operation ({other:?})"
-                    ));
-                }
+                (op, reply) => self.op_problem(&title, op, reply),
             }
         }
         self.save();
@@ -614,7 +583,7 @@ impl Reconciler {
                 let id = u
                     .resolved
                     .get(&c.purpose)
-                    .map(|r| format!(" (chat {})", r.chat_id))
+                    .map(|r| texts::chat_id(lang, r.chat_id))
                     .unwrap_or_default();
                 self.info(format!("«{}»{id}: {}", c.title, u.logs[i].join("; ")));
             }
@@ -635,23 +604,22 @@ impl Reconciler {
         self.end(u.plan.guard);
     }
 
-    /// What an operation of the update phase does, for messages.
-    fn describe(&self, op: &Op) -> String {
-        match op {
-            Op::Retitle { .. } => "renaming".into(),
-            Op::Add { user, .. } => format!("adding {}", self.person(*user as i64)),
-            Op::SetAdmin {
-                member,
-                admin: false,
-                ..
-            } => format!("taking admin rights from {}", self.person(*member)),
-            Op::SetAdmin { member, .. } => {
-                format!("giving admin rights to {}", self.person(*member))
+    /// A failed or oddly answered operation of the update phase, as a problem of «`title`».
+    fn op_problem(&mut self, title: &str, op: &Op, reply: Reply) {
+        let lang = self.settings.lang;
+        let person = match op {
+            Op::Add { user, .. } => self.person(*user as i64),
+            Op::SetAdmin { member, .. } | Op::Remove { member, .. } => self.person(*member),
+            _ => String::new(),
+        };
+        let what = texts::operation(lang, op, &person);
+        self.problem(match reply {
+            Reply::Failed(e) => texts::op_failed(lang, title, &what, &e.text(lang)),
+            other => {
+                let other = texts::other_answer(lang, &format!("{other:?}"));
+                texts::op_odd(lang, title, &what, &other)
             }
-            Op::Remove { member, .. } => format!("removing {}", self.person(*member)),
-            Op::InviteLink { .. } => "reading the invite link".into(),
-            other => format!("{other:?}"),
-        }
+        });
     }
 }
 

@@ -68,6 +68,8 @@ pub struct Settings {
     pub community_id: u64,
     /// The organization, for advice in messages.
     pub org_id: String,
+    /// The task, for advice in messages.
+    pub task_id: String,
     /// Plan and print only: nothing is sent but reads, nothing is saved or published.
     pub dry_run: bool,
     /// The removal guard's threshold.
@@ -80,7 +82,7 @@ pub struct Settings {
     pub now: u64,
     /// The pause before operations refused by flood control or "try later" are sent again.
     pub pause: Duration,
-    /// The language of the run's summary and of the dry run's totals.
+    /// The language of the run's summary, log lines and problems.
     pub lang: texts::Lang,
 }
 
@@ -254,19 +256,19 @@ impl Reconciler {
             (Then::Send(_), Outcome::Done) => panic!("a Send is resumed with its replies"),
             (Then::Save, Outcome::Failed(e)) => {
                 self.queue.clear();
-                self.finish(Err(format!("cannot save the task's state: {e}")));
+                self.finish(Err(texts::cannot_save(self.settings.lang, &e)));
             }
             (Then::Publish(_), Outcome::Failed(e)) => {
-                self.fail(format!("cannot publish the Sferum chats table: {e}"))
+                self.fail(texts::cannot_publish(self.settings.lang, &e))
             }
             (Then::Publish(links), _) => self.bump("links_published", links),
             (Then::CallLink(what), Outcome::Failed(e)) => {
                 self.bump("calls_failed", 1);
-                self.problem(format!("{what}: the join link could not be written into the school data ({e}); the next run tries again"));
+                self.problem(texts::call_link_failed(self.settings.lang, &what, &e));
             }
             (Then::CallLink(what), _) => {
                 self.bump("calls_published", 1);
-                self.info(format!("{what}: join link published"));
+                self.info(texts::call_link_published(self.settings.lang, &what));
             }
             (Then::Nothing | Then::Save | Then::Summary(_), _) => {}
         }
@@ -335,6 +337,8 @@ impl Reconciler {
             force: self.settings.force,
             recreate_lost: self.settings.recreate_lost,
             now: self.settings.now,
+            lang: self.settings.lang,
+            task_id: self.settings.task_id.clone(),
         }
     }
 
@@ -404,7 +408,7 @@ impl Reconciler {
         for (op, r) in p.ops.iter().zip(p.replies) {
             let mut r = r.expect("every operation answered");
             if let Reply::Failed(Failure::Flood(m)) = &r {
-                let why = format!("{m} again after a pause of {} s, so it is not called again in this run; the next runs do the rest", self.settings.pause.as_secs());
+                let why = texts::flood_stop(self.settings.lang, m, self.settings.pause.as_secs());
                 r = Reply::Failed(Failure::Stop(why));
             }
             if let Reply::Failed(Failure::Stop(why)) = &r {
@@ -443,13 +447,14 @@ impl Reconciler {
                 self.record_created(&c, answered.collect());
                 self.fail(e)
             }
-            Step::List(_) => self.fail(format!("cannot read the community's chats: {e}")),
+            Step::List(_) => self.fail(texts::cannot_list(self.settings.lang, &e)),
             _ => self.fail(e),
         }
     }
 
     fn community(&mut self, replies: Vec<Reply>) {
-        match community_verdict(replies.into_iter().next(), self.settings.community_id) {
+        let (id, lang) = (self.settings.community_id, self.settings.lang);
+        match community_verdict(replies.into_iter().next(), id, lang) {
             Ok(_) => self.calls_phase(),
             Err(e) => self.fail(e),
         }
@@ -517,14 +522,19 @@ impl Reconciler {
     }
 }
 
-/// The community the token opens, if it is `community_id`: its name; else what is wrong.
-pub fn community_verdict(reply: Option<Reply>, community_id: u64) -> Result<String, String> {
+/// The community the token opens, if it is `community_id`: its name; else what is wrong,
+/// in `lang`.
+pub fn community_verdict(
+    reply: Option<Reply>,
+    community_id: u64,
+    lang: texts::Lang,
+) -> Result<String, String> {
     match reply {
         Some(Reply::Community { id, name }) if id == community_id => Ok(name),
-        Some(Reply::Community { id, name }) => Err(format!(
-            "the access token belongs to the community «{name}» (id {id}), but sferum.community_id is {community_id}: check both values in the organization's Links base («База ссылок»)"
-        )),
-        Some(Reply::Failed(f)) => Err(f.to_string()),
-        _ => Err("groups.getById answered without the community".into()),
+        Some(Reply::Community { id, name }) => {
+            Err(texts::wrong_community(lang, &name, id, community_id))
+        }
+        Some(Reply::Failed(f)) => Err(f.text(lang)),
+        _ => Err(texts::no_community(lang)),
     }
 }

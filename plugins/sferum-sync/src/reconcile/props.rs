@@ -252,6 +252,7 @@ impl World {
         let settings = Settings {
             community_id: COMMUNITY,
             org_id: "school".into(),
+            task_id: "1".into(),
             dry_run: false,
             max_removals_percent: 100,
             force: false,

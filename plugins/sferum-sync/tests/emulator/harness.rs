@@ -43,6 +43,8 @@ pub struct World {
     pub dry_run: bool,
     /// The next runs are started with `--force` (removals confirmed).
     pub force: bool,
+    /// The host's language: `en` (most tests read the plugin's English texts) or `ru`.
+    pub locale: &'static str,
 }
 
 impl World {
@@ -65,6 +67,7 @@ impl World {
             org,
             dry_run: false,
             force: false,
+            locale: "en",
         }
     }
 
@@ -85,8 +88,7 @@ impl World {
             school: Some(self.school.clone()),
             dry_run: self.dry_run,
             force: self.force,
-            // These tests read the plugin's English texts.
-            locale: "en".into(),
+            locale: self.locale.into(),
         }
     }
 

@@ -744,3 +744,100 @@ fn more_than_200_chats_are_listed_page_by_page() {
         "{stats:?}"
     );
 }
+
+/// The first run of three or more Latin words in a row: an English sentence.
+fn latin_sentence(text: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let mut run: Vec<&str> = Vec::new();
+        for chunk in line.split_whitespace() {
+            let word = chunk.trim_matches(|c: char| !c.is_alphanumeric());
+            if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic()) {
+                run.push(word);
+                if run.len() >= 3 {
+                    return Some(run.join(" "));
+                }
+            } else if !word.is_empty() {
+                run.clear();
+            }
+        }
+        None
+    })
+}
+
+#[test]
+fn a_russian_host_reads_every_text_in_russian() {
+    let mut w = World::new();
+    w.locale = "ru";
+    // Missing Links base values: what to enter where, in Russian.
+    w.org.remove("sferum.access_token");
+    let e = w.run().unwrap_err();
+    assert!(
+        e.starts_with("Не задано: sferum.access_token.")
+            && e.contains("exchange-host org set school-239"),
+        "{e}"
+    );
+    w.org.insert("sferum.access_token".into(), TOKEN.into());
+    let check = w.check().unwrap();
+    assert!(
+        check.starts_with("Сферум отвечает: ключ доступа открывает сообщество"),
+        "{check}"
+    );
+
+    // The dry run's plan person by person, and the video call it would start.
+    w.dry_run = true;
+    let s = w.run_ok();
+    let log = w.log();
+    assert!(
+        log.contains("«Учительская»: создать")
+            && log.contains("+ добавить: Директор Иванова [1000]")
+            && log.contains("* сделать администратором: Директор Иванова [1000]")
+            && log.contains("видеозвонок «")
+            && log.contains("Людей без идентификатора Сферум: 11"),
+        "{log}"
+    );
+    assert!(s.message.starts_with("Пробный запуск"), "{}", s.message);
+    assert_eq!(latin_sentence(&log), None, "{log}");
+
+    // The real run, a failure reaction in a problem, and the removal guard.
+    w.dry_run = false;
+    w.faults(vec![
+        FaultRule::every(FaultKind::Error { code: 27 }, 1).for_method("calls.start")
+    ]);
+    let s = w.run().unwrap();
+    assert_eq!(s.status, RunStatus::Partial, "{}", s.message);
+    assert!(
+        s.message.starts_with("Чатов: ")
+            && s.message.contains(
+                ". Сферум не разрешает ключу сообщества вызывать calls.start (ошибка 27: "
+            )
+            && s.message.contains("с доступом к разделу calls")
+            && s.message.ends_with("(и ещё проблем: 1, см. журнал)"),
+        "{}",
+        s.message
+    );
+    let log = w.log();
+    assert!(
+        log.contains("создан (чат ")
+            && log.contains("звонок в Сферуме не удалось создать: Сферум не разрешает"),
+        "{log}"
+    );
+    // VK's own error message (after the code) is English: the rest of the line is not.
+    let ours: Vec<&str> = log
+        .lines()
+        .map(|l| l.split("(ошибка ").next().unwrap_or(l))
+        .collect();
+    assert_eq!(latin_sentence(&ours.join("\n")), None, "{log}");
+    w.faults(vec![]);
+    w.school
+        .students
+        .retain(|s| s.class != "c-1a" && s.class != "c-1b");
+    let s = w.run().unwrap();
+    assert_eq!(s.status, RunStatus::Failed);
+    assert!(
+        s.message.starts_with("Защита от массового удаления")
+            && s.message.contains("exchange-host run task-1 --force"),
+        "{}",
+        s.message
+    );
+    assert_eq!(latin_sentence(&w.log()), None, "{}", w.log());
+}
