@@ -5,9 +5,9 @@ use crate::cli::SchoolCommand;
 use crate::output::escape_controls;
 use crate::output::Table;
 use crate::school::coverage::{self, percent};
+use crate::school::diff::diff;
 use crate::school::shrink::shrinks;
 use crate::school::staff::staff_files;
-use crate::school::{diff::diff, sample};
 use crate::store::show_time;
 use crate::store::Store;
 use anyhow::Result;
@@ -27,7 +27,8 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
     } = command
     {
         let students = usize::try_from(students)?;
-        let mut data = sample::sample_school(&sample::SampleOptions { students, seed });
+        let mut data =
+            sample_school::sample_school(&sample_school::SampleOptions { students, seed });
         data.organization.id = org;
         let json = serde_json::to_string_pretty(&data)?;
         match output {

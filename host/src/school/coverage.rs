@@ -105,7 +105,7 @@ pub fn percent(part: usize, whole: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::school::sample::{sample_school, SampleOptions};
+    use sample_school::{sample_school, SampleOptions};
 
     #[test]
     fn classes_add_up_to_the_totals() {

@@ -411,9 +411,9 @@ impl fmt::Display for SchoolDiff {
 
 #[cfg(test)]
 mod tests {
-    use super::super::sample::{sample_school, SampleOptions};
     use super::*;
     use exchange_sdk::school_validate::school_data_from_value;
+    use sample_school::{sample_school, SampleOptions};
     use serde_json::json;
 
     fn school() -> SchoolData {

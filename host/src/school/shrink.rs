@@ -49,7 +49,7 @@ pub fn shrinks(old: &SchoolData, new: &SchoolData) -> Vec<Shrink> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::school::sample::{sample_school, SampleOptions};
+    use sample_school::{sample_school, SampleOptions};
 
     fn school(students: usize) -> SchoolData {
         sample_school(&SampleOptions { students, seed: 1 })

@@ -8,7 +8,7 @@ use crate::host::{add_org, number, Build, World, SFERUM_SYNC};
 use crate::process::{children, cpu_ticks_with_children, memory_kib, ticks_per_second, Serving};
 use crate::report::{bytes, count, time, Report};
 use anyhow::bail;
-use exchange_host::school::sample::{sample_school, SampleOptions};
+use sample_school::{sample_school, SampleOptions};
 use sferum_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 use sferum_sync::client::BASE_ENV;
 use std::time::{Duration, Instant};

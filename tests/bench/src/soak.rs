@@ -7,7 +7,7 @@
 use crate::host::{add_org, number, Build, World, SFERUM_SYNC};
 use crate::process::{cpu_ticks, memory_kib, ticks_per_second, Serving};
 use crate::report::{bytes, count, Report};
-use exchange_host::school::sample::{sample_school, SampleOptions};
+use sample_school::{sample_school, SampleOptions};
 use sferum_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
 use sferum_sync::client::BASE_ENV;
 use std::collections::BTreeSet;
