@@ -17,6 +17,5 @@ pub mod school;
 pub mod sd_notify;
 pub mod secrets;
 pub mod signals;
-pub mod store;
 pub mod task_config;
 pub mod web;

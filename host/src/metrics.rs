@@ -11,7 +11,7 @@
 //! `exchange_plugin_counter_total{task_type, counter}` series; each is a sum over runs.
 
 use crate::runs::runner::Outcome;
-use crate::store::Store;
+use exchange_store::Store;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -158,8 +158,10 @@ impl Metrics {
     pub fn scheduler_tick(&self, waiting: usize, running: usize) {
         self.waiting.set(waiting as i64);
         self.running.set(running as i64);
-        self.heartbeat_ms
-            .store(crate::store::now_ms(), std::sync::atomic::Ordering::Relaxed);
+        self.heartbeat_ms.store(
+            exchange_store::now_ms(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
     }
 
     /// How long ago the scheduling loop last went round; `None` before its first round.
@@ -167,7 +169,7 @@ impl Metrics {
         match self.heartbeat_ms.load(std::sync::atomic::Ordering::Relaxed) {
             0 => None,
             at => Some(Duration::from_millis(
-                (crate::store::now_ms() - at).max(0) as u64
+                (exchange_store::now_ms() - at).max(0) as u64,
             )),
         }
     }

@@ -8,10 +8,10 @@ use crate::i18n::{self, Lang};
 use crate::params;
 use crate::plugins::Plugin;
 use crate::schedule::Schedule;
-use crate::store::tasks::TaskSettings;
-use crate::store::Store;
 use crate::tr;
 use exchange_sdk::manifest::{ParamProblem, Params};
+use exchange_store::tasks::TaskSettings;
+use exchange_store::Store;
 
 /// Parses the host-level settings; problems are collected (keyed by the CLI flag, e.g.
 /// `--schedule`), not thrown, in `lang`.

@@ -12,9 +12,9 @@ mod tasks;
 use crate::cli::{Cli, Command};
 use crate::plugins::scan::Scanner;
 use crate::plugins::{discovery, Registry};
-use crate::store::Store;
 use exchange_sdk::manifest::ParamProblem;
 use exchange_sdk::ParamSpec;
+use exchange_store::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -100,7 +100,7 @@ impl Env {
     pub fn db_path(&self) -> PathBuf {
         self.db
             .clone()
-            .unwrap_or_else(crate::store::default_db_path)
+            .unwrap_or_else(exchange_store::default_db_path)
     }
 
     /// Opens the database. Runs left `running` by a host process that is gone (killed or

@@ -8,11 +8,11 @@ use crate::school::coverage::{self, percent};
 use crate::school::diff::diff;
 use crate::school::shrink::shrinks;
 use crate::school::staff::staff_files;
-use crate::store::show_time;
-use crate::store::Store;
 use anyhow::Result;
 use exchange_sdk::school::SchoolData;
 use exchange_sdk::school_validate::{parse_school_data, Problem, DOCUMENT_PATH};
+use exchange_store::show_time;
+use exchange_store::Store;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
@@ -224,9 +224,9 @@ pub(crate) fn read_text(bytes: &[u8]) -> std::result::Result<&str, Problem> {
 }
 
 fn load(
-    store: &crate::store::Store,
+    store: &exchange_store::Store,
     org: &str,
-) -> anyhow::Result<(String, crate::store::school::StoredSchool)> {
+) -> anyhow::Result<(String, exchange_store::school::StoredSchool)> {
     let org = store.require_org(org)?;
     match store.school(&org.id)? {
         Some(school) => Ok((org.id, school)),

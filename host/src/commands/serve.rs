@@ -13,10 +13,10 @@ use crate::runs::runner::{begin_run, orphaned, AlreadyRunning, Outcome, RunOptio
 use crate::schedule::Schedule;
 use crate::scheduler::{next_due_ms, pick_fairly, random_delay_ms, Due, Rules, Timing};
 use crate::sd_notify::Notifier;
-use crate::store::tasks::Task;
-use crate::store::{now_ms, Store};
 use crate::tr;
 use exchange_sdk::manifest::parse_duration;
+use exchange_store::tasks::Task;
+use exchange_store::{now_ms, Store};
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -7,10 +7,10 @@ use crate::i18n::Lang;
 use crate::output::Table;
 use crate::params;
 use crate::plugins::Plugin;
-use crate::store::show_time;
-use crate::store::tasks::{Task, TaskSettings};
 use crate::task_config::{self, settings};
 use exchange_sdk::manifest::{ParamProblem, Params};
+use exchange_store::show_time;
+use exchange_store::tasks::{Task, TaskSettings};
 use std::process::ExitCode;
 
 /// Checks assignments against the plugin and prints the warnings (see
@@ -178,7 +178,7 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
 
 fn update(
     env: &Env,
-    store: &mut crate::store::Store,
+    store: &mut exchange_store::Store,
     id: i64,
     args: &TaskSettingsArgs,
     values: &[String],
@@ -214,7 +214,7 @@ fn state(task: &Task, plugin: Option<&Plugin>) -> String {
 fn task_json(
     task: &Task,
     plugin: Option<&Plugin>,
-    store: &crate::store::Store,
+    store: &exchange_store::Store,
 ) -> anyhow::Result<serde_json::Value> {
     let specs = plugin
         .map(|p| p.manifest.params.clone())

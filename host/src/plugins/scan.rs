@@ -188,9 +188,10 @@ impl Scanner {
             outcomes[i] = Some(outcome);
         }
         if let (Some(cache), Some(file)) = (cache, &self.cache) {
-            let saved = crate::store::create_private_dirs(file.parent().unwrap_or(Path::new(".")))
-                .map_err(|e| std::io::Error::other(format!("{e:#}")))
-                .and_then(|()| cache.save(file));
+            let saved =
+                exchange_store::create_private_dirs(file.parent().unwrap_or(Path::new(".")))
+                    .map_err(|e| std::io::Error::other(format!("{e:#}")))
+                    .and_then(|()| cache.save(file));
             if let Err(e) = saved {
                 tracing::debug!(file = %file.display(), "the plugin scan cache was not saved: {e}");
             }

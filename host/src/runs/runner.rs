@@ -4,11 +4,11 @@
 use super::liveness::{owner_gone, ProcessId};
 use super::protocol::{Event, CANCEL_LINE};
 use crate::i18n::{duration_phrase, Lang};
-use crate::store::runs::{Acquired, NewRun, RunRecord, DEFAULT_HISTORY};
-use crate::store::tasks::Task;
-use crate::store::{now_ms, Store};
 use crate::tr;
 use exchange_sdk::RunStatus;
+use exchange_store::runs::{Acquired, NewRun, RunRecord, DEFAULT_HISTORY};
+use exchange_store::tasks::Task;
+use exchange_store::{now_ms, Store};
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -241,7 +241,7 @@ fn busy_message(task_id: &i64, run: &RunRecord) -> String {
     };
     format!(
         "{whose}, started {}: wait until it ends, then start it again",
-        crate::store::show_time(run.started_ms)
+        exchange_store::show_time(run.started_ms)
     )
 }
 

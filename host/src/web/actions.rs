@@ -8,11 +8,11 @@ use super::views::{self, OrgView, TaskView};
 use crate::cli::TaskSettingsArgs;
 use crate::params;
 use crate::redact::Redactor;
-use crate::store::tasks::{Task, TaskSettings};
-use crate::store::Store;
 use crate::task_config;
 use crate::tr;
 use exchange_sdk::manifest::{ParamProblem, Params};
+use exchange_store::tasks::{Task, TaskSettings};
+use exchange_store::Store;
 use std::collections::BTreeMap;
 
 /// A parameter value as JSON may carry it: text, a number, or a flag (`true` is `1`).

@@ -7,13 +7,13 @@ use super::auth;
 use super::error::{blocking, ApiError, Json, Path, Query};
 use super::organizations::{self, OrgInput, MAX_FILE_MB};
 use super::views;
-use crate::store::Store;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
+use exchange_store::Store;
 use std::sync::Arc;
 
 /// The API's routes.

@@ -8,13 +8,13 @@ use super::{api, auth, ops, pages};
 use crate::i18n::Lang;
 use crate::plugins::Registry;
 use crate::runs::runner::RunnerConfig;
-use crate::store::Store;
 use crate::tr;
 use axum::extract::State;
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use exchange_sdk::ParamSpec;
+use exchange_store::Store;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 

@@ -27,8 +27,8 @@ mod views;
 
 use crate::plugins::Registry;
 use crate::runs::runner::RunnerConfig;
-use crate::store::Store;
 use anyhow::Context as _;
+use exchange_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;

@@ -8,7 +8,7 @@ use crate::host::{number, Build, World, EXAMPLE};
 use crate::process::{cpu_ticks, memory_kib, ticks_per_second, Serving};
 use crate::report::{bytes, count, Report};
 use exchange_host::runs::liveness::ProcessId;
-use exchange_host::store::runs::{Acquired, NewRun};
+use exchange_store::runs::{Acquired, NewRun};
 use std::collections::BTreeMap;
 use std::time::Duration;
 

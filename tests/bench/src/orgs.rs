@@ -6,7 +6,7 @@ use crate::host::{add_org, number, Build, World, SFERUM_SYNC};
 use crate::process::Serving;
 use crate::report::{count, time, Report};
 use anyhow::bail;
-use exchange_host::store::now_ms;
+use exchange_store::now_ms;
 use sample_school::{sample_school, SampleOptions};
 use sferum_emulator::{Emulator, EmulatorConfig};
 use sferum_sync::client::BASE_ENV;

@@ -1,9 +1,9 @@
 //! The host's answers to the named host services of ABI 1.1 and later, which plugins reach
 //! through `HostServices::call` (names in `exchange_sdk::negotiate::services`).
 
-use crate::store::Store;
 use exchange_sdk::negotiate::{services, unknown_host_service, MaxBindings, MaxBindingsRequest};
 use exchange_sdk::{AbiVersion, HostInfo};
+use exchange_store::Store;
 use std::sync::Mutex;
 
 /// What this host offers plugins beyond ABI 1.0; every name here is answered by [`answer`].

@@ -11,7 +11,7 @@ pub struct Task {
     pub id: i64,
     pub org_id: String,
     pub type_id: String,
-    /// The canonical schedule text (see [`crate::schedule`]).
+    /// The canonical schedule text (the host's `schedule` module).
     pub schedule: String,
     pub enabled: bool,
     pub max_run_time_s: i64,

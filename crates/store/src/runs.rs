@@ -21,7 +21,7 @@ pub struct RunRecord {
     pub trigger: String,
     pub message: String,
     pub counters: BTreeMap<String, u64>,
-    /// The host process that drives the run (see [`crate::runs::liveness::ProcessId`]),
+    /// The host process that drives the run (the host's `runs::liveness::ProcessId`),
     /// empty for runs recorded before owners were.
     #[serde(skip)]
     pub owner: String,
@@ -86,7 +86,7 @@ pub enum Acquired {
 /// A new run's facts.
 #[derive(Debug, Clone)]
 pub struct NewRun<'a> {
-    pub task: &'a crate::store::tasks::Task,
+    pub task: &'a crate::tasks::Task,
     pub trigger: &'a str,
     pub dry_run: bool,
     /// The host process that will drive it.
@@ -307,10 +307,7 @@ impl Store {
 
     /// The run going on now, in this or another host process, that keeps task `task` from
     /// starting: a `running` run of its type for its organization.
-    pub fn running_run(
-        &self,
-        task: &crate::store::tasks::Task,
-    ) -> anyhow::Result<Option<RunRecord>> {
+    pub fn running_run(&self, task: &crate::tasks::Task) -> anyhow::Result<Option<RunRecord>> {
         let sql = format!(
             "SELECT {RUN_COLUMNS} FROM runs WHERE status = 'running' AND org_id = ?1 AND type_id = ?2"
         );

@@ -123,7 +123,7 @@ fn copy_into(source: &Connection, path: &Path) -> anyhow::Result<Copied> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
+    use crate::Store;
 
     #[test]
     fn a_copy_is_owner_only_complete_and_never_overwrites() {
@@ -138,7 +138,7 @@ mod tests {
             0o600
         );
         assert!(copied.bytes > 0);
-        assert_eq!(copied.schema_version, crate::store::SCHEMA_VERSION as i64);
+        assert_eq!(copied.schema_version, crate::SCHEMA_VERSION as i64);
         // The store still has its connection open (and its -wal): the copy holds the org.
         let copy = Connection::open(&dest).unwrap();
         let name: String = copy

@@ -2,6 +2,10 @@
 //! state, runs and their logs, and the web console's administrator password. One file, WAL
 //! mode, safe for several host processes at once (a `serve` and an administrator's CLI).
 //! Every write that belongs together is one transaction, so nothing is ever half-written.
+//!
+//! The crate is the bottom of the host: it knows SQLite, the `school-data/1` model and the
+//! plugins' data types from `exchange-sdk`, and nothing of plugins' loading, runs, the web
+//! console or the command line. Only it writes SQL.
 
 pub mod admin;
 pub mod backup;
