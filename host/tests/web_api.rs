@@ -399,7 +399,7 @@ fn secrets_a_plugin_writes_are_scrubbed_from_run_messages_and_logs() {
     let run = {
         let mut store = exchange_store::Store::open(&school.db).unwrap();
         let task = store.require_task(id).unwrap();
-        let owner = exchange_host::runs::liveness::ProcessId::current().to_string();
+        let owner = exchange_core::runs::liveness::ProcessId::current().to_string();
         let new = exchange_store::runs::NewRun {
             task: &task,
             trigger: "manual",

@@ -2,7 +2,7 @@
 
 use super::Env;
 use crate::cli::AdminCommand;
-use crate::web::password;
+use exchange_web::password;
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 

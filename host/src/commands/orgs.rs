@@ -2,9 +2,9 @@
 
 use super::{fail_with_problems, Env};
 use crate::cli::OrgCommand;
-use crate::i18n::Lang;
-use crate::output::{escape_controls, Table};
-use crate::params;
+use exchange_core::i18n::Lang;
+use exchange_core::output::{escape_controls, Table};
+use exchange_core::params;
 use exchange_sdk::school_validate::MAX_ORGANIZATION_NAME_CHARS;
 use exchange_sdk::text::{name_problem, text_problem, MAX_NAME_CHARS};
 use exchange_store::show_time;

@@ -1,10 +1,10 @@
 //! `exchange-host run`, `task check`, `runs` and `logs`, and the hidden worker mode.
 
 use super::Env;
-use crate::output::Table;
-use crate::runs::protocol::Event;
-use crate::runs::runner::{check_task, run_task, Outcome, RunOptions, RunnerConfig};
-use crate::runs::worker;
+use exchange_core::output::Table;
+use exchange_core::runs::protocol::Event;
+use exchange_core::runs::runner::{check_task, run_task, Outcome, RunOptions, RunnerConfig};
+use exchange_core::runs::worker;
 use exchange_sdk::LogLevel;
 use exchange_store::show_time;
 use std::io::{IsTerminal, Write};

@@ -7,7 +7,7 @@
 use crate::host::{number, Build, World, EXAMPLE};
 use crate::process::{cpu_ticks, memory_kib, ticks_per_second, Serving};
 use crate::report::{bytes, count, Report};
-use exchange_host::runs::liveness::ProcessId;
+use exchange_core::runs::liveness::ProcessId;
 use exchange_store::runs::{Acquired, NewRun};
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -2,8 +2,8 @@
 //! for secrets, a choice for flags and enums), the default is the placeholder, and the
 //! problems found on the server are shown beside the field.
 
-use crate::web::actions::Scalar;
-use crate::web::views::ParamView;
+use crate::actions::Scalar;
+use crate::views::ParamView;
 use exchange_sdk::ParamType;
 use maud::{html, Markup};
 use std::collections::BTreeMap;

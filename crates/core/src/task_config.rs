@@ -3,7 +3,6 @@
 //! plugin's own rules). Shared by the CLI and the web console, so both refuse the same input
 //! with the same messages.
 
-use crate::cli::TaskSettingsArgs;
 use crate::i18n::{self, Lang};
 use crate::params;
 use crate::plugins::Plugin;
@@ -13,10 +12,22 @@ use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_store::tasks::TaskSettings;
 use exchange_store::Store;
 
+/// The host-level settings as given (`task add/set`'s options, the console's form), before
+/// they are checked; `None` leaves a setting as it is.
+#[derive(Debug, Default, Clone)]
+pub struct SettingsInput {
+    /// When it runs, e.g. "every 30m" or «каждые 30 минут».
+    pub schedule: Option<String>,
+    /// Longest a run may take before it is killed, e.g. 1h.
+    pub max_run_time: Option<String>,
+    /// Up to this much random delay before each scheduled run, e.g. 5m.
+    pub random_delay: Option<String>,
+}
+
 /// Parses the host-level settings; problems are collected (keyed by the CLI flag, e.g.
 /// `--schedule`), not thrown, in `lang`.
 pub fn settings(
-    args: &TaskSettingsArgs,
+    args: &SettingsInput,
     problems: &mut Vec<ParamProblem>,
     lang: Lang,
 ) -> TaskSettings {

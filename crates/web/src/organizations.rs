@@ -5,11 +5,11 @@
 use super::app::App;
 use super::error::ApiError;
 use super::views::{self, OrgView};
-use crate::i18n::Lang;
-use crate::school::diff::{diff, SchoolDiff};
-use crate::school::problems;
-use crate::school::shrink::{shrinks, Shrink};
-use crate::tr;
+use exchange_core::i18n::Lang;
+use exchange_core::school::diff::{diff, SchoolDiff};
+use exchange_core::school::problems;
+use exchange_core::school::shrink::{shrinks, Shrink};
+use exchange_core::tr;
 use exchange_sdk::manifest::ParamProblem;
 use exchange_sdk::school::SchoolData;
 use exchange_sdk::school_validate::{parse_school_data, MAX_ORGANIZATION_NAME_CHARS};
@@ -107,7 +107,7 @@ pub fn delete_org(app: &App, id: &str, confirm: &str) -> Result<(), ApiError> {
         let message = tr!(lang, "error-org-confirm", org = &org.id);
         return Err(ApiError::field(lang, "confirm", message));
     }
-    store.interrupt_orphaned_runs(&crate::runs::runner::orphaned)?;
+    store.interrupt_orphaned_runs(&exchange_core::runs::runner::orphaned)?;
     if let Some(run) = store.remove_org(&org.id)? {
         return Err(ApiError::conflict(tr!(
             lang,
@@ -248,7 +248,7 @@ pub fn check_import(app: &App, org_id: &str, bytes: &[u8]) -> Result<ImportPrevi
     if bytes.is_empty() {
         return Err(ApiError::field(lang, "file", tr!(lang, "error-no-file")));
     }
-    let text = match crate::commands::school::read_text(bytes) {
+    let text = match exchange_core::school::read_text(bytes) {
         Ok(text) => text,
         Err(p) => {
             let message = match lang {

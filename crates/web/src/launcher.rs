@@ -3,10 +3,10 @@
 //! all of them are asked to stop when the console stops.
 
 use super::error::ApiError;
-use crate::i18n::Lang;
-use crate::runs::protocol::Event;
-use crate::runs::runner::{begin_run, AlreadyRunning, RunOptions, RunnerConfig};
-use crate::tr;
+use exchange_core::i18n::Lang;
+use exchange_core::runs::protocol::Event;
+use exchange_core::runs::runner::{begin_run, AlreadyRunning, RunOptions, RunnerConfig};
+use exchange_core::tr;
 use exchange_store::Store;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

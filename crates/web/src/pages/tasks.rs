@@ -7,11 +7,11 @@ use super::{
     blocking, csrf_field, notice, page, see_other, segment, status_label, AppState, PageResult,
     SavedQuery,
 };
-use crate::web::actions::{self, TaskInput};
-use crate::web::app::App;
-use crate::web::auth::Session;
-use crate::web::error::{ApiError, Form, Path, Query, GENERAL};
-use crate::web::views::{self, OrgSummary, PluginView, TaskView};
+use crate::actions::{self, TaskInput};
+use crate::app::App;
+use crate::auth::Session;
+use crate::error::{ApiError, Form, Path, Query, GENERAL};
+use crate::views::{self, OrgSummary, PluginView, TaskView};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -51,7 +51,7 @@ fn state_label(task: &TaskView) -> &'static str {
 /// Seconds as a short duration in the console's language, which the forms accept back
 /// («1 ч», «30 мин»).
 fn duration_text(app: &App, secs: i64) -> String {
-    crate::i18n::duration_phrase(app.lang, secs.max(0) as u64)
+    exchange_core::i18n::duration_phrase(app.lang, secs.max(0) as u64)
 }
 
 async fn list(
@@ -170,7 +170,7 @@ impl TaskForm<'_> {
                     (TextField {
                         name: "schedule", label: "Периодичность",
                         value: &self.setting("schedule", &self.schedule),
-                        placeholder: &format!("по умолчанию: {}", crate::i18n::schedule_phrase(crate::i18n::Lang::Ru, &plugin.default_schedule)),
+                        placeholder: &format!("по умолчанию: {}", exchange_core::i18n::schedule_phrase(exchange_core::i18n::Lang::Ru, &plugin.default_schedule)),
                         hint: "каждые 30 минут, постоянно, ежедневно 07:30, вручную. Рекомендуется «каждые 30 минут»; для видеозвонков перед уроком — чаще, вплоть до «постоянно».",
                         errors: self.errors("schedule"),
                     }.render())

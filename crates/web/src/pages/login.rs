@@ -1,9 +1,9 @@
 //! Logging in with the administrator password, and out.
 
 use super::{csrf_field, page, see_other, AppState};
-use crate::web::app::App;
-use crate::web::auth::{self, Session};
-use crate::web::error::{Form, Query};
+use crate::app::App;
+use crate::auth::{self, Session};
+use crate::error::{Form, Query};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

@@ -18,14 +18,14 @@
 use super::app::App;
 use super::error::{blocking, ApiError, Json};
 use super::password;
-use crate::i18n::{duration_phrase, Lang};
-use crate::tr;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
+use exchange_core::i18n::{duration_phrase, Lang};
+use exchange_core::tr;
 use rand::RngCore;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};

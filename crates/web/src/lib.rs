@@ -25,9 +25,9 @@ mod pages;
 pub mod password;
 mod views;
 
-use crate::plugins::Registry;
-use crate::runs::runner::RunnerConfig;
 use anyhow::Context as _;
+use exchange_core::plugins::Registry;
+use exchange_core::runs::runner::RunnerConfig;
 use exchange_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;

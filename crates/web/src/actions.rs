@@ -5,11 +5,10 @@
 use super::app::App;
 use super::error::ApiError;
 use super::views::{self, OrgView, TaskView};
-use crate::cli::TaskSettingsArgs;
-use crate::params;
-use crate::redact::Redactor;
-use crate::task_config;
-use crate::tr;
+use exchange_core::params;
+use exchange_core::redact::Redactor;
+use exchange_core::task_config;
+use exchange_core::tr;
 use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_store::tasks::{Task, TaskSettings};
 use exchange_store::Store;
@@ -149,7 +148,7 @@ fn check(
             reason = views::no_plugin_message(app, &type_id)
         )));
     }
-    let args = TaskSettingsArgs {
+    let args = task_config::SettingsInput {
         schedule: given(&input.schedule),
         max_run_time: given(&input.max_run_time),
         random_delay: given(&input.random_delay),
@@ -163,7 +162,7 @@ fn check(
         let specs = plugin
             .map(|p| p.manifest.params.clone())
             .unwrap_or_default();
-        let mut redactor = Redactor::for_org(app, store, &org, existing)?;
+        let mut redactor = views::org_redactor(app, store, &org, existing)?;
         redactor.add(&specs, &submitted);
         Ok(redactor)
     };
@@ -326,7 +325,7 @@ pub fn update_task(app: &App, id: i64, input: &TaskInput) -> Result<TaskSaved, A
 pub fn delete_task(app: &App, id: i64) -> Result<(), ApiError> {
     let mut store = app.store()?;
     views::require_task(&store, id, app.lang)?;
-    store.interrupt_orphaned_runs(&crate::runs::runner::orphaned)?;
+    store.interrupt_orphaned_runs(&exchange_core::runs::runner::orphaned)?;
     if let Some(run) = store.running_runs()?.into_iter().find(|r| r.task_id == id) {
         return Err(ApiError::conflict(tr!(
             app.lang,

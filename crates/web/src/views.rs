@@ -5,14 +5,14 @@
 use super::app::App;
 use super::error::ApiError;
 use super::launcher::Progress;
-use crate::i18n::{self, Lang};
-use crate::params;
-use crate::plugins::Skipped;
-use crate::redact::Redactor;
-use crate::school::coverage::{self, Coverage};
-use crate::school::staff::{staff_files, StaffFile};
-use crate::task_config;
-use crate::tr;
+use exchange_core::i18n::{self, Lang};
+use exchange_core::params;
+use exchange_core::plugins::Skipped;
+use exchange_core::redact::Redactor;
+use exchange_core::school::coverage::{self, Coverage};
+use exchange_core::school::staff::{staff_files, StaffFile};
+use exchange_core::task_config;
+use exchange_core::tr;
 use exchange_sdk::plugin::LinksRow;
 use exchange_sdk::{LogLevel, ParamSpec, ParamType};
 use exchange_store::orgs::Org;
@@ -23,25 +23,23 @@ use exchange_store::{show_time, Store};
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
-impl Redactor {
-    /// The secrets of an organization and, optionally, of one of its tasks.
-    pub fn for_org(
-        app: &App,
-        store: &Store,
-        org_id: &str,
-        task: Option<&Task>,
-    ) -> Result<Redactor, ApiError> {
-        let mut redactor = Redactor::of(&app.org_key_specs(), &store.org_values(org_id)?);
-        if let Some(task) = task {
-            redactor.add(&task_specs(app, task), &task.params);
-        }
-        Ok(redactor)
+/// The secrets of an organization and, optionally, of one of its tasks.
+pub fn org_redactor(
+    app: &App,
+    store: &Store,
+    org_id: &str,
+    task: Option<&Task>,
+) -> Result<Redactor, ApiError> {
+    let mut redactor = Redactor::of(&app.org_key_specs(), &store.org_values(org_id)?);
+    if let Some(task) = task {
+        redactor.add(&task_specs(app, task), &task.params);
     }
+    Ok(redactor)
+}
 
-    /// The secrets of a run's task and organization.
-    pub fn for_run(app: &App, store: &Store, run: &RunRecord) -> Result<Redactor, ApiError> {
-        Redactor::for_org(app, store, &run.org_id, store.task(run.task_id)?.as_ref())
-    }
+/// The secrets of a run's task and organization.
+pub fn run_redactor(app: &App, store: &Store, run: &RunRecord) -> Result<Redactor, ApiError> {
+    org_redactor(app, store, &run.org_id, store.task(run.task_id)?.as_ref())
 }
 
 /// One declared parameter (or Links base key), as a form is generated from it.
@@ -412,7 +410,7 @@ pub fn require_run(store: &Store, id: i64, lang: Lang) -> Result<RunRecord, ApiE
 /// A run with the secrets of its task and organization scrubbed.
 pub fn run(app: &App, store: &Store, id: i64) -> Result<RunView, ApiError> {
     let run = require_run(store, id, app.lang)?;
-    let redactor = Redactor::for_run(app, store, &run)?;
+    let redactor = run_redactor(app, store, &run)?;
     Ok(run_view(app, run, &redactor))
 }
 
@@ -432,7 +430,7 @@ pub fn runs(
     for run in store.runs(task, last.clamp(1, 1000))? {
         let redactor = match redactors.entry(run.task_id) {
             Entry::Occupied(known) => known.into_mut(),
-            Entry::Vacant(new) => new.insert(Redactor::for_run(app, store, &run)?),
+            Entry::Vacant(new) => new.insert(run_redactor(app, store, &run)?),
         };
         out.push(run_view(app, run, redactor));
     }
@@ -474,7 +472,7 @@ pub fn logs(
     after: i64,
 ) -> Result<Vec<LogView>, ApiError> {
     let run = require_run(store, run_id, app.lang)?;
-    let redactor = Redactor::for_run(app, store, &run)?;
+    let redactor = run_redactor(app, store, &run)?;
     Ok(store
         .run_logs(run_id, min, after)?
         .into_iter()
@@ -518,7 +516,7 @@ pub fn require_task(store: &Store, id: i64, lang: Lang) -> Result<Task, ApiError
 /// A task for display.
 pub fn task_view(app: &App, store: &Store, task: &Task) -> Result<TaskView, ApiError> {
     let specs = task_specs(app, task);
-    let redactor = Redactor::for_org(app, store, &task.org_id, Some(task))?;
+    let redactor = org_redactor(app, store, &task.org_id, Some(task))?;
     let last_run = store
         .runs(Some(task.id), 1)?
         .into_iter()

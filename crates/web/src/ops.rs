@@ -4,12 +4,12 @@
 
 use super::app::App;
 use super::error::{blocking, ApiError};
-use crate::metrics;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use exchange_core::metrics;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -6,10 +6,10 @@ use super::{
     blocking, csrf_field, notice, page, see_other, status_label, trigger_label, AppState,
     PageResult,
 };
-use crate::web::app::App;
-use crate::web::auth::Session;
-use crate::web::error::{Path, Query};
-use crate::web::views::{self, LogView, RunView};
+use crate::app::App;
+use crate::auth::Session;
+use crate::error::{Path, Query};
+use crate::views::{self, LogView, RunView};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Extension, Router};

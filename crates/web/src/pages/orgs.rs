@@ -5,20 +5,20 @@
 
 use super::form::{general_errors, ParamField, Submitted, TextField};
 use super::{blocking, notice, page, see_other, segment, AppState, PageResult, SavedQuery};
-use crate::i18n::role_label;
-use crate::school::coverage::percent;
-use crate::tr;
-use crate::web::actions::{self, LinksBaseInput};
-use crate::web::app::App;
-use crate::web::auth::Session;
-use crate::web::error::{ApiError, Form, Path, Query, GENERAL};
-use crate::web::organizations::{self, ImportPreview, OrgInput, MAX_FILE_MB};
-use crate::web::views::{self, LinksView};
+use crate::actions::{self, LinksBaseInput};
+use crate::app::App;
+use crate::auth::Session;
+use crate::error::{ApiError, Form, Path, Query, GENERAL};
+use crate::organizations::{self, ImportPreview, OrgInput, MAX_FILE_MB};
+use crate::views::{self, LinksView};
 use axum::extract::{DefaultBodyLimit, Multipart};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
+use exchange_core::i18n::role_label;
+use exchange_core::school::coverage::percent;
+use exchange_core::tr;
 use maud::{html, Markup};
 use std::sync::Arc;
 

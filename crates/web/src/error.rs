@@ -2,12 +2,12 @@
 //! refused input one message list per field. Also the request extractors whose rejections
 //! become such errors (JSON, never axum's plain-text bodies).
 
-use crate::i18n::Lang;
-use crate::tr;
 use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use exchange_core::i18n::Lang;
+use exchange_core::tr;
 use exchange_sdk::manifest::ParamProblem;
 use std::collections::BTreeMap;
 
