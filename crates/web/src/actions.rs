@@ -240,7 +240,7 @@ fn default_schedule(app: &App, type_id: &str) -> String {
 pub fn validate(app: &App, input: &TaskInput, task: Option<i64>) -> Result<Validated, ApiError> {
     let store = app.store()?;
     let existing = task
-        .map(|id| views::require_task(&store, id, app.lang))
+        .map(|id| crate::error::require_task(&store, id, app.lang))
         .transpose()?;
     let checked = check(
         app,
@@ -295,7 +295,7 @@ pub fn create_task(app: &App, input: &TaskInput) -> Result<TaskSaved, ApiError> 
         &checked.params,
         &checked.settings,
     )?;
-    let task = views::require_task(&store, id, app.lang)?;
+    let task = crate::error::require_task(&store, id, app.lang)?;
     Ok(TaskSaved {
         task: views::task_view(app, &store, &task)?,
         warnings: checked.warnings,
@@ -305,7 +305,7 @@ pub fn create_task(app: &App, input: &TaskInput) -> Result<TaskSaved, ApiError> 
 /// Changes a task's settings and parameters.
 pub fn update_task(app: &App, id: i64, input: &TaskInput) -> Result<TaskSaved, ApiError> {
     let mut store = app.store()?;
-    let task = views::require_task(&store, id, app.lang)?;
+    let task = crate::error::require_task(&store, id, app.lang)?;
     let checked = check(
         app,
         &store,
@@ -314,7 +314,7 @@ pub fn update_task(app: &App, id: i64, input: &TaskInput) -> Result<TaskSaved, A
         &tr!(app.lang, "error-nothing-changed"),
     )?;
     store.update_task(id, &checked.params, &checked.settings)?;
-    let task = views::require_task(&store, id, app.lang)?;
+    let task = crate::error::require_task(&store, id, app.lang)?;
     Ok(TaskSaved {
         task: views::task_view(app, &store, &task)?,
         warnings: checked.warnings,
@@ -324,7 +324,7 @@ pub fn update_task(app: &App, id: i64, input: &TaskInput) -> Result<TaskSaved, A
 /// Removes a task with its state and run history; a running task is refused (409).
 pub fn delete_task(app: &App, id: i64) -> Result<(), ApiError> {
     let mut store = app.store()?;
-    views::require_task(&store, id, app.lang)?;
+    crate::error::require_task(&store, id, app.lang)?;
     store.interrupt_orphaned_runs(&exchange_core::runs::runner::orphaned)?;
     if let Some(run) = store.running_runs()?.into_iter().find(|r| r.task_id == id) {
         return Err(ApiError::conflict(tr!(

@@ -288,7 +288,11 @@ async fn task(
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, ApiError> {
     read(app, move |app, store| {
-        views::task_view(app, store, &views::require_task(store, id, app.lang)?)
+        views::task_view(
+            app,
+            store,
+            &crate::error::require_task(store, id, app.lang)?,
+        )
     })
     .await
 }

@@ -9,7 +9,7 @@
 //!   JSON API, the `csrf` field for HTML forms.
 //! - On loopback only loopback host names are served (no DNS rebinding).
 //! - Every answer carries headers against framing, sniffing and caching.
-//! - Password guessing is throttled per client ([`Throttle`]): after a few failures the
+//! - Password guessing is throttled per client (`sessions::Throttle`): after a few failures the
 //!   client is locked out for a while, and only a few Argon2 checks run at once (each takes
 //!   memory), whoever asks.
 //! - Cookies are `Secure` when the console is reached over HTTPS: `serve --https`, or a
@@ -18,6 +18,7 @@
 use super::app::App;
 use super::error::{blocking, ApiError, Json};
 use super::password;
+use super::sessions::{same_token, Session};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -26,207 +27,20 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use exchange_core::i18n::{duration_phrase, Lang};
 use exchange_core::tr;
-use rand::RngCore;
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The header that carries the CSRF token of JSON API requests.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The form field that carries the CSRF token of HTML forms.
 pub const CSRF_FIELD: &str = "csrf";
-/// A session unused this long ends.
-const IDLE: Duration = Duration::from_secs(8 * 3600);
-/// At most this many sessions are kept; the least recently used go first.
-const MAX_SESSIONS: usize = 1000;
 /// The largest form body read for its CSRF token.
 const FORM_LIMIT: usize = 1 << 20;
 /// How long a wrong password is answered late (slows down guessing).
 const WRONG_PASSWORD_DELAY: Duration = Duration::from_secs(1);
-/// This many failed logins of one client within [`FAILURE_WINDOW`] lock it out.
-const MAX_FAILURES: u32 = 5;
-/// The window in which failures count, and how long a lockout lasts.
-const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Password checks (Argon2, about 19 MiB each) running at once, over all clients.
-const CONCURRENT_CHECKS: usize = 2;
 /// How long a login waits for its turn to be checked before it is refused as busy.
 const CHECK_QUEUE_WAIT: Duration = Duration::from_secs(10);
-/// At most this many clients' failures are remembered (the oldest go first).
-const MAX_CLIENTS: usize = 10_000;
-
-/// The session of the current request, as handlers see it.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub id: String,
-    /// The token state-changing requests of this session must carry.
-    pub csrf: String,
-    /// Whether the administrator has logged in in this session.
-    pub authenticated: bool,
-    /// Whether this console asks for a login at all.
-    pub login_required: bool,
-    /// Who sent the request: the peer, or the client a trusted proxy names.
-    pub client: IpAddr,
-    /// Whether the request came over HTTPS (its cookies are `Secure`).
-    pub secure: bool,
-}
-
-/// One client's failed logins.
-struct Failures {
-    count: u32,
-    first: Instant,
-    locked_until: Option<Instant>,
-}
-
-/// Failed logins per client and the cap on concurrent password checks.
-pub struct Throttle {
-    failures: Mutex<HashMap<IpAddr, Failures>>,
-    checks: tokio::sync::Semaphore,
-}
-
-impl Default for Throttle {
-    fn default() -> Throttle {
-        Throttle {
-            failures: Mutex::new(HashMap::new()),
-            checks: tokio::sync::Semaphore::new(CONCURRENT_CHECKS),
-        }
-    }
-}
-
-impl Throttle {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, Failures>> {
-        self.failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// How long `client` must still wait before it may try again, if it is locked out.
-    fn locked(&self, client: IpAddr) -> Option<Duration> {
-        let now = Instant::now();
-        let map = self.lock();
-        let until = map.get(&client)?.locked_until?;
-        (until > now).then(|| until - now)
-    }
-
-    /// Counts a failed login; a client with too many failures in the window is locked out.
-    fn failed(&self, client: IpAddr) {
-        let now = Instant::now();
-        let mut map = self.lock();
-        if map.len() >= MAX_CLIENTS && !map.contains_key(&client) {
-            map.retain(|_, f| {
-                f.first.elapsed() < FAILURE_WINDOW || f.locked_until.is_some_and(|u| u > now)
-            });
-            if map.len() >= MAX_CLIENTS {
-                if let Some(oldest) = map.iter().min_by_key(|(_, f)| f.first).map(|(ip, _)| *ip) {
-                    map.remove(&oldest);
-                }
-            }
-        }
-        let entry = map.entry(client).or_insert(Failures {
-            count: 0,
-            first: now,
-            locked_until: None,
-        });
-        if entry.first.elapsed() > FAILURE_WINDOW {
-            *entry = Failures {
-                count: 0,
-                first: now,
-                locked_until: None,
-            };
-        }
-        entry.count += 1;
-        if entry.count >= MAX_FAILURES {
-            entry.locked_until = Some(now + FAILURE_WINDOW);
-            entry.count = 0;
-            entry.first = now;
-        }
-    }
-
-    /// Forgets a client's failures after it logged in.
-    fn succeeded(&self, client: IpAddr) {
-        self.lock().remove(&client);
-    }
-}
-
-struct Stored {
-    csrf: String,
-    authenticated: bool,
-    last_seen: Instant,
-}
-
-/// The sessions of this console, in memory (a restart logs everyone out).
-#[derive(Default)]
-pub struct Sessions {
-    map: Mutex<HashMap<String, Stored>>,
-}
-
-/// A random token: 32 bytes from the operating system's generator, as hex.
-pub(crate) fn token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Compares two tokens in time that does not depend on where they differ.
-fn same_token(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
-impl Sessions {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Stored>> {
-        self.map
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// The session with this id, if it is still alive: `(csrf, authenticated)`.
-    fn touch(&self, id: &str) -> Option<(String, bool)> {
-        let mut map = self.lock();
-        let alive = map.get(id).is_some_and(|s| s.last_seen.elapsed() < IDLE);
-        if !alive {
-            map.remove(id);
-            return None;
-        }
-        let stored = map.get_mut(id)?;
-        stored.last_seen = Instant::now();
-        Some((stored.csrf.clone(), stored.authenticated))
-    }
-
-    /// A new session; returns its id and CSRF token.
-    fn create(&self, authenticated: bool) -> (String, String) {
-        let mut map = self.lock();
-        map.retain(|_, s| s.last_seen.elapsed() < IDLE);
-        while map.len() >= MAX_SESSIONS {
-            let Some(oldest) = map
-                .iter()
-                .min_by_key(|(_, s)| (s.authenticated, s.last_seen))
-                .map(|(id, _)| id.clone())
-            else {
-                break;
-            };
-            map.remove(&oldest);
-        }
-        let (id, csrf) = (token(), token());
-        map.insert(
-            id.clone(),
-            Stored {
-                csrf: csrf.clone(),
-                authenticated,
-                last_seen: Instant::now(),
-            },
-        );
-        (id, csrf)
-    }
-
-    fn remove(&self, id: &str) {
-        self.lock().remove(id);
-    }
-}
-
 /// The name of this console's session cookie (per port: cookies do not tell ports apart).
 fn cookie_name(app: &App) -> String {
     format!("exchange_session_{}", app.addr.port())
@@ -522,7 +336,7 @@ pub struct LoginBody {
 
 /// Checks the password and replaces the session by a logged-in one; returns the new session
 /// and its cookie. A client locked out by too many failures is refused (429) before any
-/// check, and checks wait for their turn ([`CONCURRENT_CHECKS`] at once).
+/// check, and checks wait for their turn (`sessions::CONCURRENT_CHECKS` at once).
 pub async fn log_in(
     app: &Arc<App>,
     old: &Session,
@@ -648,16 +462,6 @@ mod tests {
     }
 
     #[test]
-    fn tokens_are_long_random_and_compared_whole() {
-        let (a, b) = (token(), token());
-        assert_eq!(a.len(), 64);
-        assert_ne!(a, b);
-        assert!(same_token(&a, &a.clone()));
-        assert!(!same_token(&a, &b));
-        assert!(!same_token(&a, &a[..63]));
-    }
-
-    #[test]
     fn origins_of_other_sites_are_refused() {
         assert!(origin_problem(&headers(&[("host", "127.0.0.1:8080")]), Lang::En).is_none());
         assert!(origin_problem(
@@ -689,27 +493,6 @@ mod tests {
     }
 
     #[test]
-    fn clients_are_locked_out_after_repeated_failures() {
-        let throttle = Throttle::default();
-        let (a, b) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
-        for _ in 0..MAX_FAILURES - 1 {
-            throttle.failed(a);
-            assert!(throttle.locked(a).is_none());
-        }
-        throttle.failed(a);
-        assert!(throttle
-            .locked(a)
-            .is_some_and(|w| w > Duration::from_secs(60)));
-        assert!(
-            throttle.locked(b).is_none(),
-            "other clients are not locked out"
-        );
-        throttle.failed(b);
-        throttle.succeeded(b);
-        assert!(throttle.locked(b).is_none());
-    }
-
-    #[test]
     fn cookies_are_found_by_name() {
         let h = headers(&[("cookie", "a=1; exchange_session_80=abc; b=2")]);
         assert_eq!(
@@ -717,18 +500,5 @@ mod tests {
             Some("abc")
         );
         assert_eq!(cookie_value(&h, "exchange_session_81"), None);
-    }
-
-    #[test]
-    fn sessions_expire_when_removed_and_are_capped() {
-        let sessions = Sessions::default();
-        let (id, csrf) = sessions.create(false);
-        assert_eq!(sessions.touch(&id), Some((csrf, false)));
-        sessions.remove(&id);
-        assert_eq!(sessions.touch(&id), None);
-        for _ in 0..MAX_SESSIONS + 5 {
-            sessions.create(false);
-        }
-        assert!(sessions.lock().len() <= MAX_SESSIONS);
     }
 }

@@ -9,6 +9,9 @@ use axum::response::{IntoResponse, Response};
 use exchange_core::i18n::Lang;
 use exchange_core::tr;
 use exchange_sdk::manifest::ParamProblem;
+use exchange_store::runs::RunRecord;
+use exchange_store::tasks::Task;
+use exchange_store::Store;
 use std::collections::BTreeMap;
 
 /// The field a problem without a key is reported under.
@@ -161,4 +164,18 @@ pub async fn blocking<T: Send + 'static>(
             "the request failed inside the host (see the host's log); try again",
         ))
     })
+}
+
+/// The run, or 404 with what to do.
+pub fn require_run(store: &Store, id: i64, lang: Lang) -> Result<RunRecord, ApiError> {
+    store
+        .run_record(id)?
+        .ok_or_else(|| ApiError::not_found(tr!(lang, "error-no-run", run = id)))
+}
+
+/// The task, or 404 with what to do.
+pub fn require_task(store: &Store, id: i64, lang: Lang) -> Result<Task, ApiError> {
+    store
+        .task(id)?
+        .ok_or_else(|| ApiError::not_found(tr!(lang, "error-no-task", task = id)))
 }

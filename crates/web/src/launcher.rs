@@ -55,7 +55,7 @@ impl Launcher {
             return Err(ApiError::bad_request(tr!(lang, "run-dry-and-force")));
         }
         let store = Store::open(&runner.db)?;
-        super::views::require_task(&store, task_id, lang)?;
+        super::error::require_task(&store, task_id, lang)?;
         let cancel = Arc::new(AtomicBool::new(false));
         {
             let mut live = lock(&self.live);
@@ -148,7 +148,7 @@ impl Launcher {
     /// sees the request in the database within a second. 409 when it is not running.
     pub fn stop(&self, runner: &RunnerConfig, run_id: i64) -> Result<(), ApiError> {
         let mut store = Store::open(&runner.db)?;
-        super::views::require_run(&store, run_id, runner.lang)?;
+        super::error::require_run(&store, run_id, runner.lang)?;
         if !store.request_cancel(run_id)? {
             return Err(ApiError::conflict(tr!(
                 runner.lang,

@@ -2,8 +2,18 @@
 //! scripts can use too. `exchange-host serve --http ADDR` runs it beside the scheduler, on
 //! its own thread with its own tokio runtime.
 //!
+//! The modules form layers that never import upwards (no module cycle):
+//! 1. [`error`], [`password`], and the state the application holds: [`sessions`] (sessions
+//!    and the login throttle), [`pending`] (imports waiting for confirmation), [`launcher`]
+//!    (runs started here);
+//! 2. [`app`]: the shared state (database, plugins and the above);
+//! 3. [`views`], [`actions`], [`organizations`]: what is shown and changed;
+//! 4. [`auth`] (login, CSRF and origin checks, security headers, the session guard), then
+//!    the handlers: [`api`], [`pages`], [`ops`];
+//! 5. [`routes`]: every route, assembled.
+//!
 //! - [`app`]: the shared state (database, plugins, sessions, runs started here).
-//! - [`auth`]: sessions, login, CSRF and origin checks, security headers.
+//! - [`auth`]: login, CSRF and origin checks, security headers.
 //! - [`actions`]: what the console changes (tasks, Links base, runs), checked like the CLI.
 //! - [`organizations`]: adding, renaming and removing organizations; importing school data
 //!   (check and preview, then confirm); the video calls.
@@ -23,6 +33,9 @@ mod ops;
 mod organizations;
 mod pages;
 pub mod password;
+mod pending;
+mod routes;
+mod sessions;
 mod views;
 
 use anyhow::Context as _;
@@ -83,7 +96,7 @@ pub fn start(config: WebConfig) -> anyhow::Result<WebServer> {
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     let app = Arc::new(app::App::new(config, addr));
-    let router = app::router(app.clone());
+    let router = routes::router(app.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("web-console")

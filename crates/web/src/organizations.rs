@@ -4,6 +4,7 @@
 
 use super::app::App;
 use super::error::ApiError;
+use super::pending::{Pending, MAX_PENDING, PENDING_FOR};
 use super::views::{self, OrgView};
 use exchange_core::i18n::Lang;
 use exchange_core::school::diff::{diff, SchoolDiff};
@@ -11,12 +12,9 @@ use exchange_core::school::problems;
 use exchange_core::school::shrink::{shrinks, Shrink};
 use exchange_core::tr;
 use exchange_sdk::manifest::ParamProblem;
-use exchange_sdk::school::SchoolData;
 use exchange_sdk::school_validate::{parse_school_data, MAX_ORGANIZATION_NAME_CHARS};
 use exchange_sdk::text::name_problem;
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// An organization's id and name as the forms and the API send them.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -119,35 +117,8 @@ pub fn delete_org(app: &App, id: &str, confirm: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// How long a checked file waits for its confirmation.
-const PENDING_FOR: Duration = Duration::from_secs(30 * 60);
-/// At most this many checked files wait at once (the oldest go first).
-const MAX_PENDING: usize = 20;
 /// The largest school data file the console takes.
 pub const MAX_FILE_MB: usize = 64;
-
-/// A checked file waiting for its confirmation.
-struct Pending {
-    org: String,
-    data: SchoolData,
-    /// How many imports the organization had when the file was checked.
-    base: i64,
-    at: Instant,
-}
-
-/// The checked files waiting for confirmation, by token.
-#[derive(Default)]
-pub struct PendingImports {
-    map: Mutex<HashMap<String, Pending>>,
-}
-
-impl PendingImports {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pending>> {
-        self.map
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
 
 /// One list that falls by more than a third, in words.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -284,7 +255,7 @@ pub fn check_import(app: &App, org_id: &str, bytes: &[u8]) -> Result<ImportPrevi
         .as_ref()
         .map(|p| shrinks(&p.data, &data))
         .unwrap_or_default();
-    let token = super::auth::token();
+    let token = super::sessions::token();
     let preview = ImportPreview {
         token: token.clone(),
         first_import: changes.first_import,

@@ -3,7 +3,7 @@
 //! has the task's and organization's secrets scrubbed out, so no answer can carry one.
 
 use super::app::App;
-use super::error::ApiError;
+use super::error::{require_run, require_task, ApiError};
 use super::launcher::Progress;
 use exchange_core::i18n::{self, Lang};
 use exchange_core::params;
@@ -400,13 +400,6 @@ fn counter_labels(
         .collect()
 }
 
-/// The run, or 404 with what to do.
-pub fn require_run(store: &Store, id: i64, lang: Lang) -> Result<RunRecord, ApiError> {
-    store
-        .run_record(id)?
-        .ok_or_else(|| ApiError::not_found(tr!(lang, "error-no-run", run = id)))
-}
-
 /// A run with the secrets of its task and organization scrubbed.
 pub fn run(app: &App, store: &Store, id: i64) -> Result<RunView, ApiError> {
     let run = require_run(store, id, app.lang)?;
@@ -504,13 +497,6 @@ pub struct TaskView {
     /// The parameters set on the task (not the defaults), secrets masked.
     pub params: BTreeMap<String, String>,
     pub last_run: Option<RunView>,
-}
-
-/// The task, or 404 with what to do.
-pub fn require_task(store: &Store, id: i64, lang: Lang) -> Result<Task, ApiError> {
-    store
-        .task(id)?
-        .ok_or_else(|| ApiError::not_found(tr!(lang, "error-no-task", task = id)))
 }
 
 /// A task for display.

@@ -2,8 +2,9 @@
 
 use super::{csrf_field, page, see_other, AppState};
 use crate::app::App;
-use crate::auth::{self, Session};
+use crate::auth;
 use crate::error::{Form, Query};
+use crate::sessions::Session;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

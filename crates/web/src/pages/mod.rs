@@ -15,8 +15,9 @@ mod runs;
 mod tasks;
 
 use super::app::App;
-use super::auth::{Session, CSRF_FIELD};
+use super::auth::CSRF_FIELD;
 use super::error::ApiError;
+use super::sessions::Session;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

@@ -7,8 +7,8 @@ use super::{
     PageResult,
 };
 use crate::app::App;
-use crate::auth::Session;
 use crate::error::{Path, Query};
+use crate::sessions::Session;
 use crate::views::{self, LogView, RunView};
 use axum::response::IntoResponse;
 use axum::routing::get;

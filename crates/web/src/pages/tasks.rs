@@ -9,8 +9,8 @@ use super::{
 };
 use crate::actions::{self, TaskInput};
 use crate::app::App;
-use crate::auth::Session;
 use crate::error::{ApiError, Form, Path, Query, GENERAL};
+use crate::sessions::Session;
 use crate::views::{self, OrgSummary, PluginView, TaskView};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -354,7 +354,11 @@ fn render_task(
     saved: bool,
 ) -> Result<Markup, ApiError> {
     let store = app.store()?;
-    let task = views::task_view(app, &store, &views::require_task(&store, id, app.lang)?)?;
+    let task = views::task_view(
+        app,
+        &store,
+        &crate::error::require_task(&store, id, app.lang)?,
+    )?;
     let runs = views::runs(app, &store, Some(id), 20)?;
     let plugin = views::plugin(app, &task.type_id).ok();
     let action = |path: &str,
@@ -430,7 +434,7 @@ async fn update(
     blocking(move || {
         let submitted = Submitted(fields);
         let store = app.store()?;
-        let task = views::require_task(&store, id, app.lang)?;
+        let task = crate::error::require_task(&store, id, app.lang)?;
         let plugin = views::plugin(&app, &task.type_id)?;
         match actions::update_task(&app, id, &task_input(&submitted, &plugin, false)) {
             Ok(_) => Ok(see_other(&format!("/tasks/{id}?saved=1"))),
@@ -484,7 +488,7 @@ async fn run(
 async fn delete(state: AppState, Path(id): Path<i64>) -> Result<Response, super::PageError> {
     let app = state.0;
     blocking(move || {
-        let org = views::require_task(&app.store()?, id, app.lang)?.org_id;
+        let org = crate::error::require_task(&app.store()?, id, app.lang)?.org_id;
         actions::delete_task(&app, id)?;
         Ok(see_other(&format!("/tasks?org={}", segment(&org))))
     })
