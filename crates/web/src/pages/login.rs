@@ -1,6 +1,6 @@
 //! Logging in with the administrator password, and out.
 
-use super::{csrf_field, page, see_other, AppState};
+use super::layout::{csrf_field, page, see_other, AppState};
 use crate::app::App;
 use crate::auth;
 use crate::error::{Form, Query};

@@ -4,7 +4,7 @@
 //! Sferum coverage per class, and its video calls.
 
 use super::form::{general_errors, ParamField, Submitted, TextField};
-use super::{blocking, notice, page, see_other, segment, AppState, PageResult, SavedQuery};
+use super::layout::{blocking, notice, page, see_other, segment, AppState, PageResult, SavedQuery};
 use crate::actions::{self, LinksBaseInput};
 use crate::app::App;
 use crate::error::{ApiError, Form, Path, Query, GENERAL};
@@ -91,7 +91,7 @@ fn render_list(
         section id="add-org" {
             h2 { "Добавить организацию" }
             form method="post" action="/orgs" id="org-form" {
-                (super::csrf_field(session))
+                (super::layout::csrf_field(session))
                 @if let Some((_, error)) = refused {
                     p class="error" id="form-summary" role="alert" { (error.message) }
                 }
@@ -271,7 +271,7 @@ fn preview_markup(session: &Session, org: &str, preview: &ImportPreview) -> Mark
             @for line in &preview.changes { li { (line) } }
         }
         form method="post" action={ "/orgs/" (segment(org)) "/school/confirm" } id="import-confirm" {
-            (super::csrf_field(session))
+            (super::layout::csrf_field(session))
             input type="hidden" name="token" value=(preview.token);
             @if !preview.shrinks.is_empty() {
                 div class="warning" id="shrink-warning" role="alert" {
@@ -479,7 +479,7 @@ fn render_main_with(
             details class="org-edit" open[!rename_errors.is_empty() || !delete_errors.is_empty()] {
                 summary { "Переименовать или удалить организацию" }
                 form method="post" action={ "/orgs/" (segment(&org.id)) "/rename" } id="rename-form" {
-                    (super::csrf_field(session))
+                    (super::layout::csrf_field(session))
                     (TextField {
                         name: "name", label: "Новое наименование",
                         value: rename_value.as_deref().unwrap_or(&org.name), placeholder: "",
@@ -488,7 +488,7 @@ fn render_main_with(
                     button type="submit" id="rename-org" { "Переименовать" }
                 }
                 form method="post" action={ "/orgs/" (segment(&org.id)) "/delete" } id="delete-form" {
-                    (super::csrf_field(session))
+                    (super::layout::csrf_field(session))
                     (TextField {
                         name: "confirm", label: "Удалить организацию",
                         value: "", placeholder: &org.id,
@@ -523,7 +523,7 @@ fn render_main_with(
             h2 { "База ссылок" }
             p class="hint" { "Идентификатор сообщества и токен доступа выдаёт Комитет по образованию: обратитесь к районному координатору." }
             form method="post" action={ "/orgs/" (segment(&org.id)) "/links-base" } {
-                (super::csrf_field(session))
+                (super::layout::csrf_field(session))
                 @if let Some((_, error)) = refused {
                     (general_errors(error.field_messages(GENERAL)))
                 }

@@ -2,7 +2,7 @@
 //! (long lists collapsed with a count) and a stop button while it runs, followed live by
 //! `console.js`.
 
-use super::{
+use super::layout::{
     blocking, csrf_field, notice, page, see_other, status_label, trigger_label, AppState,
     PageResult,
 };

@@ -2,11 +2,11 @@
 //! from its type's schema, and a task's page with its settings, actions and run history.
 
 use super::form::{general_errors, ParamField, Submitted, TextField};
-use super::runs::runs_table;
-use super::{
+use super::layout::{
     blocking, csrf_field, notice, page, see_other, segment, status_label, AppState, PageResult,
     SavedQuery,
 };
+use super::runs::runs_table;
 use crate::actions::{self, TaskInput};
 use crate::app::App;
 use crate::error::{ApiError, Form, Path, Query, GENERAL};
@@ -485,7 +485,10 @@ async fn run(
     .await
 }
 
-async fn delete(state: AppState, Path(id): Path<i64>) -> Result<Response, super::PageError> {
+async fn delete(
+    state: AppState,
+    Path(id): Path<i64>,
+) -> Result<Response, super::layout::PageError> {
     let app = state.0;
     blocking(move || {
         let org = crate::error::require_task(&app.store()?, id, app.lang)?.org_id;
