@@ -402,7 +402,7 @@ fn secrets_a_plugin_writes_are_scrubbed_from_run_messages_and_logs() {
         let owner = exchange_core::runs::liveness::ProcessId::current().to_string();
         let new = exchange_store::runs::NewRun {
             task: &task,
-            trigger: "manual",
+            trigger: exchange_store::runs::Trigger::Manual,
             dry_run: false,
             owner: &owner,
             lease_until_ms: 0,

@@ -83,11 +83,37 @@ pub enum Acquired {
     Busy(Box<RunRecord>),
 }
 
+/// What started a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// `run`, the demo, or the web console.
+    Manual,
+    /// `serve`, when the schedule says so.
+    Schedule,
+    /// `serve`, right after a school data import.
+    Import,
+    /// `serve`, for a run the schedule missed while no host ran.
+    CatchUp,
+}
+
+impl Trigger {
+    /// As recorded (and shown by the CLI and the JSON API): `manual`, `schedule`, `import`,
+    /// `catch-up`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Manual => "manual",
+            Trigger::Schedule => "schedule",
+            Trigger::Import => "import",
+            Trigger::CatchUp => "catch-up",
+        }
+    }
+}
+
 /// A new run's facts.
 #[derive(Debug, Clone)]
 pub struct NewRun<'a> {
     pub task: &'a crate::tasks::Task,
-    pub trigger: &'a str,
+    pub trigger: Trigger,
     pub dry_run: bool,
     /// The host process that will drive it.
     pub owner: &'a str,
@@ -125,7 +151,7 @@ impl Store {
             tx.execute(
                 "INSERT INTO runs (task_id, org_id, type_id, started_ms, status, dry_run, trigger, owner, lease_until_ms)
                  VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7, ?8)",
-                params![task.id, task.org_id, task.type_id, now_ms(), run.dry_run, run.trigger, run.owner, run.lease_until_ms],
+                params![task.id, task.org_id, task.type_id, now_ms(), run.dry_run, run.trigger.as_str(), run.owner, run.lease_until_ms],
             )?;
             Ok(Acquired::Started(tx.last_insert_rowid()))
         })

@@ -77,7 +77,7 @@ impl Launcher {
             );
         }
         let options = RunOptions {
-            trigger: "manual",
+            trigger: exchange_store::runs::Trigger::Manual,
             dry_run,
             force,
         };

@@ -72,7 +72,7 @@ fn step(text: &str) {
 fn run_and_show(env: &Env, task_id: i64) -> anyhow::Result<Outcome> {
     let cancel = AtomicBool::new(false);
     let options = RunOptions {
-        trigger: "manual",
+        trigger: exchange_store::runs::Trigger::Manual,
         dry_run: false,
         force: false,
     };

@@ -104,7 +104,7 @@ pub fn run(env: &Env, task_id: i64, dry_run: bool, force: bool) -> anyhow::Resul
         progress_shown: false,
     };
     let options = RunOptions {
-        trigger: "manual",
+        trigger: exchange_store::runs::Trigger::Manual,
         dry_run,
         force,
     };

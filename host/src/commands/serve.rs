@@ -15,6 +15,7 @@ use exchange_core::schedule::Schedule;
 use exchange_core::scheduler::{next_due_ms, pick_fairly, random_delay_ms, Due, Rules, Timing};
 use exchange_core::tr;
 use exchange_sdk::manifest::parse_duration;
+use exchange_store::runs::Trigger;
 use exchange_store::tasks::Task;
 use exchange_store::{now_ms, Store};
 use std::collections::HashMap;
@@ -223,12 +224,12 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             due.into_iter().filter(|d| picked.contains(&d.0.task_id))
         {
             let trigger = match schedule {
-                _ if due_now => "import",
+                _ if due_now => Trigger::Import,
                 Schedule::Every(period) if at != i64::MIN && now - at > period as i64 * 1000 => {
-                    "catch-up"
+                    Trigger::CatchUp
                 }
-                Schedule::Daily(..) if now - at > 3_600_000 => "catch-up",
-                _ => "schedule",
+                Schedule::Daily(..) if now - at > 3_600_000 => Trigger::CatchUp,
+                _ => Trigger::Schedule,
             };
             let options = RunOptions {
                 trigger,
@@ -259,7 +260,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             tracing::info!(
                 task = task_id,
                 run = started.run_id(),
-                trigger,
+                trigger = trigger.as_str(),
                 "run starts"
             );
             std::thread::spawn(move || {

@@ -51,7 +51,7 @@ pub fn measure(build: &Build, tasks: usize, window: Duration) -> anyhow::Result<
         let task = store.require_task(id)?;
         let new = NewRun {
             task: &task,
-            trigger: "schedule",
+            trigger: exchange_store::runs::Trigger::Schedule,
             dry_run: false,
             owner: &owner,
             lease_until_ms: 0,

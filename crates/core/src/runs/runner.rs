@@ -6,7 +6,7 @@ use super::protocol::{Event, CANCEL_LINE};
 use crate::i18n::{duration_phrase, Lang};
 use crate::tr;
 use exchange_sdk::RunStatus;
-use exchange_store::runs::{Acquired, NewRun, RunRecord, DEFAULT_HISTORY};
+use exchange_store::runs::{Acquired, NewRun, RunRecord, Trigger, DEFAULT_HISTORY};
 use exchange_store::tasks::Task;
 use exchange_store::{now_ms, Store};
 use std::collections::{BTreeMap, VecDeque};
@@ -247,9 +247,9 @@ fn busy_message(task_id: &i64, run: &RunRecord) -> String {
 
 /// What starts a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RunOptions<'a> {
-    /// `manual`, `schedule`, `import` or `catch-up`.
-    pub trigger: &'a str,
+pub struct RunOptions {
+    /// What started it.
+    pub trigger: Trigger,
     /// Plan and report only.
     pub dry_run: bool,
     /// The person confirmed, for this run only, the changes a plugin's guard holds back.
