@@ -170,7 +170,7 @@ pub struct ServeArgs {
     /// The language of the web console and of what runs started by this process write
     /// (run messages, plugin log lines).
     #[arg(long, value_enum, default_value = "ru")]
-    pub lang: crate::i18n::Lang,
+    pub lang: LangArg,
     /// The console is reached over HTTPS (through a TLS reverse proxy): its session cookie
     /// is marked `Secure`.
     #[arg(long)]
@@ -297,7 +297,7 @@ pub enum SchoolCommand {
 }
 
 /// Host-level task settings shared by `task add` and `task set`.
-#[derive(clap::Args, Debug, Default)]
+#[derive(clap::Args, Debug)]
 pub struct TaskSettingsArgs {
     /// When it runs: "every 30m", "constantly", "daily 07:30", "manual" (or «каждые 30 минут», «постоянно»).
     #[arg(long)]
@@ -308,6 +308,16 @@ pub struct TaskSettingsArgs {
     /// Up to this much random delay before each scheduled run, e.g. 5m.
     #[arg(long, value_name = "DURATION")]
     pub random_delay: Option<String>,
+}
+
+impl From<TaskSettingsArgs> for exchange_core::task_config::SettingsInput {
+    fn from(args: TaskSettingsArgs) -> Self {
+        exchange_core::task_config::SettingsInput {
+            schedule: args.schedule,
+            max_run_time: args.max_run_time,
+            random_delay: args.random_delay,
+        }
+    }
 }
 
 /// `exchange-host task …`
@@ -417,4 +427,22 @@ pub enum PluginsCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// A language of the host's texts (`serve --lang`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    /// Russian, the default of the web console.
+    Ru,
+    /// English.
+    En,
+}
+
+impl From<LangArg> for exchange_core::i18n::Lang {
+    fn from(lang: LangArg) -> Self {
+        match lang {
+            LangArg::Ru => exchange_core::i18n::Lang::Ru,
+            LangArg::En => exchange_core::i18n::Lang::En,
+        }
+    }
 }

@@ -1,4 +1,11 @@
-//! The `exchange-host` binary.
+//! The `exchange-host` binary: the command line (clap) and the glue that starts the core's
+//! runs, the scheduler loop and the web console. Everything else lives in the crates below
+//! (`exchange-core`, `exchange-web`, `exchange-store`).
+
+mod cli;
+mod commands;
+mod sd_notify;
+mod signals;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -10,9 +17,9 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = exchange_host::cli::Cli::parse();
-    exchange_host::commands::init_logging(cli.log_format);
-    match exchange_host::commands::dispatch(cli) {
+    let cli = cli::Cli::parse();
+    commands::init_logging(cli.log_format);
+    match commands::dispatch(cli) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");

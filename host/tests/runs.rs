@@ -514,7 +514,7 @@ fn after_kill_9_of_serve_a_restarted_serve_runs_the_task_again_at_once() {
 fn two_hundred_constant_tasks_under_the_cap_all_run_within_two_minutes() {
     let h = Host::new();
     {
-        let mut store = exchange_host::store::Store::open(&h.db).unwrap();
+        let mut store = exchange_store::Store::open(&h.db).unwrap();
         for n in 0..200 {
             let org = format!("school-{n:03}");
             store.add_org(&org, &org).unwrap();

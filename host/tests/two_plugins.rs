@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use exchange_host::plugins::loader;
+use exchange_core::plugins::loader;
 use exchange_sdk::testing::TestHost;
 
 /// The messages of the host's log lines.

@@ -98,7 +98,7 @@ fn a_database_of_the_previous_release_migrates_with_everything_in_it() {
     let runs = h.cli(&["runs"]).ok();
     assert_eq!(
         user_version(&h.db),
-        exchange_host::store::SCHEMA_VERSION as i64,
+        exchange_store::SCHEMA_VERSION as i64,
         "not migrated"
     );
     assert_eq!(contents(&h.db), before, "the migration changed data");
@@ -170,7 +170,7 @@ fn a_database_of_a_newer_release_is_refused_and_left_alone() {
         assert!(
             text.contains(&format!(
                 "schema version 99, newer than this host knows ({})",
-                exchange_host::store::SCHEMA_VERSION
+                exchange_store::SCHEMA_VERSION
             )),
             "{args:?}: {text}"
         );
@@ -222,7 +222,7 @@ fn backup_copies_a_database_in_use_owner_only() {
     .unwrap();
     let copy = h.db.with_file_name("copy.db");
     let run = h.cli(&["backup", copy.to_str().unwrap()]).ok();
-    let version = format!("schema version {}", exchange_host::store::SCHEMA_VERSION);
+    let version = format!("schema version {}", exchange_store::SCHEMA_VERSION);
     assert!(run.stdout.contains(&version), "{}", run.stdout);
     let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);

@@ -397,17 +397,17 @@ fn secrets_a_plugin_writes_are_scrubbed_from_run_messages_and_logs() {
     let id = test_task(&mut c, json!({"api_key": API_KEY}));
     // What a careless plugin could record: the task's secret and the organization's token.
     let run = {
-        let mut store = exchange_host::store::Store::open(&school.db).unwrap();
+        let mut store = exchange_store::Store::open(&school.db).unwrap();
         let task = store.require_task(id).unwrap();
-        let owner = exchange_host::runs::liveness::ProcessId::current().to_string();
-        let new = exchange_host::store::runs::NewRun {
+        let owner = exchange_core::runs::liveness::ProcessId::current().to_string();
+        let new = exchange_store::runs::NewRun {
             task: &task,
-            trigger: "manual",
+            trigger: exchange_store::runs::Trigger::Manual,
             dry_run: false,
             owner: &owner,
             lease_until_ms: 0,
         };
-        let exchange_host::store::runs::Acquired::Started(run) =
+        let exchange_store::runs::Acquired::Started(run) =
             store.acquire_run(&new, &|_| false).unwrap()
         else {
             panic!("no other run of the task is going on")
@@ -877,7 +877,7 @@ fn with_a_password_the_console_needs_a_login() {
         .failed();
     assert!(short.stderr.contains("at least 8"), "{}", short.stderr);
     school.set_password("correct horse battery");
-    let hash = exchange_host::store::Store::open(&school.db)
+    let hash = exchange_store::Store::open(&school.db)
         .unwrap()
         .admin_password_hash()
         .unwrap()

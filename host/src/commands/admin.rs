@@ -2,7 +2,7 @@
 
 use super::Env;
 use crate::cli::AdminCommand;
-use crate::web::password;
+use exchange_web::password;
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
@@ -13,10 +13,10 @@ pub fn run(env: &Env, command: AdminCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Copies the database to `file` (see [`crate::store::backup::backup`]).
+/// Copies the database to `file` (see [`exchange_store::backup::backup`]).
 pub fn backup(env: &Env, file: &std::path::Path) -> anyhow::Result<ExitCode> {
     let db = env.db_path();
-    let copied = crate::store::backup::backup(&db, file)?;
+    let copied = exchange_store::backup::backup(&db, file)?;
     println!(
         "{} copied to {} ({} bytes, schema version {}, mode 0600)",
         db.display(),

@@ -4,11 +4,11 @@
 
 use super::run::exit_code;
 use super::Env;
-use crate::runs::runner::{run_task, Outcome, RunOptions};
-use crate::school::diff::diff;
-use crate::school::sample::{sample_school, SampleOptions};
-use crate::store::Store;
+use exchange_core::runs::runner::{run_task, Outcome, RunOptions};
+use exchange_core::school::diff::diff;
 use exchange_sdk::school::{SchoolData, Student};
+use exchange_store::Store;
+use sample_school::{sample_school, SampleOptions};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
@@ -72,12 +72,12 @@ fn step(text: &str) {
 fn run_and_show(env: &Env, task_id: i64) -> anyhow::Result<Outcome> {
     let cancel = AtomicBool::new(false);
     let options = RunOptions {
-        trigger: "manual",
+        trigger: exchange_store::runs::Trigger::Manual,
         dry_run: false,
         force: false,
     };
     let outcome = run_task(&env.runner()?, task_id, options, &cancel, &mut |event| {
-        if let crate::runs::protocol::Event::Log { level, message } = event {
+        if let exchange_core::runs::protocol::Event::Log { level, message } = event {
             println!("  {level:<5} {message}");
         }
     })?;
@@ -85,7 +85,7 @@ fn run_and_show(env: &Env, task_id: i64) -> anyhow::Result<Outcome> {
         "Run {}: {} — {}",
         outcome.run_id, outcome.status, outcome.message
     );
-    let mut table = crate::output::Table::new(["COUNTER", "VALUE"]);
+    let mut table = exchange_core::output::Table::new(["COUNTER", "VALUE"]);
     for (key, value) in &outcome.counters {
         table.row([key.clone(), value.to_string()]);
     }
@@ -155,7 +155,7 @@ pub fn demo(env: &Env, dir: &Path) -> anyhow::Result<ExitCode> {
         store.update_org_values(ORG, &values.into_iter().collect(), &[])?;
         println!(
             "{ORG}: sferum.community_id = {COMMUNITY_ID}, sferum.access_token = {}",
-            crate::output::mask_secret(TOKEN)
+            exchange_core::output::mask_secret(TOKEN)
         );
         step("2. The sample school");
         let data = sample_school(&SampleOptions::default());

@@ -10,11 +10,11 @@ mod serve;
 mod tasks;
 
 use crate::cli::{Cli, Command};
-use crate::plugins::scan::Scanner;
-use crate::plugins::{discovery, Registry};
-use crate::store::Store;
+use exchange_core::plugins::scan::Scanner;
+use exchange_core::plugins::{discovery, Registry};
 use exchange_sdk::manifest::ParamProblem;
 use exchange_sdk::ParamSpec;
+use exchange_store::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,7 +69,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             validate,
             unchecked,
         } => {
-            use crate::plugins::scan::{child_main, Ask};
+            use exchange_core::plugins::scan::{child_main, Ask};
             let ask = match (&validate, unchecked) {
                 (Some(type_id), _) => Ask::Validate(type_id),
                 (None, true) => Ask::DescribeUnchecked,
@@ -100,14 +100,14 @@ impl Env {
     pub fn db_path(&self) -> PathBuf {
         self.db
             .clone()
-            .unwrap_or_else(crate::store::default_db_path)
+            .unwrap_or_else(exchange_store::default_db_path)
     }
 
     /// Opens the database. Runs left `running` by a host process that is gone (killed or
     /// crashed) are ended `interrupted` first, so that every command tells the truth.
     pub fn store(&self) -> anyhow::Result<Store> {
         let mut store = Store::open(&self.db_path())?;
-        store.interrupt_orphaned_runs(&crate::runs::runner::orphaned)?;
+        store.interrupt_orphaned_runs(&exchange_core::runs::runner::orphaned)?;
         Ok(store)
     }
 

@@ -2,12 +2,12 @@
 
 use super::{fail_with_problems, Env};
 use crate::cli::OrgCommand;
-use crate::i18n::Lang;
-use crate::output::{escape_controls, Table};
-use crate::params;
-use crate::store::show_time;
+use exchange_core::i18n::Lang;
+use exchange_core::output::{escape_controls, Table};
+use exchange_core::params;
 use exchange_sdk::school_validate::MAX_ORGANIZATION_NAME_CHARS;
 use exchange_sdk::text::{name_problem, text_problem, MAX_NAME_CHARS};
+use exchange_store::show_time;
 use std::process::ExitCode;
 
 /// Runs an `org` subcommand.

@@ -2,10 +2,10 @@
 
 use super::{report_skipped, Env};
 use crate::cli::PluginsCommand;
-use crate::output::Table;
-use crate::plugins::discovery;
-use crate::plugins::scan::Scanner;
 use anyhow::bail;
+use exchange_core::output::Table;
+use exchange_core::plugins::discovery;
+use exchange_core::plugins::scan::Scanner;
 use exchange_sdk::manifest::Rule;
 use exchange_sdk::negotiate::needs_newer_host;
 use exchange_sdk::{AbiVersion, Dependency, Manifest, ParamSpec, ParamType};

@@ -1,12 +1,12 @@
 //! `exchange-host run`, `task check`, `runs` and `logs`, and the hidden worker mode.
 
 use super::Env;
-use crate::output::Table;
-use crate::runs::protocol::Event;
-use crate::runs::runner::{check_task, run_task, Outcome, RunOptions, RunnerConfig};
-use crate::runs::worker;
-use crate::store::show_time;
+use exchange_core::output::Table;
+use exchange_core::runs::protocol::Event;
+use exchange_core::runs::runner::{check_task, run_task, Outcome, RunOptions, RunnerConfig};
+use exchange_core::runs::worker;
 use exchange_sdk::LogLevel;
+use exchange_store::show_time;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -104,7 +104,7 @@ pub fn run(env: &Env, task_id: i64, dry_run: bool, force: bool) -> anyhow::Resul
         progress_shown: false,
     };
     let options = RunOptions {
-        trigger: "manual",
+        trigger: exchange_store::runs::Trigger::Manual,
         dry_run,
         force,
     };

@@ -2,17 +2,18 @@
 
 use super::Env;
 use crate::cli::SchoolCommand;
-use crate::output::escape_controls;
-use crate::output::Table;
-use crate::school::coverage::{self, percent};
-use crate::school::shrink::shrinks;
-use crate::school::staff::staff_files;
-use crate::school::{diff::diff, sample};
-use crate::store::show_time;
-use crate::store::Store;
 use anyhow::Result;
+use exchange_core::output::escape_controls;
+use exchange_core::output::Table;
+use exchange_core::school::coverage::{self, percent};
+use exchange_core::school::diff::diff;
+use exchange_core::school::read_text;
+use exchange_core::school::shrink::shrinks;
+use exchange_core::school::staff::staff_files;
 use exchange_sdk::school::SchoolData;
-use exchange_sdk::school_validate::{parse_school_data, Problem, DOCUMENT_PATH};
+use exchange_sdk::school_validate::{parse_school_data, Problem};
+use exchange_store::show_time;
+use exchange_store::Store;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
@@ -27,7 +28,8 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
     } = command
     {
         let students = usize::try_from(students)?;
-        let mut data = sample::sample_school(&sample::SampleOptions { students, seed });
+        let mut data =
+            sample_school::sample_school(&sample_school::SampleOptions { students, seed });
         data.organization.id = org;
         let json = serde_json::to_string_pretty(&data)?;
         match output {
@@ -199,33 +201,10 @@ fn import(store: &mut Store, org: &str, file: &Path, confirm_shrink: bool) -> Re
     Ok(ExitCode::SUCCESS)
 }
 
-/// The file's bytes as text, or the problem that says what encoding it is in and what to do.
-pub(crate) fn read_text(bytes: &[u8]) -> std::result::Result<&str, Problem> {
-    let problem = |message: String| Problem {
-        path: DOCUMENT_PATH.into(),
-        message,
-    };
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(problem(
-            "the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8 and import it again".into(),
-        ));
-    }
-    std::str::from_utf8(bytes).map_err(|e| {
-        let valid = &bytes[..e.valid_up_to()];
-        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
-        problem(format!(
-            "byte 0x{:02X} at line {line}, column {column} is not UTF-8 (the file is in another encoding, e.g. Windows-1251): save it as UTF-8 and import it again",
-            bytes[e.valid_up_to()]
-        ))
-    })
-}
-
 fn load(
-    store: &crate::store::Store,
+    store: &exchange_store::Store,
     org: &str,
-) -> anyhow::Result<(String, crate::store::school::StoredSchool)> {
+) -> anyhow::Result<(String, exchange_store::school::StoredSchool)> {
     let org = store.require_org(org)?;
     match store.school(&org.id)? {
         Some(school) => Ok((org.id, school)),

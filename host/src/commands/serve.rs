@@ -1,22 +1,23 @@
 //! `exchange-host serve`: runs every enabled task on its schedule until stopped.
 //!
-//! The timing rules are in [`crate::scheduler`]; this module is the loop around them: it
+//! The timing rules are in [`exchange_core::scheduler`]; this module is the loop around them: it
 //! notices changes made by other host processes, starts due runs in worker processes
 //! (bounded by a global limit), and shuts down gracefully. Under systemd it speaks the
 //! notification protocol ([`crate::sd_notify`]: `READY=1`, `WATCHDOG=1` from the loop,
-//! `STOPPING=1`) and feeds the scheduler's figures to [`crate::metrics`].
+//! `STOPPING=1`) and feeds the scheduler's figures to [`exchange_core::metrics`].
 
 use super::Env;
 use crate::cli::ServeArgs;
-use crate::i18n::Lang;
-use crate::runs::runner::{begin_run, orphaned, AlreadyRunning, Outcome, RunOptions};
-use crate::schedule::Schedule;
-use crate::scheduler::{next_due_ms, pick_fairly, random_delay_ms, Due, Rules, Timing};
 use crate::sd_notify::Notifier;
-use crate::store::tasks::Task;
-use crate::store::{now_ms, Store};
-use crate::tr;
+use exchange_core::i18n::Lang;
+use exchange_core::runs::runner::{begin_run, orphaned, AlreadyRunning, Outcome, RunOptions};
+use exchange_core::schedule::Schedule;
+use exchange_core::scheduler::{next_due_ms, pick_fairly, random_delay_ms, Due, Rules, Timing};
+use exchange_core::tr;
 use exchange_sdk::manifest::parse_duration;
+use exchange_store::runs::Trigger;
+use exchange_store::tasks::Task;
+use exchange_store::{now_ms, Store};
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -80,7 +81,7 @@ fn load_timings(store: &mut Store, tasks: &[Task]) -> anyhow::Result<HashMap<i64
 /// Runs the scheduler until SIGINT/SIGTERM.
 pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let mut config = env.runner()?;
-    config.lang = args.lang;
+    config.lang = exchange_core::i18n::Lang::from(args.lang);
     config.grace = Duration::from_secs(seconds("--grace", &args.grace)?);
     let rules = Rules {
         constantly_floor_ms: seconds("--constantly-floor", &args.constantly_floor)? as i64 * 1000,
@@ -111,7 +112,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     super::report_skipped(&registry);
     let web = match args.http {
         Some(addr) => {
-            let web = crate::web::start(crate::web::WebConfig {
+            let web = exchange_web::start(exchange_web::WebConfig {
                 addr,
                 registry,
                 runner: config.clone(),
@@ -162,7 +163,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         while let Ok((task_id, result)) = done_rx.try_recv() {
             finish(&mut running, &mut timings, task_id, result);
         }
-        watch.print_changes(&store, args.lang)?;
+        watch.print_changes(&store, exchange_core::i18n::Lang::from(args.lang))?;
         if reaped_at.elapsed() > REAP {
             reap(&mut store)?;
             reaped_at = Instant::now();
@@ -223,12 +224,12 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             due.into_iter().filter(|d| picked.contains(&d.0.task_id))
         {
             let trigger = match schedule {
-                _ if due_now => "import",
+                _ if due_now => Trigger::Import,
                 Schedule::Every(period) if at != i64::MIN && now - at > period as i64 * 1000 => {
-                    "catch-up"
+                    Trigger::CatchUp
                 }
-                Schedule::Daily(..) if now - at > 3_600_000 => "catch-up",
-                _ => "schedule",
+                Schedule::Daily(..) if now - at > 3_600_000 => Trigger::CatchUp,
+                _ => Trigger::Schedule,
             };
             let options = RunOptions {
                 trigger,
@@ -259,7 +260,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             tracing::info!(
                 task = task_id,
                 run = started.run_id(),
-                trigger,
+                trigger = trigger.as_str(),
                 "run starts"
             );
             std::thread::spawn(move || {
@@ -267,7 +268,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 let _ = tx.send((task_id, result));
             });
         }
-        crate::metrics::global().scheduler_tick(waiting, running.len());
+        exchange_core::metrics::global().scheduler_tick(waiting, running.len());
         std::thread::sleep(TICK);
     }
 
@@ -292,7 +293,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             Err(_) => break,
         }
     }
-    watch.print_changes(&store, args.lang)?;
+    watch.print_changes(&store, exchange_core::i18n::Lang::from(args.lang))?;
     eprintln!("stopped");
     Ok(ExitCode::SUCCESS)
 }

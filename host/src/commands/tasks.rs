@@ -2,15 +2,15 @@
 //! plugin's schema before anything is saved.
 
 use super::{fail_with_problems, Env};
-use crate::cli::{TaskCommand, TaskSettingsArgs};
-use crate::i18n::Lang;
-use crate::output::Table;
-use crate::params;
-use crate::plugins::Plugin;
-use crate::store::show_time;
-use crate::store::tasks::{Task, TaskSettings};
-use crate::task_config::{self, settings};
+use crate::cli::TaskCommand;
+use exchange_core::i18n::Lang;
+use exchange_core::output::Table;
+use exchange_core::params;
+use exchange_core::plugins::Plugin;
+use exchange_core::task_config::{self, settings, SettingsInput};
 use exchange_sdk::manifest::{ParamProblem, Params};
+use exchange_store::show_time;
+use exchange_store::tasks::{Task, TaskSettings};
 use std::process::ExitCode;
 
 /// Checks assignments against the plugin and prints the warnings (see
@@ -46,7 +46,7 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
                 anyhow::bail!(registry.not_found_message(&type_id));
             };
             let mut problems = Vec::new();
-            let mut settings = settings(&args, &mut problems, Lang::from_env());
+            let mut settings = settings(&args.into(), &mut problems, Lang::from_env());
             problems.extend(task_config::second_task_problem(
                 &store,
                 plugin,
@@ -73,16 +73,9 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
             id,
             settings: args,
             values,
-        } => return update(env, &mut store, id, &args, &values, &[]),
+        } => return update(env, &mut store, id, &args.into(), &values, &[]),
         TaskCommand::Unset { id, keys } => {
-            return update(
-                env,
-                &mut store,
-                id,
-                &TaskSettingsArgs::default(),
-                &[],
-                &keys,
-            )
+            return update(env, &mut store, id, &SettingsInput::default(), &[], &keys)
         }
         TaskCommand::List { org, json } => {
             if let Some(org) = &org {
@@ -178,9 +171,9 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
 
 fn update(
     env: &Env,
-    store: &mut crate::store::Store,
+    store: &mut exchange_store::Store,
     id: i64,
-    args: &TaskSettingsArgs,
+    args: &SettingsInput,
     values: &[String],
     unset: &[String],
 ) -> anyhow::Result<ExitCode> {
@@ -214,7 +207,7 @@ fn state(task: &Task, plugin: Option<&Plugin>) -> String {
 fn task_json(
     task: &Task,
     plugin: Option<&Plugin>,
-    store: &crate::store::Store,
+    store: &exchange_store::Store,
 ) -> anyhow::Result<serde_json::Value> {
     let specs = plugin
         .map(|p| p.manifest.params.clone())

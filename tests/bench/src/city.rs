@@ -59,7 +59,7 @@ fn own_cpu() -> f64 {
 
 /// Waits until `target` runs have ended, sampling serve's and its workers' memory.
 fn cycle(
-    store: &exchange_host::store::Store,
+    store: &exchange_store::Store,
     serve_pid: u32,
     emu: &EmulatorHandle,
     target: i64,

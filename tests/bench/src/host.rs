@@ -2,7 +2,7 @@
 //! and a plugins folder in a temporary directory.
 
 use anyhow::{bail, Context as _};
-use exchange_host::store::Store;
+use exchange_store::Store;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::Command;

@@ -7,8 +7,8 @@
 use crate::host::{number, Build, World, EXAMPLE};
 use crate::process::{cpu_ticks, memory_kib, ticks_per_second, Serving};
 use crate::report::{bytes, count, Report};
-use exchange_host::runs::liveness::ProcessId;
-use exchange_host::store::runs::{Acquired, NewRun};
+use exchange_core::runs::liveness::ProcessId;
+use exchange_store::runs::{Acquired, NewRun};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -51,7 +51,7 @@ pub fn measure(build: &Build, tasks: usize, window: Duration) -> anyhow::Result<
         let task = store.require_task(id)?;
         let new = NewRun {
             task: &task,
-            trigger: "schedule",
+            trigger: exchange_store::runs::Trigger::Schedule,
             dry_run: false,
             owner: &owner,
             lease_until_ms: 0,

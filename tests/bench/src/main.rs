@@ -20,8 +20,8 @@ mod soak;
 mod sync;
 
 use clap::Parser;
-use exchange_host::school::sample::{sample_school, SampleOptions};
 use report::{bytes, count, time, Report};
+use sample_school::{sample_school, SampleOptions};
 use std::path::PathBuf;
 use std::time::Duration;
 

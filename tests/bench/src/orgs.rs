@@ -7,7 +7,7 @@ use crate::process::Serving;
 use crate::report::{count, time, Report};
 use crate::schools::Schools;
 use anyhow::bail;
-use exchange_host::store::now_ms;
+use exchange_store::now_ms;
 use sferum_sync::client::BASE_ENV;
 use std::time::{Duration, Instant};
 

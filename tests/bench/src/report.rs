@@ -1,6 +1,6 @@
 //! The one table of figures, and how numbers are written in it.
 
-use exchange_host::output::Table;
+use exchange_core::output::Table;
 use std::time::Duration;
 
 /// The header of the figures table (the smoke test looks for it).

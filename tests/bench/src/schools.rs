@@ -2,8 +2,8 @@
 //! soak and city measurements.
 
 use crate::host::{add_org, Build, World, SFERUM_SYNC};
-use exchange_host::school::sample::{sample_school, SampleOptions};
-use exchange_host::store::Store;
+use exchange_store::Store;
+use sample_school::{sample_school, SampleOptions};
 use sferum_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 
 /// The first school's community id; the others follow.

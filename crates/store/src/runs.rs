@@ -1,0 +1,365 @@
+//! Run records and their log lines.
+
+use super::{now_ms, Store};
+use rusqlite::{params, OptionalExtension, Row};
+use std::collections::BTreeMap;
+
+/// One run of a task.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunRecord {
+    pub id: i64,
+    pub task_id: i64,
+    pub org_id: String,
+    /// The task type (empty for runs recorded before types were).
+    pub type_id: String,
+    pub started_ms: i64,
+    pub ended_ms: Option<i64>,
+    /// `running`, `ok`, `failed`, `partial`, `interrupted` or `killed`.
+    pub status: String,
+    pub dry_run: bool,
+    /// What started it: `manual`, `schedule`, `import`, `catch-up`.
+    pub trigger: String,
+    pub message: String,
+    pub counters: BTreeMap<String, u64>,
+    /// The host process that drives the run (the host's `runs::liveness::ProcessId`),
+    /// empty for runs recorded before owners were.
+    #[serde(skip)]
+    pub owner: String,
+    /// The worker process of the run, once started.
+    #[serde(skip)]
+    pub worker: String,
+    /// Until when the owner's lease holds (ms since the epoch); the owner renews it.
+    #[serde(skip)]
+    pub lease_until_ms: i64,
+}
+
+/// One log line of a run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LogLine {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub level: String,
+    pub message: String,
+}
+
+/// The last successful run of a task (see [`Store::last_successes`]).
+#[derive(Debug, Clone)]
+pub struct LastSuccess {
+    pub task_id: i64,
+    pub org_id: String,
+    pub type_id: String,
+    /// When it ended (ms since the epoch).
+    pub ended_ms: i64,
+}
+
+const RUN_COLUMNS: &str = "id, task_id, org_id, started_ms, ended_ms, status, dry_run, trigger, message, counters_json, owner, worker, lease_until_ms, type_id";
+
+fn run_from_row(r: &Row) -> rusqlite::Result<RunRecord> {
+    let counters: String = r.get(9)?;
+    Ok(RunRecord {
+        id: r.get(0)?,
+        task_id: r.get(1)?,
+        org_id: r.get(2)?,
+        started_ms: r.get(3)?,
+        ended_ms: r.get(4)?,
+        status: r.get(5)?,
+        dry_run: r.get(6)?,
+        trigger: r.get(7)?,
+        message: r.get(8)?,
+        counters: serde_json::from_str(&counters).unwrap_or_default(),
+        owner: r.get(10)?,
+        worker: r.get(11)?,
+        lease_until_ms: r.get(12)?,
+        type_id: r.get(13)?,
+    })
+}
+
+/// What [`Store::acquire_run`] found.
+#[derive(Debug)]
+pub enum Acquired {
+    /// The run is recorded as `running` under this id.
+    Started(i64),
+    /// A run of the same task type for the same organization is going on.
+    Busy(Box<RunRecord>),
+}
+
+/// What started a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// `run`, the demo, or the web console.
+    Manual,
+    /// `serve`, when the schedule says so.
+    Schedule,
+    /// `serve`, right after a school data import.
+    Import,
+    /// `serve`, for a run the schedule missed while no host ran.
+    CatchUp,
+}
+
+impl Trigger {
+    /// As recorded (and shown by the CLI and the JSON API): `manual`, `schedule`, `import`,
+    /// `catch-up`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Manual => "manual",
+            Trigger::Schedule => "schedule",
+            Trigger::Import => "import",
+            Trigger::CatchUp => "catch-up",
+        }
+    }
+}
+
+/// A new run's facts.
+#[derive(Debug, Clone)]
+pub struct NewRun<'a> {
+    pub task: &'a crate::tasks::Task,
+    pub trigger: Trigger,
+    pub dry_run: bool,
+    /// The host process that will drive it.
+    pub owner: &'a str,
+    pub lease_until_ms: i64,
+}
+
+/// How many runs per task the history keeps by default.
+pub const DEFAULT_HISTORY: i64 = 200;
+
+impl Store {
+    /// Records the start of a run unless a run of the same task type for the same
+    /// organization is going on. In one write transaction it first ends, as `interrupted`,
+    /// the running records for which `gone` says their owner is gone; the database's unique
+    /// index keeps a second `running` record out whatever process tries.
+    pub fn acquire_run(
+        &mut self,
+        run: &NewRun,
+        gone: &dyn Fn(&RunRecord) -> bool,
+    ) -> anyhow::Result<Acquired> {
+        let task = run.task;
+        self.write(|tx| {
+            let sql = format!(
+                "SELECT {RUN_COLUMNS} FROM runs WHERE status = 'running' AND org_id = ?1 AND type_id = ?2"
+            );
+            let running: Vec<RunRecord> = tx
+                .prepare(&sql)?
+                .query_map(params![task.org_id, task.type_id], run_from_row)?
+                .collect::<Result<_, _>>()?;
+            for record in running {
+                if !gone(&record) {
+                    return Ok(Acquired::Busy(Box::new(record)));
+                }
+                interrupt(tx, record.id, STALE_MESSAGE)?;
+            }
+            tx.execute(
+                "INSERT INTO runs (task_id, org_id, type_id, started_ms, status, dry_run, trigger, owner, lease_until_ms)
+                 VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7, ?8)",
+                params![task.id, task.org_id, task.type_id, now_ms(), run.dry_run, run.trigger.as_str(), run.owner, run.lease_until_ms],
+            )?;
+            Ok(Acquired::Started(tx.last_insert_rowid()))
+        })
+    }
+
+    /// Names the worker process of a running run.
+    pub fn set_run_worker(&mut self, run_id: i64, worker: &str) -> anyhow::Result<()> {
+        self.conn.execute(
+            "UPDATE runs SET worker = ?2 WHERE id = ?1",
+            params![run_id, worker],
+        )?;
+        Ok(())
+    }
+
+    /// Renews the owner's lease on a running run; `false` when the run is no longer running
+    /// under this owner (another host process judged it gone).
+    pub fn renew_lease(&mut self, run_id: i64, owner: &str, until_ms: i64) -> anyhow::Result<bool> {
+        Ok(self.conn.execute(
+            "UPDATE runs SET lease_until_ms = ?3 WHERE id = ?1 AND owner = ?2 AND status = 'running'",
+            params![run_id, owner, until_ms],
+        )? == 1)
+    }
+
+    /// Asks the host process that owns a running run to stop it; `false` when the run is not
+    /// running.
+    pub fn request_cancel(&mut self, run_id: i64) -> anyhow::Result<bool> {
+        Ok(self.conn.execute(
+            "UPDATE runs SET cancel_requested = 1 WHERE id = ?1 AND status = 'running'",
+            params![run_id],
+        )? == 1)
+    }
+
+    /// Whether someone asked to stop the run (see [`Store::request_cancel`]).
+    pub fn cancel_requested(&self, run_id: i64) -> anyhow::Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT cancel_requested FROM runs WHERE id = ?1",
+            params![run_id],
+            |row| row.get::<_, i64>(0),
+        )? != 0)
+    }
+
+    /// Every run marked `running`, in this or another host process.
+    pub fn running_runs(&self) -> anyhow::Result<Vec<RunRecord>> {
+        let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE status = 'running'");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], run_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Ends as `interrupted` each running run for which `gone` says its owner is gone;
+    /// returns their ids.
+    pub fn interrupt_orphaned_runs(
+        &mut self,
+        gone: &dyn Fn(&RunRecord) -> bool,
+    ) -> anyhow::Result<Vec<i64>> {
+        if self.running_runs()?.iter().all(|r| !gone(r)) {
+            return Ok(Vec::new());
+        }
+        self.write(|tx| {
+            let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE status = 'running'");
+            let running: Vec<RunRecord> = tx
+                .prepare(&sql)?
+                .query_map([], run_from_row)?
+                .collect::<Result<_, _>>()?;
+            let mut ended = Vec::new();
+            for record in running.iter().filter(|r| gone(r)) {
+                interrupt(tx, record.id, STALE_MESSAGE)?;
+                ended.push(record.id);
+            }
+            Ok(ended)
+        })
+    }
+
+    /// Appends log lines to a run, in one transaction.
+    pub fn append_logs(
+        &mut self,
+        run_id: i64,
+        lines: &[(i64, String, String)],
+    ) -> anyhow::Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        self.write(|tx| {
+            let next: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM run_logs WHERE run_id = ?1", [run_id], |r| r.get(0))?;
+            let mut stmt = tx.prepare("INSERT INTO run_logs (run_id, seq, at_ms, level, message) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            for (i, (at_ms, level, message)) in lines.iter().enumerate() {
+                stmt.execute(params![run_id, next + 1 + i as i64, at_ms, level, message])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Records the end of a run and trims the task's history to `keep` runs.
+    pub fn finish_run(
+        &mut self,
+        run_id: i64,
+        status: &str,
+        message: &str,
+        counters: &BTreeMap<String, u64>,
+        keep: i64,
+    ) -> anyhow::Result<()> {
+        let counters = serde_json::to_string(counters)?;
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE runs SET ended_ms = ?2, status = ?3, message = ?4, counters_json = ?5 WHERE id = ?1",
+                params![run_id, now_ms(), status, message, counters],
+            )?;
+            tx.execute(
+                "DELETE FROM runs WHERE task_id = (SELECT task_id FROM runs WHERE id = ?1)
+                 AND id NOT IN (SELECT id FROM runs WHERE task_id = (SELECT task_id FROM runs WHERE id = ?1) ORDER BY id DESC LIMIT ?2)",
+                params![run_id, keep],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The run with this id.
+    pub fn run_record(&self, id: i64) -> anyhow::Result<Option<RunRecord>> {
+        let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1");
+        Ok(self.conn.query_row(&sql, [id], run_from_row).optional()?)
+    }
+
+    /// When each task's last successful run (status `ok`, not a dry run) ended, among the
+    /// runs kept, by task id.
+    pub fn last_successes(&self) -> anyhow::Result<Vec<LastSuccess>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.task_id, t.org_id, t.type_id, MAX(r.ended_ms) FROM runs r
+               JOIN tasks t ON t.id = r.task_id
+              WHERE r.status = 'ok' AND r.dry_run = 0 AND r.ended_ms IS NOT NULL
+              GROUP BY r.task_id ORDER BY r.task_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(LastSuccess {
+                task_id: r.get(0)?,
+                org_id: r.get(1)?,
+                type_id: r.get(2)?,
+                ended_ms: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The newest `last` runs, of one task or of all, newest first.
+    pub fn runs(&self, task_id: Option<i64>, last: i64) -> anyhow::Result<Vec<RunRecord>> {
+        let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE (?1 IS NULL OR task_id = ?1) ORDER BY id DESC LIMIT ?2");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params![task_id, last], run_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The log lines of a run after line `after` (0: from the start) at `min_level` or
+    /// above, in order. Following a running run asks only for the lines it has not seen.
+    pub fn run_logs(
+        &self,
+        run_id: i64,
+        min_level: exchange_sdk::LogLevel,
+        after: i64,
+    ) -> anyhow::Result<Vec<LogLine>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at_ms, level, message FROM run_logs WHERE run_id = ?1 AND seq > ?2 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![run_id, after], |r| {
+            Ok(LogLine {
+                seq: r.get(0)?,
+                at_ms: r.get(1)?,
+                level: r.get(2)?,
+                message: r.get(3)?,
+            })
+        })?;
+        let mut lines = Vec::new();
+        for line in rows {
+            let line = line?;
+            if level_rank(&line.level) >= min_level as u8 {
+                lines.push(line);
+            }
+        }
+        Ok(lines)
+    }
+
+    /// The run going on now, in this or another host process, that keeps task `task` from
+    /// starting: a `running` run of its type for its organization.
+    pub fn running_run(&self, task: &crate::tasks::Task) -> anyhow::Result<Option<RunRecord>> {
+        let sql = format!(
+            "SELECT {RUN_COLUMNS} FROM runs WHERE status = 'running' AND org_id = ?1 AND type_id = ?2"
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, params![task.org_id, task.type_id], run_from_row)
+            .optional()?)
+    }
+}
+
+/// What an interrupted run's record says when its host process went away mid-run.
+const STALE_MESSAGE: &str =
+    "the host process running it stopped (killed or crashed) before the run ended";
+
+fn interrupt(tx: &rusqlite::Transaction, run_id: i64, message: &str) -> rusqlite::Result<usize> {
+    tx.execute(
+        "UPDATE runs SET status = 'interrupted', ended_ms = ?2, message = ?3 WHERE id = ?1 AND status = 'running'",
+        params![run_id, now_ms(), message],
+    )
+}
+
+fn level_rank(level: &str) -> u8 {
+    match level {
+        "debug" => 0,
+        "info" => 1,
+        "warn" => 2,
+        _ => 3,
+    }
+}
