@@ -79,19 +79,30 @@ impl Manifest {
     /// one per parameter and rule, keyed by the parameter to change. `values` are the stored
     /// values with defaults filled in.
     pub fn dependency_problems(&self, values: &Params) -> Vec<ParamProblem> {
+        self.dependency_problems_in(values, "en")
+    }
+
+    /// [`Manifest::dependency_problems`] worded in the language `lang` (`ru` for Russian,
+    /// English otherwise), for a host that shows them to a person.
+    pub fn dependency_problems_in(&self, values: &Params, lang: &str) -> Vec<ParamProblem> {
+        let russian = lang.starts_with("ru");
         let mut problems = Vec::new();
         for rule in &self.requires {
             let holds = rule.when.holds(self, values);
             for key in &rule.keys {
                 let set = is_set(self.param(key), values.get(key));
+                let when = rule.when.describe(self);
                 let message = match rule.rule {
-                    Rule::RequiredWith if holds && !set => {
-                        format!("is required with {}", rule.when.describe(self))
+                    Rule::RequiredWith if holds && !set && russian => {
+                        format!("обязателен, когда задано {when}")
                     }
+                    Rule::RequiredWith if holds && !set => format!("is required with {when}"),
+                    Rule::OnlyWith if set && !holds && russian => format!(
+                        "действует только вместе с {when}: задайте {when} или уберите этот параметр"
+                    ),
                     Rule::OnlyWith if set && !holds => format!(
-                        "is set but {}: set {} too, or remove it",
+                        "is set but {}: set {when} too, or remove it",
                         rule.when.describe_unmet(self),
-                        rule.when.describe(self)
                     ),
                     _ => continue,
                 };
@@ -782,6 +793,39 @@ mod tests {
                 "proxy_username: is set but proxy_server is not: set proxy_server too, or remove it",
                 "proxy_password: is required with proxy_auth=1"
             ]
+        );
+    }
+
+    #[test]
+    fn rules_between_parameters_speak_russian_for_a_russian_host() {
+        let m = Manifest {
+            params: vec![
+                ParamSpec::optional("proxy_server", ParamType::String, None, "server"),
+                ParamSpec::optional("proxy_port", ParamType::Port, None, "port"),
+            ],
+            requires: vec![
+                Dependency::required_with(&["proxy_port"], Condition::set("proxy_server")),
+                Dependency::only_with(&["proxy_port"], Condition::set("proxy_server")),
+            ],
+            ..Default::default()
+        };
+        let said = |values: &[(&str, &str)]| -> Vec<String> {
+            let values: Params = values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            m.dependency_problems_in(&values, "ru")
+                .into_iter()
+                .map(|p| p.message)
+                .collect()
+        };
+        assert_eq!(
+            said(&[("proxy_server", "proxy.school")]),
+            ["обязателен, когда задано proxy_server"]
+        );
+        assert_eq!(
+            said(&[("proxy_port", "3128")]),
+            ["действует только вместе с proxy_server: задайте proxy_server или уберите этот параметр"]
         );
     }
 

@@ -135,7 +135,7 @@ pub fn checked_params(
     own.extend(checked.problems);
     let all = params::with_defaults(&plugin.manifest.params, &checked.values);
     if own.is_empty() {
-        own.extend(plugin.manifest.dependency_problems(&all));
+        own.extend(plugin.manifest.dependency_problems_in(&all, lang.code()));
     }
     if own.is_empty() {
         problems.extend(
