@@ -13,33 +13,10 @@ use std::time::{Duration, Instant};
 /// The scan timeout the tests give the host (the default is 10 s).
 const SCAN_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// The misbehaving fixture library (built on first use: it is not a default member).
-fn misbehaving_library() -> PathBuf {
-    static BUILT: std::sync::Once = std::sync::Once::new();
-    BUILT.call_once(|| {
-        let status = std::process::Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "misbehaving-plugin",
-                "--manifest-path",
-            ])
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml"))
-            .status()
-            .unwrap();
-        assert!(
-            status.success(),
-            "building tests/fixtures/misbehaving-plugin failed"
-        );
-    });
-    built_library("misbehaving_plugin")
-}
-
 /// Installs the misbehaving fixture as `lib<name>.so` (its name decides how it behaves).
 fn install_misbehaving(dir: &Path, name: &str) -> PathBuf {
     let target = dir.join(format!("lib{name}.so"));
-    std::fs::copy(misbehaving_library(), &target).unwrap();
+    std::fs::copy(built_library("misbehaving_plugin"), &target).unwrap();
     std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
     target
 }

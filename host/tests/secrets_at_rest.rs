@@ -13,24 +13,6 @@ use std::process::Command;
 /// The misbehaving fixture library (built on first use: it is not a default member), whose
 /// copy named `libsnoop.so` logs its secrets and counts their lengths.
 fn install_snoop(dir: &Path) {
-    static BUILT: std::sync::Once = std::sync::Once::new();
-    BUILT.call_once(|| {
-        let status = Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "misbehaving-plugin",
-                "--manifest-path",
-            ])
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml"))
-            .status()
-            .unwrap();
-        assert!(
-            status.success(),
-            "building tests/fixtures/misbehaving-plugin failed"
-        );
-    });
     install_plugin("misbehaving_plugin", dir, "libsnoop.so");
 }
 

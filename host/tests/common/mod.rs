@@ -17,7 +17,7 @@ pub fn host_bin() -> PathBuf {
 
 /// The plugin crates that are not default members of the workspace (the template, the test
 /// fixture): `cargo test -p exchange-host` does not build them, so they are built on first use.
-const BUILT_ON_FIRST_USE: [&str; 2] = ["test_plugin", "example_plugin"];
+const BUILT_ON_FIRST_USE: [&str; 3] = ["test_plugin", "example_plugin", "misbehaving_plugin"];
 
 /// Builds the workspace package `package` (once per test process).
 pub fn cargo_build(package: &str) {
