@@ -424,7 +424,13 @@ fn secrets_a_plugin_writes_are_scrubbed_from_run_messages_and_logs() {
             .unwrap();
         let message = format!("refused {API_KEY} and {TOKEN}");
         store
-            .finish_run(run, "failed", &message, &Default::default(), 200)
+            .finish_run(
+                run,
+                exchange_store::runs::RunStatus::Failed,
+                &message,
+                &Default::default(),
+                200,
+            )
             .unwrap();
         run
     };

@@ -14,8 +14,7 @@ pub struct RunRecord {
     pub type_id: String,
     pub started_ms: i64,
     pub ended_ms: Option<i64>,
-    /// `running`, `ok`, `failed`, `partial`, `interrupted` or `killed`.
-    pub status: String,
+    pub status: RunStatus,
     pub dry_run: bool,
     /// What started it: `manual`, `schedule`, `import`, `catch-up`.
     pub trigger: String,
@@ -31,6 +30,84 @@ pub struct RunRecord {
     /// Until when the owner's lease holds (ms since the epoch); the owner renews it.
     #[serde(skip)]
     pub lease_until_ms: i64,
+}
+
+/// Where a run stands: going on, or how it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Going on (at most one run per task type and organization).
+    Running,
+    /// Did its job.
+    Ok,
+    /// Did part of its job.
+    Partial,
+    /// Did not do its job: the plugin failed, or its worker could not start or crashed.
+    Failed,
+    /// Stopped on request, after its grace period, or because its host process went away.
+    Interrupted,
+    /// Stopped because it took longer than its max run time.
+    Killed,
+}
+
+impl RunStatus {
+    /// As recorded (and shown by the CLI and the JSON API): `running`, `ok`, `partial`,
+    /// `failed`, `interrupted`, `killed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Ok => "ok",
+            RunStatus::Partial => "partial",
+            RunStatus::Failed => "failed",
+            RunStatus::Interrupted => "interrupted",
+            RunStatus::Killed => "killed",
+        }
+    }
+
+    fn parse(text: &str) -> Option<RunStatus> {
+        [
+            RunStatus::Running,
+            RunStatus::Ok,
+            RunStatus::Partial,
+            RunStatus::Failed,
+            RunStatus::Interrupted,
+            RunStatus::Killed,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// How a plugin's summary says its run ended.
+impl From<exchange_sdk::RunStatus> for RunStatus {
+    fn from(status: exchange_sdk::RunStatus) -> RunStatus {
+        match status {
+            exchange_sdk::RunStatus::Ok => RunStatus::Ok,
+            exchange_sdk::RunStatus::Partial => RunStatus::Partial,
+            exchange_sdk::RunStatus::Failed => RunStatus::Failed,
+        }
+    }
+}
+
+impl rusqlite::types::ToSql for RunStatus {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+impl rusqlite::types::FromSql for RunStatus {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = value.as_str()?;
+        RunStatus::parse(text).ok_or_else(|| {
+            rusqlite::types::FromSqlError::Other(format!("unknown run status {text:?}").into())
+        })
+    }
 }
 
 /// One log line of a run.
@@ -248,7 +325,7 @@ impl Store {
     pub fn finish_run(
         &mut self,
         run_id: i64,
-        status: &str,
+        status: RunStatus,
         message: &str,
         counters: &BTreeMap<String, u64>,
         keep: i64,
