@@ -115,7 +115,7 @@ impl rusqlite::types::FromSql for RunStatus {
 pub struct LogLine {
     pub seq: i64,
     pub at_ms: i64,
-    pub level: String,
+    pub level: exchange_sdk::LogLevel,
     pub message: String,
 }
 
@@ -306,7 +306,7 @@ impl Store {
     pub fn append_logs(
         &mut self,
         run_id: i64,
-        lines: &[(i64, String, String)],
+        lines: &[(i64, exchange_sdk::LogLevel, String)],
     ) -> anyhow::Result<()> {
         if lines.is_empty() {
             return Ok(());
@@ -315,7 +315,7 @@ impl Store {
             let next: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM run_logs WHERE run_id = ?1", [run_id], |r| r.get(0))?;
             let mut stmt = tx.prepare("INSERT INTO run_logs (run_id, seq, at_ms, level, message) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for (i, (at_ms, level, message)) in lines.iter().enumerate() {
-                stmt.execute(params![run_id, next + 1 + i as i64, at_ms, level, message])?;
+                stmt.execute(params![run_id, next + 1 + i as i64, at_ms, level.as_str(), message])?;
             }
             Ok(())
         })
@@ -394,14 +394,14 @@ impl Store {
             Ok(LogLine {
                 seq: r.get(0)?,
                 at_ms: r.get(1)?,
-                level: r.get(2)?,
+                level: level_from_text(&r.get::<_, String>(2)?),
                 message: r.get(3)?,
             })
         })?;
         let mut lines = Vec::new();
         for line in rows {
             let line = line?;
-            if level_rank(&line.level) >= min_level as u8 {
+            if line.level >= min_level {
                 lines.push(line);
             }
         }
@@ -432,11 +432,12 @@ fn interrupt(tx: &rusqlite::Transaction, run_id: i64, message: &str) -> rusqlite
     )
 }
 
-fn level_rank(level: &str) -> u8 {
+/// A recorded log level; an unknown name counts as `error`.
+fn level_from_text(level: &str) -> exchange_sdk::LogLevel {
     match level {
-        "debug" => 0,
-        "info" => 1,
-        "warn" => 2,
-        _ => 3,
+        "debug" => exchange_sdk::LogLevel::Debug,
+        "info" => exchange_sdk::LogLevel::Info,
+        "warn" => exchange_sdk::LogLevel::Warn,
+        _ => exchange_sdk::LogLevel::Error,
     }
 }

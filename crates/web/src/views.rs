@@ -436,7 +436,7 @@ pub struct LogView {
     /// Local time, e.g. `11:30:05`.
     pub time: String,
     pub at_ms: i64,
-    pub level: String,
+    pub level: LogLevel,
     pub message: String,
 }
 

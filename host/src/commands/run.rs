@@ -40,7 +40,7 @@ impl LiveOutput {
                     self.progress_shown = false;
                 }
                 let time = chrono::Local::now().format("%H:%M:%S");
-                println!("{time} {level:<5} {message}");
+                println!("{time} {:<5} {message}", level.as_str());
             }
             Event::Progress { stage, done, total } => {
                 if self.terminal {
@@ -200,7 +200,12 @@ pub fn logs(env: &Env, run_id: i64, level: &str, json: bool) -> anyhow::Result<E
     }
     for line in &lines {
         let time = show_time(line.at_ms);
-        println!("{} {:<5} {}", &time[11..], line.level, line.message);
+        println!(
+            "{} {:<5} {}",
+            &time[11..],
+            line.level.as_str(),
+            line.message
+        );
     }
     println!(
         "Run {} of task {}: {} — {}",

@@ -5,6 +5,7 @@ use super::liveness::{owner_gone, ProcessId};
 use super::protocol::{Event, CANCEL_LINE};
 use crate::i18n::{duration_phrase, Lang};
 use crate::tr;
+use exchange_sdk::LogLevel;
 use exchange_store::runs::{Acquired, NewRun, RunRecord, RunStatus, Trigger, DEFAULT_HISTORY};
 use exchange_store::tasks::Task;
 use exchange_store::{now_ms, Store};
@@ -120,7 +121,7 @@ impl Worker {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
                 let event = serde_json::from_str(&line).unwrap_or(Event::Log {
-                    level: "debug".into(),
+                    level: LogLevel::Debug,
                     message: format!("worker: {line}"),
                 });
                 if tx.send(event).is_err() {
@@ -361,7 +362,7 @@ impl StartedRun {
         if force {
             args.push("--force".into());
         }
-        let mut logs: Vec<(i64, String, String)> = Vec::new();
+        let mut logs: Vec<(i64, LogLevel, String)> = Vec::new();
         let mut last_flush = Instant::now();
         let mut worker = match Worker::start(config, &args) {
             Ok(worker) => worker,
@@ -399,7 +400,7 @@ impl StartedRun {
                     observe(&event);
                     match &event {
                         Event::Log { level, message } => {
-                            logs.push((now_ms(), level.clone(), message.clone()))
+                            logs.push((now_ms(), *level, message.clone()))
                         }
                         Event::Progress { .. } => {}
                         _ => final_event = Some(event),
@@ -506,7 +507,7 @@ impl StartedRun {
             ),
         };
         if status != RunStatus::Ok {
-            logs.push((now_ms(), "error".into(), message.clone()));
+            logs.push((now_ms(), LogLevel::Error, message.clone()));
         }
         store.append_logs(run_id, &logs)?;
         store.finish_run(run_id, status, &message, &counters, config.history)?;

@@ -213,21 +213,20 @@ fn stage_label(stage: &str) -> &str {
 }
 
 /// A log level in words.
-fn level_label(level: &str) -> &str {
+fn level_label(level: LogLevel) -> &'static str {
     match level {
-        "debug" => "отладка",
-        "info" => "сведения",
-        "warn" => "внимание",
-        "error" => "ошибка",
-        other => other,
+        LogLevel::Debug => "отладка",
+        LogLevel::Info => "сведения",
+        LogLevel::Warn => "внимание",
+        LogLevel::Error => "ошибка",
     }
 }
 
 fn log_line(line: &LogView) -> Markup {
     html! {
-        div class={ "log-line level-" (line.level) } {
+        div class={ "log-line level-" (line.level.as_str()) } {
             span class="time" { (line.time) }
-            span class="level" { (level_label(&line.level)) }
+            span class="level" { (level_label(line.level)) }
             span class="message plugin-text" { (line.message) }
         }
     }
