@@ -417,14 +417,24 @@ fn secrets_a_plugin_writes_are_scrubbed_from_run_messages_and_logs() {
             .append_logs(
                 run,
                 &[
-                    (at, "error".into(), format!("key {API_KEY} refused")),
-                    (at, "info".into(), format!("token={TOKEN}")),
+                    (
+                        at,
+                        exchange_sdk::LogLevel::Error,
+                        format!("key {API_KEY} refused"),
+                    ),
+                    (at, exchange_sdk::LogLevel::Info, format!("token={TOKEN}")),
                 ],
             )
             .unwrap();
         let message = format!("refused {API_KEY} and {TOKEN}");
         store
-            .finish_run(run, "failed", &message, &Default::default(), 200)
+            .finish_run(
+                run,
+                exchange_store::runs::RunStatus::Failed,
+                &message,
+                &Default::default(),
+                200,
+            )
             .unwrap();
         run
     };

@@ -131,7 +131,7 @@ impl Metrics {
     pub fn run_ended(&self, type_id: &str, outcome: &Outcome, elapsed: Duration) {
         let task_type = || ("task_type", type_id.to_string());
         self.runs
-            .get_or_create(&vec![task_type(), ("status", outcome.status.clone())])
+            .get_or_create(&vec![task_type(), ("status", outcome.status.to_string())])
             .inc();
         self.durations
             .get_or_create(&vec![task_type()])
@@ -207,7 +207,7 @@ mod tests {
         let metrics = Metrics::new();
         let outcome = Outcome {
             run_id: 1,
-            status: "ok".into(),
+            status: exchange_store::runs::RunStatus::Ok,
             message: String::new(),
             counters: BTreeMap::from([
                 ("api_requests".to_string(), 9),

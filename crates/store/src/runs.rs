@@ -14,8 +14,7 @@ pub struct RunRecord {
     pub type_id: String,
     pub started_ms: i64,
     pub ended_ms: Option<i64>,
-    /// `running`, `ok`, `failed`, `partial`, `interrupted` or `killed`.
-    pub status: String,
+    pub status: RunStatus,
     pub dry_run: bool,
     /// What started it: `manual`, `schedule`, `import`, `catch-up`.
     pub trigger: String,
@@ -33,12 +32,90 @@ pub struct RunRecord {
     pub lease_until_ms: i64,
 }
 
+/// Where a run stands: going on, or how it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Going on (at most one run per task type and organization).
+    Running,
+    /// Did its job.
+    Ok,
+    /// Did part of its job.
+    Partial,
+    /// Did not do its job: the plugin failed, or its worker could not start or crashed.
+    Failed,
+    /// Stopped on request, after its grace period, or because its host process went away.
+    Interrupted,
+    /// Stopped because it took longer than its max run time.
+    Killed,
+}
+
+impl RunStatus {
+    /// As recorded (and shown by the CLI and the JSON API): `running`, `ok`, `partial`,
+    /// `failed`, `interrupted`, `killed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Ok => "ok",
+            RunStatus::Partial => "partial",
+            RunStatus::Failed => "failed",
+            RunStatus::Interrupted => "interrupted",
+            RunStatus::Killed => "killed",
+        }
+    }
+
+    fn parse(text: &str) -> Option<RunStatus> {
+        [
+            RunStatus::Running,
+            RunStatus::Ok,
+            RunStatus::Partial,
+            RunStatus::Failed,
+            RunStatus::Interrupted,
+            RunStatus::Killed,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// How a plugin's summary says its run ended.
+impl From<exchange_sdk::RunStatus> for RunStatus {
+    fn from(status: exchange_sdk::RunStatus) -> RunStatus {
+        match status {
+            exchange_sdk::RunStatus::Ok => RunStatus::Ok,
+            exchange_sdk::RunStatus::Partial => RunStatus::Partial,
+            exchange_sdk::RunStatus::Failed => RunStatus::Failed,
+        }
+    }
+}
+
+impl rusqlite::types::ToSql for RunStatus {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+impl rusqlite::types::FromSql for RunStatus {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = value.as_str()?;
+        RunStatus::parse(text).ok_or_else(|| {
+            rusqlite::types::FromSqlError::Other(format!("unknown run status {text:?}").into())
+        })
+    }
+}
+
 /// One log line of a run.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LogLine {
     pub seq: i64,
     pub at_ms: i64,
-    pub level: String,
+    pub level: exchange_sdk::LogLevel,
     pub message: String,
 }
 
@@ -229,7 +306,7 @@ impl Store {
     pub fn append_logs(
         &mut self,
         run_id: i64,
-        lines: &[(i64, String, String)],
+        lines: &[(i64, exchange_sdk::LogLevel, String)],
     ) -> anyhow::Result<()> {
         if lines.is_empty() {
             return Ok(());
@@ -238,7 +315,7 @@ impl Store {
             let next: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM run_logs WHERE run_id = ?1", [run_id], |r| r.get(0))?;
             let mut stmt = tx.prepare("INSERT INTO run_logs (run_id, seq, at_ms, level, message) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for (i, (at_ms, level, message)) in lines.iter().enumerate() {
-                stmt.execute(params![run_id, next + 1 + i as i64, at_ms, level, message])?;
+                stmt.execute(params![run_id, next + 1 + i as i64, at_ms, level.as_str(), message])?;
             }
             Ok(())
         })
@@ -248,7 +325,7 @@ impl Store {
     pub fn finish_run(
         &mut self,
         run_id: i64,
-        status: &str,
+        status: RunStatus,
         message: &str,
         counters: &BTreeMap<String, u64>,
         keep: i64,
@@ -317,14 +394,14 @@ impl Store {
             Ok(LogLine {
                 seq: r.get(0)?,
                 at_ms: r.get(1)?,
-                level: r.get(2)?,
+                level: level_from_text(&r.get::<_, String>(2)?),
                 message: r.get(3)?,
             })
         })?;
         let mut lines = Vec::new();
         for line in rows {
             let line = line?;
-            if level_rank(&line.level) >= min_level as u8 {
+            if line.level >= min_level {
                 lines.push(line);
             }
         }
@@ -355,11 +432,12 @@ fn interrupt(tx: &rusqlite::Transaction, run_id: i64, message: &str) -> rusqlite
     )
 }
 
-fn level_rank(level: &str) -> u8 {
+/// A recorded log level; an unknown name counts as `error`.
+fn level_from_text(level: &str) -> exchange_sdk::LogLevel {
     match level {
-        "debug" => 0,
-        "info" => 1,
-        "warn" => 2,
-        _ => 3,
+        "debug" => exchange_sdk::LogLevel::Debug,
+        "info" => exchange_sdk::LogLevel::Info,
+        "warn" => exchange_sdk::LogLevel::Warn,
+        _ => exchange_sdk::LogLevel::Error,
     }
 }

@@ -16,7 +16,7 @@ use exchange_core::tr;
 use exchange_sdk::plugin::LinksRow;
 use exchange_sdk::{LogLevel, ParamSpec, ParamType};
 use exchange_store::orgs::Org;
-use exchange_store::runs::RunRecord;
+use exchange_store::runs::{RunRecord, RunStatus};
 use exchange_store::school::StoredSchool;
 use exchange_store::tasks::Task;
 use exchange_store::{show_time, Store};
@@ -346,8 +346,7 @@ pub struct RunView {
     pub ended_ms: Option<i64>,
     /// Seconds from start to end, once ended.
     pub took_s: Option<f64>,
-    /// `running`, `ok`, `partial`, `failed`, `interrupted` or `killed`.
-    pub status: String,
+    pub status: RunStatus,
     pub dry_run: bool,
     pub trigger: String,
     pub message: String,
@@ -360,7 +359,7 @@ pub struct RunView {
 
 /// A run for display; `redactor` scrubs its message.
 pub fn run_view(app: &App, run: RunRecord, redactor: &Redactor) -> RunView {
-    let progress = if run.status == "running" {
+    let progress = if run.status == RunStatus::Running {
         app.launcher.progress(run.task_id)
     } else {
         None
@@ -437,7 +436,7 @@ pub struct LogView {
     /// Local time, e.g. `11:30:05`.
     pub time: String,
     pub at_ms: i64,
-    pub level: String,
+    pub level: LogLevel,
     pub message: String,
 }
 

@@ -78,7 +78,7 @@ fn run_and_show(env: &Env, task_id: i64) -> anyhow::Result<Outcome> {
     };
     let outcome = run_task(&env.runner()?, task_id, options, &cancel, &mut |event| {
         if let exchange_core::runs::protocol::Event::Log { level, message } = event {
-            println!("  {level:<5} {message}");
+            println!("  {:<5} {message}", level.as_str());
         }
     })?;
     println!(

@@ -6,6 +6,7 @@ use exchange_core::runs::protocol::Event;
 use exchange_core::runs::runner::{check_task, run_task, Outcome, RunOptions, RunnerConfig};
 use exchange_core::runs::worker;
 use exchange_sdk::LogLevel;
+use exchange_store::runs::RunStatus;
 use exchange_store::show_time;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -39,7 +40,7 @@ impl LiveOutput {
                     self.progress_shown = false;
                 }
                 let time = chrono::Local::now().format("%H:%M:%S");
-                println!("{time} {level:<5} {message}");
+                println!("{time} {:<5} {message}", level.as_str());
             }
             Event::Progress { stage, done, total } => {
                 if self.terminal {
@@ -86,9 +87,9 @@ fn print_outcome(task: i64, outcome: &Outcome) {
 
 /// The exit code of a finished run: 0 ok, 3 partial, 1 otherwise.
 pub fn exit_code(outcome: &Outcome) -> ExitCode {
-    match outcome.status.as_str() {
-        "ok" => ExitCode::SUCCESS,
-        "partial" => ExitCode::from(3),
+    match outcome.status {
+        RunStatus::Ok => ExitCode::SUCCESS,
+        RunStatus::Partial => ExitCode::from(3),
         _ => ExitCode::FAILURE,
     }
 }
@@ -159,7 +160,7 @@ pub fn runs(env: &Env, task: Option<i64>, last: i64, json: bool) -> anyhow::Resu
         let status = if r.dry_run {
             format!("{} (dry run)", r.status)
         } else {
-            r.status.clone()
+            r.status.to_string()
         };
         table.row([
             r.id.to_string(),
@@ -199,7 +200,12 @@ pub fn logs(env: &Env, run_id: i64, level: &str, json: bool) -> anyhow::Result<E
     }
     for line in &lines {
         let time = show_time(line.at_ms);
-        println!("{} {:<5} {}", &time[11..], line.level, line.message);
+        println!(
+            "{} {:<5} {}",
+            &time[11..],
+            line.level.as_str(),
+            line.message
+        );
     }
     println!(
         "Run {} of task {}: {} — {}",

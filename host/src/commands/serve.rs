@@ -15,7 +15,7 @@ use exchange_core::schedule::Schedule;
 use exchange_core::scheduler::{next_due_ms, pick_fairly, random_delay_ms, Due, Rules, Timing};
 use exchange_core::tr;
 use exchange_sdk::manifest::parse_duration;
-use exchange_store::runs::Trigger;
+use exchange_store::runs::{RunStatus, Trigger};
 use exchange_store::tasks::Task;
 use exchange_store::{now_ms, Store};
 use std::collections::HashMap;
@@ -62,7 +62,7 @@ fn load_timings(store: &mut Store, tasks: &[Task]) -> anyhow::Result<HashMap<i64
         let recent = store.runs(Some(task.id), 20)?;
         let failures = recent
             .iter()
-            .take_while(|r| r.status != "ok" && r.status != "running")
+            .take_while(|r| !matches!(r.status, RunStatus::Ok | RunStatus::Running))
             .count() as u32;
         let last = recent.first();
         timings.insert(
@@ -373,7 +373,7 @@ impl RunWatch {
                 self.running.remove(&id);
                 continue;
             };
-            if run.status != "running" {
+            if run.status != RunStatus::Running {
                 self.running.remove(&id);
                 let status = tr!(lang, &format!("run-status-{}", run.status));
                 eprintln!(

@@ -8,7 +8,7 @@ use crate::host::{number, Build, World, EXAMPLE};
 use crate::process::{cpu_ticks, memory_kib, ticks_per_second, Serving};
 use crate::report::{bytes, count, Report};
 use exchange_core::runs::liveness::ProcessId;
-use exchange_store::runs::{Acquired, NewRun};
+use exchange_store::runs::{Acquired, NewRun, RunStatus};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -59,7 +59,7 @@ pub fn measure(build: &Build, tasks: usize, window: Duration) -> anyhow::Result<
         let Acquired::Started(run) = store.acquire_run(&new, &|_| false)? else {
             anyhow::bail!("task {id} has a run going on");
         };
-        store.finish_run(run, "ok", "done", &BTreeMap::new(), 200)?;
+        store.finish_run(run, RunStatus::Ok, "done", &BTreeMap::new(), 200)?;
     }
     let runs_before = number(&store, "SELECT COUNT(*) FROM runs")?;
     let serving = Serving::start(world.command(&["serve"]))?;

@@ -8,6 +8,7 @@ use crate::replay::{calls_of, replay, ApiCall, Naive};
 use crate::report::{count, ratio, time, Report};
 use anyhow::Context as _;
 use exchange_sdk::school::SchoolData;
+use exchange_store::runs::RunStatus;
 use sferum_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 use sferum_sync::client::{BASE_ENV, BATCH, RATE_PER_SECOND};
 use std::collections::BTreeMap;
@@ -91,7 +92,7 @@ fn run(world: &World, emu: &EmulatorHandle, task: i64) -> anyhow::Result<Run> {
     }
     let record = world.store()?.runs(Some(task), 1)?.into_iter().next();
     let status = match record {
-        Some(r) if r.status == "ok" => r.status,
+        Some(r) if r.status == RunStatus::Ok => r.status.to_string(),
         Some(r) => format!("{}: {}", r.status, r.message),
         None => format!(
             "not recorded: {}",

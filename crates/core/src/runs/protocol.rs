@@ -1,7 +1,7 @@
 //! What a worker process tells its host, one JSON object per line on its standard output,
 //! and what the host tells the worker on its standard input.
 
-use exchange_sdk::RunSummary;
+use exchange_sdk::{LogLevel, RunSummary};
 use serde::{Deserialize, Serialize};
 
 /// One message from the worker.
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case", tag = "event")]
 pub enum Event {
     /// A log line of the run.
-    Log { level: String, message: String },
+    Log { level: LogLevel, message: String },
     /// Progress within a stage.
     Progress {
         stage: String,

@@ -5,8 +5,8 @@ use super::liveness::{owner_gone, ProcessId};
 use super::protocol::{Event, CANCEL_LINE};
 use crate::i18n::{duration_phrase, Lang};
 use crate::tr;
-use exchange_sdk::RunStatus;
-use exchange_store::runs::{Acquired, NewRun, RunRecord, Trigger, DEFAULT_HISTORY};
+use exchange_sdk::LogLevel;
+use exchange_store::runs::{Acquired, NewRun, RunRecord, RunStatus, Trigger, DEFAULT_HISTORY};
 use exchange_store::tasks::Task;
 use exchange_store::{now_ms, Store};
 use std::collections::{BTreeMap, VecDeque};
@@ -86,8 +86,8 @@ impl RunnerConfig {
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub run_id: i64,
-    /// `ok`, `partial`, `failed`, `interrupted` or `killed`.
-    pub status: String,
+    /// Any status but `running`.
+    pub status: RunStatus,
     pub message: String,
     pub counters: BTreeMap<String, u64>,
 }
@@ -95,7 +95,7 @@ pub struct Outcome {
 impl Outcome {
     /// Whether the run did its job.
     pub fn succeeded(&self) -> bool {
-        self.status == "ok"
+        self.status == RunStatus::Ok
     }
 }
 
@@ -121,7 +121,7 @@ impl Worker {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
                 let event = serde_json::from_str(&line).unwrap_or(Event::Log {
-                    level: "debug".into(),
+                    level: LogLevel::Debug,
                     message: format!("worker: {line}"),
                 });
                 if tx.send(event).is_err() {
@@ -187,12 +187,15 @@ fn signal_name(signal: i32) -> &'static str {
     }
 }
 
-fn status_text(status: RunStatus) -> &'static str {
-    match status {
-        RunStatus::Ok => "ok",
-        RunStatus::Partial => "partial",
-        RunStatus::Failed => "failed",
-    }
+/// Why the host killed a run's worker.
+#[derive(Debug, Clone, Copy)]
+enum KilledFor {
+    /// The run took longer than its max run time.
+    Overtime,
+    /// Another host process took the run for abandoned.
+    LeaseLost,
+    /// The run did not stop within its grace period after a cancel.
+    Grace,
 }
 
 /// How long a run's lease holds without renewal. Another host process on the same machine
@@ -359,16 +362,22 @@ impl StartedRun {
         if force {
             args.push("--force".into());
         }
-        let mut logs: Vec<(i64, String, String)> = Vec::new();
+        let mut logs: Vec<(i64, LogLevel, String)> = Vec::new();
         let mut last_flush = Instant::now();
         let mut worker = match Worker::start(config, &args) {
             Ok(worker) => worker,
             Err(e) => {
                 let message = format!("{e:#}");
-                store.finish_run(run_id, "failed", &message, &BTreeMap::new(), config.history)?;
+                store.finish_run(
+                    run_id,
+                    RunStatus::Failed,
+                    &message,
+                    &BTreeMap::new(),
+                    config.history,
+                )?;
                 return Ok(Outcome {
                     run_id,
-                    status: "failed".into(),
+                    status: RunStatus::Failed,
                     message,
                     counters: BTreeMap::new(),
                 });
@@ -383,7 +392,7 @@ impl StartedRun {
         let mut polled = Instant::now();
         // A stop asked for through the database (by the console of another process).
         let mut stop_requested = false;
-        let mut killed_for: Option<&'static str> = None;
+        let mut killed_for: Option<KilledFor> = None;
         let mut final_event: Option<Event> = None;
         loop {
             match worker.events.recv_timeout(Duration::from_millis(50)) {
@@ -391,7 +400,7 @@ impl StartedRun {
                     observe(&event);
                     match &event {
                         Event::Log { level, message } => {
-                            logs.push((now_ms(), level.clone(), message.clone()))
+                            logs.push((now_ms(), *level, message.clone()))
                         }
                         Event::Progress { .. } => {}
                         _ => final_event = Some(event),
@@ -414,12 +423,12 @@ impl StartedRun {
                     // Another host process took this run for abandoned (its lease ran out):
                     // stop at once rather than overlap the run it may start.
                     let _ = worker.child.kill();
-                    killed_for = Some("lost");
+                    killed_for = Some(KilledFor::LeaseLost);
                 }
             }
             if killed_for.is_none() && Instant::now() > deadline {
                 let _ = worker.child.kill();
-                killed_for = Some("killed");
+                killed_for = Some(KilledFor::Overtime);
             }
             if !stop_requested && polled.elapsed() >= STOP_POLL {
                 polled = Instant::now();
@@ -434,14 +443,14 @@ impl StartedRun {
             }
             if killed_for.is_none() && cancel_sent.is_some_and(|at| at.elapsed() > config.grace) {
                 let _ = worker.child.kill();
-                killed_for = Some("interrupted");
+                killed_for = Some(KilledFor::Grace);
             }
         }
         let exit = worker.child.wait()?;
         let cancelled = cancel_sent.is_some();
         let (status, message, counters) = match (killed_for, final_event) {
-            (Some("killed"), _) => (
-                "killed".to_string(),
+            (Some(KilledFor::Overtime), _) => (
+                RunStatus::Killed,
                 match config.lang {
                     Lang::En => format!(
                         "the run took longer than its max run time ({}s) and was stopped",
@@ -455,16 +464,16 @@ impl StartedRun {
                 },
                 BTreeMap::new(),
             ),
-            (Some("lost"), _) => (
-                "interrupted".to_string(),
+            (Some(KilledFor::LeaseLost), _) => (
+                RunStatus::Interrupted,
                 match config.lang {
                     Lang::En => "the run was stopped: its lease lapsed and another host process took it for abandoned".to_string(),
                     lang => tr!(lang, "run-lost"),
                 },
                 BTreeMap::new(),
             ),
-            (Some(_), _) => (
-                "interrupted".to_string(),
+            (Some(KilledFor::Grace), _) => (
+                RunStatus::Interrupted,
                 match config.lang {
                     Lang::En if stop_requested => "the run was stopped at the administrator's request".to_string(),
                     Lang::En => "the host stopped the run after its grace period".to_string(),
@@ -474,7 +483,7 @@ impl StartedRun {
                 BTreeMap::new(),
             ),
             (None, Some(Event::Finished { summary })) => (
-                status_text(summary.status).to_string(),
+                summary.status.into(),
                 summary.message,
                 summary.counters,
             ),
@@ -483,25 +492,25 @@ impl StartedRun {
                     Lang::En => "the run was stopped at the administrator's request".to_string(),
                     lang => tr!(lang, "run-stopped-by-request"),
                 };
-                ("interrupted".to_string(), format!("{asked} ({message})"), BTreeMap::new())
+                (RunStatus::Interrupted, format!("{asked} ({message})"), BTreeMap::new())
             }
             (None, Some(Event::Failed { message })) if cancelled => {
-                ("interrupted".to_string(), message, BTreeMap::new())
+                (RunStatus::Interrupted, message, BTreeMap::new())
             }
             (None, Some(Event::Failed { message })) => {
-                ("failed".to_string(), message, BTreeMap::new())
+                (RunStatus::Failed, message, BTreeMap::new())
             }
             (None, _) => (
-                "failed".to_string(),
+                RunStatus::Failed,
                 crash_message(exit, worker.stderr_hint()),
                 BTreeMap::new(),
             ),
         };
-        if status != "ok" {
-            logs.push((now_ms(), "error".into(), message.clone()));
+        if status != RunStatus::Ok {
+            logs.push((now_ms(), LogLevel::Error, message.clone()));
         }
         store.append_logs(run_id, &logs)?;
-        store.finish_run(run_id, &status, &message, &counters, config.history)?;
+        store.finish_run(run_id, status, &message, &counters, config.history)?;
         Ok(Outcome {
             run_id,
             status,

@@ -59,7 +59,7 @@ fn result(r: anyhow::Result<()>) -> RResult<(), RString> {
 impl HostServices for WorkerHost {
     fn log(&self, level: u8, message: RStr<'_>) {
         emit(&Event::Log {
-            level: LogLevel::from_u8(level).as_str().into(),
+            level: LogLevel::from_u8(level),
             message: self.redactor.clean(message.as_str()),
         });
     }

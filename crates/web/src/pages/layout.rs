@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use crate::sessions::Session;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use exchange_store::runs::RunStatus;
 use maud::{html, Markup, DOCTYPE};
 use std::sync::Arc;
 /// A whole page: the header with the sections, the title, the content.
@@ -132,15 +133,14 @@ pub fn segment(value: &str) -> String {
 }
 
 /// A run status in words.
-pub fn status_label(status: &str) -> &str {
+pub fn status_label(status: RunStatus) -> &'static str {
     match status {
-        "running" => "выполняется",
-        "ok" => "успешно",
-        "partial" => "частично",
-        "failed" => "ошибка",
-        "interrupted" => "прерван",
-        "killed" => "остановлен: превышено время",
-        other => other,
+        RunStatus::Running => "выполняется",
+        RunStatus::Ok => "успешно",
+        RunStatus::Partial => "частично",
+        RunStatus::Failed => "ошибка",
+        RunStatus::Interrupted => "прерван",
+        RunStatus::Killed => "остановлен: превышено время",
     }
 }
 

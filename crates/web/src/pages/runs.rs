@@ -14,6 +14,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Extension, Router};
 use exchange_sdk::LogLevel;
+use exchange_store::runs::RunStatus;
 use maud::{html, Markup};
 use std::sync::Arc;
 
@@ -43,7 +44,7 @@ pub fn runs_table(runs: &[RunView]) -> Markup {
                             td { a href={ "/tasks/" (run.task) } { (run.task) } }
                             td { (run.started) }
                             td { (took(run)) }
-                            td class={ "status " (run.status) } { (status_label(&run.status)) @if run.dry_run { " (пробный)" } }
+                            td class={ "status " (run.status) } { (status_label(run.status)) @if run.dry_run { " (пробный)" } }
                             td { (trigger_label(&run.trigger)) }
                             td class="plugin-text" { (run.message) }
                         }
@@ -97,20 +98,20 @@ async fn show(
     .await?;
     let last_seq = lines.last().map(|l| l.seq).unwrap_or(0);
     let content = html! {
-        @if query.stopping.is_some() && run.status == "running" {
+        @if query.stopping.is_some() && run.status == RunStatus::Running {
             (notice("Остановка запрошена: запуск завершится в течение нескольких секунд."))
         }
         section id="run" data-run=(run.id) data-status=(run.status) data-last-seq=(last_seq) {
             dl {
                 dt { "Задача" } dd { a href={ "/tasks/" (run.task) } { "№ " (run.task) } }
                 dt { "Статус" } dd id="run-status" class={ "status " (run.status) } {
-                    (status_label(&run.status)) @if run.dry_run { " (пробный запуск: в Сферуме ничего не менялось)" }
+                    (status_label(run.status)) @if run.dry_run { " (пробный запуск: в Сферуме ничего не менялось)" }
                 }
                 dt { "Начат" } dd { (run.started) " (" (trigger_label(&run.trigger)) ")" }
                 dt { "Длительность" } dd { (took(&run)) }
                 dt { "Итог" } dd id="run-message" class="plugin-text" { (run.message) }
             }
-            @if run.status == "running" {
+            @if run.status == RunStatus::Running {
                 form method="post" action={ "/runs/" (run.id) "/stop" } class="inline"
                     data-confirm="Остановить запуск? То, что уже сделано, останется сделанным." {
                     (csrf_field(&session))
@@ -212,21 +213,20 @@ fn stage_label(stage: &str) -> &str {
 }
 
 /// A log level in words.
-fn level_label(level: &str) -> &str {
+fn level_label(level: LogLevel) -> &'static str {
     match level {
-        "debug" => "отладка",
-        "info" => "сведения",
-        "warn" => "внимание",
-        "error" => "ошибка",
-        other => other,
+        LogLevel::Debug => "отладка",
+        LogLevel::Info => "сведения",
+        LogLevel::Warn => "внимание",
+        LogLevel::Error => "ошибка",
     }
 }
 
 fn log_line(line: &LogView) -> Markup {
     html! {
-        div class={ "log-line level-" (line.level) } {
+        div class={ "log-line level-" (line.level.as_str()) } {
             span class="time" { (line.time) }
-            span class="level" { (level_label(&line.level)) }
+            span class="level" { (level_label(line.level)) }
             span class="message plugin-text" { (line.message) }
         }
     }

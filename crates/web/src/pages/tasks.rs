@@ -89,7 +89,7 @@ async fn list(
                             @match &task.last_run {
                                 Some(run) => {
                                     td { a href={ "/runs/" (run.id) } { (run.started) } }
-                                    td class={ "status " (run.status) } { (status_label(&run.status)) @if run.dry_run { " (пробный)" } }
+                                    td class={ "status " (run.status) } { (status_label(run.status)) @if run.dry_run { " (пробный)" } }
                                 }
                                 None => { td { "не запускалась" } td {} }
                             }
