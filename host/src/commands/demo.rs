@@ -77,8 +77,12 @@ fn run_and_show(env: &Env, task_id: i64) -> anyhow::Result<Outcome> {
         force: false,
     };
     let outcome = run_task(&env.runner()?, task_id, options, &cancel, &mut |event| {
+        // The demo shows what an administrator reads: debug lines (such as every name of
+        // the people without a Sferum ID) stay in the run's log (`exchange-host logs`).
         if let exchange_core::runs::protocol::Event::Log { level, message } = event {
-            println!("  {:<5} {message}", level.as_str());
+            if *level != exchange_sdk::LogLevel::Debug {
+                println!("  {:<5} {message}", level.as_str());
+            }
         }
     })?;
     println!(
