@@ -121,6 +121,23 @@ pub fn see_other(to: &str) -> Response {
     axum::response::Redirect::to(to).into_response()
 }
 
+/// The answer to a submitted form: accepted, a redirect to `saved(value)`; refused for its
+/// input (422), the form's page again with the problems beside the fields (`again`); any
+/// other error as it is.
+pub fn saved_or_again<T>(
+    result: Result<T, ApiError>,
+    saved: impl FnOnce(T) -> String,
+    again: impl FnOnce(&ApiError) -> Result<Markup, ApiError>,
+) -> Result<Response, ApiError> {
+    match result {
+        Ok(value) => Ok(see_other(&saved(value))),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            Ok((e.status, again(&e)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// `?saved=1`: the page a form redirected to after it was accepted («Сохранено»).
 #[derive(serde::Deserialize)]
 pub struct SavedQuery {

@@ -4,7 +4,9 @@
 //! Sferum coverage per class, and its video calls.
 
 use super::form::{general_errors, ParamField, Submitted, TextField};
-use super::layout::{blocking, notice, page, see_other, segment, AppState, PageResult, SavedQuery};
+use super::layout::{
+    blocking, notice, page, saved_or_again, see_other, segment, AppState, PageResult, SavedQuery,
+};
 use crate::actions::{self, LinksBaseInput};
 use crate::app::App;
 use crate::error::{ApiError, Form, Path, Query, GENERAL};
@@ -126,14 +128,11 @@ async fn create(
             id: submitted.get("id").map(str::to_string),
             name: submitted.get("name").map(str::to_string),
         };
-        match organizations::create_org(&app, &input) {
-            Ok(org) => Ok(see_other(&format!("/orgs/{}?saved=1", segment(&org.id)))),
-            Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-                let markup = render_list(&app, &session, Some((&submitted, &e)), false)?;
-                Ok((e.status, markup).into_response())
-            }
-            Err(e) => Err(e),
-        }
+        saved_or_again(
+            organizations::create_org(&app, &input),
+            |org| format!("/orgs/{}?saved=1", segment(&org.id)),
+            |e| render_list(&app, &session, Some((&submitted, e)), false),
+        )
     })
     .await
 }
@@ -151,15 +150,11 @@ async fn rename(
             id: None,
             name: submitted.get("name").map(str::to_string),
         };
-        match organizations::rename_org(&app, &org, &input) {
-            Ok(_) => Ok(see_other(&format!("/orgs/{}?saved=1", segment(&org)))),
-            Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-                let markup =
-                    render_main(&app, &session, &org, Refused::Rename(&submitted, &e), false)?;
-                Ok((e.status, markup).into_response())
-            }
-            Err(e) => Err(e),
-        }
+        saved_or_again(
+            organizations::rename_org(&app, &org, &input),
+            |_| format!("/orgs/{}?saved=1", segment(&org)),
+            |e| render_main(&app, &session, &org, Refused::Rename(&submitted, e), false),
+        )
     })
     .await
 }
@@ -174,14 +169,11 @@ async fn delete(
     blocking(move || {
         let submitted = Submitted(fields);
         let confirm = submitted.get("confirm").unwrap_or("");
-        match organizations::delete_org(&app, &org, confirm) {
-            Ok(()) => Ok(see_other("/?saved=1")),
-            Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-                let markup = render_main(&app, &session, &org, Refused::Delete(&e), false)?;
-                Ok((e.status, markup).into_response())
-            }
-            Err(e) => Err(e),
-        }
+        saved_or_again(
+            organizations::delete_org(&app, &org, confirm),
+            |()| "/?saved=1".to_string(),
+            |e| render_main(&app, &session, &org, Refused::Delete(e), false),
+        )
     })
     .await
 }
@@ -403,20 +395,19 @@ async fn save_links_base(
         let submitted = Submitted(fields);
         let specs = views::param_views(&app.org_key_specs(), app.lang);
         let (values, unset) = submitted.params("v.", &specs);
-        match actions::set_links_base(&app, &org, &LinksBaseInput { values, unset }) {
-            Ok(_) => Ok(see_other(&format!("/orgs/{}?saved=1", segment(&org)))),
-            Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-                let markup = render_main(
+        saved_or_again(
+            actions::set_links_base(&app, &org, &LinksBaseInput { values, unset }),
+            |_| format!("/orgs/{}?saved=1", segment(&org)),
+            |e| {
+                render_main(
                     &app,
                     &session,
                     &org,
-                    Refused::LinksBase(&submitted, &e),
+                    Refused::LinksBase(&submitted, e),
                     false,
-                )?;
-                Ok((e.status, markup).into_response())
-            }
-            Err(e) => Err(e),
-        }
+                )
+            },
+        )
     })
     .await
 }

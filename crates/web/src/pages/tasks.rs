@@ -3,8 +3,8 @@
 
 use super::form::{general_errors, ParamField, Submitted, TextField};
 use super::layout::{
-    blocking, csrf_field, notice, page, see_other, segment, status_label, AppState, PageResult,
-    SavedQuery,
+    blocking, csrf_field, notice, page, saved_or_again, see_other, segment, status_label, AppState,
+    PageResult, SavedQuery,
 };
 use super::runs::runs_table;
 use crate::actions::{self, TaskInput};
@@ -12,7 +12,6 @@ use crate::app::App;
 use crate::error::{ApiError, Form, Path, Query, GENERAL};
 use crate::sessions::Session;
 use crate::views::{self, OrgSummary, PluginView, TaskView};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
@@ -319,15 +318,14 @@ async fn create(
         let submitted = Submitted(fields);
         let type_id = submitted.get("type").unwrap_or("").to_string();
         let plugin = views::plugin(&app, &type_id)?;
-        match actions::create_task(&app, &task_input(&submitted, &plugin, true)) {
-            Ok(saved) => Ok(see_other(&format!("/tasks/{}?saved=1", saved.task.id))),
-            Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-                let org = submitted.get("org").unwrap_or("").to_string();
-                let markup = render_new(&app, &session, &org, &type_id, Some((&submitted, &e)))?;
-                Ok((e.status, markup).into_response())
-            }
-            Err(e) => Err(e),
-        }
+        saved_or_again(
+            actions::create_task(&app, &task_input(&submitted, &plugin, true)),
+            |saved| format!("/tasks/{}?saved=1", saved.task.id),
+            |e| {
+                let org = submitted.get("org").unwrap_or("");
+                render_new(&app, &session, org, &type_id, Some((&submitted, e)))
+            },
+        )
     })
     .await
 }
@@ -436,14 +434,11 @@ async fn update(
         let store = app.store()?;
         let task = crate::error::require_task(&store, id, app.lang)?;
         let plugin = views::plugin(&app, &task.type_id)?;
-        match actions::update_task(&app, id, &task_input(&submitted, &plugin, false)) {
-            Ok(_) => Ok(see_other(&format!("/tasks/{id}?saved=1"))),
-            Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-                let markup = render_task(&app, &session, id, Some((&submitted, &e)), false)?;
-                Ok((e.status, markup).into_response())
-            }
-            Err(e) => Err(e),
-        }
+        saved_or_again(
+            actions::update_task(&app, id, &task_input(&submitted, &plugin, false)),
+            |_| format!("/tasks/{id}?saved=1"),
+            |e| render_task(&app, &session, id, Some((&submitted, e)), false),
+        )
     })
     .await
 }
