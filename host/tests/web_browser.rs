@@ -9,6 +9,7 @@
 mod common;
 mod web_common;
 
+use exchange_sdk::testing::latin_sentence;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -375,28 +376,6 @@ for (const a of copy.querySelectorAll("a")) if (/^https?:/.test(a.textContent.tr
 for (const el of copy.querySelectorAll("input, select, option")) el.remove();
 return copy.innerText;
 "#;
-
-/// The first run of three or more Latin words in a row (separated by spaces, maybe with
-/// punctuation), which would be a sentence in English on a Russian page. Identifiers
-/// (`school-data/1`, `sferum.community_id`) and anything with another letter or a digit end
-/// a run.
-fn latin_sentence(text: &str) -> Option<String> {
-    for line in text.lines() {
-        let mut run: Vec<&str> = Vec::new();
-        for chunk in line.split_whitespace() {
-            let word = chunk.trim_matches(|c: char| !c.is_alphanumeric());
-            if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic()) {
-                run.push(word);
-                if run.len() >= 3 {
-                    return Some(run.join(" "));
-                }
-            } else if !word.is_empty() {
-                run.clear();
-            }
-        }
-    }
-    None
-}
 
 /// Standard base64 (screenshots come as base64 PNG).
 fn base64_decode(text: &str) -> Vec<u8> {

@@ -273,3 +273,25 @@ impl HostServices for TestHost {
         }
     }
 }
+
+/// The first run of three or more Latin words in a row on one line, which would be a
+/// sentence in English where a person reads Russian. Identifiers (`school-data/1`,
+/// `sferum.community_id`, `add_admins`) and anything with another letter or a digit end a
+/// run. For tests that the texts a plugin shows are in the person's language.
+pub fn latin_sentence(text: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let mut run: Vec<&str> = Vec::new();
+        for chunk in line.split_whitespace() {
+            let word = chunk.trim_matches(|c: char| !c.is_alphanumeric());
+            if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic()) {
+                run.push(word);
+                if run.len() >= 3 {
+                    return Some(run.join(" "));
+                }
+            } else if !word.is_empty() {
+                run.clear();
+            }
+        }
+        None
+    })
+}

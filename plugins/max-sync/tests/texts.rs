@@ -3,7 +3,7 @@
 //! for English (the web console shows the summary and the warnings on Russian pages).
 
 use exchange_sdk::school::SchoolData;
-use exchange_sdk::testing::{params, TestHost};
+use exchange_sdk::testing::{latin_sentence, params, TestHost};
 use exchange_sdk::{RunRequest, RunStatus, RunSummary};
 use max_emulator::{Act, Emulator, EmulatorConfig, EmulatorHandle, Permission};
 use max_sync::MaxSync;
@@ -43,24 +43,6 @@ fn run(host: &TestHost, max: &EmulatorHandle, locale: &str, task: &[(&str, &str)
         ..Default::default()
     };
     max_sync::run_with(&host.context::<MaxSync>(request), &max.base_url()).unwrap()
-}
-
-/// The first run of three or more Latin words in a row: an English sentence (the web
-/// console's browser test looks for the same; identifiers such as `add_admins` end a run).
-fn latin_sentence(text: &str) -> Option<String> {
-    let mut run: Vec<&str> = Vec::new();
-    for chunk in text.split_whitespace() {
-        let word = chunk.trim_matches(|c: char| !c.is_alphanumeric());
-        if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic()) {
-            run.push(word);
-            if run.len() >= 3 {
-                return Some(run.join(" "));
-            }
-        } else if !word.is_empty() {
-            run.clear();
-        }
-    }
-    None
 }
 
 #[test]

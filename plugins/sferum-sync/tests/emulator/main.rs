@@ -4,6 +4,7 @@ mod errors;
 mod harness;
 mod proxy;
 
+use exchange_sdk::testing::latin_sentence;
 use exchange_sdk::RunStatus;
 use harness::*;
 use sferum_emulator::{FaultKind, FaultRule, ManualEdit, UserMark};
@@ -743,25 +744,6 @@ fn more_than_200_chats_are_listed_page_by_page() {
         stats.http_requests <= 201usize.div_ceil(25) as u64 + 3,
         "{stats:?}"
     );
-}
-
-/// The first run of three or more Latin words in a row: an English sentence.
-fn latin_sentence(text: &str) -> Option<String> {
-    text.lines().find_map(|line| {
-        let mut run: Vec<&str> = Vec::new();
-        for chunk in line.split_whitespace() {
-            let word = chunk.trim_matches(|c: char| !c.is_alphanumeric());
-            if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic()) {
-                run.push(word);
-                if run.len() >= 3 {
-                    return Some(run.join(" "));
-                }
-            } else if !word.is_empty() {
-                run.clear();
-            }
-        }
-        None
-    })
 }
 
 #[test]
