@@ -1,5 +1,5 @@
 //! The languages of what people read: Project Fluent resources per language
-//! (`host/locales/{ru,en}/host.ftl`, compiled in), the [`Lang`] a process speaks, and the
+//! (`crates/core/locales/{ru,en}/*.ftl`, compiled in), the [`Lang`] a process speaks, and the
 //! phrases shared by the CLI and the web console (schedules, durations, counters, roles).
 //!
 //! The web console speaks the language of `serve --lang` (Russian by default); the CLI
@@ -52,24 +52,45 @@ impl Lang {
     }
 }
 
-const RU: &str = include_str!("../locales/ru/host.ftl");
-const EN: &str = include_str!("../locales/en/host.ftl");
+/// The resource files of each language, compiled in: `host.ftl` (phrases shared by the CLI
+/// and the console, and the console's messages), `console.ftl` (the web console's pages),
+/// `cli.ftl` (the command line's own texts). A message id is unique across the files.
+const RESOURCES: [(&str, [(&str, &str); 3]); 2] = [
+    (
+        "ru",
+        [
+            ("host.ftl", include_str!("../locales/ru/host.ftl")),
+            ("console.ftl", include_str!("../locales/ru/console.ftl")),
+            ("cli.ftl", include_str!("../locales/ru/cli.ftl")),
+        ],
+    ),
+    (
+        "en",
+        [
+            ("host.ftl", include_str!("../locales/en/host.ftl")),
+            ("console.ftl", include_str!("../locales/en/console.ftl")),
+            ("cli.ftl", include_str!("../locales/en/cli.ftl")),
+        ],
+    ),
+];
 
 fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
-    static BUNDLES: OnceLock<[FluentBundle<FluentResource>; 2]> = OnceLock::new();
-    let make = |code: &str, source: &str| {
+    static BUNDLES: OnceLock<Vec<FluentBundle<FluentResource>>> = OnceLock::new();
+    let make = |(code, files): &(&str, [(&str, &str); 3])| {
         let id: unic_langid::LanguageIdentifier = code.parse().expect("a language code");
         let mut bundle = FluentBundle::new_concurrent(vec![id]);
         // Plain text: no Unicode isolation marks around the values.
         bundle.set_use_isolating(false);
-        let resource = FluentResource::try_new(source.to_string())
-            .unwrap_or_else(|(_, errors)| panic!("{code}/host.ftl does not parse: {errors:?}"));
-        bundle
-            .add_resource(resource)
-            .unwrap_or_else(|errors| panic!("{code}/host.ftl repeats messages: {errors:?}"));
+        for (name, source) in files {
+            let resource = FluentResource::try_new(source.to_string())
+                .unwrap_or_else(|(_, errors)| panic!("{code}/{name} does not parse: {errors:?}"));
+            bundle
+                .add_resource(resource)
+                .unwrap_or_else(|errors| panic!("{code}/{name} repeats messages: {errors:?}"));
+        }
         bundle
     };
-    let bundles = BUNDLES.get_or_init(|| [make("ru", RU), make("en", EN)]);
+    let bundles = BUNDLES.get_or_init(|| RESOURCES.iter().map(make).collect());
     match lang {
         Lang::Ru => &bundles[0],
         Lang::En => &bundles[1],
@@ -119,7 +140,7 @@ number_args!(i64, u64, usize, u32, i32, f64);
 pub fn text(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
     let bundle = bundle(lang);
     let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
-        tracing::error!("no message {id} in {}/host.ftl", lang.code());
+        tracing::error!("no message {id} in the {} resources", lang.code());
         return id.to_string();
     };
     let mut fluent_args = FluentArgs::new();
@@ -280,7 +301,14 @@ mod tests {
 
     #[test]
     fn both_languages_have_the_same_messages_and_parse() {
-        assert_eq!(ids(RU), ids(EN));
+        let [(_, ru), (_, en)] = &RESOURCES;
+        for ((file, ru), (_, en)) in ru.iter().zip(en) {
+            assert_eq!(
+                ids(ru),
+                ids(en),
+                "{file}: the messages differ between ru and en"
+            );
+        }
         bundle(Lang::Ru);
         bundle(Lang::En);
     }

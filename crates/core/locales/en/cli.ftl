@@ -1,0 +1,2 @@
+# The command line's own texts in English. Every message here is in the other language's
+# cli.ftl too (a unit test checks it).
