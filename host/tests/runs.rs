@@ -522,7 +522,7 @@ fn two_hundred_constant_tasks_under_the_cap_all_run_within_two_minutes() {
                 .add_task(
                     &org,
                     "test",
-                    "constantly",
+                    exchange_store::Schedule::Constantly,
                     &Default::default(),
                     &Default::default(),
                 )

@@ -8,6 +8,7 @@
 //! (`RunRequest::locale`) and carry their labels per language in their manifests.
 
 use crate::schedule::Schedule;
+use exchange_store::runs::{RunStatus, Trigger};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::OnceLock;
@@ -171,19 +172,27 @@ macro_rules! tr {
     };
 }
 
-/// A schedule as a phrase («каждые 30 минут», `every 30 minutes`); text that is not a
-/// schedule is returned as it is.
-pub fn schedule_phrase(lang: Lang, schedule: &str) -> String {
-    match schedule.parse::<Schedule>() {
-        Ok(Schedule::Every(secs)) => {
+/// A schedule as a phrase («каждые 30 минут», `every 30 minutes`).
+pub fn schedule_phrase(lang: Lang, schedule: Schedule) -> String {
+    match schedule {
+        Schedule::Every(secs) => {
             let (n, unit) = largest_unit(secs);
             tr!(lang, "schedule-every", n = n, unit = unit)
         }
-        Ok(Schedule::Constantly) => tr!(lang, "schedule-constantly"),
-        Ok(Schedule::Daily(h, m)) => tr!(lang, "schedule-daily", time = format!("{h:02}:{m:02}")),
-        Ok(Schedule::Manual) => tr!(lang, "schedule-manual"),
-        Err(_) => schedule.to_string(),
+        Schedule::Constantly => tr!(lang, "schedule-constantly"),
+        Schedule::Daily(h, m) => tr!(lang, "schedule-daily", time = format!("{h:02}:{m:02}")),
+        Schedule::Manual => tr!(lang, "schedule-manual"),
     }
+}
+
+/// A run's status in words («успешно», `succeeded`).
+pub fn status_phrase(lang: Lang, status: RunStatus) -> String {
+    text(lang, &format!("run-status-{}", status.as_str()), &[])
+}
+
+/// What started a run, in words («по расписанию», `on schedule`).
+pub fn trigger_phrase(lang: Lang, trigger: Trigger) -> String {
+    text(lang, &format!("run-trigger-{}", trigger.as_str()), &[])
 }
 
 /// The largest unit that divides `secs`: (count, `day`/`hour`/`minute`/`second`).
@@ -322,24 +331,22 @@ mod tests {
 
     #[test]
     fn schedules_read_as_phrases() {
-        assert_eq!(schedule_phrase(Lang::Ru, "every 30m"), "каждые 30 минут");
-        assert_eq!(schedule_phrase(Lang::Ru, "every 1h"), "каждый час");
-        assert_eq!(schedule_phrase(Lang::Ru, "every 2h"), "каждые 2 часа");
-        assert_eq!(schedule_phrase(Lang::Ru, "every 1m"), "каждую минуту");
-        assert_eq!(
-            schedule_phrase(Lang::Ru, "daily 07:30"),
-            "ежедневно в 07:30"
-        );
-        assert_eq!(schedule_phrase(Lang::Ru, "manual"), "вручную");
-        assert_eq!(schedule_phrase(Lang::En, "every 30m"), "every 30 minutes");
-        for phrase in [
+        let phrase = |lang, stored: &str| schedule_phrase(lang, stored.parse().unwrap());
+        assert_eq!(phrase(Lang::Ru, "every 30m"), "каждые 30 минут");
+        assert_eq!(phrase(Lang::Ru, "every 1h"), "каждый час");
+        assert_eq!(phrase(Lang::Ru, "every 2h"), "каждые 2 часа");
+        assert_eq!(phrase(Lang::Ru, "every 1m"), "каждую минуту");
+        assert_eq!(phrase(Lang::Ru, "daily 07:30"), "ежедневно в 07:30");
+        assert_eq!(phrase(Lang::Ru, "manual"), "вручную");
+        assert_eq!(phrase(Lang::En, "every 30m"), "every 30 minutes");
+        for text in [
             "каждые 30 минут",
             "каждый час",
             "каждые 2 часа",
             "каждую минуту",
         ] {
-            let schedule: Schedule = phrase.parse().unwrap();
-            assert_eq!(schedule_phrase(Lang::Ru, &schedule.to_string()), phrase);
+            let schedule = crate::schedule::parse_in(text, Lang::Ru).unwrap();
+            assert_eq!(schedule_phrase(Lang::Ru, schedule), text);
         }
     }
 

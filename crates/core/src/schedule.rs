@@ -1,44 +1,10 @@
-//! Task schedules: parsing what administrators type (English or Russian) and deciding when a
-//! task is due. Pure: the current time is always passed in.
+//! Task schedules as administrators type them (English or Russian), with errors in their
+//! language. The value itself, [`Schedule`], is the store's; pure: no I/O.
 
 use crate::i18n::Lang;
 use crate::tr;
-use std::fmt;
 
-/// When a task runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Schedule {
-    /// Every so many seconds (at least 60), counted from the previous run's start.
-    Every(u64),
-    /// Back to back: the next run starts right after the previous one ends.
-    Constantly,
-    /// Once a day at this local time (hour, minute).
-    Daily(u32, u32),
-    /// Only when started by hand or by an import.
-    Manual,
-}
-
-impl fmt::Display for Schedule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Schedule::Every(secs) => {
-                let text = if secs % 86400 == 0 {
-                    format!("{}d", secs / 86400)
-                } else if secs % 3600 == 0 {
-                    format!("{}h", secs / 3600)
-                } else if secs % 60 == 0 {
-                    format!("{}m", secs / 60)
-                } else {
-                    format!("{secs}s")
-                };
-                write!(f, "every {text}")
-            }
-            Schedule::Constantly => f.write_str("constantly"),
-            Schedule::Daily(h, m) => write!(f, "daily {h:02}:{m:02}"),
-            Schedule::Manual => f.write_str("manual"),
-        }
-    }
-}
+pub use exchange_store::Schedule;
 
 const HELP: &str = "use one of: \"every 30m\" (any period from 1 minute to 31 days), \"constantly\", \"daily 07:30\", \"manual\"; in Russian: «каждые 30 минут», «постоянно», «ежедневно 07:30», «вручную»";
 
@@ -164,20 +130,10 @@ fn parse(text: &str) -> Result<Schedule, Refusal> {
     }
 }
 
-impl Schedule {
-    /// Reads a schedule in English or Russian; the error, in `lang`, says what to write.
-    pub fn parse_in(text: &str, lang: Lang) -> Result<Schedule, String> {
-        parse(text).map_err(|refusal| refusal.message(text, lang))
-    }
-}
-
-impl std::str::FromStr for Schedule {
-    type Err = String;
-
-    /// Like [`Schedule::parse_in`] with English errors.
-    fn from_str(text: &str) -> Result<Schedule, String> {
-        Schedule::parse_in(text, Lang::En)
-    }
+/// Reads a schedule as people write it, in English or Russian («каждые 30 минут»,
+/// `every 30m`, `daily 07:30`); the error, in `lang`, says what to write.
+pub fn parse_in(text: &str, lang: Lang) -> Result<Schedule, String> {
+    parse(text).map_err(|refusal| refusal.message(text, lang))
 }
 
 #[cfg(test)]
@@ -185,7 +141,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Schedule, String> {
-        text.parse()
+        parse_in(text, Lang::En)
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use crate::i18n::{self, Lang};
 use crate::params;
 use crate::plugins::Plugin;
-use crate::schedule::Schedule;
+use crate::schedule::{self, Schedule};
 use crate::tr;
 use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_store::tasks::TaskSettings;
@@ -33,8 +33,8 @@ pub fn settings(
 ) -> TaskSettings {
     let mut out = TaskSettings::default();
     if let Some(text) = &args.schedule {
-        match Schedule::parse_in(text, lang) {
-            Ok(s) => out.schedule = Some(s.to_string()),
+        match schedule::parse_in(text, lang) {
+            Ok(s) => out.schedule = Some(s),
             Err(message) => problems.push(ParamProblem {
                 key: Some("--schedule".into()),
                 message,
@@ -181,13 +181,11 @@ pub fn second_task_problem(
 
 /// The schedule a new task of this type gets when none is given: the plugin's default, else
 /// `manual`.
-pub fn default_schedule(plugin: &Plugin) -> String {
+pub fn default_schedule(plugin: &Plugin) -> Schedule {
     plugin
         .manifest
         .default_schedule
         .as_deref()
-        .unwrap_or("manual")
-        .parse::<Schedule>()
-        .map(|s| s.to_string())
-        .unwrap_or_else(|_| "manual".into())
+        .and_then(|text| schedule::parse_in(text, Lang::En).ok())
+        .unwrap_or(Schedule::Manual)
 }

@@ -14,6 +14,8 @@ mod migrations;
 pub use migrations::SCHEMA_VERSION;
 pub mod orgs;
 pub mod runs;
+pub mod schedule;
+pub use schedule::Schedule;
 pub mod school;
 pub mod tasks;
 

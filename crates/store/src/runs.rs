@@ -16,8 +16,8 @@ pub struct RunRecord {
     pub ended_ms: Option<i64>,
     pub status: RunStatus,
     pub dry_run: bool,
-    /// What started it: `manual`, `schedule`, `import`, `catch-up`.
-    pub trigger: String,
+    /// What started it.
+    pub trigger: Trigger,
     pub message: String,
     pub counters: BTreeMap<String, u64>,
     /// The host process that drives the run (the host's `runs::liveness::ProcessId`),
@@ -161,7 +161,8 @@ pub enum Acquired {
 }
 
 /// What started a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Trigger {
     /// `run`, the demo, or the web console.
     Manual,
@@ -183,6 +184,37 @@ impl Trigger {
             Trigger::Import => "import",
             Trigger::CatchUp => "catch-up",
         }
+    }
+    fn parse(text: &str) -> Option<Trigger> {
+        [
+            Trigger::Manual,
+            Trigger::Schedule,
+            Trigger::Import,
+            Trigger::CatchUp,
+        ]
+        .into_iter()
+        .find(|trigger| trigger.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for Trigger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl rusqlite::types::ToSql for Trigger {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+impl rusqlite::types::FromSql for Trigger {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = value.as_str()?;
+        Trigger::parse(text).ok_or_else(|| {
+            rusqlite::types::FromSqlError::Other(format!("unknown run trigger {text:?}").into())
+        })
     }
 }
 
@@ -228,7 +260,7 @@ impl Store {
             tx.execute(
                 "INSERT INTO runs (task_id, org_id, type_id, started_ms, status, dry_run, trigger, owner, lease_until_ms)
                  VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7, ?8)",
-                params![task.id, task.org_id, task.type_id, now_ms(), run.dry_run, run.trigger.as_str(), run.owner, run.lease_until_ms],
+                params![task.id, task.org_id, task.type_id, now_ms(), run.dry_run, run.trigger, run.owner, run.lease_until_ms],
             )?;
             Ok(Acquired::Started(tx.last_insert_rowid()))
         })
@@ -439,5 +471,60 @@ fn level_from_text(level: &str) -> exchange_sdk::LogLevel {
         "info" => exchange_sdk::LogLevel::Info,
         "warn" => exchange_sdk::LogLevel::Warn,
         _ => exchange_sdk::LogLevel::Error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Schedule;
+
+    #[test]
+    fn a_task_and_its_run_come_back_typed_and_unknown_stored_values_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("exchange.db")).unwrap();
+        store.add_org("school", "Школа").unwrap();
+        let schedule = Schedule::Daily(7, 30);
+        let id = store
+            .add_task(
+                "school",
+                "t",
+                schedule,
+                &Default::default(),
+                &Default::default(),
+            )
+            .unwrap();
+        let task = store.require_task(id).unwrap();
+        assert_eq!(task.schedule, schedule);
+        let run = NewRun {
+            task: &task,
+            trigger: Trigger::CatchUp,
+            dry_run: false,
+            owner: "me",
+            lease_until_ms: now_ms() + 30_000,
+        };
+        let Acquired::Started(run_id) = store.acquire_run(&run, &|_| false).unwrap() else {
+            panic!("nothing else runs");
+        };
+        let record = store.run_record(run_id).unwrap().unwrap();
+        assert_eq!(
+            (record.trigger, record.status),
+            (Trigger::CatchUp, RunStatus::Running)
+        );
+        let json = serde_json::to_value(&record).unwrap();
+        assert_eq!(json["trigger"], "catch-up");
+
+        store
+            .conn()
+            .execute("UPDATE tasks SET schedule = 'sometimes'", [])
+            .unwrap();
+        let error = format!("{:#}", store.require_task(id).unwrap_err());
+        assert!(error.contains("\"sometimes\" is not a schedule"), "{error}");
+        store
+            .conn()
+            .execute("UPDATE runs SET trigger = 'cron'", [])
+            .unwrap();
+        let error = format!("{:#}", store.run_record(run_id).unwrap_err());
+        assert!(error.contains("unknown run trigger \"cron\""), "{error}");
     }
 }

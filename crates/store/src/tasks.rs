@@ -1,6 +1,6 @@
 //! Tasks, their parameters and their persistent state.
 
-use super::{now_ms, Store};
+use super::{now_ms, Schedule, Store};
 use anyhow::bail;
 use exchange_sdk::manifest::Params;
 use rusqlite::{params, OptionalExtension, Row};
@@ -11,8 +11,8 @@ pub struct Task {
     pub id: i64,
     pub org_id: String,
     pub type_id: String,
-    /// The canonical schedule text (the host's `schedule` module).
-    pub schedule: String,
+    /// When it runs.
+    pub schedule: Schedule,
     pub enabled: bool,
     pub max_run_time_s: i64,
     pub random_delay_s: i64,
@@ -26,7 +26,7 @@ pub struct Task {
 /// Host-level settings of a task (not plugin parameters).
 #[derive(Debug, Clone, Default)]
 pub struct TaskSettings {
-    pub schedule: Option<String>,
+    pub schedule: Option<Schedule>,
     pub enabled: Option<bool>,
     pub max_run_time_s: Option<i64>,
     pub random_delay_s: Option<i64>,
@@ -56,7 +56,7 @@ impl Store {
         &mut self,
         org_id: &str,
         type_id: &str,
-        schedule: &str,
+        schedule: Schedule,
         params_in: &Params,
         settings: &TaskSettings,
     ) -> anyhow::Result<i64> {

@@ -11,7 +11,7 @@ use exchange_core::task_config;
 use exchange_core::tr;
 use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_store::tasks::{Task, TaskSettings};
-use exchange_store::Store;
+use exchange_store::{Schedule, Store};
 use std::collections::BTreeMap;
 
 /// A parameter value as JSON may carry it: text, a number, or a flag (`true` is `1`).
@@ -223,17 +223,16 @@ pub struct Validated {
     pub org: String,
     #[serde(rename = "type")]
     pub type_id: String,
-    pub schedule: String,
+    pub schedule: Schedule,
     pub params: BTreeMap<String, String>,
     pub warnings: Vec<String>,
 }
 
 /// The schedule a new task of this type gets when none is given.
-fn default_schedule(app: &App, type_id: &str) -> String {
+fn default_schedule(app: &App, type_id: &str) -> Schedule {
     app.registry
         .get(type_id)
-        .map(task_config::default_schedule)
-        .unwrap_or_default()
+        .map_or(Schedule::Manual, task_config::default_schedule)
 }
 
 /// Checks a configuration, of a new task or (with `task`) of a change, without saving it.
@@ -291,7 +290,7 @@ pub fn create_task(app: &App, input: &TaskInput) -> Result<TaskSaved, ApiError> 
     let id = store.add_task(
         &checked.org,
         &checked.type_id,
-        &schedule,
+        schedule,
         &checked.params,
         &checked.settings,
     )?;

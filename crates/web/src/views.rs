@@ -16,10 +16,10 @@ use exchange_core::tr;
 use exchange_sdk::plugin::LinksRow;
 use exchange_sdk::{LogLevel, ParamSpec, ParamType};
 use exchange_store::orgs::Org;
-use exchange_store::runs::{RunRecord, RunStatus};
+use exchange_store::runs::{RunRecord, RunStatus, Trigger};
 use exchange_store::school::StoredSchool;
 use exchange_store::tasks::Task;
-use exchange_store::{show_time, Store};
+use exchange_store::{show_time, Schedule, Store};
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
@@ -95,7 +95,7 @@ pub struct PluginView {
     pub description: String,
     pub version: String,
     /// The schedule a new task gets when none is given.
-    pub default_schedule: String,
+    pub default_schedule: Schedule,
     pub params: Vec<ParamView>,
     /// The Links base keys it reads.
     pub org_keys: Vec<ParamView>,
@@ -348,7 +348,7 @@ pub struct RunView {
     pub took_s: Option<f64>,
     pub status: RunStatus,
     pub dry_run: bool,
-    pub trigger: String,
+    pub trigger: Trigger,
     pub message: String,
     pub counters: BTreeMap<String, u64>,
     /// The counters' human names in the console's language (the key when unknown).
@@ -487,7 +487,7 @@ pub struct TaskView {
     pub type_id: String,
     /// The task type's display name; `None` when its plugin is not loaded.
     pub type_name: Option<String>,
-    pub schedule: String,
+    pub schedule: Schedule,
     /// The schedule as a phrase in the console's language («каждые 30 минут»).
     pub schedule_text: String,
     pub enabled: bool,
@@ -512,8 +512,8 @@ pub fn task_view(app: &App, store: &Store, task: &Task) -> Result<TaskView, ApiE
         org: task.org_id.clone(),
         type_id: task.type_id.clone(),
         type_name: plugin_view(app, &task.type_id).map(|p| p.name),
-        schedule_text: i18n::schedule_phrase(app.lang, &task.schedule),
-        schedule: task.schedule.clone(),
+        schedule_text: i18n::schedule_phrase(app.lang, task.schedule),
+        schedule: task.schedule,
         enabled: task.enabled,
         max_run_time_s: task.max_run_time_s,
         random_delay_s: task.random_delay_s,

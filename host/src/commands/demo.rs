@@ -7,7 +7,7 @@ use super::Env;
 use exchange_core::runs::runner::{run_task, Outcome, RunOptions};
 use exchange_core::school::diff::diff;
 use exchange_sdk::school::{SchoolData, Student};
-use exchange_store::Store;
+use exchange_store::{Schedule, Store};
 use sample_school::{sample_school, SampleOptions};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -172,7 +172,7 @@ pub fn demo(env: &Env, dir: &Path) -> anyhow::Result<ExitCode> {
         let id = store.add_task(
             ORG,
             "sferum-sync",
-            "every 30m",
+            Schedule::Every(1800),
             &Default::default(),
             &Default::default(),
         )?;

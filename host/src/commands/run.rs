@@ -169,7 +169,7 @@ pub fn runs(env: &Env, task: Option<i64>, last: i64, json: bool) -> anyhow::Resu
             show_time(r.started_ms),
             took,
             status,
-            r.trigger,
+            r.trigger.to_string(),
             r.message,
         ]);
     }

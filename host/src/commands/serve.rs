@@ -9,7 +9,7 @@
 use super::Env;
 use crate::cli::ServeArgs;
 use crate::sd_notify::Notifier;
-use exchange_core::i18n::Lang;
+use exchange_core::i18n::{self, Lang};
 use exchange_core::runs::runner::{begin_run, orphaned, AlreadyRunning, Outcome, RunOptions};
 use exchange_core::schedule::Schedule;
 use exchange_core::scheduler::{next_due_ms, pick_fairly, random_delay_ms, Due, Rules, Timing};
@@ -138,7 +138,6 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let mut version = store.data_version()?;
     let mut loaded_at = Instant::now();
     let mut reaped_at = Instant::now();
-    let mut bad_schedules: std::collections::HashSet<i64> = Default::default();
     // Tasks whose type runs for their organization in another process, until when to wait.
     let mut busy_until: HashMap<i64, i64> = HashMap::new();
 
@@ -181,19 +180,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             {
                 continue;
             }
-            let schedule: Schedule = match task.schedule.parse() {
-                Ok(s) => s,
-                Err(e) => {
-                    if bad_schedules.insert(task.id) {
-                        tracing::error!(
-                            task = task.id,
-                            "task {} has an unreadable schedule: {e}",
-                            task.id
-                        );
-                    }
-                    continue;
-                }
-            };
+            let schedule = task.schedule;
             let timing = timings.entry(task.id).or_default();
             let Some(at) = next_due_ms(schedule, task.due_now, timing, &rules, task.created_ms)
             else {
@@ -353,7 +340,7 @@ impl RunWatch {
         new.reverse();
         for run in &new {
             self.last_id = self.last_id.max(run.id);
-            let trigger = tr!(lang, &format!("run-trigger-{}", run.trigger));
+            let trigger = i18n::trigger_phrase(lang, run.trigger);
             eprintln!(
                 "{}",
                 tr!(
@@ -375,7 +362,7 @@ impl RunWatch {
             };
             if run.status != RunStatus::Running {
                 self.running.remove(&id);
-                let status = tr!(lang, &format!("run-status-{}", run.status));
+                let status = i18n::status_phrase(lang, run.status);
                 eprintln!(
                     "{}",
                     tr!(

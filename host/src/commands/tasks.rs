@@ -61,7 +61,7 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
                 .schedule
                 .take()
                 .unwrap_or_else(|| task_config::default_schedule(plugin));
-            let id = store.add_task(&org.id, &type_id, &schedule, &params, &settings)?;
+            let id = store.add_task(&org.id, &type_id, schedule, &params, &settings)?;
             println!("{id}");
             eprintln!(
                 "Added task {id}: {} for {} ({schedule}).",
@@ -104,7 +104,7 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
                         t.id.to_string(),
                         t.org_id.clone(),
                         t.type_id.clone(),
-                        t.schedule.clone(),
+                        t.schedule.to_string(),
                         state(t, registry.get(&t.type_id)),
                         last,
                     ]);

@@ -9,6 +9,7 @@ use crate::process::{children, cpu_ticks_with_children, memory_kib, ticks_per_se
 use crate::report::{bytes, count, time, Report};
 use crate::schools::Schools;
 use anyhow::bail;
+use exchange_store::Schedule;
 use sferum_emulator::EmulatorHandle;
 use sferum_sync::client::BASE_ENV;
 use std::time::{Duration, Instant};
@@ -125,7 +126,7 @@ pub fn measure(
     let setup_started = Instant::now();
     let Schools {
         emu, world, store, ..
-    } = Schools::new(build, orgs, students, "every 1h")?;
+    } = Schools::new(build, orgs, students, Schedule::Every(3600))?;
     let setup = setup_started.elapsed();
     store
         .conn()

@@ -9,6 +9,7 @@ use crate::process::{cpu_ticks, memory_kib, ticks_per_second, Serving};
 use crate::report::{bytes, count, Report};
 use exchange_core::runs::liveness::ProcessId;
 use exchange_store::runs::{Acquired, NewRun, RunStatus};
+use exchange_store::Schedule;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -44,7 +45,7 @@ pub fn measure(build: &Build, tasks: usize, window: Duration) -> anyhow::Result<
         let id = store.add_task(
             ORG,
             "example",
-            "every 1h",
+            Schedule::Every(3600),
             &Default::default(),
             &Default::default(),
         )?;

@@ -8,6 +8,7 @@ use crate::report::{count, time, Report};
 use crate::schools::Schools;
 use anyhow::bail;
 use exchange_store::now_ms;
+use exchange_store::Schedule;
 use sferum_sync::client::BASE_ENV;
 use std::time::{Duration, Instant};
 
@@ -33,7 +34,7 @@ pub struct Orgs {
 pub fn measure(build: &Build, orgs: usize, students: usize) -> anyhow::Result<Orgs> {
     let Schools {
         emu, world, store, ..
-    } = Schools::new(build, orgs, students, "every 1h")?;
+    } = Schools::new(build, orgs, students, Schedule::Every(3600))?;
     let start_ms = now_ms();
     let started = Instant::now();
     let mut command = world.command(&["serve", "--max-concurrent", &orgs.to_string()]);

@@ -2,6 +2,7 @@
 //! soak and city measurements.
 
 use crate::host::{add_org, Build, World, SFERUM_SYNC};
+use exchange_store::Schedule;
 use exchange_store::Store;
 use sample_school::{sample_school, SampleOptions};
 use sferum_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
@@ -31,7 +32,7 @@ impl Schools {
         build: &Build,
         orgs: usize,
         students: usize,
-        schedule: &str,
+        schedule: Schedule,
     ) -> anyhow::Result<Schools> {
         let communities: Vec<u64> = (0..orgs as u64).map(|i| FIRST_COMMUNITY + i).collect();
         let config = communities

@@ -8,6 +8,7 @@ use crate::host::{number, Build};
 use crate::process::{cpu_ticks, memory_kib, ticks_per_second, Serving};
 use crate::report::{bytes, count, Report};
 use crate::schools::Schools;
+use exchange_store::Schedule;
 use sferum_emulator::{FaultKind, FaultRule};
 use sferum_sync::client::BASE_ENV;
 use std::collections::BTreeSet;
@@ -51,7 +52,7 @@ pub fn measure(
         store,
         communities,
         calls_to_start,
-    } = Schools::new(build, orgs, students, "constantly")?;
+    } = Schools::new(build, orgs, students, Schedule::Constantly)?;
     emu.set_faults(vec![
         FaultRule::probability(FaultKind::Drop, 0.025),
         FaultRule::probability(FaultKind::Http500, 0.025),

@@ -9,6 +9,7 @@ use crate::report::{count, ratio, time, Report};
 use anyhow::Context as _;
 use exchange_sdk::school::SchoolData;
 use exchange_store::runs::RunStatus;
+use exchange_store::Schedule;
 use sferum_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 use sferum_sync::client::{BASE_ENV, BATCH, RATE_PER_SECOND};
 use std::collections::BTreeMap;
@@ -122,7 +123,7 @@ pub fn measure(build: &Build, school: &SchoolData) -> anyhow::Result<Syncs> {
     let task = store.add_task(
         ORG,
         "sferum-sync",
-        "manual",
+        Schedule::Manual,
         &Default::default(),
         &Default::default(),
     )?;

@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::sessions::Session;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use exchange_store::runs::RunStatus;
+use exchange_store::runs::{RunStatus, Trigger};
 use maud::{html, Markup, DOCTYPE};
 use std::sync::Arc;
 /// A whole page: the header with the sections, the title, the content.
@@ -162,13 +162,12 @@ pub fn status_label(status: RunStatus) -> &'static str {
 }
 
 /// What started a run, in words.
-pub fn trigger_label(trigger: &str) -> &str {
+pub fn trigger_label(trigger: Trigger) -> &'static str {
     match trigger {
-        "manual" => "вручную",
-        "schedule" => "по расписанию",
-        "import" => "после импорта данных",
-        "catch-up" => "пропущенный запуск",
-        other => other,
+        Trigger::Manual => "вручную",
+        Trigger::Schedule => "по расписанию",
+        Trigger::Import => "после импорта данных",
+        Trigger::CatchUp => "пропущенный запуск",
     }
 }
 

@@ -45,7 +45,7 @@ pub fn runs_table(runs: &[RunView]) -> Markup {
                             td { (run.started) }
                             td { (took(run)) }
                             td class={ "status " (run.status) } { (status_label(run.status)) @if run.dry_run { " (пробный)" } }
-                            td { (trigger_label(&run.trigger)) }
+                            td { (trigger_label(run.trigger)) }
                             td class="plugin-text" { (run.message) }
                         }
                     }
@@ -107,7 +107,7 @@ async fn show(
                 dt { "Статус" } dd id="run-status" class={ "status " (run.status) } {
                     (status_label(run.status)) @if run.dry_run { " (пробный запуск: в Сферуме ничего не менялось)" }
                 }
-                dt { "Начат" } dd { (run.started) " (" (trigger_label(&run.trigger)) ")" }
+                dt { "Начат" } dd { (run.started) " (" (trigger_label(run.trigger)) ")" }
                 dt { "Длительность" } dd { (took(&run)) }
                 dt { "Итог" } dd id="run-message" class="plugin-text" { (run.message) }
             }

@@ -169,7 +169,7 @@ impl TaskForm<'_> {
                     (TextField {
                         name: "schedule", label: "Периодичность",
                         value: &self.setting("schedule", &self.schedule),
-                        placeholder: &format!("по умолчанию: {}", exchange_core::i18n::schedule_phrase(exchange_core::i18n::Lang::Ru, &plugin.default_schedule)),
+                        placeholder: &format!("по умолчанию: {}", exchange_core::i18n::schedule_phrase(exchange_core::i18n::Lang::Ru, plugin.default_schedule)),
                         hint: "каждые 30 минут, постоянно, ежедневно 07:30, вручную. Рекомендуется «каждые 30 минут»; для видеозвонков перед уроком — чаще, вплоть до «постоянно».",
                         errors: self.errors("schedule"),
                     }.render())
