@@ -1,8 +1,8 @@
 //! ABI evolution with real built libraries. A plugin built against the frozen SDK 1.0
-//! (`tests/fixtures/sdk-1.0`, built here from source) loads, checks and runs in this host,
-//! whose SDK has grown, without any capability newer than 1.0; a plugin built against the
-//! current SDK gets the new entry point and host service; a plugin that needs a newer host
-//! than this one is refused in one line naming both versions.
+//! (`tests/fixtures/sdk-1.0`, built here from source) loads, validates, checks and runs in
+//! this host, whose SDK has grown, without any capability newer than 1.0; a plugin built
+//! against the current SDK gets the new entry points and host service; a plugin that needs a
+//! newer host than this one is refused in one line naming both versions.
 
 mod common;
 
@@ -71,9 +71,14 @@ impl Host {
     }
 
     fn cli(&self, args: &[&str]) -> Run {
+        self.cli_in("C.UTF-8", args)
+    }
+
+    /// The CLI under the locale `LC_ALL=locale`.
+    fn cli_in(&self, locale: &str, args: &[&str]) -> Run {
         let mut all = vec!["--db", self.db.to_str().unwrap()];
         all.extend_from_slice(args);
-        host(&self.plugins, &all)
+        host_with_env(&self.plugins, &all, &[("LC_ALL", locale)])
     }
 
     fn add_task(&self, type_id: &str) -> String {
@@ -112,6 +117,20 @@ fn a_plugin_built_against_sdk_1_0_loads_checks_and_runs_in_this_host() {
         show.stdout
     );
 
+    // Its own check of the parameters answers through the 1.0 entry point, in its own words
+    // whatever the person's language.
+    for locale in ["C.UTF-8", "ru_RU.UTF-8"] {
+        let add = ["task", "add", "--org", "school", "--type", "sdk-1-0"];
+        let refused = h.cli_in(locale, &[&add[..], &["word=два слова"]].concat());
+        let refused = refused.failed();
+        assert!(
+            refused
+                .stderr
+                .contains("  word: is more than one word: write a single word"),
+            "{locale}: {}",
+            refused.stderr
+        );
+    }
     let task = h.add_task("sdk-1-0");
     let check = h.cli(&["task", "check", &task]).ok();
     assert_eq!(check.stdout.trim(), "OK: the SDK 1.0 plugin is ready");
@@ -139,7 +158,7 @@ fn a_plugin_built_against_sdk_1_0_loads_checks_and_runs_in_this_host() {
 }
 
 #[test]
-fn a_plugin_built_against_the_current_sdk_gets_the_new_entry_point_and_host_service() {
+fn a_plugin_built_against_the_current_sdk_gets_the_new_entry_points_and_host_service() {
     let h = Host::new();
     let current = AbiVersion::current();
     let fixture = h.plugin_json("test");
@@ -150,7 +169,7 @@ fn a_plugin_built_against_the_current_sdk_gets_the_new_entry_point_and_host_serv
     );
     assert_eq!(
         fixture["capabilities"],
-        serde_json::json!({"min_host_abi": "1.0", "entry_points": ["capabilities"]})
+        serde_json::json!({"min_host_abi": "1.0", "entry_points": ["capabilities", "validate_in"]})
     );
     // The test plugin's check asks the host for `host_info`, a service newer than ABI 1.0.
     let task = h.add_task("test");

@@ -204,6 +204,47 @@ fn set(ids: &[i64]) -> BTreeSet<i64> {
 }
 
 #[test]
+fn a_malformed_chat_binding_is_refused_in_the_clis_language() {
+    let dir = temp_dir();
+    let plugins = dir.path().join("plugins");
+    std::fs::create_dir(&plugins).unwrap();
+    install_plugin("max_sync", &plugins, "libmax_sync.so");
+    let db = dir.path().join("exchange.db");
+    let cli = |locale: &str, args: &[&str]| {
+        let all = [&["--db", db.to_str().unwrap()], args].concat();
+        host_with_env(&plugins, &all, &[("LC_ALL", locale)])
+    };
+    cli("C.UTF-8", &["org", "add", "school", "--name", "Школа № 1"]).ok();
+    let add = [
+        "task",
+        "add",
+        "--org",
+        "school",
+        "--type",
+        "max-sync",
+        "bind_chats=Учительская",
+    ];
+    let english = cli("C.UTF-8", &add).failed();
+    assert!(
+        english.stderr.contains(
+            "  bind_chats: «Учительская» is not CHAT_ID=PURPOSE, e.g. -70000000000001=Учительская"
+        ),
+        "{}",
+        english.stderr
+    );
+    let russian = cli("ru_RU.UTF-8", &add).failed();
+    assert!(
+        russian.stderr.contains(
+            "  bind_chats: «Учительская» — не пара ИДЕНТИФИКАТОР_ЧАТА=НАЗНАЧЕНИЕ, например -70000000000001=Учительская"
+        ),
+        "{}",
+        russian.stderr
+    );
+    let tasks = cli("C.UTF-8", &["task", "list", "--json"]).ok();
+    assert!(!tasks.stdout.contains("max-sync"), "{}", tasks.stdout);
+}
+
+#[test]
 fn chats_people_created_are_adopted_reconciled_and_published_and_missing_ones_reported() {
     let s = School::new();
     // Before anyone created a chat: every chat is missing, with what to do.

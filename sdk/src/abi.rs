@@ -27,7 +27,7 @@ pub mod v1_0;
 
 /// The version of this binary interface: the SDK's package version. A host loads plugins whose
 /// ABI major is equal; the minor says which named capabilities exist ([`crate::negotiate`]).
-pub const ABI_VERSION: &str = "1.2.0";
+pub const ABI_VERSION: &str = "1.3.0";
 
 /// Services the host offers a running plugin. Implemented by the host.
 #[sabi_trait]
@@ -68,7 +68,9 @@ pub type Host<'a> = HostServices_TO<'a, RRef<'a, ()>>;
 pub struct PluginModule {
     /// Returns the [`crate::Manifest`] as JSON.
     pub manifest: extern "C" fn() -> RResult<RString, RString>,
-    /// Checks parameters (a JSON object of strings); returns a JSON list of problems.
+    /// Checks parameters (a JSON object of strings); returns a JSON list of problems. A host
+    /// of ABI 1.3 or later asks the named [`crate::negotiate::entry_points::VALIDATE_IN`]
+    /// instead, with the language, when the plugin lists it.
     pub validate: extern "C" fn(params_json: RStr<'_>) -> RResult<RString, RString>,
     /// Checks that the service is reachable with the request's settings; changes nothing.
     pub check: extern "C" fn(request_json: RStr<'_>, host: Host<'_>) -> RResult<RString, RString>,

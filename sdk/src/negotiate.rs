@@ -7,6 +7,7 @@
 //! asks for the list first and calls only what is listed, so a plugin built against SDK 1.0
 //! (which has no `call` at all) and a host older than the plugin both keep working.
 
+use crate::manifest::Params;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -16,6 +17,11 @@ use std::str::FromStr;
 pub mod entry_points {
     /// Since 1.1: the plugin's [`super::PluginCapabilities`]. Input: `{}`.
     pub const CAPABILITIES: &str = "capabilities";
+    /// Since 1.3: the plugin's own checks of a task's parameters, in the language of the
+    /// person saving them ([`crate::TaskPlugin::validate_in`]). Input: a
+    /// [`super::ValidateRequest`]; answer: a list of [`crate::manifest::ParamProblem`]. A host
+    /// asks the 1.0 `validate` of a plugin that does not list it.
+    pub const VALIDATE_IN: &str = "validate_in";
 }
 
 /// The host services after ABI 1.0, by the name a plugin passes to
@@ -114,6 +120,22 @@ impl PluginCapabilities {
             entry_points: Vec::new(),
         }
     }
+
+    /// Whether the plugin answers the entry point `name` (one of [`entry_points`]).
+    pub fn provides(&self, name: &str) -> bool {
+        self.entry_points.iter().any(|e| e == name)
+    }
+}
+
+/// The input of the [`entry_points::VALIDATE_IN`] entry point.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct ValidateRequest {
+    /// The task's parameters with the manifest's defaults, as the 1.0 `validate` gets them.
+    pub params: Params,
+    /// The language of the problems' messages (`ru`, `en`); empty when the host does not say
+    /// (the plugin then uses its own default).
+    #[serde(default)]
+    pub locale: String,
 }
 
 /// What a host offers beyond ABI 1.0: its answer to [`services::HOST_INFO`].
@@ -206,7 +228,7 @@ mod tests {
         for bad in ["1", "", "1.x", "1.2.3.4", "1.2.x", "v1.2"] {
             assert!(bad.parse::<AbiVersion>().is_err(), "{bad}");
         }
-        assert_eq!(AbiVersion::current().to_string(), "1.2");
+        assert_eq!(AbiVersion::current().to_string(), "1.3");
     }
 
     #[test]
@@ -225,6 +247,22 @@ mod tests {
             serde_json::from_str::<MaxBindingsRequest>(r#"{"op":"list"}"#).unwrap(),
             MaxBindingsRequest::List
         );
+    }
+
+    #[test]
+    fn a_validation_request_crosses_as_json_and_its_locale_may_be_missing() {
+        let request = ValidateRequest {
+            params: crate::testing::params(&[("bind_chats", "-1")]),
+            locale: "en".into(),
+        };
+        let json = serde_json::to_string(&request).unwrap();
+        assert_eq!(json, r#"{"params":{"bind_chats":"-1"},"locale":"en"}"#);
+        assert_eq!(
+            serde_json::from_str::<ValidateRequest>(&json).unwrap(),
+            request
+        );
+        let no_locale = serde_json::from_str::<ValidateRequest>(r#"{"params":{}}"#).unwrap();
+        assert_eq!(no_locale, ValidateRequest::default());
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 use crate::abi::{Host, PluginModule, PluginModuleRef};
 use crate::manifest::{Manifest, ParamProblem, ParamSpec, Params};
-use crate::negotiate::{entry_points, services, AbiVersion, HostInfo, PluginCapabilities};
+use crate::negotiate::{
+    entry_points, services, AbiVersion, HostInfo, PluginCapabilities, ValidateRequest,
+};
 use crate::school::SchoolData;
 use abi_stable::prefix_type::PrefixTypeTrait;
 use abi_stable::std_types::{ROption, RResult, RStr, RString};
@@ -22,9 +24,20 @@ pub trait TaskPlugin: Default + 'static {
     /// Checks a parameter set beyond what the manifest declares: the host already checked
     /// each value's type and the rules of [`Manifest::requires`] (declare a rule such as
     /// "`proxy_port` is required with `proxy_server`" there, not here). Returns one problem per
-    /// line to show.
+    /// line to show. The form without a language: implement [`Self::validate_in`] instead
+    /// when the messages should follow the person's language.
     fn validate(&self, _params: &Params) -> Vec<ParamProblem> {
         Vec::new()
+    }
+
+    /// Since ABI 1.3: the same checks, with the messages in the language of the person who
+    /// saves the parameters, `locale` (`ru`, `en`: the CLI's locale, the web console's
+    /// language), or `""` when the host does not say (a host older than 1.3: the SDK answers
+    /// its 1.0 `validate` entry point with this method too), then in the plugin's own default
+    /// language. Implement this one, or [`Self::validate`] for messages in one language: the
+    /// default answers that.
+    fn validate_in(&self, params: &Params, _locale: &str) -> Vec<ParamProblem> {
+        self.validate(params)
     }
 
     /// Checks that the service can be reached with these settings. Changes nothing.
@@ -350,14 +363,20 @@ extern "C" fn manifest_entry<P: TaskPlugin>() -> RResult<RString, RString> {
     })
 }
 
-pub(crate) extern "C" fn validate_entry<P: TaskPlugin>(
-    params_json: RStr<'_>,
-) -> RResult<RString, RString> {
+/// The 1.0 `validate` entry point: [`TaskPlugin::validate_in`] without a language.
+extern "C" fn validate_entry<P: TaskPlugin>(params_json: RStr<'_>) -> RResult<RString, RString> {
     guarded(|| {
         let params: Params = serde_json::from_str(params_json.as_str())
             .map_err(|e| format!("the host sent parameters this plugin cannot read: {e}"))?;
-        to_json(&P::default().validate(&params))
+        to_json(&P::default().validate_in(&params, ""))
     })
+}
+
+/// The [`entry_points::VALIDATE_IN`] entry point, in the host's language.
+fn validate_in<P: TaskPlugin>(input_json: &str) -> Result<String, String> {
+    let request: ValidateRequest = serde_json::from_str(input_json)
+        .map_err(|e| format!("the host sent parameters this plugin cannot read: {e}"))?;
+    to_json(&P::default().validate_in(&request.params, &request.locale))
 }
 
 /// Refuses to work in a host older than the plugin needs. A host of ABI 1.1 or newer refuses
@@ -424,16 +443,20 @@ pub(crate) extern "C" fn run_entry<P: TaskPlugin>(
     })
 }
 
+/// The entry points after ABI 1.0 that every plugin answers, as its capabilities list them.
+const ENTRY_POINTS: [&str; 2] = [entry_points::CAPABILITIES, entry_points::VALIDATE_IN];
+
 /// The entry points after ABI 1.0, by name ([`entry_points`]).
 extern "C" fn call_entry<P: TaskPlugin>(
     name: RStr<'_>,
-    _input_json: RStr<'_>,
+    input_json: RStr<'_>,
 ) -> RResult<RString, RString> {
     guarded(|| match name.as_str() {
         entry_points::CAPABILITIES => to_json(&PluginCapabilities {
             min_host_abi: P::default().min_host_abi(),
-            entry_points: vec![entry_points::CAPABILITIES.to_string()],
+            entry_points: ENTRY_POINTS.map(String::from).to_vec(),
         }),
+        entry_points::VALIDATE_IN => validate_in::<P>(input_json.as_str()),
         other => Err(format!("this plugin has no entry point {other:?}")),
     })
 }
@@ -562,15 +585,83 @@ mod tests {
     }
 
     #[test]
-    fn the_capabilities_entry_point_lists_itself_and_refuses_unknown_names() {
+    fn the_capabilities_entry_point_lists_the_named_ones_and_refuses_unknown_names() {
         let answer = call_entry::<Needs1_1>(entry_points::CAPABILITIES.into(), "{}".into());
         let caps: PluginCapabilities = serde_json::from_str(&answer.unwrap()).unwrap();
         assert_eq!(caps.min_host_abi, AbiVersion::new(1, 1));
-        assert_eq!(caps.entry_points, [entry_points::CAPABILITIES]);
+        assert_eq!(
+            caps.entry_points,
+            [entry_points::CAPABILITIES, entry_points::VALIDATE_IN]
+        );
         let unknown = call_entry::<Needs1_1>("no_such_entry".into(), "{}".into());
         assert_eq!(
             unknown.unwrap_err().as_str(),
             "this plugin has no entry point \"no_such_entry\""
+        );
+    }
+
+    /// A plugin whose own check speaks the person's language: Russian unless asked for English.
+    #[derive(Default)]
+    struct Worded;
+
+    impl TaskPlugin for Worded {
+        fn manifest(&self) -> Manifest {
+            Manifest {
+                type_id: "worded".into(),
+                ..Default::default()
+            }
+        }
+        fn validate_in(&self, params: &Params, locale: &str) -> Vec<ParamProblem> {
+            let spaced = params.get("word").is_some_and(|w| w.contains(' '));
+            let message = match locale {
+                "en" => "is more than one word",
+                _ => "больше одного слова",
+            };
+            spaced
+                .then(|| ParamProblem {
+                    key: Some("word".into()),
+                    message: message.into(),
+                })
+                .into_iter()
+                .collect()
+        }
+        fn check(&self, _: &Context<'_>) -> Result<String, String> {
+            Ok("ready".into())
+        }
+        fn run(&self, _: &Context<'_>) -> Result<RunSummary, String> {
+            Err("not reached in these tests".into())
+        }
+    }
+
+    /// The problems a validation entry point answered, as `key: message` lines.
+    fn problem_lines(answer: RResult<RString, RString>) -> Vec<String> {
+        let problems: Vec<ParamProblem> = serde_json::from_str(&answer.unwrap()).unwrap();
+        problems.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn validation_answers_in_the_language_asked_and_without_one_in_the_plugins_own() {
+        let ask =
+            |input: &str| call_entry::<Worded>(entry_points::VALIDATE_IN.into(), input.into());
+        let spaced = r#"{"word":"два слова"}"#;
+        assert_eq!(
+            problem_lines(ask(&format!(r#"{{"params":{spaced},"locale":"en"}}"#))),
+            ["word: is more than one word"]
+        );
+        assert_eq!(
+            problem_lines(ask(&format!(r#"{{"params":{spaced},"locale":"ru"}}"#))),
+            ["word: больше одного слова"]
+        );
+        assert!(problem_lines(ask(r#"{"params":{"word":"одно"},"locale":"en"}"#)).is_empty());
+        // A host older than 1.3 asks the 1.0 entry point, which says no language.
+        assert_eq!(
+            problem_lines(validate_entry::<Worded>(spaced.into())),
+            ["word: больше одного слова"]
+        );
+        let unreadable = ask(r#"{"locale":"en"}"#).unwrap_err();
+        assert!(
+            unreadable.starts_with("the host sent parameters this plugin cannot read"),
+            "{unreadable}"
         );
     }
 

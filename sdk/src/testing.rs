@@ -2,10 +2,11 @@
 //! the published links table and the call links, can be cancelled, and answers `host_info`
 //! like a host of this SDK's ABI (or, made with [`TestHost::of_abi_1_0`], like a 1.0 host).
 //!
-//! [`TestHost::run`], [`TestHost::check`] and [`TestHost::validate`] go through the same entry
-//! points as the real host (the manifest's defaults applied, the parameters checked against
-//! it, the host's ABI against [`TaskPlugin::min_host_abi`], panics caught), without a library
-//! or a process in between:
+//! [`TestHost::run`], [`TestHost::check`] and [`TestHost::validate`] (or
+//! [`TestHost::validate_in`], in a language) go through the same entry points as the real
+//! host (the manifest's defaults applied, the parameters checked against it, the host's ABI
+//! against [`TaskPlugin::min_host_abi`], panics caught), without a library or a process in
+//! between:
 //!
 //! ```
 //! use exchange_sdk::testing::{params, TestHost};
@@ -164,8 +165,17 @@ impl TestHost {
 
     /// The problems the host would report for a task's parameters of type `P` before saving
     /// them: each value against its type, required keys, the manifest's rules between
-    /// parameters, then the plugin's own [`TaskPlugin::validate`].
+    /// parameters, then the plugin's own checks without a language (as a host older than ABI
+    /// 1.3 asks them: [`TaskPlugin::validate_in`] with the locale `""`).
     pub fn validate<P: TaskPlugin>(&self, values: &Params) -> Vec<ParamProblem> {
+        self.validate_in::<P>(values, "")
+    }
+
+    /// [`Self::validate`] as a host of ABI 1.3 or later asks it for a person who reads
+    /// `locale` (`ru`, `en`): the plugin's own checks ([`TaskPlugin::validate_in`]) answer in
+    /// that language; the manifest's problems are the SDK's English ones (the host words
+    /// those itself).
+    pub fn validate_in<P: TaskPlugin>(&self, values: &Params, locale: &str) -> Vec<ParamProblem> {
         let plugin = P::default();
         let manifest = plugin.manifest();
         let all = manifest.with_defaults(values);
@@ -173,7 +183,7 @@ impl TestHost {
         if !problems.is_empty() {
             return problems;
         }
-        plugin.validate(&all)
+        plugin.validate_in(&all, locale)
     }
 
     /// Asks the running plugin to stop ([`Context::is_cancelled`] turns true).

@@ -118,7 +118,7 @@ pub struct CheckedParams {
 /// Checks `key=value` assignments and removals on top of `current`: the schema first, then
 /// (when the schema is satisfied) the rules between parameters the manifest declares, then
 /// (when those hold) the plugin's own rules, on the values with defaults. Problems are
-/// appended to `problems` (in `lang`, the plugin's rules in its own words); an error means
+/// appended to `problems` (in `lang`, the plugin's rules too if it speaks `lang`); an error means
 /// the plugin could not be asked. Problems already in `problems` (e.g. of the schedule) do not
 /// stop these checks: every problem is reported at once.
 pub fn checked_params(
@@ -140,7 +140,7 @@ pub fn checked_params(
     if own.is_empty() {
         problems.extend(
             plugin
-                .validate(&all)
+                .validate(&all, lang)
                 .map_err(|e| anyhow::anyhow!("the plugin could not check the parameters: {e}"))?,
         );
     }

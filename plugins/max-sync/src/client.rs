@@ -86,8 +86,9 @@ impl Client {
                 "exchange-host max-sync/",
                 env!("CARGO_PKG_VERSION")
             ));
-        let mut builder = task_proxy::configure(builder, settings.proxy.as_ref())?;
         let lang = settings.lang;
+        let mut builder = task_proxy::configure(builder, settings.proxy.as_ref())
+            .map_err(|e| lang.pick(e.english(), e.russian()))?;
         if let Some(pem) = &settings.ca_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
                 lang.pick(
@@ -329,5 +330,36 @@ mod tests {
         assert_eq!(kind(classify(Lang::En, 429, "{}")), "again");
         assert_eq!(kind(classify(Lang::En, 502, "")), "again");
         assert_eq!(kind(classify(Lang::En, 200, "<html>")), "again");
+    }
+
+    #[test]
+    fn an_unusable_proxy_is_refused_in_the_runs_language() {
+        let refusal = |lang| {
+            let settings = Settings {
+                base: BASE.into(),
+                token: "t".into(),
+                proxy: Some(ProxySettings {
+                    server: "proxy school".into(),
+                    port: 3128,
+                    auth: None,
+                }),
+                ca_pem: None,
+                pause: Duration::ZERO,
+                lang,
+            };
+            Client::new(settings).err().unwrap()
+        };
+        let address = "(http://proxy school:3128)";
+        let en = refusal(Lang::En);
+        assert!(
+            en.starts_with("proxy_server and proxy_port make no proxy address")
+                && en.contains(address),
+            "{en}"
+        );
+        let ru = refusal(Lang::Ru);
+        assert!(
+            ru.starts_with("из параметров proxy_server и proxy_port") && ru.contains(address),
+            "{ru}"
+        );
     }
 }

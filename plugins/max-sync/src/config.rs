@@ -122,7 +122,7 @@ impl Config {
                 .unwrap_or_default()
                 .unsigned_abs(),
             force: ctx.force(),
-            // The plugin's `validate` checked the form before the task was saved.
+            // The plugin's `validate_in` checked the form before the task was saved.
             bind_chats: parse_bindings(lang, params.text("bind_chats").unwrap_or(""))
                 .map_err(|e| format!("bind_chats: {e}"))?,
             lang,

@@ -67,8 +67,8 @@ impl TaskPlugin for MaxSync {
         manifest::manifest()
     }
 
-    fn validate(&self, params: &Params) -> Vec<ParamProblem> {
-        manifest::validate(params)
+    fn validate_in(&self, params: &Params, locale: &str) -> Vec<ParamProblem> {
+        manifest::validate(params, texts::Lang::of_locale(locale))
     }
 
     fn check(&self, ctx: &Context<'_>) -> Result<String, String> {

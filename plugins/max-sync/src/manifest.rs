@@ -60,12 +60,11 @@ pub fn manifest() -> Manifest {
 }
 
 /// The plugin's own check, of what the manifest cannot declare: the form of `bind_chats`
-/// (the host already checked each value's type and the rules between parameters). In
-/// Russian: the host does not tell `validate` its language, and the web console, which shows
-/// the problem beside the field, speaks Russian.
-pub fn validate(params: &Params) -> Vec<ParamProblem> {
+/// (the host already checked each value's type and the rules between parameters), in the
+/// language of the person saving the parameters.
+pub fn validate(params: &Params, lang: Lang) -> Vec<ParamProblem> {
     let bindings = params.get("bind_chats").map_or("", |v| v.as_str());
-    match crate::adopt::parse_bindings(Lang::Ru, bindings) {
+    match crate::adopt::parse_bindings(lang, bindings) {
         Ok(_) => Vec::new(),
         Err(message) => vec![ParamProblem {
             key: Some("bind_chats".into()),
@@ -119,18 +118,21 @@ mod tests {
     }
 
     #[test]
-    fn chat_bindings_are_checked_by_the_plugin() {
+    fn chat_bindings_are_checked_by_the_plugin_in_the_persons_language() {
         assert!(keys(&[("bind_chats", "-7=Учительская; -8=class:c:parents")]).is_empty());
-        let problems =
-            TestHost::new().validate::<MaxSync>(&params(&[("bind_chats", "Учительская")]));
-        assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].key.as_deref(), Some("bind_chats"));
-        assert!(
-            problems[0]
-                .message
-                .contains("ИДЕНТИФИКАТОР_ЧАТА=НАЗНАЧЕНИЕ"),
-            "{problems:?}"
+        let bad = params(&[("bind_chats", "Учительская")]);
+        let lines = |locale: &str| -> Vec<String> {
+            let problems = TestHost::new().validate_in::<MaxSync>(&bad, locale);
+            problems.iter().map(ToString::to_string).collect()
+        };
+        assert_eq!(
+            lines("en"),
+            ["bind_chats: «Учительская» is not CHAT_ID=PURPOSE, e.g. -70000000000001=Учительская"]
         );
+        let russian = ["bind_chats: «Учительская» — не пара ИДЕНТИФИКАТОР_ЧАТА=НАЗНАЧЕНИЕ, например -70000000000001=Учительская"];
+        assert_eq!(lines("ru"), russian);
+        // A host that does not say the language (older than ABI 1.3) gets Russian.
+        assert_eq!(lines(""), russian);
     }
 
     #[test]

@@ -14,9 +14,15 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// The language the host asked for: English for `en…`, else Russian.
+    /// The language the host asked the run's texts in.
     pub fn of(ctx: &Context<'_>) -> Lang {
-        if ctx.locale().starts_with("en") {
+        Lang::of_locale(ctx.locale())
+    }
+
+    /// The language of a locale the host passes (`en`, `ru`, or `""` when it does not say):
+    /// English for `en…`, else Russian.
+    pub fn of_locale(locale: &str) -> Lang {
+        if locale.starts_with("en") {
             Lang::En
         } else {
             Lang::Ru

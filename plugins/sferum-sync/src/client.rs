@@ -189,7 +189,11 @@ impl Client {
         let lang = settings.lang;
         // Requests are few (batched, 20/s at most): no idle connections through a proxy
         // (`task_proxy::configure`) cost little.
-        let builder = task_proxy::configure(builder, settings.proxy.as_ref())?;
+        let builder =
+            task_proxy::configure(builder, settings.proxy.as_ref()).map_err(|e| match lang {
+                Lang::En => e.english(),
+                Lang::Ru => e.russian(),
+            })?;
         let proxied = settings.proxy.is_some();
         let http = builder.build().map_err(|e| match lang {
             Lang::En => format!("cannot set up the HTTP client: {e}"),
@@ -638,6 +642,26 @@ mod tests {
             matches!(&e, ApiError::Fatal(m) if m.starts_with("Сферум отклонил ключ доступа сообщества (ошибка 5: *** failed)") && m.contains("exchange-host org set ORG sferum.access_token=")),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn an_unusable_proxy_is_refused_in_the_runs_language() {
+        let refusal = |lang| {
+            let settings = Settings {
+                base: "http://127.0.0.1:9".into(),
+                token: "t".into(),
+                proxy: Some(ProxySettings {
+                    server: "proxy.school".into(),
+                    port: 3128,
+                    auth: Some(("school:1".into(), "pw".into())),
+                }),
+                retry: RetryPolicy::default(),
+                lang,
+            };
+            Client::new(settings).err().unwrap()
+        };
+        assert!(refusal(Lang::En).starts_with("proxy_username contains «:»"));
+        assert!(refusal(Lang::Ru).starts_with("имя пользователя прокси (proxy_username)"));
     }
 
     #[test]

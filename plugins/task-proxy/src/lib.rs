@@ -2,7 +2,8 @@
 //! MAX): the five task parameters with their labels per language ([`params`]), the rules
 //! between them ([`rules`], checked by the host and the SDK), reading them typed
 //! ([`ProxySettings::from_params`]) and an HTTP client builder that sends through the proxy
-//! and never through one from the environment ([`configure`]).
+//! and never through one from the environment ([`configure`]; its refusals, [`ProxyError`],
+//! in English and Russian).
 //!
 //! A crate of its own for the reason `chat-rules` is one: one plugin cannot link the other.
 
@@ -81,12 +82,57 @@ impl ProxySettings {
     }
 }
 
+/// Why a task's proxy settings make no usable proxy. The messages name the parameters to
+/// check and never carry the password; a plugin shows them in the run's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProxyError {
+    /// `proxy_server` and `proxy_port` make no proxy address (the address they make).
+    NoAddress(String),
+    /// `proxy_username` contains `:`, which Basic authorization cannot carry.
+    ColonInUsername,
+}
+
+impl ProxyError {
+    /// The message in English.
+    pub fn english(&self) -> String {
+        match self {
+            ProxyError::NoAddress(address) => format!(
+                "proxy_server and proxy_port make no proxy address ({address}): check in the \
+                 task's parameters that proxy_server is the proxy's host name or IP address \
+                 (http:// may precede it) and proxy_port its port"
+            ),
+            ProxyError::ColonInUsername => "proxy_username contains «:», which a proxy's Basic \
+                authorization cannot carry: check the user name in the task's parameters, or ask \
+                the proxy's administrator for a user name without «:»"
+                .into(),
+        }
+    }
+
+    /// The message in Russian.
+    pub fn russian(&self) -> String {
+        match self {
+            ProxyError::NoAddress(address) => format!(
+                "из параметров proxy_server и proxy_port не получается адрес прокси-сервера \
+                 ({address}): проверьте в параметрах задачи, что proxy_server — имя или IP-адрес \
+                 прокси-сервера (перед ним можно указать http://), а proxy_port — его порт"
+            ),
+            ProxyError::ColonInUsername => {
+                "имя пользователя прокси (proxy_username) содержит «:», \
+                а при базовой авторизации на прокси-сервере имя не может его содержать: проверьте \
+                имя в параметрах задачи или попросите администратора прокси-сервера выдать имя \
+                без «:»"
+                    .into()
+            }
+        }
+    }
+}
+
 /// `builder` sending through `proxy`, or directly without one; proxies of the environment
 /// (`HTTP_PROXY`, …) never apply. Err when the settings make no proxy.
 pub fn configure(
     builder: ClientBuilder,
     proxy: Option<&ProxySettings>,
-) -> Result<ClientBuilder, String> {
+) -> Result<ClientBuilder, ProxyError> {
     let Some(p) = proxy else {
         return Ok(builder.no_proxy());
     };
@@ -95,8 +141,8 @@ pub fn configure(
     } else {
         format!("http://{}:{}", p.server, p.port)
     };
-    let mut proxy = reqwest::Proxy::all(&url)
-        .map_err(|e| format!("proxy_server/proxy_port do not make a proxy address ({url}): {e}"))?;
+    // reqwest says only "builder error": the message says what to check instead.
+    let mut proxy = reqwest::Proxy::all(&url).map_err(|_| ProxyError::NoAddress(url))?;
     if let Some((user, password)) = &p.auth {
         proxy = proxy.custom_http_auth(proxy_authorization(user, password)?);
     }
@@ -109,12 +155,10 @@ pub fn configure(
 /// The `Proxy-Authorization` value for Basic authorization with exactly these user name and
 /// password (UTF-8). Not [`reqwest::Proxy::basic_auth`]: it puts them into the proxy's URL,
 /// which is percent-decoded on the way out, so a password with `%41` reached the proxy as `A`.
-fn proxy_authorization(user: &str, password: &str) -> Result<HeaderValue, String> {
+fn proxy_authorization(user: &str, password: &str) -> Result<HeaderValue, ProxyError> {
     use base64::Engine as _;
     if user.contains(':') {
-        return Err(
-            "proxy_username must not contain \":\" (Basic authorization cannot carry it)".into(),
-        );
+        return Err(ProxyError::ColonInUsername);
     }
     let credentials =
         base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
@@ -192,24 +236,46 @@ mod tests {
         );
     }
 
+    /// Both messages of a refusal: each says what to check, neither carries the password,
+    /// and the Russian one has no English sentence.
+    fn refusal(settings: &ProxySettings) -> (String, String) {
+        let error = configure(reqwest::blocking::Client::builder(), Some(settings)).unwrap_err();
+        let (en, ru) = (error.english(), error.russian());
+        for text in [&en, &ru] {
+            assert!(!text.contains("secret-pw"), "{text}");
+        }
+        assert_eq!(exchange_sdk::testing::latin_sentence(&ru), None, "{ru}");
+        (en, ru)
+    }
+
     #[test]
-    fn unusable_settings_are_refused() {
+    fn unusable_settings_are_refused_in_both_languages() {
         let bad = ProxySettings {
             server: "http://[::1".into(),
             port: 3128,
-            auth: None,
+            auth: Some(("u".into(), "secret-pw".into())),
         };
-        let e = configure(reqwest::blocking::Client::builder(), Some(&bad)).unwrap_err();
-        assert!(e.contains("do not make a proxy address"), "{e}");
+        let (en, ru) = refusal(&bad);
+        assert!(
+            en.starts_with(
+                "proxy_server and proxy_port make no proxy address (http://[::1:3128): check"
+            ),
+            "{en}"
+        );
+        assert!(
+            ru.starts_with("из параметров proxy_server и proxy_port не получается адрес прокси-сервера (http://[::1:3128): проверьте"),
+            "{ru}"
+        );
         let colon = ProxySettings {
             server: "p".into(),
             port: 3128,
             auth: Some(("a:b".into(), "secret-pw".into())),
         };
-        let e = configure(reqwest::blocking::Client::builder(), Some(&colon)).unwrap_err();
+        let (en, ru) = refusal(&colon);
+        assert!(en.starts_with("proxy_username contains «:»"), "{en}");
         assert!(
-            e.contains("proxy_username") && !e.contains("secret-pw"),
-            "{e}"
+            ru.starts_with("имя пользователя прокси (proxy_username) содержит «:»"),
+            "{ru}"
         );
     }
 

@@ -13,7 +13,7 @@ use abi_stable::type_layout::{TLData, TypeLayout};
 use abi_stable::StableAbi;
 use exchange_sdk::abi::{v1_0, Host, PluginModuleRef};
 use exchange_sdk::manifest::{ParamProblem, Params};
-use exchange_sdk::negotiate::{entry_points, needs_newer_host};
+use exchange_sdk::negotiate::{entry_points, needs_newer_host, ValidateRequest};
 use exchange_sdk::{AbiVersion, Manifest, PluginCapabilities};
 use std::path::{Path, PathBuf};
 
@@ -227,11 +227,25 @@ enum Task {
 }
 
 impl LoadedPlugin {
-    /// The plugin's own cross-parameter checks.
-    pub fn validate(&self, params: &Params) -> Result<Vec<ParamProblem>, String> {
-        let params_json = serde_json::to_string(params).map_err(|e| e.to_string())?;
-        let answer = into_result(self.module.validate(&params_json))?;
-        serde_json::from_str(&answer)
+    /// The plugin's own cross-parameter checks, with the messages in `locale` (`ru`, `en`)
+    /// when the plugin lists the entry point for that (ABI 1.3), else in the plugin's own
+    /// words through the 1.0 `validate`.
+    pub fn validate(&self, params: &Params, locale: &str) -> Result<Vec<ParamProblem>, String> {
+        let answer = match self.module {
+            Module::Current(m) if self.capabilities.provides(entry_points::VALIDATE_IN) => {
+                let request = ValidateRequest {
+                    params: params.clone(),
+                    locale: locale.to_string(),
+                };
+                let input = serde_json::to_string(&request).map_err(|e| e.to_string())?;
+                (m.call())(entry_points::VALIDATE_IN.into(), input.as_str().into())
+            }
+            module => {
+                let params_json = serde_json::to_string(params).map_err(|e| e.to_string())?;
+                module.validate(&params_json)
+            }
+        };
+        serde_json::from_str(&into_result(answer)?)
             .map_err(|e| format!("the plugin's validation answer cannot be read: {e}"))
     }
 

@@ -13,6 +13,7 @@ pub mod discovery;
 pub mod loader;
 pub mod scan;
 
+use crate::i18n::Lang;
 use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_sdk::{Manifest, PluginCapabilities};
 use scan::{ScanOutcome, Scanner};
@@ -33,10 +34,11 @@ pub struct Plugin {
 
 impl Plugin {
     /// The plugin's own cross-parameter checks, asked in a scanner child: a plugin that
-    /// crashes or hangs there costs an error, not the host.
-    pub fn validate(&self, params: &Params) -> Result<Vec<ParamProblem>, String> {
+    /// crashes or hangs there costs an error, not the host. Their messages are in `lang` when
+    /// the plugin can say them in it (ABI 1.3), else in the plugin's own words.
+    pub fn validate(&self, params: &Params, lang: Lang) -> Result<Vec<ParamProblem>, String> {
         self.scanner
-            .validate(&self.path, &self.manifest.type_id, params)
+            .validate(&self.path, &self.manifest.type_id, params, lang.code())
     }
 }
 

@@ -7,6 +7,7 @@
 use super::cache::{Described, FileIdentity, ScanCache, Scanned, CACHE_FILE_NAME};
 use super::loader;
 use exchange_sdk::manifest::{ParamProblem, Params};
+use exchange_sdk::negotiate::ValidateRequest;
 use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
@@ -39,13 +40,15 @@ pub enum Ask<'a> {
     Describe,
     /// The manifest and capabilities as they are, sound or not (for `plugins verify`).
     DescribeUnchecked,
-    /// The problems the plugin of this task type finds in the parameters on standard input.
+    /// The problems the plugin of this task type finds in the parameters on standard input
+    /// (a [`ValidateRequest`]: the parameters and the language of the messages).
     Validate(&'a str),
 }
 
 /// The hidden `__scan` mode: loads `file` in this process and answers what `ask` asks: its
 /// manifest, or the problems the plugin finds in the parameters given as JSON on standard
-/// input (after checking that the file still provides that task type).
+/// input with the language of the messages (after checking that the file still provides that
+/// task type).
 pub fn child_main(file: &Path, ask: Ask<'_>) {
     // The child runs in its own process group (so a timeout can kill all it started), out of
     // reach of the terminal's Ctrl-C: it must not outlive a host that was stopped meanwhile.
@@ -77,8 +80,8 @@ fn validate_here(file: &Path, type_id: &str) -> Answer {
     if let Err(e) = std::io::stdin().read_to_string(&mut input) {
         return Answer::Error(format!("the parameters could not be read: {e}"));
     }
-    let params: Params = match serde_json::from_str(&input) {
-        Ok(params) => params,
+    let request: ValidateRequest = match serde_json::from_str(&input) {
+        Ok(request) => request,
         Err(e) => return Answer::Error(format!("the parameters could not be read: {e}")),
     };
     let plugin = match loader::load(file) {
@@ -91,7 +94,7 @@ fn validate_here(file: &Path, type_id: &str) -> Answer {
             plugin.manifest.type_id
         ));
     }
-    match plugin.validate(&params) {
+    match plugin.validate(&request.params, &request.locale) {
         Ok(problems) => Answer::Problems(problems),
         Err(e) => Answer::Error(e),
     }
@@ -238,14 +241,20 @@ impl Scanner {
         }
     }
 
-    /// Asks the plugin in `file` (of task type `type_id`) to check parameters, in a child.
+    /// Asks the plugin in `file` (of task type `type_id`) to check parameters, in a child,
+    /// with the messages in `locale` (`ru`, `en`) if the plugin can say them in it.
     pub fn validate(
         &self,
         file: &Path,
         type_id: &str,
         params: &Params,
+        locale: &str,
     ) -> Result<Vec<ParamProblem>, String> {
-        let input = serde_json::to_string(params).map_err(|e| e.to_string())?;
+        let request = ValidateRequest {
+            params: params.clone(),
+            locale: locale.to_string(),
+        };
+        let input = serde_json::to_string(&request).map_err(|e| e.to_string())?;
         match self.run_child(file, Ask::Validate(type_id), Some(input)) {
             ChildEnd::Answered(Answer::Problems(problems)) => Ok(problems),
             ChildEnd::Answered(Answer::Error(e)) => Err(e),
