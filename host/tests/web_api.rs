@@ -563,7 +563,7 @@ fn pages_add_and_change_a_task_through_forms_with_errors_beside_fields() {
     assert!(form
         .body
         .contains("name=\"p.proxy_password\" type=\"password\""));
-    assert!(form.body.contains("по умолчанию: 20"));
+    assert!(form.body.contains("default: 20"));
 
     let refused = c
         .form(
@@ -653,10 +653,10 @@ fn pages_add_and_change_a_task_through_forms_with_errors_beside_fields() {
         .parse()
         .unwrap();
     let page = c.get(&location).expect(200);
-    assert!(page.body.contains("Сохранено"));
-    assert!(page.body.contains("задан (••••7777)"));
+    assert!(page.body.contains("Saved."));
+    assert!(page.body.contains("set (••••7777)"));
 
-    // An empty secret keeps the value; «удалить» removes it.
+    // An empty secret keeps the value; "remove" removes it.
     c.form(
         &format!("/tasks/{id}"),
         &[("p.api_key", ""), ("p.repeat", "3")],
