@@ -1,14 +1,16 @@
 //! The web console's JSON API and pages over real HTTP on loopback: the real
 //! `exchange-host serve --http 127.0.0.1:0`, a real SQLite file, both plugins, and the Sferum
-//! emulator. Every endpoint, the masking of secrets, the login, CSRF and origin checks, and
-//! bad requests.
+//! emulator. Every endpoint, the masking of secrets, the login, CSRF and origin checks, bad
+//! requests, and every page of `serve --lang en` in English around the school's data.
 
 mod common;
 mod web_common;
 
+use exchange_sdk::testing::cyrillic_sentence;
 use reqwest::Method;
 use serde_json::json;
 use std::time::Duration;
+use web_common::html::{self, Element, Shown};
 use web_common::*;
 
 const API_KEY: &str = "example-api-key-secret-7777";
@@ -563,7 +565,7 @@ fn pages_add_and_change_a_task_through_forms_with_errors_beside_fields() {
     assert!(form
         .body
         .contains("name=\"p.proxy_password\" type=\"password\""));
-    assert!(form.body.contains("по умолчанию: 20"));
+    assert!(form.body.contains("default: 20"));
 
     let refused = c
         .form(
@@ -653,10 +655,10 @@ fn pages_add_and_change_a_task_through_forms_with_errors_beside_fields() {
         .parse()
         .unwrap();
     let page = c.get(&location).expect(200);
-    assert!(page.body.contains("Сохранено"));
-    assert!(page.body.contains("задан (••••7777)"));
+    assert!(page.body.contains("Saved."));
+    assert!(page.body.contains("set (••••7777)"));
 
-    // An empty secret keeps the value; «удалить» removes it.
+    // An empty secret keeps the value; "remove" removes it.
     c.form(
         &format!("/tasks/{id}"),
         &[("p.api_key", ""), ("p.repeat", "3")],
@@ -1141,5 +1143,368 @@ fn organizations_and_school_data_through_the_api() {
     )
     .expect(200);
     c.get("/api/orgs/school-2").expect(404);
+    server.stop();
+}
+
+/// The elements of the console's own frame: their text is never data, so it has no
+/// Cyrillic letter at all in English.
+const FRAME: [&str; 8] = [
+    "nav", "h2", "th", "button", "label", "legend", "summary", "dt",
+];
+
+/// Whether a text has a Cyrillic letter.
+fn has_cyrillic(text: &str) -> bool {
+    text.chars()
+        .any(|c| matches!(c, '\u{0400}'..='\u{04FF}') && c.is_alphabetic())
+}
+
+/// Every string in a JSON value with a Cyrillic letter and more than one character.
+fn cyrillic_strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(text) if has_cyrillic(text) && text.chars().count() > 1 => {
+            out.push(text.clone())
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| cyrillic_strings(v, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| cyrillic_strings(v, out)),
+        _ => {}
+    }
+}
+
+/// Words that other parts of the host still write in Russian whatever the language, which
+/// the console shows as they come: the core's names of the staff's head levels
+/// (`exchange_core::school::staff`) and chat-rules' labels of people in the runs' logs.
+const RUSSIAN_ELSEWHERE: [&str; 5] = [
+    "Руководитель 1 уровня",
+    "Руководитель 2 уровня",
+    "сотрудник",
+    "родитель",
+    "ученик",
+];
+
+/// The data pages show in the language it was written in (Cyrillic here), longest first:
+/// every string of the school data file, the organizations, what the plugins say of
+/// themselves (their texts are the plugins' to translate; their own tests check them), and
+/// [`RUSSIAN_ELSEWHERE`].
+fn data_texts(school: &School, c: &mut Client) -> Vec<String> {
+    let file = std::fs::read_to_string(school.dir.path().join("school.json")).unwrap();
+    let mut texts: Vec<String> = RUSSIAN_ELSEWHERE.map(String::from).to_vec();
+    cyrillic_strings(&serde_json::from_str(&file).unwrap(), &mut texts);
+    for api in ["/api/orgs", "/api/plugins"] {
+        cyrillic_strings(&c.get(api).expect(200).json(), &mut texts);
+    }
+    texts.sort();
+    texts.dedup();
+    texts.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
+    texts
+}
+
+/// `text` with every piece of `data` and every quotation in «» blanked out (English
+/// messages quote the Russian forms they accept, e.g. «каждые 30 минут»).
+fn without_data(text: &str, data: &[String]) -> String {
+    let mut rest = data.iter().fold(text.to_string(), |text, piece| {
+        text.replace(piece.as_str(), " ")
+    });
+    while let Some((before, quoted)) = rest.split_once('«') {
+        let after = quoted.split_once('»').map_or("", |(_, after)| after);
+        rest = format!("{before} {after}");
+    }
+    rest
+}
+
+/// What in an English page is not English: the frame's texts (headings, buttons, labels,
+/// table headers, the script's labels) may have no Cyrillic letter; other texts none once
+/// the data is taken out; the texts of data (what plugins write, the published links tables)
+/// no Russian sentence.
+fn not_english(page: &str, data: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !page.contains("<html lang=\"en\">") {
+        problems.push("the page does not say <html lang=\"en\">".to_string());
+    }
+    let is_data =
+        |e: &Element| e.has_class("plugin-text") || (e.name == "table" && e.has_class("links"));
+    for shown in html::shown(page) {
+        let script = shown.inside.iter().find(|e| e.name == "script");
+        if script.is_some_and(|s| s.attribute("type") != Some("application/json")) {
+            continue;
+        }
+        let found = if shown.within(is_data) {
+            cyrillic_sentence(&without_data(&shown.text, data))
+        } else if script.is_some() || frame_text(&shown) {
+            has_cyrillic(&shown.text).then(|| shown.text.clone())
+        } else {
+            let rest = without_data(&shown.text, data);
+            has_cyrillic(&rest).then_some(rest)
+        };
+        if let Some(found) = found {
+            let path: Vec<&str> = shown.inside.iter().map(|e| e.name.as_str()).collect();
+            problems.push(format!(
+                "{} {:?}: {found:?}",
+                path.join(">"),
+                shown.attribute
+            ));
+        }
+    }
+    problems
+}
+
+/// Whether a text node is in the frame (never data).
+fn frame_text(shown: &Shown) -> bool {
+    shown.attribute.is_none() && shown.within(|e| FRAME.contains(&e.name.as_str()))
+}
+
+/// The pages of an English console visited so far and what in them was not English.
+struct EnglishPages {
+    data: Vec<String>,
+    problems: Vec<String>,
+    seen: usize,
+}
+
+impl EnglishPages {
+    /// Checks one page (named for the report), and returns it.
+    fn check(&mut self, name: &str, answer: Answer) -> Answer {
+        assert!(
+            answer.body.contains("</html>"),
+            "{name} is not a page: {}",
+            answer.body
+        );
+        self.seen += 1;
+        for problem in not_english(&answer.body, &self.data) {
+            self.problems.push(format!("{name}: {problem}"));
+        }
+        answer
+    }
+
+    /// Fails with every problem found.
+    fn assert_english(&self) {
+        assert!(
+            self.problems.is_empty(),
+            "the English console's pages ({} visited) show Russian text that is not data:\n{}",
+            self.seen,
+            self.problems.join("\n")
+        );
+    }
+}
+
+/// The `value` of the hidden field `name` in a page's form.
+fn hidden_value(page: &str, name: &str) -> String {
+    let mark = format!("name=\"{name}\" value=\"");
+    let start = page
+        .find(&mark)
+        .unwrap_or_else(|| panic!("no field {name} in:\n{page}"));
+    page[start + mark.len()..]
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// School data with only its first `n` students (and the parents and groups left with them).
+fn keep_students(data: &serde_json::Value, n: usize) -> serde_json::Value {
+    let mut data = data.clone();
+    data["students"].as_array_mut().unwrap().truncate(n);
+    let kept: Vec<serde_json::Value> = data["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].clone())
+        .collect();
+    let keep_kept = |list: &mut serde_json::Value| {
+        list.as_array_mut().unwrap().retain(|id| kept.contains(id));
+    };
+    for parent in data["parents"].as_array_mut().unwrap() {
+        keep_kept(&mut parent["children"]);
+    }
+    for group in data["subject_groups"].as_array_mut().unwrap() {
+        keep_kept(&mut group["students"]);
+    }
+    data["parents"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|p| !p["children"].as_array().unwrap().is_empty());
+    data
+}
+
+/// The id at the end of a redirect to `/tasks/ID…` or `/runs/ID…`.
+fn id_in(location: Option<&str>) -> i64 {
+    let location = location.expect("a redirect");
+    let tail = location.rsplit('/').next().unwrap();
+    tail.split('?').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn the_english_console_shows_every_page_in_english_around_the_data() {
+    let school = School::new(20);
+    let mut pages = EnglishPages {
+        data: Vec::new(),
+        problems: Vec::new(),
+        seen: 0,
+    };
+
+    // Without a password on loopback: no login needed.
+    let server = school.serve_en("127.0.0.1:0");
+    let mut c = Client::with_session(&server.url);
+    pages.data = data_texts(&school, &mut c);
+    pages.check("login, not needed", c.get("/login").expect(200));
+    server.stop();
+
+    // With one: the login form, a wrong password, then in.
+    school.set_password("correct horse battery");
+    let server = school.serve_en("127.0.0.1:0");
+    let mut c = Client::with_session(&server.url);
+    pages.check("login", c.get("/login").expect(200));
+    pages.check(
+        "login refused",
+        c.form("/login", &[("password", "wrong horse")]).expect(401),
+    );
+    c.form("/login", &[("password", "correct horse battery")])
+        .expect(303);
+    c.start_session();
+
+    // Organizations, and one with its tabs.
+    pages.check("organizations", c.get("/").expect(200));
+    pages.check(
+        "organization refused",
+        c.form("/orgs", &[("id", "school 1"), ("name", "")])
+            .expect(422),
+    );
+    let main = pages.check("organization", c.get("/orgs/school?saved=1").expect(200));
+    assert!(
+        main.body.contains("Sferum chats") && main.body.contains("Saved."),
+        "{}",
+        main.body
+    );
+    for tab in ["staff", "coverage", "calls"] {
+        pages.check(tab, c.get(&format!("/orgs/school/{tab}")).expect(200));
+    }
+    pages.check(
+        "links base refused",
+        c.form(
+            "/orgs/school/links-base",
+            &[("v.sferum.community_id", "abc")],
+        )
+        .expect(422),
+    );
+    pages.check(
+        "rename refused",
+        c.form("/orgs/school/rename", &[("name", "")]).expect(422),
+    );
+
+    // School data: a file with problems, then one where most students leave (a preview with
+    // the warning, refused without the confirmation).
+    let file = std::fs::read_to_string(school.dir.path().join("school.json")).unwrap();
+    let data: serde_json::Value = serde_json::from_str(&file).unwrap();
+    let mut broken = data.clone();
+    broken["classes"][0].as_object_mut().unwrap().remove("name");
+    let problems = c
+        .upload("/orgs/school/school", broken.to_string().as_bytes())
+        .expect(422);
+    pages.check("import problems", problems);
+    let shrunk = keep_students(&data, 3);
+    let preview = c
+        .upload("/orgs/school/school", shrunk.to_string().as_bytes())
+        .expect(200);
+    assert!(
+        preview.body.contains("id=\"shrink-warning\""),
+        "{}",
+        preview.body
+    );
+    let token = hidden_value(&pages.check("import preview", preview).body, "token");
+    let refused = c.form("/orgs/school/school/confirm", &[("token", &token)]);
+    assert!(matches!(refused.status, 409 | 422), "{}", refused.body);
+    pages.check("import refused", refused);
+
+    // Tasks: the list, the form (refused, then saved), the task.
+    pages.check("tasks", c.get("/tasks").expect(200));
+    pages.check("task type", c.get("/tasks/new?org=school").expect(200));
+    pages.check(
+        "task form",
+        c.get("/tasks/new?org=school&type=sferum-sync").expect(200),
+    );
+    let fields = [
+        ("org", ORG),
+        ("type", "sferum-sync"),
+        ("schedule", "sometimes"),
+        ("p.proxy_port", "80a"),
+    ];
+    pages.check("task form refused", c.form("/tasks", &fields).expect(422));
+    let saved = c
+        .form(
+            "/tasks",
+            &[
+                ("org", ORG),
+                ("type", "sferum-sync"),
+                ("schedule", "manual"),
+            ],
+        )
+        .expect(303);
+    let sync = id_in(saved.header("location"));
+    pages.check("task", c.get(&format!("/tasks/{sync}?saved=1")).expect(200));
+
+    // A dry run and a real one, their pages, and the chats table they publish.
+    for (kind, fields) in [("dry run", &[("dry_run", "1")][..]), ("run", &[][..])] {
+        let started = c.form(&format!("/tasks/{sync}/run"), fields).expect(303);
+        let run = id_in(started.header("location"));
+        assert_eq!(c.wait_run(run, Duration::from_secs(120))["status"], "ok");
+        pages.check(kind, c.get(&format!("/runs/{run}")).expect(200));
+    }
+    let chats = pages.check("organization with chats", c.get("/orgs/school").expect(200));
+    assert!(chats.body.contains("class=\"links\""), "{}", chats.body);
+
+    // A long run: its page while it runs, a second start refused, stopping it.
+    let slow = test_task(&mut c, json!({"sleep": "60s"}));
+    let started = c.form(&format!("/tasks/{slow}/run"), &[]).expect(303);
+    let run = id_in(started.header("location"));
+    let running = pages.check("running run", c.get(&format!("/runs/{run}")).expect(200));
+    assert!(running.body.contains("id=\"stop-run\""), "{}", running.body);
+    pages.check(
+        "run refused",
+        c.form(&format!("/tasks/{slow}/run"), &[]).expect(409),
+    );
+    c.form(&format!("/runs/{run}/stop"), &[]).expect(303);
+    pages.check(
+        "run stopping",
+        c.get(&format!("/runs/{run}?stopping=1")).expect(200),
+    );
+    assert_eq!(
+        c.wait_run(run, Duration::from_secs(30))["status"],
+        "interrupted"
+    );
+    pages.check("run stopped", c.get(&format!("/runs/{run}")).expect(200));
+    pages.check("runs", c.get("/runs").expect(200));
+    pages.check(
+        "runs of a task",
+        c.get(&format!("/runs?task={sync}")).expect(200),
+    );
+    pages.check(
+        "tasks of an organization",
+        c.get("/tasks?org=school").expect(200),
+    );
+
+    // Error pages.
+    for path in [
+        "/no/such/page",
+        "/tasks/9999",
+        "/runs/9999",
+        "/orgs/nowhere",
+    ] {
+        pages.check(path, c.get(path).expect(404));
+    }
+
+    // Removing the organization: refused without its id, then gone.
+    pages.check(
+        "removal refused",
+        c.form("/orgs/school/delete", &[("confirm", "wrong")])
+            .expect(422),
+    );
+    c.form("/orgs/school/delete", &[("confirm", "school")])
+        .expect(303);
+    pages.check("organizations, none", c.get("/?saved=1").expect(200));
+    pages.check(
+        "task form, no organization",
+        c.get("/tasks/new").expect(200),
+    );
+
+    pages.assert_english();
+    assert_no_secrets(&c);
     server.stop();
 }

@@ -305,3 +305,53 @@ pub fn latin_sentence(text: &str) -> Option<String> {
         None
     })
 }
+
+/// The first run of three or more Cyrillic words in a row on one line, which would be a
+/// sentence in Russian where a person reads English: [`latin_sentence`] the other way round.
+/// Words with another letter or a digit (`5А`, `VK-Сферум`) end a run, so short names and
+/// labels of data pass; for tests that the texts a person reads are in English.
+pub fn cyrillic_sentence(text: &str) -> Option<String> {
+    let cyrillic = |c: char| matches!(c, '\u{0400}'..='\u{04FF}') && c.is_alphabetic();
+    text.lines().find_map(|line| {
+        let mut run: Vec<&str> = Vec::new();
+        for chunk in line.split_whitespace() {
+            let word = chunk.trim_matches(|c: char| !c.is_alphanumeric());
+            if !word.is_empty() && word.chars().all(cyrillic) {
+                run.push(word);
+                if run.len() >= 3 {
+                    return Some(run.join(" "));
+                }
+            } else if !word.is_empty() {
+                run.clear();
+            }
+        }
+        None
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cyrillic_check_finds_russian_sentences_only() {
+        assert_eq!(
+            cyrillic_sentence("Organization: ГБОУ школа № 239, class 5А — родители"),
+            None
+        );
+        assert_eq!(cyrillic_sentence("Учебный коллектив\nЧат учеников"), None);
+        assert_eq!(
+            cyrillic_sentence("Result: «Запуск остановлен по запросу».").as_deref(),
+            Some("Запуск остановлен по")
+        );
+        assert_eq!(
+            cyrillic_sentence("Not found: Страницы нет"),
+            None,
+            "two words are a name, not a sentence"
+        );
+        assert_eq!(
+            cyrillic_sentence("ещё, строк: 12 — нажмите, чтобы раскрыть").as_deref(),
+            Some("нажмите чтобы раскрыть")
+        );
+    }
+}

@@ -146,20 +146,7 @@ pub struct ImportPreview {
 
 /// A list of the school data in words.
 fn list_name(list: &str, lang: Lang) -> String {
-    let ru = match list {
-        "organization" => "организация",
-        "staff" => "сотрудники",
-        "classes" => "классы",
-        "students" => "ученики",
-        "parents" => "родители",
-        "subject_groups" => "учебные группы",
-        "video_calls" => "видеозвонки",
-        other => other,
-    };
-    match lang {
-        Lang::Ru => ru.to_string(),
-        Lang::En => list.replace('_', " "),
-    }
+    tr!(lang, "page-import-list", list = list)
 }
 
 /// The changes of a diff, one line per list, with the first names.
@@ -178,23 +165,32 @@ fn change_lines(diff: &SchoolDiff, lang: Lang) -> Vec<String> {
             continue;
         }
         let mut parts = Vec::new();
-        let (added, removed, changed) = match lang {
-            Lang::Ru => ("добавлено", "убрано", "изменено"),
-            Lang::En => ("added", "removed", "changed"),
+        let mut part = |id: &str, count: usize, who: String| {
+            if count > 0 {
+                parts.push(tr!(lang, id, count = count, names = who));
+            }
         };
-        if !changes.added.is_empty() {
-            let who = names(&mut changes.added.iter().map(|r| r.name.as_str()));
-            parts.push(format!("{added} {} ({who})", changes.added.len()));
-        }
-        if !changes.removed.is_empty() {
-            let who = names(&mut changes.removed.iter().map(|r| r.name.as_str()));
-            parts.push(format!("{removed} {} ({who})", changes.removed.len()));
-        }
-        if !changes.changed.is_empty() {
-            let who = names(&mut changes.changed.iter().map(|c| c.record.name.as_str()));
-            parts.push(format!("{changed} {} ({who})", changes.changed.len()));
-        }
-        out.push(format!("{}: {}", list_name(list, lang), parts.join("; ")));
+        part(
+            "page-import-added",
+            changes.added.len(),
+            names(&mut changes.added.iter().map(|r| r.name.as_str())),
+        );
+        part(
+            "page-import-removed",
+            changes.removed.len(),
+            names(&mut changes.removed.iter().map(|r| r.name.as_str())),
+        );
+        part(
+            "page-import-changed",
+            changes.changed.len(),
+            names(&mut changes.changed.iter().map(|c| c.record.name.as_str())),
+        );
+        out.push(tr!(
+            lang,
+            "page-import-list-changes",
+            list = list_name(list, lang),
+            changes = parts.join("; ")
+        ));
     }
     out
 }
@@ -222,10 +218,7 @@ pub fn check_import(app: &App, org_id: &str, bytes: &[u8]) -> Result<ImportPrevi
     let text = match exchange_core::school::read_text(bytes) {
         Ok(text) => text,
         Err(p) => {
-            let message = match lang {
-                Lang::En => p.message,
-                Lang::Ru => "файл не в кодировке UTF-8 (например, в Windows-1251 или UTF-16): сохраните его в UTF-8 и загрузите снова".into(),
-            };
+            let message = tr!(lang, "page-import-not-utf8", detail = p.message);
             return Err(refuse(vec![exchange_sdk::school_validate::Problem {
                 path: p.path,
                 message,
@@ -234,16 +227,13 @@ pub fn check_import(app: &App, org_id: &str, bytes: &[u8]) -> Result<ImportPrevi
     };
     let data = parse_school_data(text).map_err(refuse)?;
     if data.organization.id != org.id {
-        let message = match lang {
-            Lang::En => format!(
-                "this file is the data of {} («{}»), not of {}",
-                data.organization.id, data.organization.name, org.id
-            ),
-            Lang::Ru => format!(
-                "это данные организации {} («{}»), а не {}: загрузите файл своей организации",
-                data.organization.id, data.organization.name, org.id
-            ),
-        };
+        let message = tr!(
+            lang,
+            "page-import-other-org",
+            id = &data.organization.id,
+            name = &data.organization.name,
+            org = &org.id
+        );
         return Err(refuse(vec![exchange_sdk::school_validate::Problem {
             path: "organization.id".into(),
             message,

@@ -37,7 +37,7 @@ async fn not_found(State(app): State<Arc<App>>, method: Method, uri: Uri) -> Res
         ))
         .into_response()
     } else {
-        pages::layout::not_found_page(uri.path()).into_response()
+        pages::layout::not_found_page(app.lang, uri.path()).into_response()
     }
 }
 

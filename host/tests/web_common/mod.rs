@@ -4,6 +4,8 @@
 //! can search all of them for secrets).
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod html;
+
 use crate::common::{EmulatedSchool, Run};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
@@ -306,6 +308,28 @@ impl Client {
         let csrf = self.csrf.clone().unwrap_or_default();
         all.push(("csrf", &csrf));
         let request = self.request(reqwest::Method::POST, path).form(&all);
+        self.send(request)
+    }
+
+    /// Uploads `file` as the form field `file` of a multipart form (the school data form),
+    /// with the session's CSRF token in the query as the page's form sends it.
+    pub fn upload(&mut self, path: &str, file: &[u8]) -> Answer {
+        const BOUNDARY: &str = "exchange-host-test-boundary";
+        let mut body = format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"school.json\"\r\n\
+             Content-Type: application/json\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let csrf = self.csrf.clone().unwrap_or_default();
+        let request = self
+            .request(reqwest::Method::POST, &format!("{path}?csrf={csrf}"))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(body);
         self.send(request)
     }
 

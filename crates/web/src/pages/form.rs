@@ -4,6 +4,8 @@
 
 use crate::actions::Scalar;
 use crate::views::ParamView;
+use exchange_core::i18n::Lang;
+use exchange_core::tr;
 use exchange_sdk::ParamType;
 use maud::{html, Markup};
 use std::collections::BTreeMap;
@@ -112,8 +114,8 @@ pub struct ParamField<'a> {
 }
 
 impl ParamField<'_> {
-    /// The field's markup.
-    pub fn render(&self) -> Markup {
+    /// The field's markup, its words in `lang`.
+    pub fn render(&self, lang: Lang) -> Markup {
         let spec = self.spec;
         let id = spec.key.clone();
         let name = format!("{}{}", self.prefix, spec.key);
@@ -122,22 +124,22 @@ impl ParamField<'_> {
         let default_text = spec
             .default
             .as_deref()
-            .map(|d| format!("по умолчанию: {d}"))
+            .map(|d| tr!(lang, "field-default", value = d))
             .unwrap_or_default();
         html! {
             div class={ "field" @if invalid { " invalid" } } {
                 label for={ "f-" (id) } {
                     (spec.label) " "
                     code class="key" { (spec.key) }
-                    @if spec.required { " " span class="required" title="обязательный" { "*" } }
+                    @if spec.required { " " span class="required" title=(tr!(lang, "field-required")) { "*" } }
                 }
                 @match &spec.kind {
                     ParamType::Flag | ParamType::Enum { .. } => {
                         select id={ "f-" (id) } name=(name) aria-invalid=[invalid.then_some("true")] {
                             option value="" selected[value.is_empty()] {
-                                @if default_text.is_empty() { "не задано" } @else { (default_text) }
+                                @if default_text.is_empty() { (tr!(lang, "field-unset")) } @else { (default_text) }
                             }
-                            @for (option, label) in choices(&spec.kind) {
+                            @for (option, label) in choices(lang, &spec.kind) {
                                 option value=(option) selected[value == option] { (label) }
                             }
                         }
@@ -145,14 +147,14 @@ impl ParamField<'_> {
                     ParamType::Secret => {
                         input id={ "f-" (id) } name=(name) type="password" autocomplete="new-password"
                             placeholder=(match self.secret_set {
-                                Some(masked) => format!("задан ({masked}); оставьте пустым, чтобы не менять"),
+                                Some(masked) => tr!(lang, "field-secret-set", masked = masked),
                                 None => default_text.clone(),
                             })
                             aria-invalid=[invalid.then_some("true")];
                         @if self.secret_set.is_some() {
                             label class="inline" {
                                 input type="checkbox" name={ "clear." (spec.key) } value="1";
-                                " удалить"
+                                " " (tr!(lang, "field-secret-clear"))
                             }
                         }
                     }
@@ -177,11 +179,11 @@ impl ParamField<'_> {
 }
 
 /// The choices of a flag or enum: value and label.
-fn choices(kind: &ParamType) -> Vec<(String, String)> {
+fn choices(lang: Lang, kind: &ParamType) -> Vec<(String, String)> {
     match kind {
         ParamType::Flag => vec![
-            ("0".into(), "0 — нет".into()),
-            ("1".into(), "1 — да".into()),
+            ("0".into(), tr!(lang, "field-flag-off")),
+            ("1".into(), tr!(lang, "field-flag-on")),
         ],
         ParamType::Enum { values } => values.iter().map(|v| (v.clone(), v.clone())).collect(),
         _ => Vec::new(),

@@ -1,6 +1,6 @@
 //! Logging in with the administrator password, and out.
 
-use super::layout::{csrf_field, page, see_other, AppState};
+use super::layout::{csrf_field, page, rich, see_other, AppState};
 use crate::app::App;
 use crate::auth;
 use crate::error::{Form, Query};
@@ -9,6 +9,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
+use exchange_core::i18n::Lang;
+use exchange_core::tr;
 use maud::html;
 use std::sync::Arc;
 
@@ -42,30 +44,38 @@ fn local(next: Option<&str>) -> &str {
     }
 }
 
-fn form(session: &Session, next: &str, error: Option<&str>) -> maud::Markup {
+/// The login form (or, without a password, that none is needed), in `lang`.
+fn form(lang: Lang, session: &Session, next: &str, error: Option<&str>) -> maud::Markup {
     let content = html! {
         @if !session.login_required {
-            p { "Пароль администратора не задан, а консоль доступна только с этого компьютера: вход не нужен. "
-                a href="/" { "К списку организаций" } }
+            p { (tr!(lang, "page-login-not-needed")) " "
+                a href="/" { (tr!(lang, "link-to-orgs")) } }
         } @else {
             form method="post" action="/login" id="login" {
                 (csrf_field(session))
                 input type="hidden" name="next" value=(next);
                 div class={ "field" @if error.is_some() { " invalid" } } {
-                    label for="f-password" { "Пароль администратора" }
+                    label for="f-password" { (tr!(lang, "page-login-password")) }
                     input id="f-password" name="password" type="password" autocomplete="current-password" autofocus;
-                    div class="hint" { "Задаётся командой " code { "exchange-host admin password" } "." }
+                    div class="hint" {
+                        (rich(lang, "page-login-password-hint", &[],
+                            &[("command", html! { code { "exchange-host admin password" } })]))
+                    }
                     @if let Some(error) = error { div class="error" id="error-password" role="alert" { (error) } }
                 }
-                button type="submit" { "Войти" }
+                button type="submit" { (tr!(lang, "button-log-in")) }
             }
         }
     };
-    page("Вход", session, content)
+    page(lang, &tr!(lang, "page-login-title"), session, content)
 }
 
-async fn show(Extension(session): Extension<Session>, Query(query): Query<NextQuery>) -> Response {
-    form(&session, local(query.next.as_deref()), None).into_response()
+async fn show(
+    state: AppState,
+    Extension(session): Extension<Session>,
+    Query(query): Query<NextQuery>,
+) -> Response {
+    form(state.0.lang, &session, local(query.next.as_deref()), None).into_response()
 }
 
 async fn submit(
@@ -92,7 +102,7 @@ async fn submit(
             } else {
                 error.status
             };
-            (status, form(&session, &next, Some(&message))).into_response()
+            (status, form(app.lang, &session, &next, Some(&message))).into_response()
         }
     }
 }

@@ -1,6 +1,8 @@
-//! The console's HTML pages, in Russian, rendered on the server (maud escapes every value).
-//! Forms post back to the server, which checks them like the API and shows the problems
-//! beside their fields; a little script follows running runs live.
+//! The console's HTML pages, rendered on the server (maud escapes every value) in the
+//! console's language (`serve --lang`, Russian by default): every text comes from Fluent
+//! (`crates/core/locales/*/console.ftl`), and the labels the script shows come with each
+//! page. Forms post back to the server, which checks them like the API and shows the
+//! problems beside their fields; a little script follows running runs live.
 //!
 //! - [`orgs`]: organizations, the Links base with «Чаты Сферум», staff files, coverage.
 //! - [`tasks`]: exchange tasks: list, the generated form, a task with its actions.
@@ -59,4 +61,49 @@ fn static_file(content_type: &'static str, body: &'static str) -> Response {
         body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The lines of code (comments and test modules left out) with a Cyrillic letter, in
+    /// the `.rs` and `.js` files under `dir`.
+    fn cyrillic_code(dir: &Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                cyrillic_code(&path, found);
+                continue;
+            }
+            if !matches!(path.extension().and_then(|e| e.to_str()), Some("rs" | "js")) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.lines().take_while(|l| l.trim() != "#[cfg(test)]");
+            for (n, line) in code.enumerate() {
+                let before_comment = line.split("//").next().unwrap_or("");
+                if before_comment
+                    .chars()
+                    .any(|c| matches!(c, 'А'..='я' | 'Ё' | 'ё'))
+                {
+                    found.push(format!("{}:{}: {line}", path.display(), n + 1));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_console_has_no_russian_text_of_its_own() {
+        let mut found = Vec::new();
+        cyrillic_code(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(
+            found.is_empty(),
+            "texts people read belong in crates/core/locales/*/console.ftl:\n{}",
+            found.join("\n")
+        );
+    }
 }

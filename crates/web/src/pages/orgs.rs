@@ -5,7 +5,8 @@
 
 use super::form::{general_errors, ParamField, Submitted, TextField};
 use super::layout::{
-    blocking, notice, page, saved_or_again, see_other, segment, AppState, PageResult, SavedQuery,
+    blocking, notice, page, rich, saved_or_again, see_other, segment, AppState, PageError,
+    PageResult, SavedQuery,
 };
 use crate::actions::{self, LinksBaseInput};
 use crate::app::App;
@@ -18,7 +19,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use exchange_core::i18n::role_label;
+use exchange_core::i18n::{role_label, Arg, Lang};
 use exchange_core::school::coverage::percent;
 use exchange_core::tr;
 use maud::{html, Markup};
@@ -49,7 +50,10 @@ async fn list(
     Query(query): Query<SavedQuery>,
 ) -> PageResult {
     let app = state.0;
-    let markup = blocking(move || render_list(&app, &session, None, query.saved.is_some())).await?;
+    let markup = blocking(app.lang, move || {
+        render_list(&app, &session, None, query.saved.is_some())
+    })
+    .await?;
     Ok(markup.into_response())
 }
 
@@ -60,6 +64,7 @@ fn render_list(
     refused: Option<(&Submitted, &ApiError)>,
     removed: bool,
 ) -> Result<Markup, ApiError> {
+    let lang = app.lang;
     let orgs = views::orgs(&app.store()?)?;
     let errors = |field: &str| refused.map(|(_, e)| e.field_messages(field)).unwrap_or(&[]);
     let typed = |field: &str| {
@@ -69,12 +74,17 @@ fn render_list(
             .to_string()
     };
     let content = html! {
-        @if removed { (notice("Организация удалена.")) }
+        @if removed { (notice(&tr!(lang, "page-orgs-removed"))) }
         @if orgs.is_empty() {
-            p { "Организаций пока нет. Добавьте школу формой ниже." }
+            p { (tr!(lang, "page-orgs-none")) }
         } @else {
             table {
-                thead { tr { th { "Организация" } th { "Наименование" } th { "Задачи обмена" } th { "Данные школы" } } }
+                thead { tr {
+                    th { (tr!(lang, "page-orgs-column-id")) }
+                    th { (tr!(lang, "page-orgs-column-name")) }
+                    th { (tr!(lang, "page-orgs-column-tasks")) }
+                    th { (tr!(lang, "page-orgs-column-school")) }
+                } }
                 tbody {
                     @for org in &orgs {
                         tr {
@@ -82,8 +92,8 @@ fn render_list(
                             td { (org.name) }
                             td { a href={ "/tasks?org=" (segment(&org.id)) } { (org.tasks) } }
                             td { @match &org.school_imported {
-                                Some(time) => { "импортированы " (time) }
-                                None => { "не импортированы" }
+                                Some(time) => { (tr!(lang, "page-orgs-school-imported", time = time)) }
+                                None => { (tr!(lang, "page-orgs-school-not-imported")) }
                             } }
                         }
                     }
@@ -91,29 +101,29 @@ fn render_list(
             }
         }
         section id="add-org" {
-            h2 { "Добавить организацию" }
+            h2 { (tr!(lang, "page-orgs-add")) }
             form method="post" action="/orgs" id="org-form" {
                 (super::layout::csrf_field(session))
                 @if let Some((_, error)) = refused {
                     p class="error" id="form-summary" role="alert" { (error.message) }
                 }
                 (TextField {
-                    name: "id", label: "Идентификатор",
+                    name: "id", label: &tr!(lang, "page-orgs-id"),
                     value: &typed("id"), placeholder: "school-239",
-                    hint: "короткое имя латинскими буквами, цифрами и дефисами; потом не меняется",
+                    hint: &tr!(lang, "page-orgs-id-hint"),
                     errors: errors("id"),
                 }.render())
                 (TextField {
-                    name: "name", label: "Наименование",
-                    value: &typed("name"), placeholder: "ГБОУ школа № 239",
-                    hint: "полное наименование, как в документах",
+                    name: "name", label: &tr!(lang, "page-orgs-name"),
+                    value: &typed("name"), placeholder: &tr!(lang, "page-orgs-name-placeholder"),
+                    hint: &tr!(lang, "page-orgs-name-hint"),
                     errors: errors("name"),
                 }.render())
-                button type="submit" id="add-org-button" { "Добавить организацию" }
+                button type="submit" id="add-org-button" { (tr!(lang, "page-orgs-add")) }
             }
         }
     };
-    Ok(page("Организации", session, content))
+    Ok(page(lang, &tr!(lang, "page-orgs-title"), session, content))
 }
 
 async fn create(
@@ -122,7 +132,7 @@ async fn create(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let app = state.0;
-    blocking(move || {
+    blocking(app.lang, move || {
         let submitted = Submitted(fields);
         let input = OrgInput {
             id: submitted.get("id").map(str::to_string),
@@ -144,7 +154,7 @@ async fn rename(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let app = state.0;
-    blocking(move || {
+    blocking(app.lang, move || {
         let submitted = Submitted(fields);
         let input = OrgInput {
             id: None,
@@ -166,7 +176,7 @@ async fn delete(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let app = state.0;
-    blocking(move || {
+    blocking(app.lang, move || {
         let submitted = Submitted(fields);
         let confirm = submitted.get("confirm").unwrap_or("");
         saved_or_again(
@@ -190,45 +200,46 @@ async fn upload(
     let mut bytes = Vec::new();
     loop {
         let field = multipart.next_field().await.map_err(|e| {
-            ApiError::bad_request(tr!(lang, "error-bad-request", error = e.body_text()))
+            let error = tr!(lang, "error-bad-request", error = e.body_text());
+            PageError::new(lang, ApiError::bad_request(error))
         })?;
         let Some(field) = field else { break };
         if field.name() == Some("file") {
             let data = field.bytes().await.map_err(|_| {
-                ApiError::field(
-                    lang,
-                    "file",
-                    tr!(lang, "error-file-too-large", limit = MAX_FILE_MB),
-                )
+                let message = tr!(lang, "error-file-too-large", limit = MAX_FILE_MB);
+                PageError::new(lang, ApiError::field(lang, "file", message))
             })?;
             bytes = data.to_vec();
         }
     }
-    blocking(move || {
+    blocking(lang, move || {
         let store = app.store()?;
         let current = views::require_org(&store, &org, lang)?;
         let (status, content) = match organizations::check_import(&app, &org, &bytes) {
             Ok(preview) => (
                 StatusCode::OK,
-                preview_markup(&session, &current.id, &preview),
+                preview_markup(lang, &session, &current.id, &preview),
             ),
             Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-                (e.status, problems_markup(&current.id, &e))
+                (e.status, problems_markup(lang, &current.id, &e))
             }
             Err(e) => return Err(e),
         };
-        let title = format!("{}: загрузка данных школы", current.name);
-        Ok((status, page(&title, &session, content)).into_response())
+        let title = tr!(lang, "page-import-title", org = &current.name);
+        Ok((status, page(lang, &title, &session, content)).into_response())
     })
     .await
 }
 
 /// A file with problems: every problem by its place in the file; nothing was saved.
-fn problems_markup(org: &str, error: &ApiError) -> Markup {
+fn problems_markup(lang: Lang, org: &str, error: &ApiError) -> Markup {
     html! {
         p class="error" id="import-problems-summary" role="alert" { (error.message) "." }
         table id="import-problems" {
-            thead { tr { th { "Место в файле" } th { "Проблема" } } }
+            thead { tr {
+                th { (tr!(lang, "page-import-column-place")) }
+                th { (tr!(lang, "page-import-column-problem")) }
+            } }
             tbody {
                 @for (path, messages) in &error.fields {
                     @for message in messages {
@@ -237,27 +248,27 @@ fn problems_markup(org: &str, error: &ApiError) -> Markup {
                 }
             }
         }
-        p { "Исправьте файл (или выгрузите его заново) и загрузите ещё раз. "
-            a href={ "/orgs/" (segment(org)) "#school" } { "К организации" } }
+        p { (tr!(lang, "page-import-fix")) " "
+            a href={ "/orgs/" (segment(org)) "#school" } { (tr!(lang, "link-to-org")) } }
     }
 }
 
 /// A good file: what would change, the warning when many people disappear, and the button
 /// that saves it.
-fn preview_markup(session: &Session, org: &str, preview: &ImportPreview) -> Markup {
+fn preview_markup(lang: Lang, session: &Session, org: &str, preview: &ImportPreview) -> Markup {
     html! {
-        (notice("Файл проверен, ошибок нет. Данные ещё не сохранены: проверьте изменения и подтвердите."))
+        (notice(&tr!(lang, "page-import-checked")))
         dl id="import-counts" {
-            dt { "Сотрудников" } dd { (preview.staff) }
-            dt { "Классов" } dd { (preview.classes) }
-            dt { "Учеников" } dd { (preview.students) }
-            dt { "Родителей" } dd { (preview.parents) }
+            dt { (tr!(lang, "page-import-staff")) } dd { (preview.staff) }
+            dt { (tr!(lang, "page-import-classes")) } dd { (preview.classes) }
+            dt { (tr!(lang, "page-import-students")) } dd { (preview.students) }
+            dt { (tr!(lang, "page-import-parents")) } dd { (preview.parents) }
         }
-        h2 { "Что изменится" }
+        h2 { (tr!(lang, "page-import-changes")) }
         @if preview.first_import {
-            p { "Это первая загрузка данных этой школы." }
+            p { (tr!(lang, "page-import-first")) }
         } @else if preview.changes.is_empty() {
-            p { "Ничего: файл совпадает с загруженными данными." }
+            p { (tr!(lang, "page-import-no-changes")) }
         }
         ul id="import-changes" {
             @for line in &preview.changes { li { (line) } }
@@ -267,20 +278,22 @@ fn preview_markup(session: &Session, org: &str, preview: &ImportPreview) -> Mark
             input type="hidden" name="token" value=(preview.token);
             @if !preview.shrinks.is_empty() {
                 div class="warning" id="shrink-warning" role="alert" {
-                    p { strong { "Внимание: из данных школы исчезает больше трети записей." } }
+                    p { strong { (tr!(lang, "page-import-shrink-warning")) } }
                     ul {
-                        @for s in &preview.shrinks { li { (s.list) ": было " (s.before) ", станет " (s.after) } }
+                        @for s in &preview.shrinks {
+                            li { (tr!(lang, "page-import-shrink-line", list = &s.list, before = s.before, after = s.after)) }
+                        }
                     }
-                    p { "Следующая синхронизация удалит этих людей из чатов Сферума. Подтверждайте, только если школа действительно так уменьшилась, а не выгрузка неполная." }
+                    p { (tr!(lang, "page-import-shrink-explained")) }
                     label class="inline" {
                         input type="checkbox" name="confirm_shrink" value="1" id="f-confirm_shrink";
-                        " да, школа действительно уменьшилась"
+                        " " (tr!(lang, "page-import-shrink-confirm"))
                     }
                 }
             }
-            button type="submit" id="import-save" { "Сохранить данные школы" }
+            button type="submit" id="import-save" { (tr!(lang, "button-save-school")) }
             " "
-            a href={ "/orgs/" (segment(org)) } { "Отмена" }
+            a href={ "/orgs/" (segment(org)) } { (tr!(lang, "link-cancel")) }
         }
     }
 }
@@ -292,7 +305,7 @@ async fn confirm(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let app = state.0;
-    blocking(move || {
+    blocking(app.lang, move || {
         let submitted = Submitted(fields);
         let token = submitted.get("token").unwrap_or("");
         let confirm_shrink = submitted.get("confirm_shrink").is_some();
@@ -305,19 +318,17 @@ async fn confirm(
                 if e.status == StatusCode::UNPROCESSABLE_ENTITY
                     || e.status == StatusCode::CONFLICT =>
             {
+                let lang = app.lang;
                 let content = html! {
                     p class="error" id="import-refused" role="alert" {
                         @for m in e.field_messages("confirm_shrink") { (m) " " }
                         @if e.fields.is_empty() { (e.message) }
                     }
-                    p { "Загрузите файл ещё раз и подтвердите уменьшение. "
-                        a href={ "/orgs/" (segment(&org)) "#school" } { "К организации" } }
+                    p { (tr!(lang, "page-import-upload-again")) " "
+                        a href={ "/orgs/" (segment(&org)) "#school" } { (tr!(lang, "link-to-org")) } }
                 };
-                Ok((
-                    e.status,
-                    page("Данные школы не сохранены", &session, content),
-                )
-                    .into_response())
+                let title = tr!(lang, "page-import-refused-title");
+                Ok((e.status, page(lang, &title, &session, content)).into_response())
             }
             Err(e) => Err(e),
         }
@@ -342,18 +353,19 @@ enum Refused<'a> {
     Delete(&'a ApiError),
 }
 
-fn tabs(org: &str, active: Tab) -> Markup {
+/// The tabs of an organization's pages, `active` marked, in `lang`.
+fn tabs(lang: Lang, org: &str, active: Tab) -> Markup {
     let org = segment(org);
-    let tab = |tab: Tab, href: String, label: &str| {
-        html! { a href=(href) class=[(tab == active).then_some("active")] { (label) } }
+    let tab = |tab: Tab, href: String, label_id: &str| {
+        html! { a href=(href) class=[(tab == active).then_some("active")] { (tr!(lang, label_id)) } }
     };
     html! {
         nav class="tabs" {
-            (tab(Tab::Main, format!("/orgs/{org}"), "Главная и база ссылок"))
-            (tab(Tab::Staff, format!("/orgs/{org}/staff"), "Личные дела сотрудников"))
-            (tab(Tab::Coverage, format!("/orgs/{org}/coverage"), "Охват Сферум по классам"))
-            (tab(Tab::Calls, format!("/orgs/{org}/calls"), "Видеозвонки"))
-            a href={ "/tasks?org=" (org) } { "Задачи обмена данными" }
+            (tab(Tab::Main, format!("/orgs/{org}"), "page-org-tab-main"))
+            (tab(Tab::Staff, format!("/orgs/{org}/staff"), "page-org-tab-staff"))
+            (tab(Tab::Coverage, format!("/orgs/{org}/coverage"), "page-org-tab-coverage"))
+            (tab(Tab::Calls, format!("/orgs/{org}/calls"), "page-org-tab-calls"))
+            a href={ "/tasks?org=" (org) } { (tr!(lang, "nav-tasks")) }
         }
     }
 }
@@ -365,10 +377,10 @@ async fn show(
     Query(query): Query<OrgQuery>,
 ) -> PageResult {
     let app = state.0;
-    let markup = blocking(move || {
+    let markup = blocking(app.lang, move || {
         let notice = match (query.saved.is_some(), query.imported.is_some()) {
-            (_, true) => Some("Данные школы сохранены. Включённые задачи организации запустятся в ближайшее время."),
-            (true, _) => Some("Сохранено."),
+            (_, true) => Some("page-org-imported"),
+            (true, _) => Some("notice-saved"),
             _ => None,
         };
         render_main_with(&app, &session, &org, Refused::None, notice)
@@ -391,7 +403,7 @@ async fn save_links_base(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let app = state.0;
-    blocking(move || {
+    blocking(app.lang, move || {
         let submitted = Submitted(fields);
         let specs = views::param_views(&app.org_key_specs(), app.lang);
         let (values, unset) = submitted.params("v.", &specs);
@@ -420,11 +432,17 @@ fn render_main(
     refused: Refused<'_>,
     saved: bool,
 ) -> Result<Markup, ApiError> {
-    render_main_with(app, session, org_id, refused, saved.then_some("Сохранено."))
+    render_main_with(
+        app,
+        session,
+        org_id,
+        refused,
+        saved.then_some("notice-saved"),
+    )
 }
 
 /// The main tab: the organization (rename, remove), its school data (upload), its Links
-/// base form and its «Чаты Сферум» table.
+/// base form and its «Чаты Сферум» table; `shown_notice` is the id of the notice on top.
 fn render_main_with(
     app: &App,
     session: &Session,
@@ -432,6 +450,7 @@ fn render_main_with(
     refused_form: Refused<'_>,
     shown_notice: Option<&str>,
 ) -> Result<Markup, ApiError> {
+    let lang = app.lang;
     let refused = match refused_form {
         Refused::LinksBase(submitted, error) => Some((submitted, error)),
         _ => None,
@@ -454,65 +473,67 @@ fn render_main_with(
     let links = views::links(&store, org_id, app.lang)?;
     let school = store.school(org_id)?.map(|s| views::school_summary(&s));
     let no_errors: &[String] = &[];
+    let remove_hint = tr!(lang, "page-org-remove-hint", org = &org.id);
     let content = html! {
-        (tabs(&org.id, Tab::Main))
-        @if let Some(text) = shown_notice { (notice(text)) }
+        (tabs(lang, &org.id, Tab::Main))
+        @if let Some(id) = shown_notice { (notice(&tr!(lang, id))) }
         section {
-            h2 { "Организация" }
+            h2 { (tr!(lang, "page-org-heading")) }
             dl {
-                dt { "Идентификатор" } dd { (org.id) }
-                dt { "Наименование" } dd { (org.name) }
+                dt { (tr!(lang, "page-org-id")) } dd { (org.id) }
+                dt { (tr!(lang, "page-org-name")) } dd { (org.name) }
                 @if let Some(s) = &school {
-                    dt { "Наименование в данных школы" } dd { (s.organization) }
-                    dt { "Текущий учебный год" } dd { (s.academic_year) }
+                    dt { (tr!(lang, "page-org-school-name")) } dd { (s.organization) }
+                    dt { (tr!(lang, "page-org-academic-year")) } dd { (s.academic_year) }
                 }
             }
             details class="org-edit" open[!rename_errors.is_empty() || !delete_errors.is_empty()] {
-                summary { "Переименовать или удалить организацию" }
+                summary { (tr!(lang, "page-org-edit")) }
                 form method="post" action={ "/orgs/" (segment(&org.id)) "/rename" } id="rename-form" {
                     (super::layout::csrf_field(session))
                     (TextField {
-                        name: "name", label: "Новое наименование",
+                        name: "name", label: &tr!(lang, "page-org-new-name"),
                         value: rename_value.as_deref().unwrap_or(&org.name), placeholder: "",
                         hint: "", errors: rename_errors,
                     }.render())
-                    button type="submit" id="rename-org" { "Переименовать" }
+                    button type="submit" id="rename-org" { (tr!(lang, "button-rename")) }
                 }
                 form method="post" action={ "/orgs/" (segment(&org.id)) "/delete" } id="delete-form" {
                     (super::layout::csrf_field(session))
                     (TextField {
-                        name: "confirm", label: "Удалить организацию",
+                        name: "confirm", label: &tr!(lang, "page-org-remove"),
                         value: "", placeholder: &org.id,
-                        hint: &format!("вместе с данными школы, базой ссылок, задачами и историей запусков; для подтверждения введите идентификатор {}", org.id),
+                        hint: &remove_hint,
                         errors: delete_errors,
                     }.render())
-                    button type="submit" id="delete-org" class="danger" { "Удалить организацию" }
+                    button type="submit" id="delete-org" class="danger" { (tr!(lang, "page-org-remove")) }
                 }
             }
         }
         section id="school" {
-            h2 { "Данные школы" }
+            h2 { (tr!(lang, "page-org-school")) }
             @if let Some(s) = &school {
                 p id="school-summary" {
-                    "Загружены " (s.imported) ": сотрудников " (s.staff) ", классов " (s.classes)
-                    ", учеников " (s.students) ", родителей " (s.parents) ", видеозвонков " (s.video_calls) "."
+                    (tr!(lang, "page-org-school-summary", time = &s.imported, staff = s.staff,
+                        classes = s.classes, students = s.students, parents = s.parents,
+                        calls = s.video_calls))
                 }
             } @else {
-                p id="school-summary" { "Данные школы ещё не загружены." }
+                p id="school-summary" { (tr!(lang, "page-org-school-none")) }
             }
             form method="post" enctype="multipart/form-data" id="upload-form"
                 action={ "/orgs/" (segment(&org.id)) "/school?csrf=" (session.csrf) } {
                 div class="field" {
-                    label for="f-file" { "Файл данных школы (JSON, формат school-data/1)" }
+                    label for="f-file" { (tr!(lang, "page-org-school-file")) }
                     input type="file" id="f-file" name="file" accept=".json,application/json";
-                    div class="hint" { "Файл проверяется целиком. Если в нём есть ошибки, ничего не сохраняется и все ошибки показываются с местом в файле; иначе вы увидите, что изменится, и подтвердите сохранение." }
+                    div class="hint" { (tr!(lang, "page-org-school-file-hint")) }
                 }
-                button type="submit" id="upload" { "Проверить файл" }
+                button type="submit" id="upload" { (tr!(lang, "button-check-file")) }
             }
         }
         section id="links-base" {
-            h2 { "База ссылок" }
-            p class="hint" { "Идентификатор сообщества и токен доступа выдаёт Комитет по образованию: обратитесь к районному координатору." }
+            h2 { (tr!(lang, "page-org-links-base")) }
+            p class="hint" { (tr!(lang, "page-org-links-base-hint")) }
             form method="post" action={ "/orgs/" (segment(&org.id)) "/links-base" } {
                 (super::layout::csrf_field(session))
                 @if let Some((_, error)) = refused {
@@ -530,21 +551,21 @@ fn render_main_with(
                         },
                         secret_set: if spec.secret { current } else { None },
                         errors: refused.map(|(_, e)| e.field_messages(&spec.key)).unwrap_or(no_errors),
-                    }.render())
+                    }.render(lang))
                 }
                 @for value in org.links_base.iter().filter(|v| !v.declared) {
                     p class="hint" { code { (value.key) } " = " (value.value.as_deref().unwrap_or("")) " (" (value.description) ")" }
                 }
                 @if specs.is_empty() {
-                    p { "Ни один загруженный модуль не объявляет значений базы ссылок." }
+                    p { (tr!(lang, "page-org-links-base-none")) }
                 } @else {
-                    button type="submit" { "Сохранить" }
+                    button type="submit" { (tr!(lang, "button-save")) }
                 }
             }
         }
-        (chats(&org.id, &links))
+        (chats(lang, &org.id, &links))
     };
-    Ok(page(&org.name, session, content))
+    Ok(page(lang, &org.name, session, content))
 }
 
 async fn calls(
@@ -553,20 +574,28 @@ async fn calls(
     Path(org): Path<String>,
 ) -> PageResult {
     let app = state.0;
-    let (org, calls) = blocking(move || {
+    let lang = app.lang;
+    let (org, calls) = blocking(lang, move || {
         let store = app.store()?;
         let org = views::require_org(&store, &org, app.lang)?;
         Ok((org.clone(), organizations::calls(&app, &org.id)?))
     })
     .await?;
     let content = html! {
-        (tabs(&org.id, Tab::Calls))
-        p { "Опубликованные видеозвонки (ВКС). Ссылку для подключения задача синхронизации создаёт при ближайшем запуске и записывает обратно в данные школы, откуда её берёт электронный дневник." }
+        (tabs(lang, &org.id, Tab::Calls))
+        p { (tr!(lang, "page-calls-explained")) }
         @if calls.is_empty() {
-            p { "Опубликованных видеозвонков нет." }
+            p { (tr!(lang, "page-calls-none")) }
         } @else {
             table id="calls" {
-                thead { tr { th { "Начало" } th { "Класс" } th { "Предмет" } th { "Учитель" } th { "Тема" } th { "Ссылка для подключения" } } }
+                thead { tr {
+                    th { (tr!(lang, "page-calls-column-start")) }
+                    th { (tr!(lang, "page-calls-column-class")) }
+                    th { (tr!(lang, "page-calls-column-subject")) }
+                    th { (tr!(lang, "page-calls-column-teacher")) }
+                    th { (tr!(lang, "page-calls-column-topic")) }
+                    th { (tr!(lang, "page-calls-column-link")) }
+                } }
                 tbody {
                     @for call in &calls {
                         tr {
@@ -578,7 +607,7 @@ async fn calls(
                                         a href=(link) target="_blank" rel="noopener noreferrer" class="join-link" { (link) }
                                     }
                                     Some(text) => { (text) }
-                                    None => { span class="muted waiting" { "ожидает следующего запуска" } }
+                                    None => { span class="muted waiting" { (tr!(lang, "page-calls-waiting")) } }
                                 }
                             }
                         }
@@ -587,7 +616,8 @@ async fn calls(
             }
         }
     };
-    Ok(page(&format!("{}: видеозвонки", org.name), &session, content).into_response())
+    let title = tr!(lang, "page-calls-title", org = &org.name);
+    Ok(page(lang, &title, &session, content).into_response())
 }
 
 /// Only web addresses become links (never `javascript:` or the like).
@@ -596,20 +626,19 @@ fn is_web_link(text: &str) -> bool {
 }
 
 /// The published tables, laid out as the instruction shows «Чаты Сферум».
-fn chats(org: &str, tables: &[LinksView]) -> Markup {
+fn chats(lang: Lang, org: &str, tables: &[LinksView]) -> Markup {
     html! {
         section id="sferum-chats" {
-            h2 { "Чаты Сферум" }
+            h2 { (tr!(lang, "page-org-chats")) }
             @if tables.is_empty() {
-                p { "Таблица появится после первого успешного запуска задачи синхронизации: "
-                    a href={ "/tasks?org=" (segment(org)) } { "задачи обмена данными" } "." }
+                p {
+                    (rich(lang, "page-org-chats-later", &[], &[("tasks", html! {
+                        a href={ "/tasks?org=" (segment(org)) } { (tr!(lang, "page-org-chats-later-link")) }
+                    })]))
+                }
             }
             @for table in tables {
-                p class="hint" {
-                    "Опубликовано " (table.published)
-                    @if let Some(task) = table.task { " задачей " a href={ "/tasks/" (task) } { "№ " (task) } }
-                    " (" (table.type_id) ")."
-                }
+                p class="hint" { (published(lang, table)) }
                 table class="links" data-type=(table.type_id) {
                     thead { tr { @for column in &table.columns { th { (column) } } } }
                     tbody {
@@ -636,14 +665,35 @@ fn chats(org: &str, tables: &[LinksView]) -> Markup {
     }
 }
 
+/// When a links table was published, by which task (a link to it) and its type.
+fn published(lang: Lang, table: &LinksView) -> Markup {
+    let args = [
+        ("time", Arg::from(&table.published)),
+        ("type", Arg::from(&table.type_id)),
+    ];
+    match table.task {
+        Some(task) => {
+            let link =
+                html! { a href={ "/tasks/" (task) } { (tr!(lang, "link-number", number = task)) } };
+            rich(
+                lang,
+                "page-org-chats-published-by",
+                &args,
+                &[("task", link)],
+            )
+        }
+        None => rich(lang, "page-org-chats-published", &args, &[]),
+    }
+}
+
 async fn staff(
     state: AppState,
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
 ) -> PageResult {
     let app = state.0;
-    let app_lang = app.lang;
-    let (org, files) = blocking(move || {
+    let lang = app.lang;
+    let (org, files) = blocking(lang, move || {
         let store = app.store()?;
         let org = views::require_org(&store, &org, app.lang)?;
         let school = views::school(&store, &org.id, app.lang)?;
@@ -652,32 +702,34 @@ async fn staff(
     .await?;
     let linked = files.iter().filter(|f| f.sferum_id.is_some()).count();
     let content = html! {
-        (tabs(&org.id, Tab::Staff))
-        p { "Привязаны к Сферум: " (linked) " из " (files.len()) ". Идентификаторы поступают с Портала «Петербургское образование» при передаче данных электронного дневника." }
+        (tabs(lang, &org.id, Tab::Staff))
+        p { (tr!(lang, "page-staff-linked", linked = linked, total = files.len())) }
         table {
-            thead { tr { th { "ФИО" } th { "Действующие должности" } th { "Роли доступа" } th { "ИО руководителя" } th { "Идентификатор VK Сферум" } } }
+            thead { tr {
+                th { (tr!(lang, "page-staff-column-name")) }
+                th { (tr!(lang, "page-staff-column-positions")) }
+                th { (tr!(lang, "page-staff-column-roles")) }
+                th { (tr!(lang, "page-staff-column-acting-head")) }
+                th { (tr!(lang, "page-staff-column-sferum-id")) }
+            } }
             tbody {
                 @for file in &files {
                     tr {
                         td { (file.full_name) }
                         td { (file.positions.join("; ")) }
-                        td { (file.access_roles.iter().map(|r| role_label(app_lang, r)).collect::<Vec<_>>().join(", ")) }
-                        td { @if file.acting_head { "да" } }
+                        td { (file.access_roles.iter().map(|r| role_label(lang, r)).collect::<Vec<_>>().join(", ")) }
+                        td { @if file.acting_head { (tr!(lang, "page-staff-acting-head")) } }
                         td { @match file.sferum_id {
                             Some(id) => { (id) }
-                            None => { span class="muted" { "не привязан" } }
+                            None => { span class="muted" { (tr!(lang, "page-staff-not-linked")) } }
                         } }
                     }
                 }
             }
         }
     };
-    Ok(page(
-        &format!("{}: личные дела сотрудников", org.name),
-        &session,
-        content,
-    )
-    .into_response())
+    let title = tr!(lang, "page-staff-title", org = &org.name);
+    Ok(page(lang, &title, &session, content).into_response())
 }
 
 async fn coverage(
@@ -686,34 +738,42 @@ async fn coverage(
     Path(org): Path<String>,
 ) -> PageResult {
     let app = state.0;
-    let (org, c) = blocking(move || {
+    let lang = app.lang;
+    let (org, c) = blocking(lang, move || {
         let store = app.store()?;
         let org = views::require_org(&store, &org, app.lang)?;
         let school = views::school(&store, &org.id, app.lang)?;
         Ok((org, views::coverage(&school)))
     })
     .await?;
+    let of = |part: usize, total: usize| tr!(lang, "part-of-total", part = part, total = total);
     let row = |class: &str, sl: usize, st: usize, pl: usize, pt: usize| {
         html! {
             td { (class) }
-            td { (sl) " из " (st) } td { (percent(sl, st)) }
-            td { (pl) " из " (pt) } td { (percent(pl, pt)) }
+            td { (of(sl, st)) } td { (percent(sl, st)) }
+            td { (of(pl, pt)) } td { (percent(pl, pt)) }
         }
     };
+    let total = tr!(lang, "page-coverage-total");
     let content = html! {
-        (tabs(&org.id, Tab::Coverage))
-        p { "Сколько учеников и родителей связали свой идентификатор на Портале с учётной записью VK Сферум: только они попадают в чаты класса." }
+        (tabs(lang, &org.id, Tab::Coverage))
+        p { (tr!(lang, "page-coverage-explained")) }
         table {
-            thead { tr { th { "Класс" } th colspan="2" { "Ученики в Сферум" } th colspan="2" { "Родители в Сферум" } } }
+            thead { tr {
+                th { (tr!(lang, "page-coverage-column-class")) }
+                th colspan="2" { (tr!(lang, "page-coverage-column-students")) }
+                th colspan="2" { (tr!(lang, "page-coverage-column-parents")) }
+            } }
             tbody {
                 @for k in &c.classes {
                     tr { (row(&k.class, k.students_linked, k.students, k.parents_linked, k.parents)) }
                 }
             }
             tfoot {
-                tr { (row("Итого", c.students_linked, c.students, c.parents_linked, c.parents)) }
+                tr { (row(&total, c.students_linked, c.students, c.parents_linked, c.parents)) }
             }
         }
     };
-    Ok(page(&format!("{}: охват Сферум", org.name), &session, content).into_response())
+    let title = tr!(lang, "page-coverage-title", org = &org.name);
+    Ok(page(lang, &title, &session, content).into_response())
 }

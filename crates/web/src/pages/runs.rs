@@ -3,8 +3,8 @@
 //! `console.js`.
 
 use super::layout::{
-    blocking, csrf_field, notice, page, see_other, status_label, trigger_label, AppState,
-    PageResult,
+    blocking, csrf_field, level_label, notice, page, see_other, stage_label, status_label,
+    status_text, trigger_label, AppState, PageResult,
 };
 use crate::app::App;
 use crate::error::{Path, Query};
@@ -13,6 +13,8 @@ use crate::views::{self, LogView, RunView};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Extension, Router};
+use exchange_core::i18n::Lang;
+use exchange_core::tr;
 use exchange_sdk::LogLevel;
 use exchange_store::runs::RunStatus;
 use maud::{html, Markup};
@@ -27,25 +29,30 @@ pub fn routes() -> Router<Arc<App>> {
 }
 
 /// A table of runs, newest first.
-pub fn runs_table(runs: &[RunView]) -> Markup {
+pub fn runs_table(lang: Lang, runs: &[RunView]) -> Markup {
     html! {
         @if runs.is_empty() {
-            p { "Запусков пока не было." }
+            p { (tr!(lang, "page-runs-none")) }
         } @else {
             table class="runs" {
                 thead { tr {
-                    th { "Запуск" } th { "Задача" } th { "Начат" } th { "Длительность" }
-                    th { "Статус" } th { "Причина" } th { "Итог" }
+                    th { (tr!(lang, "page-runs-column-run")) }
+                    th { (tr!(lang, "page-runs-column-task")) }
+                    th { (tr!(lang, "page-runs-column-started")) }
+                    th { (tr!(lang, "page-runs-column-took")) }
+                    th { (tr!(lang, "page-runs-column-status")) }
+                    th { (tr!(lang, "page-runs-column-trigger")) }
+                    th { (tr!(lang, "page-runs-column-result")) }
                 } }
                 tbody {
                     @for run in runs {
                         tr {
-                            td { a href={ "/runs/" (run.id) } { "№ " (run.id) } }
+                            td { a href={ "/runs/" (run.id) } { (tr!(lang, "link-number", number = run.id)) } }
                             td { a href={ "/tasks/" (run.task) } { (run.task) } }
                             td { (run.started) }
-                            td { (took(run)) }
-                            td class={ "status " (run.status) } { (status_label(run.status)) @if run.dry_run { " (пробный)" } }
-                            td { (trigger_label(run.trigger)) }
+                            td { (took(lang, run)) }
+                            td class={ "status " (run.status) } { (status_text(lang, run.status, run.dry_run)) }
+                            td { (trigger_label(lang, run.trigger)) }
                             td class="plugin-text" { (run.message) }
                         }
                     }
@@ -55,9 +62,10 @@ pub fn runs_table(runs: &[RunView]) -> Markup {
     }
 }
 
-fn took(run: &RunView) -> String {
+/// How long a run took, or «…» while it runs.
+fn took(lang: Lang, run: &RunView) -> String {
     run.took_s
-        .map(|s| format!("{s:.1} с"))
+        .map(|s| tr!(lang, "page-runs-seconds", seconds = format!("{s:.1}")))
         .unwrap_or_else(|| "…".into())
 }
 
@@ -73,13 +81,14 @@ async fn list(
     Query(query): Query<RunsQuery>,
 ) -> PageResult {
     let app = state.0;
+    let lang = app.lang;
     let task = query.task;
-    let runs = blocking(move || views::runs(&app, &app.store()?, task, 100)).await?;
+    let runs = blocking(lang, move || views::runs(&app, &app.store()?, task, 100)).await?;
     let title = match task {
-        Some(task) => format!("Журнал запусков задачи № {task}"),
-        None => "Журнал запусков".into(),
+        Some(task) => tr!(lang, "page-runs-title-of-task", task = task),
+        None => tr!(lang, "page-runs-title"),
     };
-    Ok(page(&title, &session, runs_table(&runs)).into_response())
+    Ok(page(lang, &title, &session, runs_table(lang, &runs)).into_response())
 }
 
 async fn show(
@@ -89,7 +98,8 @@ async fn show(
     Query(query): Query<StoppedQuery>,
 ) -> PageResult {
     let app = state.0;
-    let (run, lines) = blocking(move || {
+    let lang = app.lang;
+    let (run, lines) = blocking(lang, move || {
         let store = app.store()?;
         let run = views::run(&app, &store, id)?;
         let lines = views::logs(&app, &store, id, LogLevel::Debug, 0)?;
@@ -99,32 +109,36 @@ async fn show(
     let last_seq = lines.last().map(|l| l.seq).unwrap_or(0);
     let content = html! {
         @if query.stopping.is_some() && run.status == RunStatus::Running {
-            (notice("Остановка запрошена: запуск завершится в течение нескольких секунд."))
+            (notice(&tr!(lang, "page-run-stopping")))
         }
         section id="run" data-run=(run.id) data-status=(run.status) data-last-seq=(last_seq) {
             dl {
-                dt { "Задача" } dd { a href={ "/tasks/" (run.task) } { "№ " (run.task) } }
-                dt { "Статус" } dd id="run-status" class={ "status " (run.status) } {
-                    (status_label(run.status)) @if run.dry_run { " (пробный запуск: в Сферуме ничего не менялось)" }
+                dt { (tr!(lang, "page-run-task")) }
+                dd { a href={ "/tasks/" (run.task) } { (tr!(lang, "link-number", number = run.task)) } }
+                dt { (tr!(lang, "page-run-status")) }
+                dd id="run-status" class={ "status " (run.status) } {
+                    (status_label(lang, run.status))
+                    @if run.dry_run { " " (tr!(lang, "page-run-dry-run-note")) }
                 }
-                dt { "Начат" } dd { (run.started) " (" (trigger_label(run.trigger)) ")" }
-                dt { "Длительность" } dd { (took(&run)) }
-                dt { "Итог" } dd id="run-message" class="plugin-text" { (run.message) }
+                dt { (tr!(lang, "page-run-started")) }
+                dd { (run.started) " (" (trigger_label(lang, run.trigger)) ")" }
+                dt { (tr!(lang, "page-run-took")) } dd { (took(lang, &run)) }
+                dt { (tr!(lang, "page-run-result")) } dd id="run-message" class="plugin-text" { (run.message) }
             }
             @if run.status == RunStatus::Running {
                 form method="post" action={ "/runs/" (run.id) "/stop" } class="inline"
-                    data-confirm="Остановить запуск? То, что уже сделано, останется сделанным." {
+                    data-confirm=(tr!(lang, "page-run-stop-confirm")) {
                     (csrf_field(&session))
-                    button type="submit" id="stop-run" class="danger" { "Остановить запуск" }
+                    button type="submit" id="stop-run" class="danger" { (tr!(lang, "button-stop-run")) }
                 }
             }
             div id="run-progress" hidden[run.progress.is_none()] {
                 @if let Some(p) = &run.progress {
-                    (stage_label(&p.stage)) ": " (p.done) " из " (p.total)
+                    (tr!(lang, "console-progress", stage = stage_label(lang, &p.stage), done = p.done, total = p.total))
                 }
             }
             @if !run.counters.is_empty() {
-                h2 { "Итоги" }
+                h2 { (tr!(lang, "page-run-totals")) }
                 table id="counters" {
                     tbody {
                         @for (key, value) in &run.counters {
@@ -136,16 +150,19 @@ async fn show(
                     }
                 }
             }
-            h2 { "Журнал" }
+            h2 { (tr!(lang, "page-run-log")) }
             div id="log" {
                 div id="log-lines" {
                     @for group in log_groups(&lines) {
                         @match group {
-                            LogGroup::Line(line) => { (log_line(line)) }
+                            LogGroup::Line(line) => { (log_line(lang, line)) }
                             LogGroup::Collapsed(head, rest) => {
                                 details class="log-group" {
-                                    summary { (log_line(head)) span class="count" { "ещё строк: " (rest.len()) " — нажмите, чтобы раскрыть" } }
-                                    @for line in rest { (log_line(line)) }
+                                    summary {
+                                        (log_line(lang, head))
+                                        span class="count" { (tr!(lang, "page-run-log-more", count = rest.len())) }
+                                    }
+                                    @for line in rest { (log_line(lang, line)) }
                                 }
                             }
                         }
@@ -154,7 +171,8 @@ async fn show(
             }
         }
     };
-    Ok(page(&format!("Запуск № {}", run.id), &session, content).into_response())
+    let title = tr!(lang, "page-run-title", run = run.id);
+    Ok(page(lang, &title, &session, content).into_response())
 }
 
 /// `?stopping=1`: the page a stop request redirected to.
@@ -165,7 +183,7 @@ pub struct StoppedQuery {
 
 async fn stop(state: AppState, Path(id): Path<i64>) -> PageResult {
     let app = state.0;
-    blocking(move || {
+    blocking(app.lang, move || {
         app.launcher.stop(&app.runner, id)?;
         Ok(see_other(&format!("/runs/{id}?stopping=1")))
     })
@@ -201,32 +219,11 @@ fn log_groups(lines: &[LogView]) -> Vec<LogGroup<'_>> {
     out
 }
 
-/// A progress stage in words (plugins name their stages with short keys).
-fn stage_label(stage: &str) -> &str {
-    match stage {
-        "read" => "чтение чатов",
-        "create" => "создание чатов",
-        "calls" => "видеозвонки",
-        "greeting" => "приветствие",
-        other => other,
-    }
-}
-
-/// A log level in words.
-fn level_label(level: LogLevel) -> &'static str {
-    match level {
-        LogLevel::Debug => "отладка",
-        LogLevel::Info => "сведения",
-        LogLevel::Warn => "внимание",
-        LogLevel::Error => "ошибка",
-    }
-}
-
-fn log_line(line: &LogView) -> Markup {
+fn log_line(lang: Lang, line: &LogView) -> Markup {
     html! {
         div class={ "log-line level-" (line.level.as_str()) } {
             span class="time" { (line.time) }
-            span class="level" { (level_label(line.level)) }
+            span class="level" { (level_label(lang, line.level)) }
             span class="message plugin-text" { (line.message) }
         }
     }

@@ -3,8 +3,8 @@
 
 use super::form::{general_errors, ParamField, Submitted, TextField};
 use super::layout::{
-    blocking, csrf_field, notice, page, saved_or_again, see_other, segment, status_label, AppState,
-    PageResult, SavedQuery,
+    blocking, csrf_field, notice, page, rich, saved_or_again, see_other, segment, status_text,
+    AppState, PageResult, SavedQuery,
 };
 use super::runs::runs_table;
 use crate::actions::{self, TaskInput};
@@ -12,9 +12,11 @@ use crate::app::App;
 use crate::error::{ApiError, Form, Path, Query, GENERAL};
 use crate::sessions::Session;
 use crate::views::{self, OrgSummary, PluginView, TaskView};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
+use exchange_core::i18n::{duration_phrase, schedule_phrase, Lang};
+use exchange_core::tr;
 use maud::{html, Markup};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -39,19 +41,24 @@ pub struct ChoiceQuery {
     type_id: Option<String>,
 }
 
-fn state_label(task: &TaskView) -> &'static str {
-    match (task.type_name.is_some(), task.enabled) {
-        (false, _) => "модуль не найден",
-        (true, true) => "включена",
-        (true, false) => "выключена",
-    }
+/// Whether a task's schedule is on, or that its plugin is missing, in words.
+fn state_label(lang: Lang, task: &TaskView) -> String {
+    let id = match (task.type_name.is_some(), task.enabled) {
+        (false, _) => "page-tasks-state-no-plugin",
+        (true, true) => "page-tasks-state-enabled",
+        (true, false) => "page-tasks-state-disabled",
+    };
+    tr!(lang, id)
 }
 
 /// Seconds as a short duration in the console's language, which the forms accept back
 /// («1 ч», «30 мин»).
-fn duration_text(app: &App, secs: i64) -> String {
-    exchange_core::i18n::duration_phrase(app.lang, secs.max(0) as u64)
+fn duration_text(lang: Lang, secs: i64) -> String {
+    duration_phrase(lang, secs.max(0) as u64)
 }
+
+/// The longest run a task gets when none is set (the store's default).
+const DEFAULT_MAX_RUN_TIME_S: i64 = 3600;
 
 async fn list(
     state: AppState,
@@ -59,23 +66,31 @@ async fn list(
     Query(query): Query<ChoiceQuery>,
 ) -> PageResult {
     let app = state.0;
+    let lang = app.lang;
     let org = query.org.filter(|o| !o.is_empty());
     let org_for_view = org.clone();
-    let tasks =
-        blocking(move || views::tasks(&app, &app.store()?, org_for_view.as_deref())).await?;
+    let tasks = blocking(lang, move || {
+        views::tasks(&app, &app.store()?, org_for_view.as_deref())
+    })
+    .await?;
     let new_link = match &org {
         Some(org) => format!("/tasks/new?org={}", segment(org)),
         None => "/tasks/new".into(),
     };
     let content = html! {
-        p { a class="button" href=(new_link) id="add-task" { "Добавить задачу" } }
+        p { a class="button" href=(new_link) id="add-task" { (tr!(lang, "button-add-task")) } }
         @if tasks.is_empty() {
-            p { "Задач пока нет." }
+            p { (tr!(lang, "page-tasks-none")) }
         } @else {
             table {
                 thead { tr {
-                    th { "№" } th { "Организация" } th { "Тип" } th { "Расписание" }
-                    th { "Состояние" } th { "Последний запуск" } th { "Статус" }
+                    th { (tr!(lang, "page-tasks-column-number")) }
+                    th { (tr!(lang, "page-tasks-column-org")) }
+                    th { (tr!(lang, "page-tasks-column-type")) }
+                    th { (tr!(lang, "page-tasks-column-schedule")) }
+                    th { (tr!(lang, "page-tasks-column-state")) }
+                    th { (tr!(lang, "page-tasks-column-last-run")) }
+                    th { (tr!(lang, "page-tasks-column-status")) }
                 } }
                 tbody {
                     @for task in &tasks {
@@ -84,13 +99,13 @@ async fn list(
                             td { a href={ "/orgs/" (segment(&task.org)) } { (task.org) } }
                             td { (task.type_id) @if let Some(name) = &task.type_name { div class="hint" { (name) } } }
                             td { (task.schedule_text) }
-                            td { (state_label(task)) }
+                            td { (state_label(lang, task)) }
                             @match &task.last_run {
                                 Some(run) => {
                                     td { a href={ "/runs/" (run.id) } { (run.started) } }
-                                    td class={ "status " (run.status) } { (status_label(run.status)) @if run.dry_run { " (пробный)" } }
+                                    td class={ "status " (run.status) } { (status_text(lang, run.status, run.dry_run)) }
                                 }
-                                None => { td { "не запускалась" } td {} }
+                                None => { td { (tr!(lang, "page-tasks-never-run")) } td {} }
                             }
                         }
                     }
@@ -99,14 +114,15 @@ async fn list(
         }
     };
     let title = match &org {
-        Some(org) => format!("Задачи обмена данными: {org}"),
-        None => "Задачи обмена данными".into(),
+        Some(org) => tr!(lang, "page-tasks-title-of-org", org = org),
+        None => tr!(lang, "page-tasks-title"),
     };
-    Ok(page(&title, &session, content).into_response())
+    Ok(page(lang, &title, &session, content).into_response())
 }
 
 /// The settings and parameters of a task form.
 struct TaskForm<'a> {
+    lang: Lang,
     action: String,
     /// For a new task: the organizations to choose from.
     orgs: Option<&'a [OrgSummary]>,
@@ -137,7 +153,9 @@ impl TaskForm<'_> {
     }
 
     fn render(&self, session: &Session) -> Markup {
+        let lang = self.lang;
         let plugin = self.plugin;
+        let default = |value: String| tr!(lang, "field-default", value = value);
         html! {
             form method="post" action=(self.action) id="task-form" {
                 (csrf_field(session))
@@ -150,7 +168,7 @@ impl TaskForm<'_> {
                 }
                 @if let Some(orgs) = self.orgs {
                     div class="field" {
-                        label for="f-org" { "Организация" }
+                        label for="f-org" { (tr!(lang, "page-task-form-org")) }
                         select id="f-org" name="org" {
                             @for org in orgs {
                                 option value=(org.id) selected[org.id == self.org] { (org.id) " — " (org.name) }
@@ -160,46 +178,46 @@ impl TaskForm<'_> {
                     input type="hidden" name="type" value=(plugin.type_id);
                 }
                 div class="field" {
-                    span class="label" { "Тип задачи" }
+                    span class="label" { (tr!(lang, "page-task-form-type")) }
                     div { strong { (plugin.name) } " " code { (plugin.type_id) } }
                     div class="hint" { (plugin.description) }
                 }
                 fieldset {
-                    legend { "Расписание" }
+                    legend { (tr!(lang, "page-task-form-schedule")) }
                     (TextField {
-                        name: "schedule", label: "Периодичность",
+                        name: "schedule", label: &tr!(lang, "page-task-form-period"),
                         value: &self.setting("schedule", &self.schedule),
-                        placeholder: &format!("по умолчанию: {}", exchange_core::i18n::schedule_phrase(exchange_core::i18n::Lang::Ru, plugin.default_schedule)),
-                        hint: "каждые 30 минут, постоянно, ежедневно 07:30, вручную. Рекомендуется «каждые 30 минут»; для видеозвонков перед уроком — чаще, вплоть до «постоянно».",
+                        placeholder: &default(schedule_phrase(lang, plugin.default_schedule)),
+                        hint: &tr!(lang, "page-task-form-period-hint"),
                         errors: self.errors("schedule"),
                     }.render())
                     (TextField {
-                        name: "max_run_time", label: "Наибольшая длительность запуска",
+                        name: "max_run_time", label: &tr!(lang, "page-task-form-max-run-time"),
                         value: &self.setting("max_run_time", &self.max_run_time),
-                        placeholder: "по умолчанию: 1 ч",
-                        hint: "дольше — запуск останавливается; например 30 мин, 1 ч",
+                        placeholder: &default(duration_text(lang, DEFAULT_MAX_RUN_TIME_S)),
+                        hint: &tr!(lang, "page-task-form-max-run-time-hint"),
                         errors: self.errors("max_run_time"),
                     }.render())
                     (TextField {
-                        name: "random_delay", label: "Случайная задержка",
+                        name: "random_delay", label: &tr!(lang, "page-task-form-random-delay"),
                         value: &self.setting("random_delay", &self.random_delay),
-                        placeholder: "по умолчанию: 0 с",
-                        hint: "до стольких перед каждым запуском по расписанию, например 5 мин",
+                        placeholder: &default(duration_text(lang, 0)),
+                        hint: &tr!(lang, "page-task-form-random-delay-hint"),
                         errors: self.errors("random_delay"),
                     }.render())
                     @if self.orgs.is_some() {
                         label class="inline" {
                             input type="checkbox" name="enabled" value="1"
                                 checked[self.refused.is_none_or(|(s, _)| s.get("enabled").is_some())];
-                            " включить расписание сразу"
+                            " " (tr!(lang, "page-task-form-enable-now"))
                         }
                     }
                 }
                 fieldset {
-                    legend { "Параметры" }
-                    @if plugin.params.is_empty() { p { "У этого типа задач нет параметров." } }
+                    legend { (tr!(lang, "page-task-form-params")) }
+                    @if plugin.params.is_empty() { p { (tr!(lang, "page-task-form-no-params")) } }
                     @if plugin.params.iter().any(|p| p.secret) && self.refused.is_some() {
-                        p class="hint" { "Секреты не возвращаются в форму: введите их заново." }
+                        p class="hint" { (tr!(lang, "page-task-form-secrets-again")) }
                     }
                     @for spec in &plugin.params {
                         @let current = self.current.get(&spec.key).map(String::as_str);
@@ -213,7 +231,7 @@ impl TaskForm<'_> {
                             },
                             secret_set: if spec.secret { current } else { None },
                             errors: self.errors(&spec.key),
-                        }.render())
+                        }.render(lang))
                     }
                 }
                 button type="submit" id="save-task" { (self.submit) }
@@ -244,7 +262,7 @@ async fn new(
     Query(query): Query<ChoiceQuery>,
 ) -> PageResult {
     let app = state.0;
-    blocking(move || {
+    blocking(app.lang, move || {
         let org = query.org.unwrap_or_default();
         let type_id = query.type_id.unwrap_or_default();
         Ok(render_new(&app, &session, &org, &type_id, None)?.into_response())
@@ -260,36 +278,42 @@ fn render_new(
     type_id: &str,
     refused: Option<(&Submitted, &ApiError)>,
 ) -> Result<Markup, ApiError> {
+    let lang = app.lang;
     let orgs = views::orgs(&app.store()?)?;
     let plugins = views::plugins(app).plugins;
+    let title = tr!(lang, "page-new-task-title");
     if orgs.is_empty() {
-        let content = html! { p { "Сначала " a href="/#add-org" { "добавьте организацию" } "." } };
-        return Ok(page("Новая задача", session, content));
+        let link = html! { a href="/#add-org" { (tr!(lang, "page-new-task-add-org-link")) } };
+        let content =
+            html! { p { (rich(lang, "page-new-task-add-org-first", &[], &[("link", link)])) } };
+        return Ok(page(lang, &title, session, content));
     }
     let Some(plugin) = plugins.iter().find(|p| p.type_id == type_id) else {
         let content = html! {
             form method="get" action="/tasks/new" id="choose-type" {
                 div class="field" {
-                    label for="f-org" { "Организация" }
+                    label for="f-org" { (tr!(lang, "page-task-form-org")) }
                     select id="f-org" name="org" {
                         @for o in &orgs { option value=(o.id) selected[o.id == org] { (o.id) " — " (o.name) } }
                     }
                 }
                 div class="field" {
-                    label for="f-type" { "Тип задачи" }
+                    label for="f-type" { (tr!(lang, "page-task-form-type")) }
                     select id="f-type" name="type" {
                         @for p in &plugins { option value=(p.type_id) { (p.name) " (" (p.type_id) ")" } }
                     }
                 }
                 @if plugins.is_empty() {
-                    p class="error" { "Модули задач не найдены: положите библиотеки модулей в папку plugins рядом с exchange-host." }
+                    p class="error" { (tr!(lang, "page-new-task-no-plugins")) }
                 }
-                button type="submit" id="choose" { "Далее" }
+                button type="submit" id="choose" { (tr!(lang, "button-next")) }
             }
         };
-        return Ok(page("Новая задача", session, content));
+        return Ok(page(lang, &title, session, content));
     };
+    let submit = tr!(lang, "button-add-task");
     let form = TaskForm {
+        lang,
         action: "/tasks".into(),
         orgs: Some(&orgs),
         org,
@@ -299,13 +323,13 @@ fn render_new(
         random_delay: String::new(),
         current: BTreeMap::new(),
         refused,
-        submit: "Добавить задачу",
+        submit: &submit,
     };
     let content = html! {
-        p { a href={ "/tasks/new?org=" (segment(org)) } { "Выбрать другой тип" } }
+        p { a href={ "/tasks/new?org=" (segment(org)) } { (tr!(lang, "page-new-task-other-type")) } }
         (form.render(session))
     };
-    Ok(page("Новая задача", session, content))
+    Ok(page(lang, &title, session, content))
 }
 
 async fn create(
@@ -314,7 +338,7 @@ async fn create(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let app = state.0;
-    blocking(move || {
+    blocking(app.lang, move || {
         let submitted = Submitted(fields);
         let type_id = submitted.get("type").unwrap_or("").to_string();
         let plugin = views::plugin(&app, &type_id)?;
@@ -337,7 +361,7 @@ async fn show(
     Query(query): Query<SavedQuery>,
 ) -> PageResult {
     let app = state.0;
-    blocking(move || {
+    blocking(app.lang, move || {
         Ok(render_task(&app, &session, id, None, query.saved.is_some())?.into_response())
     })
     .await
@@ -351,16 +375,13 @@ fn render_task(
     refused: Option<(&Submitted, &ApiError)>,
     saved: bool,
 ) -> Result<Markup, ApiError> {
+    let lang = app.lang;
     let store = app.store()?;
-    let task = views::task_view(
-        app,
-        &store,
-        &crate::error::require_task(&store, id, app.lang)?,
-    )?;
+    let task = views::task_view(app, &store, &crate::error::require_task(&store, id, lang)?)?;
     let runs = views::runs(app, &store, Some(id), 20)?;
     let plugin = views::plugin(app, &task.type_id).ok();
     let action = |path: &str,
-                  label: &str,
+                  label_id: &str,
                   id_attr: &str,
                   extra: Option<(&str, &str)>,
                   confirm: Option<&str>| {
@@ -368,21 +389,27 @@ fn render_task(
             form method="post" action={ "/tasks/" (task.id) "/" (path) } class="inline" data-confirm=[confirm] {
                 (csrf_field(session))
                 @if let Some((name, value)) = extra { input type="hidden" name=(name) value=(value); }
-                button type="submit" id=(id_attr) { (label) }
+                button type="submit" id=(id_attr) { (tr!(lang, label_id)) }
             }
         }
     };
+    let run_force_confirm = tr!(lang, "page-task-run-force-confirm");
+    let delete_confirm = tr!(lang, "page-task-delete-confirm");
+    let type_name = match &task.type_name {
+        Some(name) => name.clone(),
+        None => tr!(lang, "page-tasks-state-no-plugin"),
+    };
     let content = html! {
-        @if saved { (notice("Сохранено.")) }
+        @if saved { (notice(&tr!(lang, "notice-saved"))) }
         dl {
-            dt { "Тип" } dd { (task.type_name.as_deref().unwrap_or("модуль не найден")) " " code { (task.type_id) } }
-            dt { "Организация" } dd { a href={ "/orgs/" (segment(&task.org)) } { (task.org) } }
-            dt { "Расписание" } dd { (task.schedule_text) }
-            dt { "Состояние" } dd id="task-state" { (state_label(&task)) }
-            dt { "Наибольшая длительность" } dd { (duration_text(app, task.max_run_time_s)) }
-            dt { "Случайная задержка" } dd { (duration_text(app, task.random_delay_s)) }
-            dt { "Параметры" } dd {
-                @if task.params.is_empty() { "не заданы (действуют значения по умолчанию)" }
+            dt { (tr!(lang, "page-task-type")) } dd { (type_name) " " code { (task.type_id) } }
+            dt { (tr!(lang, "page-task-org")) } dd { a href={ "/orgs/" (segment(&task.org)) } { (task.org) } }
+            dt { (tr!(lang, "page-task-schedule")) } dd { (task.schedule_text) }
+            dt { (tr!(lang, "page-task-state")) } dd id="task-state" { (state_label(lang, &task)) }
+            dt { (tr!(lang, "page-task-max-run-time")) } dd { (duration_text(lang, task.max_run_time_s)) }
+            dt { (tr!(lang, "page-task-random-delay")) } dd { (duration_text(lang, task.random_delay_s)) }
+            dt { (tr!(lang, "page-task-params")) } dd {
+                @if task.params.is_empty() { (tr!(lang, "page-task-params-none")) }
                 @for (key, value) in &task.params {
                     @let label = plugin.as_ref().and_then(|p| p.params.iter().find(|s| &s.key == key)).map(|s| s.label.clone());
                     div { (label.unwrap_or_default()) " " code { (key) "=" (value) } }
@@ -390,36 +417,37 @@ fn render_task(
             }
         }
         div class="actions" {
-            (action("run", "Запустить сейчас", "run-now", None, None))
-            (action("run", "Пробный запуск", "dry-run", Some(("dry_run", "1")), None))
-            (action("run", "Запустить с подтверждением удалений", "run-force", Some(("force", "1")),
-                Some("Защита от массового удаления будет отключена только для этого запуска: участники, которых нет в данных школы, будут удалены из чатов. Продолжить?")))
+            (action("run", "button-run-now", "run-now", None, None))
+            (action("run", "button-dry-run", "dry-run", Some(("dry_run", "1")), None))
+            (action("run", "button-run-force", "run-force", Some(("force", "1")), Some(&run_force_confirm)))
             @if task.enabled {
-                (action("disable", "Выключить расписание", "disable", None, None))
+                (action("disable", "button-disable", "disable", None, None))
             } @else {
-                (action("enable", "Включить расписание", "enable", None, None))
+                (action("enable", "button-enable", "enable", None, None))
             }
-            (action("delete", "Удалить задачу", "delete", None, Some("Удалить задачу вместе с её историей запусков?")))
+            (action("delete", "button-delete-task", "delete", None, Some(&delete_confirm)))
         }
-        h2 { "История запусков" }
-        (runs_table(&runs))
+        h2 { (tr!(lang, "page-task-runs")) }
+        (runs_table(lang, &runs))
         @if let Some(plugin) = &plugin {
-            h2 { "Изменить настройки" }
+            h2 { (tr!(lang, "page-task-edit")) }
             (TaskForm {
+                lang,
                 action: format!("/tasks/{}", task.id),
                 orgs: None,
                 org: &task.org,
                 plugin,
                 schedule: task.schedule_text.clone(),
-                max_run_time: duration_text(app, task.max_run_time_s),
-                random_delay: duration_text(app, task.random_delay_s),
+                max_run_time: duration_text(lang, task.max_run_time_s),
+                random_delay: duration_text(lang, task.random_delay_s),
                 current: task.params.clone(),
                 refused,
-                submit: "Сохранить",
+                submit: &tr!(lang, "button-save"),
             }.render(session))
         }
     };
-    Ok(page(&format!("Задача № {}", task.id), session, content))
+    let title = tr!(lang, "page-task-title", task = task.id);
+    Ok(page(lang, &title, session, content))
 }
 
 async fn update(
@@ -429,7 +457,7 @@ async fn update(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let app = state.0;
-    blocking(move || {
+    blocking(app.lang, move || {
         let submitted = Submitted(fields);
         let store = app.store()?;
         let task = crate::error::require_task(&store, id, app.lang)?;
@@ -445,7 +473,7 @@ async fn update(
 
 /// Turns a task's schedule on or off.
 async fn set_enabled(app: Arc<App>, id: i64, enabled: bool) -> PageResult {
-    blocking(move || {
+    blocking(app.lang, move || {
         let input = TaskInput {
             enabled: Some(enabled),
             ..TaskInput::default()
@@ -473,19 +501,16 @@ async fn run(
     let fields = Submitted(fields);
     let dry_run = fields.get("dry_run") == Some("1");
     let force = fields.get("force") == Some("1");
-    blocking(move || {
+    blocking(app.lang, move || {
         let run_id = app.launcher.start(&app.runner, id, dry_run, force)?;
         Ok(see_other(&format!("/runs/{run_id}")))
     })
     .await
 }
 
-async fn delete(
-    state: AppState,
-    Path(id): Path<i64>,
-) -> Result<Response, super::layout::PageError> {
+async fn delete(state: AppState, Path(id): Path<i64>) -> PageResult {
     let app = state.0;
-    blocking(move || {
+    blocking(app.lang, move || {
         let org = crate::error::require_task(&app.store()?, id, app.lang)?.org_id;
         actions::delete_task(&app, id)?;
         Ok(see_other(&format!("/tasks?org={}", segment(&org))))

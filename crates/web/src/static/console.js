@@ -1,5 +1,6 @@
 // The web console's only script: asks before dangerous actions, and follows a running run
-// (its log lines and progress) until it ends, then shows the final page.
+// (its log lines and progress) until it ends, then shows the final page. It carries no text
+// of its own: the page gives it its labels in the console's language (#console-labels).
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -20,13 +21,21 @@ async function getJson(url) {
   return response.json();
 }
 
-const STAGES = { read: "чтение чатов", create: "создание чатов", calls: "видеозвонки", greeting: "приветствие" };
-const LEVELS = { debug: "отладка", info: "сведения", warn: "внимание", error: "ошибка" };
+// The page's labels (layout.rs): { stages: {key: words}, levels: {key: words}, progress:
+// "{stage}: {done} … {total}" }.
+function labels() {
+  return JSON.parse(document.getElementById("console-labels").textContent);
+}
 
-function appendLine(body, line) {
+function progressText(labels, progress) {
+  const values = { stage: labels.stages[progress.stage] || progress.stage, done: progress.done, total: progress.total };
+  return labels.progress.replace(/\{(stage|done|total)\}/g, (_, name) => String(values[name]));
+}
+
+function appendLine(body, labels, line) {
   const row = document.createElement("div");
   row.className = `log-line level-${line.level}`;
-  const parts = [["time", line.time], ["level", LEVELS[line.level] || line.level], ["message", line.message]];
+  const parts = [["time", line.time], ["level", labels.levels[line.level] || line.level], ["message", line.message]];
   for (const [name, text] of parts) {
     const cell = document.createElement("span");
     cell.className = name === "message" ? "message plugin-text" : name;
@@ -41,18 +50,19 @@ async function follow(section) {
   let after = Number(section.dataset.lastSeq || 0);
   const body = document.getElementById("log-lines");
   const progress = document.getElementById("run-progress");
+  const words = labels();
   let failures = 0;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     try {
       for (const line of await getJson(`/api/runs/${id}/logs?after=${after}`)) {
-        appendLine(body, line);
+        appendLine(body, words, line);
         after = line.seq;
       }
       const run = await getJson(`/api/runs/${id}`);
       if (run.progress) {
         progress.hidden = false;
-        progress.textContent = `${STAGES[run.progress.stage] || run.progress.stage}: ${run.progress.done} из ${run.progress.total}`;
+        progress.textContent = progressText(words, run.progress);
       }
       if (run.status !== "running") {
         window.location.reload();
