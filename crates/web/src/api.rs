@@ -220,7 +220,7 @@ async fn staff(
     Path(org): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     read(app, move |app, store| {
-        views::school(store, &org, app.lang).map(|s| views::staff(&s))
+        views::school(store, &org, app.lang).map(|s| views::staff(&s, app.lang))
     })
     .await
 }

@@ -13,6 +13,25 @@ use exchange_store::runs::RunRecord;
 use exchange_store::tasks::Task;
 use exchange_store::Store;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether the console speaks English, for the errors raised where no request state is at
+/// hand (internal errors turned into answers, malformed requests). A process serves one
+/// console in one language: [`crate::app::App::new`] sets it.
+static ENGLISH: AtomicBool = AtomicBool::new(false);
+
+/// Sets the language of the errors raised without request state.
+pub(crate) fn set_language(lang: Lang) {
+    ENGLISH.store(lang == Lang::En, Ordering::Relaxed);
+}
+
+/// The language of the errors raised without request state.
+fn language() -> Lang {
+    match ENGLISH.load(Ordering::Relaxed) {
+        true => Lang::En,
+        false => Lang::Ru,
+    }
+}
 
 /// The field a problem without a key is reported under.
 pub const GENERAL: &str = "_";
@@ -107,7 +126,7 @@ impl From<anyhow::Error> for ApiError {
         tracing::error!("web console: {error:#}");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            format!("{error:#} (see the host's log; try again)"),
+            tr!(language(), "error-internal", error = format!("{error:#}")),
         )
     }
 }
@@ -122,10 +141,10 @@ macro_rules! rejection_to_error {
     ($($rejection:ty),*) => {$(
         impl From<$rejection> for ApiError {
             fn from(rejection: $rejection) -> ApiError {
-                ApiError::new(rejection.status(), format!(
-                    "{} (see the API's request formats in README.md, \"Web console\")",
-                    rejection.body_text()
-                ))
+                ApiError::new(
+                    rejection.status(),
+                    tr!(language(), "error-bad-request", error = rejection.body_text()),
+                )
             }
         }
     )*};
@@ -161,7 +180,7 @@ pub async fn blocking<T: Send + 'static>(
         tracing::error!("web console: a request failed: {e}");
         Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "the request failed inside the host (see the host's log); try again",
+            tr!(language(), "error-request-failed"),
         ))
     })
 }

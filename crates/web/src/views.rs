@@ -326,8 +326,8 @@ pub fn school_summary(school: &StoredSchool) -> SchoolSummary {
 }
 
 /// Staff personal files.
-pub fn staff(school: &StoredSchool) -> Vec<StaffFile> {
-    staff_files(&school.data)
+pub fn staff(school: &StoredSchool, lang: Lang) -> Vec<StaffFile> {
+    staff_files(&school.data, lang)
 }
 
 /// Sferum coverage per class.

@@ -3,6 +3,7 @@
 use super::Env;
 use crate::cli::SchoolCommand;
 use anyhow::Result;
+use exchange_core::i18n::Lang;
 use exchange_core::output::escape_controls;
 use exchange_core::output::Table;
 use exchange_core::school::coverage::{self, percent};
@@ -221,7 +222,7 @@ fn sferum(id: Option<u64>) -> String {
 }
 
 fn staff(data: &SchoolData, json: bool) -> anyhow::Result<()> {
-    let files = staff_files(data);
+    let files = staff_files(data, Lang::from_env());
     if json {
         let rows: Vec<serde_json::Value> = files
             .iter()

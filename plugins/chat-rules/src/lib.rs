@@ -68,8 +68,8 @@ pub struct Desired {
     pub chats: Vec<DesiredChat>,
     /// One row per class, in natural class order.
     pub rows: Vec<ClassRow>,
-    /// People some rule puts in a chat who have no Sferum ID, one label per record.
-    pub without_sferum_id: Vec<String>,
+    /// People some rule puts in a chat who have no Sferum ID, one per record.
+    pub without_sferum_id: Vec<Unlinked>,
     /// How many of them are `employees`, `parents` and `students`.
     pub without_sferum_id_by_role: BTreeMap<&'static str, usize>,
     /// Their record keys ([`PersonRef::key`]), in the order of `without_sferum_id`.
@@ -114,6 +114,18 @@ pub fn links_table(desired: &Desired, link: impl Fn(&str) -> Option<String>) -> 
     }
 }
 
+/// A person some chat wants who has no Sferum ID: what a log needs to name them in any
+/// language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unlinked {
+    /// The full name.
+    pub name: String,
+    /// `employees`, `parents` or `students`.
+    pub role: &'static str,
+    /// The class name for parents and students (`1 а`).
+    pub class: Option<String>,
+}
+
 /// A person record of the school data, as an id function of [`desired_by`] sees it.
 #[derive(Clone, Copy, Debug)]
 pub enum PersonRef<'a> {
@@ -150,7 +162,7 @@ struct Person<'a> {
     key: String,
     /// `employees`, `parents` or `students`, for the counts of people without a Sferum ID.
     role: &'static str,
-    label: String,
+    class: Option<&'a str>,
     name: &'a str,
     sferum_id: Option<SferumId>,
 }
@@ -162,47 +174,60 @@ impl<'a> Person<'a> {
     fn of(
         record: PersonRef<'a>,
         role: &'static str,
-        label: String,
+        class: Option<&'a str>,
         name: &'a str,
         id: &IdOf<'_>,
     ) -> Self {
         Person {
             key: record.key(),
             role,
-            label,
+            class,
             name,
             sferum_id: id(record),
         }
     }
 
     fn staff(s: &'a Staff, id: &IdOf<'_>) -> Self {
-        let label = format!("{} (сотрудник)", s.full_name);
-        Person::of(PersonRef::Staff(s), "employees", label, &s.full_name, id)
+        Person::of(PersonRef::Staff(s), "employees", None, &s.full_name, id)
     }
 
-    fn parent(p: &'a Parent, class: &str, id: &IdOf<'_>) -> Self {
-        let label = format!("{} (родитель, {class})", p.full_name);
-        Person::of(PersonRef::Parent(p), "parents", label, &p.full_name, id)
+    fn parent(p: &'a Parent, class: &'a str, id: &IdOf<'_>) -> Self {
+        Person::of(
+            PersonRef::Parent(p),
+            "parents",
+            Some(class),
+            &p.full_name,
+            id,
+        )
     }
 
-    fn student(s: &'a Student, class: &str, id: &IdOf<'_>) -> Self {
-        let label = format!("{} (ученик, {class})", s.full_name);
-        Person::of(PersonRef::Student(s), "students", label, &s.full_name, id)
+    fn student(s: &'a Student, class: &'a str, id: &IdOf<'_>) -> Self {
+        Person::of(
+            PersonRef::Student(s),
+            "students",
+            Some(class),
+            &s.full_name,
+            id,
+        )
+    }
+
+    fn unlinked(&self) -> Unlinked {
+        Unlinked {
+            name: self.name.to_string(),
+            role: self.role,
+            class: self.class.map(str::to_string),
+        }
     }
 }
 
 /// Collects one chat's members while remembering who had no Sferum ID.
 struct ChatBuilder<'m> {
     chat: DesiredChat,
-    missing: &'m mut BTreeMap<String, (&'static str, String)>,
+    missing: &'m mut BTreeMap<String, Unlinked>,
 }
 
 impl<'m> ChatBuilder<'m> {
-    fn new(
-        purpose: String,
-        title: String,
-        missing: &'m mut BTreeMap<String, (&'static str, String)>,
-    ) -> Self {
+    fn new(purpose: String, title: String, missing: &'m mut BTreeMap<String, Unlinked>) -> Self {
         let chat = DesiredChat {
             purpose,
             title,
@@ -214,7 +239,7 @@ impl<'m> ChatBuilder<'m> {
 
     fn add(&mut self, person: Person<'_>, admin: bool) {
         let Some(id) = person.sferum_id else {
-            self.missing.insert(person.key, (person.role, person.label));
+            self.missing.insert(person.key.clone(), person.unlinked());
             return;
         };
         let name = self.chat.members.entry(id).or_default();
@@ -348,14 +373,14 @@ pub fn desired_by(school: &SchoolData, subject_chats: bool, id: &IdOf<'_>) -> De
     }
 
     let mut without_sferum_id_by_role = BTreeMap::new();
-    for (role, _) in missing.values() {
-        *without_sferum_id_by_role.entry(*role).or_default() += 1;
+    for unlinked in missing.values() {
+        *without_sferum_id_by_role.entry(unlinked.role).or_default() += 1;
     }
     Desired {
         chats,
         rows,
         without_id_keys: missing.keys().cloned().collect(),
-        without_sferum_id: missing.into_values().map(|(_, label)| label).collect(),
+        without_sferum_id: missing.into_values().collect(),
         without_sferum_id_by_role,
     }
 }
@@ -528,12 +553,23 @@ mod tests {
             .contains_key(&202));
     }
 
+    fn unlinked(name: &str, role: &'static str, class: Option<&str>) -> Unlinked {
+        Unlinked {
+            name: name.into(),
+            role,
+            class: class.map(Into::into),
+        }
+    }
+
     #[test]
     fn people_without_sferum_id_are_counted_once_per_record() {
         let d = desired(&class_school(), false);
         assert_eq!(
             d.without_sferum_id,
-            ["Родитель без ID (родитель, 1 а)", "Ученик 2 (ученик, 1 а)"]
+            [
+                unlinked("Родитель без ID", "parents", Some("1 а")),
+                unlinked("Ученик 2", "students", Some("1 а"))
+            ]
         );
         assert_eq!(
             d.without_sferum_id_by_role,
@@ -548,7 +584,10 @@ mod tests {
             "classes": [{"id": "c", "name": "5 а", "class_teacher": "t1"}],
         }));
         let d = desired(&s, false);
-        assert_eq!(d.without_sferum_id, ["Учитель t1 (сотрудник)"]);
+        assert_eq!(
+            d.without_sferum_id,
+            [unlinked("Учитель t1", "employees", None)]
+        );
         assert!(d.chats.iter().all(|c| c.members.is_empty()));
     }
 
@@ -652,7 +691,10 @@ mod tests {
         assert_eq!(ids(g), [9, 102]);
         assert_eq!(admins(g), [9]);
         assert_eq!(d.chats.last().unwrap().purpose, "group:g1");
-        assert_eq!(d.without_sferum_id, ["У3 (ученик, 5 а)"]);
+        assert_eq!(
+            d.without_sferum_id,
+            [unlinked("У3", "students", Some("5 а"))]
+        );
     }
 
     #[test]

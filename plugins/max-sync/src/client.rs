@@ -193,13 +193,20 @@ impl Client {
                     format!("не удалось установить TLS-соединение с MAX ({e}): цепочке сертификатов MAX нужен корневой сертификат Минцифры России; укажите его файл PEM в параметре задачи ca_file"),
                 )))
             } else {
-                Attempt::Again(format!("no answer: {e}"))
+                Attempt::Again(
+                    self.settings
+                        .lang
+                        .pick(format!("no answer: {e}"), format!("нет ответа: {e}")),
+                )
             }
         })?;
         let status = response.status();
-        let text = response
-            .text()
-            .map_err(|e| Attempt::Again(format!("the answer was cut off: {e}")))?;
+        let text = response.text().map_err(|e| {
+            Attempt::Again(self.settings.lang.pick(
+                format!("the answer was cut off: {e}"),
+                format!("ответ оборван: {e}"),
+            ))
+        })?;
         classify(self.settings.lang, status.as_u16(), &text)
     }
 }

@@ -532,7 +532,7 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
     }
     run.save()?;
 
-    let label = desired.person_labels(" (not in the school data)");
+    let label = desired.person_labels(texts::not_in_school_data(lang));
     let mut plans = Vec::new();
     let mut missing = Vec::new();
     let total = desired.chats.len() as u64;

@@ -38,6 +38,14 @@ impl Lang {
     }
 }
 
+/// How the log marks a member no chat of the school data wants.
+pub fn not_in_school_data(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => " (not in the school data)",
+        Lang::Ru => " (нет в данных школы)",
+    }
+}
+
 /// The counters of a run in figures.
 pub struct Figures {
     pub chats: u64,

@@ -520,6 +520,20 @@ text!(
     }
 );
 
+/// A person without a Sferum ID as the log names them: «Иванов И. (ученик, 5 а)».
+pub fn unlinked(lang: Lang, person: &chat_rules::Unlinked) -> String {
+    let name = &person.name;
+    let class = person.class.as_deref().unwrap_or_default();
+    match (lang, person.role) {
+        (Lang::Ru, "parents") => format!("{name} (родитель, {class})"),
+        (Lang::Ru, "students") => format!("{name} (ученик, {class})"),
+        (Lang::Ru, _) => format!("{name} (сотрудник)"),
+        (Lang::En, "parents") => format!("{name} (parent, {class})"),
+        (Lang::En, "students") => format!("{name} (student, {class})"),
+        (Lang::En, _) => format!("{name} (employee)"),
+    }
+}
+
 text!(
     /// The names of people without a Sferum ID (debug level).
     without_sferum_id_names(names: &str) {

@@ -81,12 +81,13 @@ counter-runs = runs
 counter-staff = staff
 counter-students = students
 
-## Staff access roles
+## Staff access roles and levels
 
 role-administrator = administrator
 role-head = head
 role-deputy = deputy head
 role-teacher = teacher
+staff-head-level = { $title } (head of level { $level })
 
 ## Runs
 

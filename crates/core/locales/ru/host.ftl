@@ -87,12 +87,13 @@ counter-runs = запусков
 counter-staff = сотрудников
 counter-students = учеников
 
-## Staff access roles
+## Staff access roles and levels
 
 role-administrator = администратор
 role-head = руководитель
 role-deputy = заместитель руководителя
 role-teacher = учитель
+staff-head-level = { $title } (Руководитель { $level } уровня)
 
 ## Runs
 

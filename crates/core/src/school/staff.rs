@@ -1,6 +1,8 @@
 //! Staff personal files («Личные дела сотрудников») as shown to administrators: current
 //! positions with their level, access roles, acting head, and the Sferum ID.
 
+use crate::i18n::Lang;
+use crate::tr;
 use exchange_sdk::school::{Level, SchoolData};
 
 /// One employee's personal file.
@@ -17,8 +19,8 @@ pub struct StaffFile {
     pub sferum_id: Option<u64>,
 }
 
-/// The personal files of all staff, in the data's order.
-pub fn staff_files(data: &SchoolData) -> Vec<StaffFile> {
+/// The personal files of all staff, in the data's order, the levels named in `lang`.
+pub fn staff_files(data: &SchoolData, lang: Lang) -> Vec<StaffFile> {
     data.staff
         .iter()
         .map(|s| StaffFile {
@@ -27,8 +29,8 @@ pub fn staff_files(data: &SchoolData) -> Vec<StaffFile> {
             positions: s
                 .current_positions()
                 .map(|p| match p.level {
-                    Level::Head1 => format!("{} (Руководитель 1 уровня)", p.title),
-                    Level::Head2 => format!("{} (Руководитель 2 уровня)", p.title),
+                    Level::Head1 => tr!(lang, "staff-head-level", title = &p.title, level = 1),
+                    Level::Head2 => tr!(lang, "staff-head-level", title = &p.title, level = 2),
                     _ => p.title.clone(),
                 })
                 .collect(),

@@ -341,7 +341,7 @@ mod tests {
             assert_eq!(labels["progress"], progress);
         }
         assert_eq!(stage_label(Lang::En, "unknown-stage"), "unknown-stage");
-        assert_eq!(trigger_label(Lang::Ru, "manual"), "вручную");
+        assert_eq!(trigger_label(Lang::Ru, Trigger::Manual), "вручную");
         assert_eq!(status_text(Lang::En, RunStatus::Ok, true), "ok (dry run)");
     }
 

@@ -697,7 +697,7 @@ async fn staff(
         let store = app.store()?;
         let org = views::require_org(&store, &org, app.lang)?;
         let school = views::school(&store, &org.id, app.lang)?;
-        Ok((org, views::staff(&school)))
+        Ok((org, views::staff(&school, app.lang)))
     })
     .await?;
     let linked = files.iter().filter(|f| f.sferum_id.is_some()).count();

@@ -75,7 +75,12 @@ impl Reconciler {
                 .iter()
                 .map(|(role, n)| format!("{}: {n}", texts::role(lang, role)))
                 .collect();
-            let names = d.without_sferum_id.join(", ");
+            let names: Vec<String> = d
+                .without_sferum_id
+                .iter()
+                .map(|person| texts::unlinked(lang, person))
+                .collect();
+            let names = names.join(", ");
             let org = &self.settings.org_id;
             self.info(texts::without_sferum_id(
                 lang,
