@@ -62,7 +62,7 @@ fn show_lists_the_five_proxy_parameters() {
     }
     assert!(run.stdout.contains("Range:    1-65535"));
     assert!(run.stdout.contains("Secret:   yes"));
-    assert!(run.stdout.contains("Default schedule: every 30m"));
+    assert!(run.stdout.contains("Default schedule: every 30 minutes"));
 
     let json = host(dir.path(), &["plugins", "show", "sferum-sync", "--json"]).ok();
     let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();

@@ -209,7 +209,7 @@ fn crashes_and_hangs_fail_only_their_run() {
     let run = h.cli(&["run", &hang.to_string()]).failed();
     assert!(
         run.stdout
-            .contains("killed — the run took longer than its max run time (2s)"),
+            .contains("killed: took too long — the run took longer than its max run time (2s)"),
         "{}",
         run.stdout
     );
