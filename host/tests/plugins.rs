@@ -204,7 +204,7 @@ fn world_writable_plugins_and_folders_are_refused() {
 fn default_folders_apply_only_without_plugins_option_and_environment() {
     let dir = temp_dir();
     install_plugin("test_plugin", dir.path(), "libtest_plugin.so");
-    let out = std::process::Command::new(host_bin())
+    let out = host_command()
         .args(["plugins", "list", "--json"])
         .env("EXCHANGE_PLUGINS", dir.path())
         .output()

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 struct Host {
@@ -48,7 +48,7 @@ impl Host {
 
     /// `exchange-host ARGS` started in the background.
     fn spawn(&self, args: &[&str]) -> Child {
-        Command::new(host_bin())
+        host_command()
             .args(["--db", self.db.to_str().unwrap()])
             .args(["--plugins", self.plugins.to_str().unwrap()])
             .args(args)
@@ -83,7 +83,7 @@ impl Host {
     }
 
     fn serve(&self, extra: &[&str]) -> Child {
-        Command::new(host_bin())
+        host_command()
             .args([
                 "--db",
                 self.db.to_str().unwrap(),
