@@ -19,10 +19,12 @@ fn main() -> ExitCode {
     }
     let cli = cli::Cli::parse();
     commands::init_logging(cli.log_format);
-    match commands::dispatch(cli) {
+    // What a person reads follows the environment's locale (clap's help stays English).
+    let lang = exchange_core::i18n::Lang::from_env();
+    match commands::dispatch(cli, lang) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            commands::print_error(lang, format!("{error:#}"));
             ExitCode::FAILURE
         }
     }

@@ -104,7 +104,7 @@ impl School {
     }
 
     fn command(&self) -> Command {
-        let mut command = Command::new(host_bin());
+        let mut command = host_command();
         command
             .arg("--db")
             .arg(&self.db)

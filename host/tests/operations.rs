@@ -8,7 +8,7 @@ use common::*;
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixDatagram;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -27,7 +27,7 @@ impl Drop for Serve {
 
 /// `serve --http 127.0.0.1:0` with `env`, once it prints the console's address.
 fn serve(plugins: &std::path::Path, db: &std::path::Path, env: &[(&str, &str)]) -> Serve {
-    let mut child = Command::new(host_bin())
+    let mut child = host_command()
         .args(["--db", db.to_str().unwrap()])
         .args(["--plugins", plugins.to_str().unwrap()])
         .args(["serve", "--http", "127.0.0.1:0", "--constantly-floor", "0s"])
@@ -150,7 +150,7 @@ fn serve_notifies_systemd_ready_watchdog_and_stopping() {
 fn metrics_are_scraped_while_runs_happen_without_a_session() {
     let (_dir, plugins, db) = setup();
     // A password makes every console page ask for a login; monitoring still works.
-    let mut admin = Command::new(host_bin())
+    let mut admin = host_command()
         .args(["--db", db.to_str().unwrap(), "admin", "password"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())

@@ -62,7 +62,7 @@ fn show_lists_the_five_proxy_parameters() {
     }
     assert!(run.stdout.contains("Range:    1-65535"));
     assert!(run.stdout.contains("Secret:   yes"));
-    assert!(run.stdout.contains("Default schedule: every 30m"));
+    assert!(run.stdout.contains("Default schedule: every 30 minutes"));
 
     let json = host(dir.path(), &["plugins", "show", "sferum-sync", "--json"]).ok();
     let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
@@ -204,7 +204,7 @@ fn world_writable_plugins_and_folders_are_refused() {
 fn default_folders_apply_only_without_plugins_option_and_environment() {
     let dir = temp_dir();
     install_plugin("test_plugin", dir.path(), "libtest_plugin.so");
-    let out = std::process::Command::new(host_bin())
+    let out = host_command()
         .args(["plugins", "list", "--json"])
         .env("EXCHANGE_PLUGINS", dir.path())
         .output()

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 struct Host {
@@ -48,7 +48,7 @@ impl Host {
 
     /// `exchange-host ARGS` started in the background.
     fn spawn(&self, args: &[&str]) -> Child {
-        Command::new(host_bin())
+        host_command()
             .args(["--db", self.db.to_str().unwrap()])
             .args(["--plugins", self.plugins.to_str().unwrap()])
             .args(args)
@@ -83,7 +83,7 @@ impl Host {
     }
 
     fn serve(&self, extra: &[&str]) -> Child {
-        Command::new(host_bin())
+        host_command()
             .args([
                 "--db",
                 self.db.to_str().unwrap(),
@@ -209,7 +209,7 @@ fn crashes_and_hangs_fail_only_their_run() {
     let run = h.cli(&["run", &hang.to_string()]).failed();
     assert!(
         run.stdout
-            .contains("killed — the run took longer than its max run time (2s)"),
+            .contains("killed: took too long — the run took longer than its max run time (2s)"),
         "{}",
         run.stdout
     );

@@ -8,7 +8,6 @@ use common::*;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The misbehaving fixture library (built on first use: it is not a default member), whose
 /// copy named `libsnoop.so` logs its secrets and counts their lengths.
@@ -39,7 +38,7 @@ impl Host {
 
     /// Runs a command with umask 000, the worst case for files the host creates.
     fn cli(&self, args: &[&str]) -> Run {
-        let mut command = Command::new(host_bin());
+        let mut command = host_command();
         command
             .arg("--db")
             .arg(&self.db)

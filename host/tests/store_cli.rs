@@ -388,7 +388,7 @@ fn tasks_with_validated_parameters() {
     );
     let show = s.run(&["task", "show", &id]).ok();
     assert!(
-        show.stdout.contains("Schedule:      every 30m"),
+        show.stdout.contains("Schedule:      every 30 minutes"),
         "default schedule of sferum-sync: {}",
         show.stdout
     );

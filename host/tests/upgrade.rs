@@ -121,7 +121,7 @@ fn a_database_of_the_previous_release_migrates_with_everything_in_it() {
     assert_eq!(runs.stdout.lines().count(), 4, "{}", runs.stdout);
     let task = h.cli(&["task", "show", "1"]).ok().stdout;
     assert!(task.contains("subject_chats = 1"), "{task}");
-    assert!(task.contains("every 30m"), "{task}");
+    assert!(task.contains("every 30 minutes"), "{task}");
     let second = h.cli(&["task", "show", "2"]).ok().stdout;
     assert!(second.contains("disabled"), "{second}");
     assert!(second.contains("max_removals_percent = 10"), "{second}");

@@ -2,6 +2,8 @@
 
 use super::Env;
 use crate::cli::AdminCommand;
+use exchange_core::i18n::Lang;
+use exchange_core::tr;
 use exchange_web::password;
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -17,25 +19,28 @@ pub fn run(env: &Env, command: AdminCommand) -> anyhow::Result<ExitCode> {
 pub fn backup(env: &Env, file: &std::path::Path) -> anyhow::Result<ExitCode> {
     let db = env.db_path();
     let copied = exchange_store::backup::backup(&db, file)?;
-    println!(
-        "{} copied to {} ({} bytes, schema version {}, mode 0600)",
-        db.display(),
-        file.display(),
-        copied.bytes,
-        copied.schema_version
+    let said = tr!(
+        env.lang,
+        "cli-backup-done",
+        db = db.display().to_string(),
+        file = file.display().to_string(),
+        bytes = copied.bytes,
+        version = copied.schema_version
     );
+    println!("{said}");
     Ok(ExitCode::SUCCESS)
 }
 
 /// Reads the new password: asked twice without echo on a terminal, else the first line of
 /// standard input.
-fn read_password() -> anyhow::Result<String> {
+fn read_password(lang: Lang) -> anyhow::Result<String> {
     if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password("New administrator password: ")?;
+        let prompt = |id: &str| rpassword::prompt_password(format!("{} ", tr!(lang, id)));
+        let first = prompt("cli-new-password")?;
         password::check_new(&first).map_err(anyhow::Error::msg)?;
-        let second = rpassword::prompt_password("Repeat it: ")?;
+        let second = prompt("cli-repeat-password")?;
         if first != second {
-            anyhow::bail!("the two passwords differ: nothing was changed; run the command again");
+            anyhow::bail!(tr!(lang, "cli-passwords-differ"));
         }
         return Ok(first);
     }
@@ -45,15 +50,15 @@ fn read_password() -> anyhow::Result<String> {
 }
 
 fn set_password(env: &Env) -> anyhow::Result<ExitCode> {
-    let new = read_password()?;
-    password::check_new(&new).map_err(|e| anyhow::anyhow!("{e}; nothing was changed"))?;
+    let lang = env.lang;
+    let new = read_password(lang)?;
+    password::check_new(&new)
+        .map_err(|problem| anyhow::anyhow!(tr!(lang, "cli-password-refused", problem = problem)))?;
     let hash = password::hash(&new)?;
     let mut store = env.store()?;
     store.set_admin_password_hash(&hash)?;
-    println!(
-        "The administrator password is set (stored as an Argon2 hash in {}).",
-        store.path().display()
-    );
-    println!("The web console now asks for it: exchange-host serve --http ADDR, then log in at http://ADDR/login.");
+    let db = store.path().display().to_string();
+    println!("{}", tr!(lang, "cli-password-set", db = db));
+    println!("{}", tr!(lang, "cli-password-next"));
     Ok(ExitCode::SUCCESS)
 }

@@ -2,10 +2,13 @@
 //! through the same store, worker and plugin as a real run. `exchange-host demo --help`
 //! lists the steps and the commands that repeat them by hand.
 
-use super::run::exit_code;
+use super::run::{exit_code, print_outcome};
+use super::school::print_changes;
 use super::Env;
+use exchange_core::i18n::{schedule_phrase, Lang};
 use exchange_core::runs::runner::{run_task, Outcome, RunOptions};
 use exchange_core::school::diff::diff;
+use exchange_core::tr;
 use exchange_sdk::school::{SchoolData, Student};
 use exchange_store::{Schedule, Store};
 use sample_school::{sample_school, SampleOptions};
@@ -20,6 +23,9 @@ const COMMUNITY_ID: &str = "100239";
 const TOKEN: &str = "demo-community-token";
 /// The environment variable the Sferum sync plugin reads its API address from.
 const API_BASE_ENV: &str = "SFERUM_API_BASE";
+/// The demo task's type and schedule.
+const TYPE: &str = "sferum-sync";
+const SCHEDULE: Schedule = Schedule::Every(1800);
 
 /// The emulator process, stopped when dropped.
 struct Emulator {
@@ -34,14 +40,12 @@ impl Drop for Emulator {
     }
 }
 
-fn start_emulator(dir: &Path) -> anyhow::Result<Emulator> {
+fn start_emulator(lang: Lang, dir: &Path) -> anyhow::Result<Emulator> {
     let exe = std::env::current_exe()?;
     let program = exe.with_file_name("sferum-emulator");
+    let shown = program.display().to_string();
     if !program.exists() {
-        anyhow::bail!(
-            "the Sferum emulator is not built: {} is missing (build everything with: cargo build --release)",
-            program.display()
-        );
+        anyhow::bail!(tr!(lang, "cli-demo-no-emulator", file = shown));
     }
     let mut child = Command::new(&program)
         .args([
@@ -55,18 +59,27 @@ fn start_emulator(dir: &Path) -> anyhow::Result<Emulator> {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| anyhow::anyhow!("cannot start {}: {e}", program.display()))?;
+        .map_err(|e| {
+            let error = e.to_string();
+            anyhow::anyhow!(tr!(
+                lang,
+                "cli-cannot-start",
+                program = &shown,
+                error = error
+            ))
+        })?;
     let mut first = String::new();
     BufReader::new(child.stdout.take().expect("piped")).read_line(&mut first)?;
     let Some(base) = first.trim().strip_prefix("listening on ").map(String::from) else {
         let _ = child.kill();
-        anyhow::bail!("the emulator did not start (it said {first:?})");
+        anyhow::bail!(tr!(lang, "cli-demo-emulator-silent", said = first.trim()));
     };
     Ok(Emulator { child, base })
 }
 
-fn step(text: &str) {
-    println!("\n== {text}");
+/// Prints the heading of a step: the message `id` in `lang`.
+fn step(lang: Lang, id: &str) {
+    println!("\n== {}", tr!(lang, id));
 }
 
 fn run_and_show(env: &Env, task_id: i64) -> anyhow::Result<Outcome> {
@@ -85,20 +98,12 @@ fn run_and_show(env: &Env, task_id: i64) -> anyhow::Result<Outcome> {
             }
         }
     })?;
-    println!(
-        "Run {}: {} — {}",
-        outcome.run_id, outcome.status, outcome.message
-    );
-    let mut table = exchange_core::output::Table::new(["COUNTER", "VALUE"]);
-    for (key, value) in &outcome.counters {
-        table.row([key.clone(), value.to_string()]);
-    }
-    print!("{table}");
+    print_outcome(env.lang, task_id, &outcome, &env.counter_labels(TYPE));
     Ok(outcome)
 }
 
 /// The small change the second demo run applies: a new student and a class teacher swap.
-fn change_school(data: &mut SchoolData) -> String {
+fn change_school(lang: Lang, data: &mut SchoolData) -> String {
     let class = data.classes[0].clone();
     let next = data.students.len() + 1;
     let new_id = format!("s-demo-{next}");
@@ -115,105 +120,142 @@ fn change_school(data: &mut SchoolData) -> String {
     let teacher_a = data.classes[a].class_teacher.clone();
     data.classes[a].class_teacher = data.classes[b].class_teacher.clone();
     data.classes[b].class_teacher = teacher_a;
-    format!(
-        "a new student in {} (Sferum ID {sferum_id}), and the class teachers of {} and {} swapped",
-        class.name, data.classes[a].name, data.classes[b].name
+    tr!(
+        lang,
+        "cli-demo-change",
+        class = &class.name,
+        sferum_id = sferum_id.to_string(),
+        first = &data.classes[a].name,
+        second = &data.classes[b].name
     )
 }
 
-fn import(store: &mut Store, data: &SchoolData, file: &Path) -> anyhow::Result<()> {
+fn import(lang: Lang, store: &mut Store, data: &SchoolData, file: &Path) -> anyhow::Result<()> {
     std::fs::write(file, serde_json::to_string_pretty(data)? + "\n")?;
     let previous = store.school(ORG)?;
     let changes = diff(previous.as_ref().map(|p| &p.data), data);
     store.import_school(ORG, data)?;
-    print!("{changes}");
+    print_changes(lang, &changes);
     Ok(())
 }
 
 /// Runs the demo in `dir`.
 pub fn demo(env: &Env, dir: &Path) -> anyhow::Result<ExitCode> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| anyhow::anyhow!("cannot create the demo folder {}: {e}", dir.display()))?;
+    let lang = env.lang;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        let (dir, error) = (dir.display().to_string(), e.to_string());
+        anyhow::anyhow!(tr!(
+            lang,
+            "cli-demo-cannot-create",
+            dir = dir,
+            error = error
+        ))
+    })?;
     let dir = std::fs::canonicalize(dir)?;
     let db: PathBuf = dir.join("exchange.db");
     let first_time = !db.exists();
     let env = env.with_db(db.clone());
-    let emulator = start_emulator(&dir)?;
+    let emulator = start_emulator(lang, &dir)?;
     // The worker processes inherit this: the plugin talks to the emulator, not to VK.
     std::env::set_var(API_BASE_ENV, &emulator.base);
-    println!(
-        "Sferum emulator: {} (state in {})",
-        emulator.base,
-        dir.join("emulator-state.json").display()
+    let state = dir.join("emulator-state.json").display().to_string();
+    let said = tr!(
+        lang,
+        "cli-demo-emulator",
+        url = &emulator.base,
+        file = state
     );
-    println!("Database: {}", db.display());
+    println!("{said}");
+    let shown_db = db.display().to_string();
+    println!("{}", tr!(lang, "cli-demo-database", file = &shown_db));
     let mut store = Store::open(&db)?;
     let school_file = dir.join("school.json");
     let task_id = if first_time {
-        step("1. The organization and its Links base");
-        store.add_org(ORG, "ГБОУ школа № 239 (демо)")?;
-        let values = [
-            ("sferum.community_id".to_string(), COMMUNITY_ID.to_string()),
-            ("sferum.access_token".to_string(), TOKEN.to_string()),
-        ];
-        store.update_org_values(ORG, &values.into_iter().collect(), &[])?;
-        println!(
-            "{ORG}: sferum.community_id = {COMMUNITY_ID}, sferum.access_token = {}",
-            exchange_core::output::mask_secret(TOKEN)
-        );
-        step("2. The sample school");
-        let data = sample_school(&SampleOptions::default());
-        import(&mut store, &data, &school_file)?;
-        step("3. The Sferum sync task");
-        let registry = env.registry();
-        if registry.get("sferum-sync").is_none() {
-            anyhow::bail!(registry.not_found_message("sferum-sync"));
-        }
-        let id = store.add_task(
-            ORG,
-            "sferum-sync",
-            Schedule::Every(1800),
-            &Default::default(),
-            &Default::default(),
-        )?;
-        println!("task {id}: sferum-sync for {ORG}, every 30m");
-        step("4. The first sync");
-        id
+        first_steps(&env, &mut store, &school_file)?
     } else {
         let Some(task) = store
             .tasks(Some(ORG))?
             .into_iter()
-            .find(|t| t.type_id == "sferum-sync")
+            .find(|t| t.type_id == TYPE)
         else {
-            anyhow::bail!(
-                "{} holds no demo task: remove the folder {} and run the demo again",
-                db.display(),
-                dir.display()
-            );
+            let dir = dir.display().to_string();
+            anyhow::bail!(tr!(lang, "cli-demo-no-task", db = &shown_db, dir = dir));
         };
-        step("1. A second sync with no change in the school: no write calls");
+        step(lang, "cli-demo-step-no-op");
         let outcome = run_and_show(&env, task.id)?;
         if !outcome.succeeded() {
             return Ok(exit_code(&outcome));
         }
-        step("2. A small change in the school");
+        step(lang, "cli-demo-step-change");
         let mut data = store
             .school(ORG)?
             .map(|s| s.data)
-            .ok_or_else(|| anyhow::anyhow!("the demo school data is missing"))?;
-        println!("Changing: {}", change_school(&mut data));
-        import(&mut store, &data, &school_file)?;
-        step("3. The sync that applies it");
+            .ok_or_else(|| anyhow::anyhow!(tr!(lang, "cli-demo-no-school")))?;
+        let change = change_school(lang, &mut data);
+        println!("{}", tr!(lang, "cli-demo-changing", change = change));
+        import(lang, &mut store, &data, &school_file)?;
+        step(lang, "cli-demo-step-apply");
         task.id
     };
     drop(store);
     let outcome = run_and_show(&env, task_id)?;
-    step("The \"Sferum chats\" table (exchange-host links demo-school)");
+    println!("\n== {}", tr!(lang, "cli-demo-step-links", org = ORG));
     super::orgs::links(&env, ORG, false)?;
-    println!(
-        "\nRun the demo again to see a no-op sync and a school change. Explore with: exchange-host --db {} task list | runs | links {ORG} | school coverage {ORG}",
-        db.display()
-    );
+    println!("\n{}", tr!(lang, "cli-demo-again"));
+    let commands = [
+        "task list".to_string(),
+        "runs".to_string(),
+        format!("links {ORG}"),
+        format!("school coverage {ORG}"),
+    ];
+    for command in commands {
+        println!("  exchange-host --db {shown_db} {command}");
+    }
     drop(emulator);
     Ok(exit_code(&outcome))
+}
+
+/// The first demo's steps before its first sync: the organization, the sample school and
+/// the task; returns the task's id.
+fn first_steps(env: &Env, store: &mut Store, school_file: &Path) -> anyhow::Result<i64> {
+    let lang = env.lang;
+    step(lang, "cli-demo-step-org");
+    store.add_org(ORG, "ГБОУ школа № 239 (демо)")?;
+    let values = [
+        ("sferum.community_id".to_string(), COMMUNITY_ID.to_string()),
+        ("sferum.access_token".to_string(), TOKEN.to_string()),
+    ];
+    store.update_org_values(ORG, &values.into_iter().collect(), &[])?;
+    println!(
+        "{ORG}: sferum.community_id = {COMMUNITY_ID}, sferum.access_token = {}",
+        exchange_core::output::mask_secret(TOKEN)
+    );
+    step(lang, "cli-demo-step-school");
+    let data = sample_school(&SampleOptions::default());
+    import(lang, store, &data, school_file)?;
+    step(lang, "cli-demo-step-task");
+    let registry = env.registry();
+    if registry.get(TYPE).is_none() {
+        anyhow::bail!(super::plugin_not_found(&registry, TYPE, lang));
+    }
+    let id = store.add_task(
+        ORG,
+        TYPE,
+        SCHEDULE,
+        &Default::default(),
+        &Default::default(),
+    )?;
+    let schedule = schedule_phrase(lang, SCHEDULE);
+    println!(
+        "{}",
+        tr!(
+            lang,
+            "cli-demo-task",
+            task = id,
+            org = ORG,
+            schedule = schedule
+        )
+    );
+    step(lang, "cli-demo-step-first-sync");
+    Ok(id)
 }

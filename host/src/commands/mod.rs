@@ -10,10 +10,15 @@ mod serve;
 mod tasks;
 
 use crate::cli::{Cli, Command};
+use exchange_core::i18n::Lang;
+use exchange_core::output::Table;
 use exchange_core::plugins::scan::Scanner;
 use exchange_core::plugins::{discovery, Registry};
+use exchange_core::tr;
 use exchange_sdk::manifest::ParamProblem;
 use exchange_sdk::ParamSpec;
+use exchange_store::orgs::Org;
+use exchange_store::tasks::Task;
 use exchange_store::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,11 +38,12 @@ pub fn init_logging(format: crate::cli::LogFormat) {
     };
 }
 
-/// Runs one parsed command line.
-pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+/// Runs one parsed command line, speaking `lang`.
+pub fn dispatch(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
     let env = Env {
         plugin_dirs: cli.plugin_dirs,
         db: cli.db,
+        lang,
     };
     match cli.command {
         Command::Plugins(command) => plugins::run(&env, command),
@@ -85,6 +91,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
 pub struct Env {
     plugin_dirs: Vec<PathBuf>,
     db: Option<PathBuf>,
+    /// The language of what the command prints: the environment's locale.
+    pub lang: Lang,
 }
 
 impl Env {
@@ -93,6 +101,7 @@ impl Env {
         Env {
             plugin_dirs: self.plugin_dirs.clone(),
             db: Some(db),
+            lang: self.lang,
         }
     }
 
@@ -133,26 +142,122 @@ impl Env {
     }
 }
 
+/// Prints `error: …` to stderr in `lang`.
+pub fn print_error(lang: Lang, error: impl std::fmt::Display) {
+    eprintln!("{}", tr!(lang, "cli-error", error = error.to_string()));
+}
+
+/// Prints `warning: …` to stderr in `lang`.
+pub fn print_warning(lang: Lang, warning: impl std::fmt::Display) {
+    eprintln!(
+        "{}",
+        tr!(lang, "cli-warning", warning = warning.to_string())
+    );
+}
+
 /// Prints each skipped plugin file to stderr, one line each.
-pub fn report_skipped(registry: &Registry) {
+pub fn report_skipped(registry: &Registry, lang: Lang) {
     for skipped in &registry.skipped {
-        eprintln!(
-            "warning: skipped plugin {}: {}",
-            skipped.path.display(),
-            skipped.reason
+        let file = skipped.path.display().to_string();
+        let line = tr!(
+            lang,
+            "cli-skipped-plugin",
+            file = file,
+            reason = &skipped.reason
         );
+        print_warning(lang, line);
     }
 }
 
 /// Prints problems, one per line, and returns the exit code for invalid input (2).
-pub fn fail_with_problems(what: &str, problems: &[ParamProblem]) -> anyhow::Result<ExitCode> {
-    let count = problems.len();
-    eprintln!(
-        "error: {what}: {count} problem{}",
-        if count == 1 { "" } else { "s" }
-    );
+pub fn fail_with_problems(
+    lang: Lang,
+    what: &str,
+    problems: &[ParamProblem],
+) -> anyhow::Result<ExitCode> {
+    let count = tr!(lang, "cli-problem-count", count = problems.len());
+    print_error(lang, format!("{what}: {count}"));
     for problem in problems {
         eprintln!("  {problem}");
     }
     Ok(ExitCode::from(2))
+}
+
+/// A table whose column headers are the messages `columns` in `lang`.
+pub fn table(lang: Lang, columns: &[&str]) -> Table {
+    Table::new(columns.iter().map(|id| tr!(lang, id)))
+}
+
+/// Prints `label: value` lines, each label the message of its id in `lang`, with the values
+/// in one column `gap` spaces after the longest label.
+pub fn print_fields(lang: Lang, indent: &str, gap: usize, fields: &[(&str, String)]) {
+    let labels: Vec<String> = fields
+        .iter()
+        .map(|(id, _)| format!("{}:", tr!(lang, id)))
+        .collect();
+    let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) + gap;
+    for (label, (_, value)) in labels.iter().zip(fields) {
+        println!("{indent}{label:<width$}{value}");
+    }
+}
+
+/// The task `id`, or an error saying how to list the tasks.
+pub fn require_task(store: &Store, id: i64, lang: Lang) -> anyhow::Result<Task> {
+    store
+        .task(id)?
+        .ok_or_else(|| anyhow::anyhow!(tr!(lang, "cli-no-task", task = id)))
+}
+
+/// The organization `id`, or an error saying how to add one.
+pub fn require_org(store: &Store, id: &str, lang: Lang) -> anyhow::Result<Org> {
+    store.org(id)?.ok_or_else(|| {
+        let db = store.path().display().to_string();
+        anyhow::anyhow!(tr!(lang, "cli-no-org", org = id, db = db))
+    })
+}
+
+/// Why no loaded plugin provides `type_id`: the refused files that may, the known types and
+/// the folders searched.
+pub fn plugin_not_found(registry: &Registry, type_id: &str, lang: Lang) -> String {
+    let joined = |items: Vec<String>, empty: &str| match items.is_empty() {
+        true => tr!(lang, empty),
+        false => items.join(", "),
+    };
+    let declared = format!("{type_id:?}");
+    let refused = match registry
+        .skipped
+        .iter()
+        .find(|s| s.reason.contains(&declared))
+    {
+        Some(skip) => format!(" ({}: {})", skip.path.display(), skip.reason),
+        None if registry.skipped.is_empty() => String::new(),
+        None => {
+            let files: Vec<String> = registry
+                .skipped
+                .iter()
+                .map(|s| s.path.display().to_string())
+                .collect();
+            let count = files.len();
+            let files = files.join(", ");
+            format!(
+                " ({})",
+                tr!(lang, "cli-plugins-refused", count = count, files = files)
+            )
+        }
+    };
+    let known = joined(registry.plugins.keys().cloned().collect(), "cli-none");
+    let dirs = registry
+        .dirs
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect();
+    let place = tr!(
+        lang,
+        "cli-plugin-where",
+        known = known,
+        dirs = joined(dirs, "cli-nothing"),
+        env = discovery::PLUGINS_ENV
+    );
+    let head = tr!(lang, "cli-plugin-not-found", type = type_id);
+    format!("{head}{refused}. {place}")
 }

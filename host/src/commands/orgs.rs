@@ -1,10 +1,12 @@
 //! `exchange-host org …` and `exchange-host links`.
 
-use super::{fail_with_problems, Env};
+use super::{fail_with_problems, print_warning, require_org, table, Env};
 use crate::cli::OrgCommand;
-use exchange_core::i18n::Lang;
-use exchange_core::output::{escape_controls, Table};
+use exchange_core::output::escape_controls;
 use exchange_core::params;
+use exchange_core::school::problems::localized;
+use exchange_core::tr;
+use exchange_sdk::manifest::localized as localized_text;
 use exchange_sdk::school_validate::MAX_ORGANIZATION_NAME_CHARS;
 use exchange_sdk::text::{name_problem, text_problem, MAX_NAME_CHARS};
 use exchange_store::show_time;
@@ -12,43 +14,56 @@ use std::process::ExitCode;
 
 /// Runs an `org` subcommand.
 pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
+    let lang = env.lang;
     let mut store = env.store()?;
     match command {
         OrgCommand::Add { org, name } => {
             let id = org.trim();
             if let Some(problem) = text_problem(id, MAX_NAME_CHARS) {
-                anyhow::bail!("the organization id {}: {problem}", escape_controls(&org));
+                let (org, problem) = (escape_controls(&org), localized(&problem, lang));
+                anyhow::bail!(tr!(
+                    lang,
+                    "cli-org-id-problem",
+                    org = &*org,
+                    problem = problem
+                ));
             }
             if id.is_empty() || id.chars().any(char::is_whitespace) {
-                anyhow::bail!(
-                    "the organization id {org:?} must be one word without spaces, e.g. school-239"
-                );
+                anyhow::bail!(tr!(lang, "cli-org-id-one-word", org = &org));
             }
             if let Some(problem) = name_problem(&name, MAX_ORGANIZATION_NAME_CHARS) {
-                anyhow::bail!(
-                    "the organization name (--name) {problem}; e.g. --name \"ГБОУ школа № 239\""
-                );
+                let problem = localized(&problem, lang);
+                anyhow::bail!(tr!(lang, "cli-org-name-problem", problem = problem));
+            }
+            if store.org(id)?.is_some() {
+                anyhow::bail!(tr!(lang, "cli-org-exists", org = id));
             }
             let name = name.trim();
             store.add_org(id, name)?;
-            println!("Added organization {id} ({name}).");
-            println!("Next: enter its Links base values, e.g. exchange-host org set {id} sferum.community_id=… sferum.access_token=…");
+            println!("{}", tr!(lang, "cli-org-added", org = id, name = name));
+            println!("{}", tr!(lang, "cli-org-added-next", org = id));
         }
         OrgCommand::List { json } => {
             let orgs = store.orgs()?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&orgs)?);
             } else if orgs.is_empty() {
-                println!(
-                    "No organizations yet. Add one with: exchange-host org add ORG --name \"…\""
-                );
+                println!("{}", tr!(lang, "cli-no-orgs"));
             } else {
-                let mut table = Table::new(["ORG", "NAME", "TASKS", "SCHOOL DATA"]);
+                let columns = [
+                    "cli-col-org",
+                    "cli-col-name",
+                    "cli-col-tasks",
+                    "cli-col-school-data",
+                ];
+                let mut table = table(lang, &columns);
                 for org in orgs {
                     let tasks = store.tasks(Some(&org.id))?.len();
                     let school = match store.school(&org.id)? {
-                        Some(s) => format!("imported {}", show_time(s.imported_ms)),
-                        None => "not imported".into(),
+                        Some(s) => {
+                            tr!(lang, "cli-school-imported", time = show_time(s.imported_ms))
+                        }
+                        None => tr!(lang, "cli-school-not-imported"),
                     };
                     table.row([org.id, org.name, tasks.to_string(), school]);
                 }
@@ -56,7 +71,7 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
             }
         }
         OrgCommand::Show { org, json } => {
-            let org = store.require_org(&org)?;
+            let org = require_org(&store, &org, lang)?;
             let specs = env.org_key_specs();
             let values = store.org_values(&org.id)?;
             let shown: Vec<(String, String)> = values
@@ -70,38 +85,43 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
                     serde_json::json!({ "id": org.id, "name": org.name, "links_base": values });
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
+                let (id, name) = (escape_controls(&org.id), escape_controls(&org.name));
                 println!(
-                    "Organization: {} ({})",
-                    escape_controls(&org.id),
-                    escape_controls(&org.name)
+                    "{}",
+                    tr!(lang, "cli-org-heading", org = &*id, name = &*name)
                 );
-                println!("Links base:");
+                println!("{}", tr!(lang, "cli-links-base"));
                 if shown.is_empty() {
-                    println!(
-                        "  (empty) set values with: exchange-host org set {} key=value",
-                        org.id
-                    );
+                    println!("  {}", tr!(lang, "cli-links-base-empty", org = &org.id));
                 }
                 for (key, value) in shown {
                     println!("  {} = {}", escape_controls(&key), escape_controls(&value));
                 }
                 for spec in specs.iter().filter(|s| !values.contains_key(&s.key)) {
-                    println!("  {} is not set: {}", spec.key, spec.description);
+                    let description =
+                        localized_text(&spec.description_i18n, lang.code(), &spec.description);
+                    let line = tr!(
+                        lang,
+                        "cli-key-not-set",
+                        key = &spec.key,
+                        description = description
+                    );
+                    println!("  {line}");
                 }
             }
         }
         OrgCommand::Set { org, values } => {
-            let org = store.require_org(&org)?;
+            let org = require_org(&store, &org, lang)?;
             let specs = env.org_key_specs();
-            let (pairs, mut problems) = params::split_assignments(&values, Lang::from_env());
+            let (pairs, mut problems) = params::split_assignments(&values, lang);
             let current = store.org_values(&org.id)?;
-            let checked = params::check(&specs, &current, &pairs, &[], Lang::from_env());
+            let checked = params::check(&specs, &current, &pairs, &[], lang);
             problems.extend(checked.problems);
             if !problems.is_empty() {
-                return fail_with_problems("nothing was saved", &problems);
+                return fail_with_problems(lang, &tr!(lang, "cli-nothing-saved"), &problems);
             }
             for warning in &checked.warnings {
-                eprintln!("warning: {warning}");
+                print_warning(lang, warning);
             }
             store.replace_org_values(&org.id, &checked.values)?;
             for (key, value) in &checked.values {
@@ -111,23 +131,23 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
             }
         }
         OrgCommand::Unset { org, keys } => {
-            let org = store.require_org(&org)?;
+            let org = require_org(&store, &org, lang)?;
             let current = store.org_values(&org.id)?;
-            let missing: Vec<&String> = keys.iter().filter(|k| !current.contains_key(*k)).collect();
+            let missing: Vec<&str> = keys
+                .iter()
+                .filter(|k| !current.contains_key(*k))
+                .map(String::as_str)
+                .collect();
             if !missing.is_empty() {
-                anyhow::bail!(
-                    "{} has no value for {} (see: exchange-host org show {})",
-                    org.id,
-                    missing
-                        .iter()
-                        .map(|k| k.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    org.id
-                );
+                let keys = missing.join(", ");
+                anyhow::bail!(tr!(lang, "cli-org-no-value", org = &org.id, keys = keys));
             }
             store.update_org_values(&org.id, &Default::default(), &keys)?;
-            println!("{}: removed {}", org.id, keys.join(", "));
+            let keys = keys.join(", ");
+            println!(
+                "{}",
+                tr!(lang, "cli-org-removed-values", org = &org.id, keys = keys)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -135,8 +155,9 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
 
 /// Prints an organization's published links tables.
 pub fn links(env: &Env, org: &str, json: bool) -> anyhow::Result<ExitCode> {
+    let lang = env.lang;
     let store = env.store()?;
-    let org = store.require_org(org)?;
+    let org = require_org(&store, org, lang)?;
     let published = store.published_links(&org.id)?;
     if json {
         let out: serde_json::Map<String, serde_json::Value> = published
@@ -149,22 +170,21 @@ pub fn links(env: &Env, org: &str, json: bool) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if published.is_empty() {
-        println!("{} has no published links yet: they appear after the first successful run of its Sferum sync task", org.id);
-        println!(
-            "(see: exchange-host task list --org {}; run one with: exchange-host run TASK).",
-            org.id
-        );
+        println!("{}", tr!(lang, "cli-no-links", org = &org.id));
+        println!("{}", tr!(lang, "cli-no-links-next", org = &org.id));
         return Ok(ExitCode::SUCCESS);
     }
     for (type_id, p) in published {
-        println!(
-            "Чаты Сферум — {} (published {} by task {}, {})",
-            escape_controls(&org.name),
-            show_time(p.published_ms),
-            p.task_id.unwrap_or(0),
-            escape_controls(&type_id)
+        let heading = tr!(
+            lang,
+            "cli-links-heading",
+            org = &*escape_controls(&org.name),
+            time = show_time(p.published_ms),
+            task = p.task_id.unwrap_or(0),
+            type = &*escape_controls(&type_id)
         );
-        let mut table = Table::new(p.table.columns.clone());
+        println!("{heading}");
+        let mut table = exchange_core::output::Table::new(p.table.columns.clone());
         for row in &p.table.rows {
             let mut cells = vec![row.title.clone()];
             cells.extend(row.links.iter().map(|l| l.clone().unwrap_or_default()));

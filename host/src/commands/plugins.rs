@@ -1,12 +1,13 @@
 //! `exchange-host plugins list|show|verify`.
 
-use super::{report_skipped, Env};
+use super::{plugin_not_found, print_error, print_fields, report_skipped, table, Env};
 use crate::cli::PluginsCommand;
 use anyhow::bail;
-use exchange_core::output::Table;
+use exchange_core::i18n::{schedule_phrase, Lang};
 use exchange_core::plugins::discovery;
 use exchange_core::plugins::scan::Scanner;
-use exchange_sdk::manifest::Rule;
+use exchange_core::tr;
+use exchange_sdk::manifest::{localized, Rule};
 use exchange_sdk::negotiate::needs_newer_host;
 use exchange_sdk::{AbiVersion, Dependency, Manifest, ParamSpec, ParamType};
 use std::path::Path;
@@ -14,8 +15,9 @@ use std::process::ExitCode;
 
 /// Runs a `plugins` subcommand.
 pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
+    let lang = env.lang;
     if let PluginsCommand::Verify { file, json } = &command {
-        return verify(file, *json);
+        return verify(lang, file, *json);
     }
     let registry = env.registry();
     match command {
@@ -38,21 +40,27 @@ pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
                 let out = serde_json::json!({ "plugins": plugins, "skipped": registry.skipped });
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
-                report_skipped(&registry);
+                report_skipped(&registry, lang);
                 if registry.plugins.is_empty() {
                     let dirs: Vec<String> = registry
                         .dirs
                         .iter()
                         .map(|d| d.display().to_string())
                         .collect();
-                    println!("No plugins found in {}.", dirs.join(", "));
-                    println!("Put plugin libraries there, or name their folder with --plugins DIR or EXCHANGE_PLUGINS.");
+                    println!("{}", tr!(lang, "cli-no-plugins", dirs = dirs.join(", ")));
+                    println!("{}", tr!(lang, "cli-no-plugins-hint"));
                 } else {
-                    let mut table = Table::new(["TYPE", "NAME", "VERSION", "FILE"]);
+                    let columns = [
+                        "cli-col-type",
+                        "cli-col-name",
+                        "cli-col-version",
+                        "cli-col-file",
+                    ];
+                    let mut table = table(lang, &columns);
                     for p in registry.plugins.values() {
                         table.row([
                             p.manifest.type_id.clone(),
-                            p.manifest.display_name.clone(),
+                            display_name(lang, &p.manifest),
                             p.manifest.version.clone(),
                             p.path.display().to_string(),
                         ]);
@@ -64,8 +72,8 @@ pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
         }
         PluginsCommand::Show { type_id, json } => {
             let Some(plugin) = registry.get(&type_id) else {
-                report_skipped(&registry);
-                bail!(registry.not_found_message(&type_id));
+                report_skipped(&registry, lang);
+                bail!(plugin_not_found(&registry, &type_id, lang));
             };
             let m = &plugin.manifest;
             if json {
@@ -79,49 +87,78 @@ pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&out)?);
                 return Ok(ExitCode::SUCCESS);
             }
-            println!("Task type:        {}", m.type_id);
-            println!("Name:             {}", m.display_name);
-            println!("Description:      {}", m.description);
-            println!(
-                "Version:          {} (plugin ABI {})",
-                m.version, m.abi_version
-            );
-            let caps = &plugin.capabilities;
-            println!("Needs host ABI:   {} or newer", caps.min_host_abi);
-            println!(
-                "Extensions:       {}",
-                if caps.entry_points.is_empty() {
-                    "none (entry points of ABI 1.0 only)".to_string()
-                } else {
-                    caps.entry_points.join(", ")
-                }
-            );
-            println!(
-                "Default schedule: {}",
-                m.default_schedule.as_deref().unwrap_or("manual")
-            );
-            println!("File:             {}", plugin.path.display());
-            println!();
-            if m.params.is_empty() {
-                println!("Parameters: none");
-            } else {
-                println!("Parameters ({}):", m.params.len());
-                for p in &m.params {
-                    println!();
-                    print_param(p);
-                }
-            }
-            if !m.requires.is_empty() {
-                println!();
-                println!("Rules between parameters:");
-                for rule in &m.requires {
-                    println!("  {}", rule_text(m, rule));
-                }
-            }
+            show(lang, plugin);
             Ok(ExitCode::SUCCESS)
         }
         PluginsCommand::Verify { .. } => unreachable!("answered above"),
     }
+}
+
+/// `plugins show TYPE` as text: the plugin, its parameters and the rules between them.
+fn show(lang: Lang, plugin: &exchange_core::plugins::Plugin) {
+    let m = &plugin.manifest;
+    let text = |texts, fallback| localized(texts, lang.code(), fallback).to_string();
+    let caps = &plugin.capabilities;
+    let extensions = match caps.entry_points.is_empty() {
+        true => tr!(lang, "cli-extensions-none"),
+        false => caps.entry_points.join(", "),
+    };
+    let schedule = exchange_core::task_config::default_schedule(plugin);
+    let fields = [
+        ("cli-field-task-type", m.type_id.clone()),
+        ("cli-field-name", display_name(lang, m)),
+        (
+            "cli-field-description",
+            text(&m.description_i18n, &m.description),
+        ),
+        (
+            "cli-field-version",
+            tr!(
+                lang,
+                "cli-version-abi",
+                version = &m.version,
+                abi = m.abi_version.to_string()
+            ),
+        ),
+        (
+            "cli-field-host-abi",
+            tr!(lang, "cli-or-newer", abi = caps.min_host_abi.to_string()),
+        ),
+        ("cli-field-extensions", extensions),
+        (
+            "cli-field-default-schedule",
+            schedule_phrase(lang, schedule),
+        ),
+        ("cli-field-file", plugin.path.display().to_string()),
+    ];
+    print_fields(lang, "", 1, &fields);
+    println!();
+    if m.params.is_empty() {
+        println!("{}", tr!(lang, "cli-plugin-params-none"));
+    } else {
+        println!("{}", tr!(lang, "cli-plugin-params", count = m.params.len()));
+        for p in &m.params {
+            println!();
+            print_param(lang, p);
+        }
+    }
+    if !m.requires.is_empty() {
+        println!();
+        println!("{}", tr!(lang, "cli-rules"));
+        for rule in &m.requires {
+            println!("  {}", rule_text(lang, m, rule));
+        }
+    }
+}
+
+/// A task type's name in `lang`.
+pub fn display_name(lang: Lang, manifest: &Manifest) -> String {
+    localized(
+        &manifest.display_name_i18n,
+        lang.code(),
+        &manifest.display_name,
+    )
+    .to_string()
 }
 
 /// One finding of `plugins verify`: the check's name, the key it concerns, what is wrong.
@@ -133,15 +170,20 @@ struct VerifyFinding {
 }
 
 /// `plugins verify FILE`: what a vendor runs before shipping a plugin.
-fn verify(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
+fn verify(lang: Lang, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
     let canonical = match std::fs::canonicalize(file) {
         Ok(path) if path.is_file() => path,
         Ok(path) => {
-            eprintln!("error: {} is not a file", path.display());
+            let path = path.display().to_string();
+            print_error(lang, tr!(lang, "cli-not-a-file", file = path));
             return Ok(ExitCode::from(2));
         }
         Err(e) => {
-            eprintln!("error: {} cannot be read: {e}", file.display());
+            let (file, error) = (file.display().to_string(), e.to_string());
+            print_error(
+                lang,
+                tr!(lang, "cli-cannot-be-read", file = file, error = error),
+            );
             return Ok(ExitCode::from(2));
         }
     };
@@ -190,13 +232,15 @@ fn verify(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else if findings.is_empty() {
         let m = manifest.as_ref().expect("a plugin without findings loaded");
-        println!(
-            "{}: ok: task type {} version {}, plugin ABI {}",
-            file.display(),
-            m.type_id,
-            m.version,
-            m.abi_version
+        let verified = tr!(
+            lang,
+            "cli-verified",
+            file = file.display().to_string(),
+            type = &m.type_id,
+            version = &m.version,
+            abi = m.abi_version.to_string()
         );
+        println!("{verified}");
     } else {
         for f in &findings {
             let key = f.key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default();
@@ -211,7 +255,7 @@ fn verify(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
 }
 
 /// A rule between parameters in words, e.g. `proxy_port: required with proxy_server`.
-fn rule_text(manifest: &Manifest, rule: &Dependency) -> String {
+fn rule_text(lang: Lang, manifest: &Manifest, rule: &Dependency) -> String {
     let when = &rule.when;
     let flag = manifest
         .param(&when.key)
@@ -221,53 +265,58 @@ fn rule_text(manifest: &Manifest, rule: &Dependency) -> String {
         None if flag => format!("{}=1", when.key),
         None => when.key.clone(),
     };
-    let demand = match rule.rule {
-        Rule::RequiredWith => "required with",
-        Rule::OnlyWith => "only with",
-    };
+    let demand = tr!(
+        lang,
+        match rule.rule {
+            Rule::RequiredWith => "cli-rule-required-with",
+            Rule::OnlyWith => "cli-rule-only-with",
+        }
+    );
     format!("{}: {demand} {condition}", rule.keys.join(", "))
 }
 
-fn print_param(p: &ParamSpec) {
-    let presence = if p.required {
-        "required".to_string()
-    } else {
-        match &p.default {
-            Some(d) if !p.kind.is_secret() => format!("optional, default {d}"),
-            _ => "optional, no default".to_string(),
-        }
+fn print_param(lang: Lang, p: &ParamSpec) {
+    let presence = match &p.default {
+        _ if p.required => tr!(lang, "cli-required"),
+        Some(d) if !p.kind.is_secret() => tr!(lang, "cli-optional-default", default = d),
+        _ => tr!(lang, "cli-optional"),
     };
     println!("  {}", p.key);
-    println!("    {}", p.description);
-    println!("    Type:     {}", type_name(&p.kind));
-    if let Some(range) = range(&p.kind) {
-        println!("    Range:    {range}");
+    println!(
+        "    {}",
+        localized(&p.description_i18n, lang.code(), &p.description)
+    );
+    let mut fields = vec![("cli-field-type", tr!(lang, type_name(&p.kind)))];
+    if let Some(range) = range(lang, &p.kind) {
+        fields.push(("cli-field-range", range));
     }
-    println!("    Presence: {presence}");
+    fields.push(("cli-field-presence", presence));
     if p.kind.is_secret() {
-        println!("    Secret:   yes (stored, never shown)");
+        fields.push(("cli-field-secret", tr!(lang, "cli-secret-yes")));
     }
+    print_fields(lang, "    ", 1, &fields);
 }
 
+/// The message id of a parameter type's name.
 fn type_name(kind: &ParamType) -> &'static str {
     match kind {
-        ParamType::String => "string",
-        ParamType::Integer { .. } => "integer",
-        ParamType::Port => "port",
-        ParamType::Flag => "flag",
-        ParamType::Enum { .. } => "enum",
-        ParamType::Duration => "duration",
-        ParamType::Secret => "secret",
+        ParamType::String => "cli-type-string",
+        ParamType::Integer { .. } => "cli-type-integer",
+        ParamType::Port => "cli-type-port",
+        ParamType::Flag => "cli-type-flag",
+        ParamType::Enum { .. } => "cli-type-enum",
+        ParamType::Duration => "cli-type-duration",
+        ParamType::Secret => "cli-type-secret",
     }
 }
 
-fn range(kind: &ParamType) -> Option<String> {
+fn range(lang: Lang, kind: &ParamType) -> Option<String> {
     match kind {
         ParamType::Integer { min, max } => Some(format!("{min}-{max}")),
         ParamType::Port => Some("1-65535".into()),
-        ParamType::Flag => Some("0 or 1".into()),
+        ParamType::Flag => Some(tr!(lang, "cli-range-flag")),
         ParamType::Enum { values } => Some(values.join(", ")),
-        ParamType::Duration => Some("e.g. 90s, 30m, 1h30m".into()),
+        ParamType::Duration => Some(tr!(lang, "cli-range-duration")),
         _ => None,
     }
 }

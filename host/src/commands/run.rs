@@ -1,13 +1,16 @@
 //! `exchange-host run`, `task check`, `runs` and `logs`, and the hidden worker mode.
 
-use super::Env;
-use exchange_core::output::Table;
+use super::{require_task, table, Env};
+use exchange_core::i18n::{counter_label, status_phrase, trigger_phrase, Lang};
 use exchange_core::runs::protocol::Event;
 use exchange_core::runs::runner::{check_task, run_task, Outcome, RunOptions, RunnerConfig};
 use exchange_core::runs::worker;
+use exchange_core::tr;
+use exchange_sdk::manifest::Texts;
 use exchange_sdk::LogLevel;
 use exchange_store::runs::RunStatus;
 use exchange_store::show_time;
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,13 +21,22 @@ impl Env {
     /// The runner settings for this host process.
     pub fn runner(&self) -> anyhow::Result<RunnerConfig> {
         let exe = std::env::current_exe()
-            .map_err(|e| anyhow::anyhow!("cannot find the host's own executable: {e}"))?;
+            .map_err(|e| anyhow::anyhow!(tr!(self.lang, "cli-no-exe", error = e.to_string())))?;
         Ok(RunnerConfig::new(exe, self.db_path(), self.registry_dirs()))
+    }
+
+    /// The names of the counters the plugin of `type_id` reports, per language.
+    pub fn counter_labels(&self, type_id: &str) -> BTreeMap<String, Texts> {
+        self.registry()
+            .get(type_id)
+            .map(|p| p.manifest.counter_labels.clone())
+            .unwrap_or_default()
     }
 }
 
 /// Shows a run's events live: a progress line on a terminal, plain lines otherwise.
 struct LiveOutput {
+    lang: Lang,
     terminal: bool,
     last_stage: String,
     progress_shown: bool,
@@ -55,7 +67,14 @@ impl LiveOutput {
                     let _ = err.flush();
                     self.progress_shown = true;
                 } else if *stage != self.last_stage || done == total {
-                    let _ = writeln!(err, "progress: {stage} {done}/{total}");
+                    let line = tr!(
+                        self.lang,
+                        "cli-progress",
+                        stage = stage,
+                        done = *done,
+                        total = *total
+                    );
+                    let _ = writeln!(err, "{line}");
                 }
                 self.last_stage = stage.clone();
             }
@@ -70,18 +89,29 @@ impl LiveOutput {
     }
 }
 
-/// Prints a run's result and counters.
-fn print_outcome(task: i64, outcome: &Outcome) {
-    println!(
-        "Run {} of task {task}: {} — {}",
-        outcome.run_id, outcome.status, outcome.message
-    );
+/// The line that says how run `run` of `task` ended.
+fn outcome_line(lang: Lang, run: i64, task: i64, status: RunStatus, message: &str) -> String {
+    let status = status_phrase(lang, status);
+    tr!(
+        lang,
+        "cli-run-outcome",
+        run = run,
+        task = task,
+        status = status,
+        message = message
+    )
+}
+
+/// Prints a run's result and its counters, named by `labels` (the plugin's) in `lang`.
+pub fn print_outcome(lang: Lang, task: i64, outcome: &Outcome, labels: &BTreeMap<String, Texts>) {
+    let line = outcome_line(lang, outcome.run_id, task, outcome.status, &outcome.message);
+    println!("{line}");
     if !outcome.counters.is_empty() {
-        let mut table = Table::new(["COUNTER", "VALUE"]);
+        let mut counters = table(lang, &["cli-col-counter", "cli-col-value"]);
         for (key, value) in &outcome.counters {
-            table.row([key.clone(), value.to_string()]);
+            counters.row([counter_label(lang, key, labels), value.to_string()]);
         }
-        print!("{table}");
+        print!("{counters}");
     }
 }
 
@@ -96,10 +126,12 @@ pub fn exit_code(outcome: &Outcome) -> ExitCode {
 
 /// `exchange-host run TASK [--dry-run | --force]`.
 pub fn run(env: &Env, task_id: i64, dry_run: bool, force: bool) -> anyhow::Result<ExitCode> {
+    let task = require_task(&env.store()?, task_id, env.lang)?;
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
     let _ = ctrlc_flag(flag);
     let mut live = LiveOutput {
+        lang: env.lang,
         terminal: std::io::stderr().is_terminal(),
         last_stage: String::new(),
         progress_shown: false,
@@ -113,7 +145,8 @@ pub fn run(env: &Env, task_id: i64, dry_run: bool, force: bool) -> anyhow::Resul
         live.show(e)
     })?;
     live.finish();
-    print_outcome(task_id, &outcome);
+    let labels = env.counter_labels(&task.type_id);
+    print_outcome(env.lang, task_id, &outcome, &labels);
     Ok(exit_code(&outcome))
 }
 
@@ -124,21 +157,22 @@ fn ctrlc_flag(flag: Arc<AtomicBool>) -> std::io::Result<()> {
 
 /// `exchange-host task check ID`.
 pub fn check(env: &Env, task_id: i64) -> anyhow::Result<ExitCode> {
+    require_task(&env.store()?, task_id, env.lang)?;
     let (ok, message) = check_task(&env.runner()?, task_id, Duration::from_secs(120))?;
-    if ok {
-        println!("OK: {message}");
-        Ok(ExitCode::SUCCESS)
-    } else {
-        println!("FAILED: {message}");
-        Ok(ExitCode::FAILURE)
-    }
+    let (id, code) = match ok {
+        true => ("cli-check-ok", ExitCode::SUCCESS),
+        false => ("cli-check-failed", ExitCode::FAILURE),
+    };
+    println!("{}", tr!(env.lang, id, message = message));
+    Ok(code)
 }
 
 /// `exchange-host runs`.
 pub fn runs(env: &Env, task: Option<i64>, last: i64, json: bool) -> anyhow::Result<ExitCode> {
+    let lang = env.lang;
     let store = env.store()?;
     if let Some(task) = task {
-        store.require_task(task)?;
+        require_task(&store, task, lang)?;
     }
     let runs = store.runs(task, last.max(1))?;
     if json {
@@ -146,22 +180,39 @@ pub fn runs(env: &Env, task: Option<i64>, last: i64, json: bool) -> anyhow::Resu
         return Ok(ExitCode::SUCCESS);
     }
     if runs.is_empty() {
-        println!("No runs yet. Start one with: exchange-host run TASK");
+        println!("{}", tr!(lang, "cli-no-runs"));
         return Ok(ExitCode::SUCCESS);
     }
-    let mut table = Table::new([
-        "RUN", "TASK", "ORG", "STARTED", "TOOK", "STATUS", "TRIGGER", "MESSAGE",
-    ]);
+    let mut table = table(
+        lang,
+        &[
+            "cli-col-run",
+            "cli-col-task",
+            "cli-col-org",
+            "cli-col-started",
+            "cli-col-took",
+            "cli-col-status",
+            "cli-col-trigger",
+            "cli-col-message",
+        ],
+    );
     for r in runs {
         let took = r
             .ended_ms
-            .map(|e| format!("{:.1}s", (e - r.started_ms) as f64 / 1000.0))
-            .unwrap_or_else(|| "…".into());
-        let status = if r.dry_run {
-            format!("{} (dry run)", r.status)
-        } else {
-            r.status.to_string()
+            .map(|e| format!("{:.1}", (e - r.started_ms) as f64 / 1000.0))
+            .map_or_else(
+                || "…".into(),
+                |seconds| tr!(lang, "cli-took", seconds = seconds),
+            );
+        let status = match r.dry_run {
+            true => tr!(
+                lang,
+                "cli-dry-run-status",
+                status = status_phrase(lang, r.status)
+            ),
+            false => status_phrase(lang, r.status),
         };
+        let trigger = trigger_phrase(lang, r.trigger);
         table.row([
             r.id.to_string(),
             r.task_id.to_string(),
@@ -169,7 +220,7 @@ pub fn runs(env: &Env, task: Option<i64>, last: i64, json: bool) -> anyhow::Resu
             show_time(r.started_ms),
             took,
             status,
-            r.trigger.to_string(),
+            trigger,
             r.message,
         ]);
     }
@@ -184,11 +235,11 @@ pub fn logs(env: &Env, run_id: i64, level: &str, json: bool) -> anyhow::Result<E
         "info" => LogLevel::Info,
         "warn" | "warning" => LogLevel::Warn,
         "error" => LogLevel::Error,
-        other => anyhow::bail!("--level {other:?} is not a level: use debug, info, warn or error"),
+        other => anyhow::bail!(tr!(env.lang, "cli-bad-level", level = other)),
     };
     let store = env.store()?;
     let Some(run) = store.run_record(run_id)? else {
-        anyhow::bail!("no run {run_id} (list runs with: exchange-host runs)");
+        anyhow::bail!(tr!(env.lang, "cli-no-run", run = run_id));
     };
     let lines = store.run_logs(run_id, min, 0)?;
     if json {
@@ -207,12 +258,14 @@ pub fn logs(env: &Env, run_id: i64, level: &str, json: bool) -> anyhow::Result<E
             line.message
         );
     }
-    println!(
-        "Run {} of task {}: {} — {}",
-        run.id, run.task_id, run.status, run.message
-    );
+    let line = outcome_line(env.lang, run.id, run.task_id, run.status, &run.message);
+    println!("{line}");
+    let labels = match store.task(run.task_id)? {
+        Some(task) => env.counter_labels(&task.type_id),
+        None => BTreeMap::new(),
+    };
     for (key, value) in &run.counters {
-        println!("  {key}: {value}");
+        println!("  {}: {value}", counter_label(env.lang, key, &labels));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,16 +1,17 @@
 //! `exchange-host school …`: importing and inspecting school data.
 
-use super::Env;
+use super::{print_error, require_org, table, Env};
 use crate::cli::SchoolCommand;
 use anyhow::Result;
-use exchange_core::i18n::Lang;
-use exchange_core::output::escape_controls;
-use exchange_core::output::Table;
+use exchange_core::i18n::{role_label, Lang};
+use exchange_core::output::{escape_controls, Table};
 use exchange_core::school::coverage::{self, percent};
-use exchange_core::school::diff::diff;
+use exchange_core::school::diff::{diff, SchoolDiff, SferumLink, DETAIL_LINES};
+use exchange_core::school::problems::localized;
 use exchange_core::school::read_text;
 use exchange_core::school::shrink::shrinks;
 use exchange_core::school::staff::staff_files;
+use exchange_core::tr;
 use exchange_sdk::school::SchoolData;
 use exchange_sdk::school_validate::{parse_school_data, Problem};
 use exchange_store::show_time;
@@ -21,6 +22,7 @@ use std::process::ExitCode;
 
 /// Runs a `school` subcommand.
 pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
+    let lang = env.lang;
     if let SchoolCommand::Sample {
         students,
         org,
@@ -35,16 +37,25 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
         let json = serde_json::to_string_pretty(&data)?;
         match output {
             Some(path) => {
-                std::fs::write(&path, json + "\n")
-                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-                eprintln!(
-                    "Wrote a sample school ({} staff, {} classes, {} students, {} parents) to {}",
-                    data.staff.len(),
-                    data.classes.len(),
-                    data.students.len(),
-                    data.parents.len(),
-                    path.display()
+                let file = path.display().to_string();
+                std::fs::write(&path, json + "\n").map_err(|e| {
+                    anyhow::anyhow!(tr!(
+                        lang,
+                        "cli-cannot-write",
+                        file = &file,
+                        error = e.to_string()
+                    ))
+                })?;
+                let said = tr!(
+                    lang,
+                    "cli-sample-written",
+                    staff = data.staff.len(),
+                    classes = data.classes.len(),
+                    students = data.students.len(),
+                    parents = data.parents.len(),
+                    file = file
                 );
+                eprintln!("{said}");
             }
             None => println!("{json}"),
         }
@@ -56,9 +67,9 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
             org,
             file,
             confirm_shrink,
-        } => return import(&mut store, &org, &file, confirm_shrink),
+        } => return import(&mut store, lang, &org, &file, confirm_shrink),
         SchoolCommand::Show { org, json } => {
-            let (org, school) = load(&store, &org)?;
+            let (org, school) = load(&store, &org, lang)?;
             let data = &school.data;
             let counts = serde_json::json!({
                 "organization": data.organization.name, "academic_year": data.organization.academic_year,
@@ -69,18 +80,22 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&counts)?);
             } else {
-                println!(
-                    "{} ({}), academic year {}",
-                    escape_controls(&data.organization.name),
-                    escape_controls(&org),
-                    escape_controls(&data.organization.academic_year)
+                let heading = tr!(
+                    lang,
+                    "cli-school-heading",
+                    name = &*escape_controls(&data.organization.name),
+                    org = &*escape_controls(&org),
+                    year = &*escape_controls(&data.organization.academic_year)
                 );
-                println!(
-                    "Imported {} ({} import(s) so far)",
-                    show_time(school.imported_ms),
-                    school.imports
+                println!("{heading}");
+                let imports = tr!(
+                    lang,
+                    "cli-school-imports",
+                    time = show_time(school.imported_ms),
+                    imports = school.imports
                 );
-                let mut table = Table::new(["RECORDS", "COUNT"]);
+                println!("{imports}");
+                let mut table = table(lang, &["cli-col-records", "cli-col-count"]);
                 for key in [
                     "staff",
                     "classes",
@@ -89,30 +104,31 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
                     "subject_groups",
                     "video_calls",
                 ] {
-                    table.row([key.to_string(), counts[key].to_string()]);
+                    table.row([list_name(lang, key), counts[key].to_string()]);
                 }
                 print!("{table}");
             }
         }
         SchoolCommand::Staff { org, json } => {
-            let (_, school) = load(&store, &org)?;
-            staff(&school.data, json)?;
+            let (_, school) = load(&store, &org, lang)?;
+            staff(lang, &school.data, json)?;
         }
         SchoolCommand::Coverage { org, json } => {
-            let (_, school) = load(&store, &org)?;
-            coverage(&school.data, json)?;
+            let (_, school) = load(&store, &org, lang)?;
+            coverage(lang, &school.data, json)?;
         }
         SchoolCommand::Calls {
             org,
             upcoming,
             json,
         } => {
-            let (_, school) = load(&store, &org)?;
-            calls(&school.data, upcoming, json)?;
+            let (_, school) = load(&store, &org, lang)?;
+            calls(lang, &school.data, upcoming, json)?;
         }
         SchoolCommand::MaxLinks { org, unbound, json } => {
-            let (org, school) = load(&store, &org)?;
-            max_links(&school.data, &store.max_bindings(&org)?, unbound, json)?;
+            let (org, school) = load(&store, &org, lang)?;
+            let bindings = store.max_bindings(&org)?;
+            max_links(lang, &school.data, &bindings, unbound, json)?;
         }
         SchoolCommand::Sample { .. } => unreachable!("handled above"),
     }
@@ -121,108 +137,212 @@ pub fn run(env: &Env, command: SchoolCommand) -> anyhow::Result<ExitCode> {
 
 /// `school import`: reads, checks and saves the file, or says why not (exit code 2, nothing
 /// saved).
-fn import(store: &mut Store, org: &str, file: &Path, confirm_shrink: bool) -> Result<ExitCode> {
-    let org = store.require_org(org)?;
+fn import(
+    store: &mut Store,
+    lang: Lang,
+    org: &str,
+    file: &Path,
+    confirm_shrink: bool,
+) -> Result<ExitCode> {
+    let org = require_org(store, org, lang)?;
     let shown = file.display().to_string();
     let shown = escape_controls(&shown);
-    let refuse = |what: String, problems: &[Problem]| {
-        eprintln!(
-            "error: {shown} was not imported: {what} (the previous data of {} is unchanged)",
-            org.id
+    let refuse = |reason: String, lines: &[String]| {
+        let org = &org.id;
+        print_error(
+            lang,
+            tr!(
+                lang,
+                "cli-not-imported",
+                file = &*shown,
+                reason = reason,
+                org = org
+            ),
         );
-        for problem in problems {
-            eprintln!("  {problem}");
+        for line in lines {
+            eprintln!("  {line}");
         }
         ExitCode::from(2)
     };
-    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {shown}: {e}"))?;
+    let problem_lines = |problems: &[Problem]| -> Vec<String> {
+        problems
+            .iter()
+            .map(|p| format!("{}: {}", p.path, localized(&p.message, lang)))
+            .collect()
+    };
+    let bytes = std::fs::read(file).map_err(|e| {
+        anyhow::anyhow!(tr!(
+            lang,
+            "cli-cannot-read",
+            file = &*shown,
+            error = e.to_string()
+        ))
+    })?;
     let text = match read_text(&bytes) {
         Ok(text) => text,
-        Err(problem) => return Ok(refuse("it is not UTF-8 text".into(), &[problem])),
+        Err(problem) => {
+            let reason = tr!(lang, "cli-not-utf8");
+            return Ok(refuse(reason, &problem_lines(&[problem])));
+        }
     };
     if text.starts_with('\u{feff}') {
-        eprintln!("note: {shown} starts with a UTF-8 byte order mark (BOM); it is ignored");
+        let note = tr!(lang, "cli-bom", file = &*shown);
+        eprintln!("{}", tr!(lang, "cli-note", note = note));
     }
     let data = match parse_school_data(text) {
         Ok(data) => data,
         Err(problems) => {
-            let count = problems.len();
-            let what = format!("{count} problem{}", if count == 1 { "" } else { "s" });
-            return Ok(refuse(what, &problems));
+            let reason = tr!(lang, "cli-problem-count", count = problems.len());
+            return Ok(refuse(reason, &problem_lines(&problems)));
         }
     };
     if data.organization.id != org.id {
-        let problem = Problem {
-            path: "organization.id".into(),
-            message: format!(
-                "this file is the data of {} («{}»), not of {}: import the file of {} instead, or this one into the organization it is for",
-                escape_controls(&data.organization.id),
-                escape_controls(&data.organization.name),
-                org.id,
-                org.id
-            ),
-        };
-        return Ok(refuse(
-            "it is another organization's data".into(),
-            &[problem],
-        ));
+        let problem = tr!(
+            lang,
+            "cli-other-org-problem",
+            file_org = &*escape_controls(&data.organization.id),
+            name = &*escape_controls(&data.organization.name),
+            org = &org.id
+        );
+        let line = format!("organization.id: {problem}");
+        return Ok(refuse(tr!(lang, "cli-other-org"), &[line]));
     }
     let previous = store.school(&org.id)?;
     if let Some(previous) = &previous {
         let shrinks = shrinks(&previous.data, &data);
         if !shrinks.is_empty() && !confirm_shrink {
-            eprintln!(
-                "error: {shown} was not imported: it would take away more than a third of the school (the previous data of {} is unchanged):",
-                org.id
-            );
-            for shrink in &shrinks {
-                eprintln!("  {shrink}");
-            }
-            eprintln!(
-                "The next Sferum sync would remove those people from their chats. If the file is right (the school really is that much smaller), import it again with --confirm-shrink."
-            );
-            return Ok(ExitCode::from(2));
+            let lines: Vec<String> = shrinks
+                .iter()
+                .map(|s| {
+                    let fall = (s.before - s.after) * 100 / s.before;
+                    let list = list_name(lang, s.list);
+                    format!("{list}: {} → {} (−{fall}%)", s.before, s.after)
+                })
+                .collect();
+            let code = refuse(tr!(lang, "cli-shrinks"), &lines);
+            eprintln!("{}", tr!(lang, "cli-shrink-hint"));
+            return Ok(code);
         }
     }
     let changes = diff(previous.as_ref().map(|p| &p.data), &data);
     store.import_school(&org.id, &data)?;
-    println!("Imported {shown} into {}.", org.id);
-    print!("{changes}");
+    println!(
+        "{}",
+        tr!(lang, "cli-imported", file = &*shown, org = &org.id)
+    );
+    print_changes(lang, &changes);
     let due = store
         .tasks(Some(&org.id))?
         .into_iter()
         .filter(|t| t.enabled)
         .count();
     if due > 0 {
-        println!(
-            "{due} enabled task(s) of {} are now due and run at the next chance.",
-            org.id
-        );
+        println!("{}", tr!(lang, "cli-tasks-due", count = due, org = &org.id));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A list of the school data (`staff`, `subject_groups`, …) in words.
+pub fn list_name(lang: Lang, list: &str) -> String {
+    tr!(lang, &format!("cli-list-{}", list.replace('_', "-")))
+}
+
+/// Up to [`DETAIL_LINES`] indented lines, then "… and N more".
+fn detail_lines<T>(lang: Lang, out: &mut Vec<String>, items: &[T], line: impl Fn(&T) -> String) {
+    out.extend(
+        items
+            .iter()
+            .take(DETAIL_LINES)
+            .map(|item| format!("  {}", line(item))),
+    );
+    if items.len() > DETAIL_LINES {
+        let more = tr!(lang, "cli-changes-more", count = items.len() - DETAIL_LINES);
+        out.push(format!("  {more}"));
+    }
+}
+
+/// What an import changed, for an administrator: a count line per list
+/// (`students: +2 -1 ~3`) with detail lines, then the Sferum links. A first import shows
+/// counts only.
+fn change_lines(lang: Lang, diff: &SchoolDiff) -> Vec<String> {
+    if diff.is_empty() {
+        return vec![tr!(lang, "cli-changes-none")];
+    }
+    let mut out = Vec::new();
+    let fields = |fields: &[String]| escape_controls(&fields.join(", ")).into_owned();
+    if diff.first_import {
+        out.push(tr!(lang, "cli-changes-first"));
+    } else if !diff.organization.is_empty() {
+        let fields = fields(&diff.organization);
+        out.push(tr!(lang, "cli-changes-organization", fields = fields));
+    }
+    for (list, changes) in diff.lists() {
+        let name = list_name(lang, list);
+        let (added, removed, changed) = (&changes.added, &changes.removed, &changes.changed);
+        if diff.first_import {
+            if !added.is_empty() {
+                out.push(format!("{name}: +{}", added.len()));
+            }
+        } else if changes.is_empty() {
+            out.push(tr!(lang, "cli-changes-unchanged", list = name));
+        } else {
+            out.push(format!(
+                "{name}: +{} -{} ~{}",
+                added.len(),
+                removed.len(),
+                changed.len()
+            ));
+            detail_lines(lang, &mut out, added, |r| format!("+ {r}"));
+            detail_lines(lang, &mut out, removed, |r| format!("- {r}"));
+            detail_lines(lang, &mut out, changed, |c| {
+                format!("~ {} ({})", c.record, fields(&c.fields))
+            });
+        }
+    }
+    let link_line =
+        |l: &SferumLink| format!("{} {}: {}", list_name(lang, l.list), l.record, l.sferum_id);
+    if !diff.linked.is_empty() {
+        out.push(tr!(lang, "cli-changes-linked", count = diff.linked.len()));
+        if !diff.first_import {
+            detail_lines(lang, &mut out, &diff.linked, link_line);
+        }
+    }
+    if !diff.unlinked.is_empty() {
+        out.push(tr!(
+            lang,
+            "cli-changes-unlinked",
+            count = diff.unlinked.len()
+        ));
+        detail_lines(lang, &mut out, &diff.unlinked, link_line);
+    }
+    out
+}
+
+/// Prints what an import changed, one line each.
+pub fn print_changes(lang: Lang, diff: &SchoolDiff) {
+    for line in change_lines(lang, diff) {
+        println!("{line}");
+    }
 }
 
 fn load(
     store: &exchange_store::Store,
     org: &str,
+    lang: Lang,
 ) -> anyhow::Result<(String, exchange_store::school::StoredSchool)> {
-    let org = store.require_org(org)?;
+    let org = require_org(store, org, lang)?;
     match store.school(&org.id)? {
         Some(school) => Ok((org.id, school)),
-        None => anyhow::bail!(
-            "{} has no school data yet: import it with: exchange-host school import {} FILE.json (a sample: exchange-host school sample -o sample.json)",
-            org.id, org.id
-        ),
+        None => anyhow::bail!(tr!(lang, "cli-no-school", org = &org.id)),
     }
 }
 
-fn sferum(id: Option<u64>) -> String {
-    id.map(|id| id.to_string())
-        .unwrap_or_else(|| "not linked".into())
+fn sferum(lang: Lang, id: Option<u64>) -> String {
+    id.map_or_else(|| tr!(lang, "cli-not-linked"), |id| id.to_string())
 }
 
-fn staff(data: &SchoolData, json: bool) -> anyhow::Result<()> {
-    let files = staff_files(data, Lang::from_env());
+fn staff(lang: Lang, data: &SchoolData, json: bool) -> anyhow::Result<()> {
+    let files = staff_files(data, lang);
     if json {
         let rows: Vec<serde_json::Value> = files
             .iter()
@@ -236,33 +356,40 @@ fn staff(data: &SchoolData, json: bool) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
-    let mut table = Table::new([
-        "NAME",
-        "CURRENT POSITIONS",
-        "ROLES",
-        "ACTING HEAD",
-        "SFERUM ID",
-    ]);
+    let mut table = table(
+        lang,
+        &[
+            "cli-col-name",
+            "cli-col-positions",
+            "cli-col-roles",
+            "cli-col-acting-head",
+            "cli-col-sferum-id",
+        ],
+    );
     for s in &files {
+        let roles: Vec<String> = s.access_roles.iter().map(|r| role_label(lang, r)).collect();
         table.row([
             s.full_name.clone(),
             s.positions.join("; "),
-            s.access_roles.join(", "),
-            if s.acting_head {
-                "yes".into()
-            } else {
-                String::new()
+            roles.join(", "),
+            match s.acting_head {
+                true => tr!(lang, "cli-yes"),
+                false => String::new(),
             },
-            sferum(s.sferum_id),
+            sferum(lang, s.sferum_id),
         ]);
     }
     print!("{table}");
     let linked = files.iter().filter(|s| s.sferum_id.is_some()).count();
-    println!("{linked} of {} staff linked to Sferum.", files.len());
+    let total = files.len();
+    println!(
+        "{}",
+        tr!(lang, "cli-staff-linked", linked = linked, total = total)
+    );
     Ok(())
 }
 
-fn coverage(data: &SchoolData, json: bool) -> anyhow::Result<()> {
+fn coverage(lang: Lang, data: &SchoolData, json: bool) -> anyhow::Result<()> {
     let c = coverage::coverage(data);
     if json {
         let rows: Vec<serde_json::Value> = c
@@ -277,13 +404,20 @@ fn coverage(data: &SchoolData, json: bool) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
-    let mut table = Table::new(["CLASS", "STUDENTS LINKED", "", "PARENTS LINKED", ""]);
+    let mut table = Table::new([
+        tr!(lang, "cli-col-class"),
+        tr!(lang, "cli-col-students-linked"),
+        String::new(),
+        tr!(lang, "cli-col-parents-linked"),
+        String::new(),
+    ]);
+    let of = |part: usize, total: usize| tr!(lang, "cli-of", part = part, total = total);
     let mut row = |class: &str, sl: usize, st: usize, pl: usize, pt: usize| {
         table.row([
             class.to_string(),
-            format!("{sl} of {st}"),
+            of(sl, st),
             percent(sl, st),
-            format!("{pl} of {pt}"),
+            of(pl, pt),
             percent(pl, pt),
         ]);
     };
@@ -297,7 +431,7 @@ fn coverage(data: &SchoolData, json: bool) -> anyhow::Result<()> {
         );
     }
     row(
-        "Total",
+        &tr!(lang, "cli-total"),
         c.students_linked,
         c.students,
         c.parents_linked,
@@ -307,7 +441,7 @@ fn coverage(data: &SchoolData, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn calls(data: &SchoolData, upcoming: bool, json: bool) -> anyhow::Result<()> {
+fn calls(lang: Lang, data: &SchoolData, upcoming: bool, json: bool) -> anyhow::Result<()> {
     let now = chrono::Utc::now();
     let names: BTreeMap<&str, &str> = data
         .staff
@@ -341,19 +475,28 @@ fn calls(data: &SchoolData, upcoming: bool, json: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     if rows.is_empty() {
-        println!(
-            "No published video calls{}.",
-            if upcoming { " to come" } else { "" }
-        );
+        let none = match upcoming {
+            true => "cli-no-upcoming-calls",
+            false => "cli-no-calls",
+        };
+        println!("{}", tr!(lang, none));
         return Ok(());
     }
-    let mut table = Table::new(["START", "CLASS", "SUBJECT", "TEACHER", "LINK"]);
+    let mut table = table(
+        lang,
+        &[
+            "cli-col-start",
+            "cli-col-class",
+            "cli-col-subject",
+            "cli-col-teacher",
+            "cli-col-link",
+        ],
+    );
     for r in &rows {
         let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
         let link = r["join_link"]
             .as_str()
-            .map(String::from)
-            .unwrap_or_else(|| "waiting for the next run".into());
+            .map_or_else(|| tr!(lang, "cli-link-after-run"), String::from);
         table.row([s("starts_at"), s("class"), s("subject"), s("teacher"), link]);
     }
     print!("{table}");
@@ -362,6 +505,7 @@ fn calls(data: &SchoolData, upcoming: bool, json: bool) -> anyhow::Result<()> {
 
 /// `school max-links`: each person's MAX deep link and bound MAX id, by the school data's name.
 fn max_links(
+    lang: Lang,
     data: &SchoolData,
     bindings: &[exchange_sdk::negotiate::MaxBinding],
     unbound: bool,
@@ -369,26 +513,25 @@ fn max_links(
 ) -> anyhow::Result<()> {
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for s in &data.staff {
-        names.insert(
-            format!("staff:{}", s.id),
-            format!("{} (сотрудник)", s.full_name),
-        );
+        let name = tr!(lang, "cli-person-staff", name = &s.full_name);
+        names.insert(format!("staff:{}", s.id), name);
     }
     for s in &data.students {
         let class = data
             .class(&s.class)
             .map(|c| c.name.as_str())
             .unwrap_or(&s.class);
-        names.insert(
-            format!("student:{}", s.id),
-            format!("{} (ученик, {class})", s.full_name),
+        let name = tr!(
+            lang,
+            "cli-person-student",
+            name = &s.full_name,
+            class = class
         );
+        names.insert(format!("student:{}", s.id), name);
     }
     for p in &data.parents {
-        names.insert(
-            format!("parent:{}", p.id),
-            format!("{} (родитель)", p.full_name),
-        );
+        let name = tr!(lang, "cli-person-parent", name = &p.full_name);
+        names.insert(format!("parent:{}", p.id), name);
     }
     let rows: Vec<serde_json::Value> = bindings
         .iter()
@@ -404,18 +547,24 @@ fn max_links(
         return Ok(());
     }
     if rows.is_empty() {
-        println!("No MAX deep links yet: a run of the MAX task (max-sync) hands them out to the people who have no MAX id.");
+        println!("{}", tr!(lang, "cli-no-max-links"));
         return Ok(());
     }
-    let mut table = Table::new(["PERSON", "NAME", "MAX ID", "DEEP LINK"]);
+    let mut table = table(
+        lang,
+        &[
+            "cli-col-person",
+            "cli-col-name",
+            "cli-col-max-id",
+            "cli-col-deep-link",
+        ],
+    );
+    let missing = tr!(lang, "cli-not-in-school-data");
     for r in &rows {
-        let text = |k: &str| {
-            escape_controls(r[k].as_str().unwrap_or("(not in the school data)")).into_owned()
-        };
+        let text = |k: &str| escape_controls(r[k].as_str().unwrap_or(&missing)).into_owned();
         let id = r["max_id"]
             .as_u64()
-            .map(|i| i.to_string())
-            .unwrap_or_else(|| "not bound yet".into());
+            .map_or_else(|| tr!(lang, "cli-not-bound"), |i| i.to_string());
         table.row([text("person"), text("name"), id, text("link")]);
     }
     print!("{table}");

@@ -9,7 +9,7 @@
 use super::Env;
 use crate::cli::ServeArgs;
 use crate::sd_notify::Notifier;
-use exchange_core::i18n::{self, Lang};
+use exchange_core::i18n::{self, duration_phrase, Lang};
 use exchange_core::runs::runner::{begin_run, orphaned, AlreadyRunning, Outcome, RunOptions};
 use exchange_core::schedule::Schedule;
 use exchange_core::scheduler::{next_due_ms, pick_fairly, random_delay_ms, Due, Rules, Timing};
@@ -35,10 +35,10 @@ const REAP: Duration = Duration::from_secs(2);
 const BUSY_RETRY_MS: i64 = 2_000;
 
 /// A duration option of `serve`, at most an hour.
-fn seconds(flag: &str, text: &str) -> anyhow::Result<u64> {
+fn seconds(lang: Lang, flag: &str, text: &str) -> anyhow::Result<u64> {
     match parse_duration(text).map_err(|e| anyhow::anyhow!("{flag}: {e}"))? {
         secs if secs <= 3600 => Ok(secs),
-        _ => anyhow::bail!("{flag} must be from 0s to 1h, got {text:?}"),
+        _ => anyhow::bail!(tr!(lang, "cli-duration-range", flag = flag, value = text)),
     }
 }
 
@@ -82,9 +82,11 @@ fn load_timings(store: &mut Store, tasks: &[Task]) -> anyhow::Result<HashMap<i64
 pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let mut config = env.runner()?;
     config.lang = exchange_core::i18n::Lang::from(args.lang);
-    config.grace = Duration::from_secs(seconds("--grace", &args.grace)?);
+    let lang = env.lang;
+    config.grace = Duration::from_secs(seconds(lang, "--grace", &args.grace)?);
+    let floor = seconds(lang, "--constantly-floor", &args.constantly_floor)?;
     let rules = Rules {
-        constantly_floor_ms: seconds("--constantly-floor", &args.constantly_floor)? as i64 * 1000,
+        constantly_floor_ms: floor as i64 * 1000,
         ..Rules::default()
     };
     let max_concurrent = args
@@ -103,13 +105,13 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let seen = signals.clone();
     crate::signals::on_termination(move || {
         if seen.fetch_add(1, Ordering::SeqCst) >= 1 {
-            eprintln!("second signal: exiting at once");
+            eprintln!("{}", tr!(lang, "cli-second-signal"));
             std::process::exit(130);
         }
     })?;
 
     let registry = env.registry();
-    super::report_skipped(&registry);
+    super::report_skipped(&registry, lang);
     let web = match args.http {
         Some(addr) => {
             let web = exchange_web::start(exchange_web::WebConfig {
@@ -119,7 +121,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 https: args.https,
                 trusted_proxies: args.trusted_proxy.clone(),
             })?;
-            eprintln!("web console: {}", web.url());
+            eprintln!("{}", tr!(lang, "cli-web-console", url = web.url()));
             Some(web)
         }
         None => None,
@@ -127,11 +129,15 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let mut tasks = store.tasks(None)?;
     let mut timings = load_timings(&mut store, &tasks)?;
     tracing::info!(db = %config.db.display(), tasks = tasks.len(), max_concurrent, "serving");
-    eprintln!(
-        "exchange-host serve: {} task(s) in {}, at most {max_concurrent} runs at once. Stop with Ctrl-C.",
-        tasks.len(),
-        config.db.display()
+    let db = config.db.display().to_string();
+    let serving = tr!(
+        lang,
+        "cli-serving",
+        tasks = tasks.len(),
+        db = db,
+        max = max_concurrent
     );
+    eprintln!("{serving}");
 
     let mut running: HashMap<i64, Arc<AtomicBool>> = HashMap::new();
     let (done_tx, done_rx) = mpsc::channel::<(i64, anyhow::Result<Outcome>)>();
@@ -263,11 +269,9 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         notifier.notify("STOPPING=1");
     }
 
-    eprintln!(
-        "stopping: {} run(s) in progress are asked to stop (grace {}s)",
-        running.len(),
-        config.grace.as_secs()
-    );
+    let grace = duration_phrase(lang, config.grace.as_secs());
+    let stopping = tr!(lang, "cli-stopping", count = running.len(), grace = grace);
+    eprintln!("{stopping}");
     for cancel in running.values() {
         cancel.store(true, Ordering::SeqCst);
     }
@@ -281,7 +285,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         }
     }
     watch.print_changes(&store, exchange_core::i18n::Lang::from(args.lang))?;
-    eprintln!("stopped");
+    eprintln!("{}", tr!(lang, "cli-stopped"));
     Ok(ExitCode::SUCCESS)
 }
 

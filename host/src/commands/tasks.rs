@@ -1,13 +1,18 @@
 //! `exchange-host task …`: adding and configuring tasks, with parameters checked against the
 //! plugin's schema before anything is saved.
 
-use super::{fail_with_problems, Env};
+use super::plugins::display_name;
+use super::{
+    fail_with_problems, plugin_not_found, print_fields, print_warning, require_org, require_task,
+    table, Env,
+};
 use crate::cli::TaskCommand;
-use exchange_core::i18n::Lang;
-use exchange_core::output::Table;
+use exchange_core::i18n::status_phrase;
+use exchange_core::i18n::{duration_phrase, schedule_phrase, Lang};
 use exchange_core::params;
 use exchange_core::plugins::Plugin;
 use exchange_core::task_config::{self, settings, SettingsInput};
+use exchange_core::tr;
 use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_store::show_time;
 use exchange_store::tasks::{Task, TaskSettings};
@@ -16,22 +21,59 @@ use std::process::ExitCode;
 /// Checks assignments against the plugin and prints the warnings (see
 /// [`task_config::checked_params`]).
 fn checked_params(
+    lang: Lang,
     plugin: &Plugin,
     current: &Params,
     values: &[String],
     unset: &[String],
     problems: &mut Vec<ParamProblem>,
 ) -> anyhow::Result<Params> {
-    let checked =
-        task_config::checked_params(plugin, current, values, unset, problems, Lang::from_env())?;
+    let checked = task_config::checked_params(plugin, current, values, unset, problems, lang)?;
     for warning in &checked.warnings {
-        eprintln!("warning: {warning}");
+        print_warning(lang, warning);
     }
     Ok(checked.values)
 }
 
+/// What a task's schedule lets it do, as `task list` and `task show` say it.
+#[derive(Clone, Copy)]
+enum State {
+    Enabled,
+    Disabled,
+    NoPlugin,
+}
+
+impl State {
+    fn of(task: &Task, plugin: Option<&Plugin>) -> State {
+        match (plugin, task.enabled) {
+            (None, _) => State::NoPlugin,
+            (Some(_), true) => State::Enabled,
+            (Some(_), false) => State::Disabled,
+        }
+    }
+
+    /// The state in the JSON output (the same in every language).
+    fn as_str(self) -> &'static str {
+        match self {
+            State::Enabled => "enabled",
+            State::Disabled => "disabled",
+            State::NoPlugin => "plugin not found",
+        }
+    }
+
+    /// The state in words.
+    fn text(self, lang: Lang) -> String {
+        match self {
+            State::Enabled => tr!(lang, "cli-state-enabled"),
+            State::Disabled => tr!(lang, "cli-state-disabled"),
+            State::NoPlugin => tr!(lang, "cli-state-no-plugin"),
+        }
+    }
+}
+
 /// Runs a `task` subcommand.
 pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
+    let lang = env.lang;
     let mut store = env.store()?;
     match command {
         TaskCommand::Add {
@@ -40,22 +82,19 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
             settings: args,
             values,
         } => {
-            let org = store.require_org(&org)?;
+            let org = require_org(&store, &org, lang)?;
             let registry = env.registry();
             let Some(plugin) = registry.get(&type_id) else {
-                anyhow::bail!(registry.not_found_message(&type_id));
+                anyhow::bail!(plugin_not_found(&registry, &type_id, lang));
             };
             let mut problems = Vec::new();
-            let mut settings = settings(&args.into(), &mut problems, Lang::from_env());
+            let mut settings = settings(&args.into(), &mut problems, lang);
             problems.extend(task_config::second_task_problem(
-                &store,
-                plugin,
-                &org.id,
-                Lang::from_env(),
+                &store, plugin, &org.id, lang,
             )?);
-            let params = checked_params(plugin, &Params::new(), &values, &[], &mut problems)?;
+            let params = checked_params(lang, plugin, &Params::new(), &values, &[], &mut problems)?;
             if !problems.is_empty() {
-                return fail_with_problems("the task was not added", &problems);
+                return fail_with_problems(lang, &tr!(lang, "cli-task-not-added"), &problems);
             }
             let schedule = settings
                 .schedule
@@ -63,11 +102,16 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|| task_config::default_schedule(plugin));
             let id = store.add_task(&org.id, &type_id, schedule, &params, &settings)?;
             println!("{id}");
-            eprintln!(
-                "Added task {id}: {} for {} ({schedule}).",
-                plugin.manifest.type_id, org.id
+            let added = tr!(
+                lang,
+                "cli-task-added",
+                task = id,
+                type = &plugin.manifest.type_id,
+                org = &org.id,
+                schedule = schedule_phrase(lang, schedule)
             );
-            eprintln!("Check it with: exchange-host task check {id}; run it now with: exchange-host run {id}");
+            eprintln!("{added}");
+            eprintln!("{}", tr!(lang, "cli-task-added-next", task = id));
         }
         TaskCommand::Set {
             id,
@@ -79,7 +123,7 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
         }
         TaskCommand::List { org, json } => {
             if let Some(org) = &org {
-                store.require_org(org)?;
+                require_org(&store, org, lang)?;
             }
             let tasks = store.tasks(org.as_deref())?;
             let registry = env.registry();
@@ -90,22 +134,34 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
                     .collect::<anyhow::Result<_>>()?;
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else if tasks.is_empty() {
-                println!(
-                    "No tasks. Add one with: exchange-host task add --org ORG --type sferum-sync"
-                );
+                println!("{}", tr!(lang, "cli-no-tasks"));
             } else {
-                let mut table = Table::new(["ID", "ORG", "TYPE", "SCHEDULE", "STATE", "LAST RUN"]);
+                let mut table = table(
+                    lang,
+                    &[
+                        "cli-col-id",
+                        "cli-col-org",
+                        "cli-col-type",
+                        "cli-col-schedule",
+                        "cli-col-state",
+                        "cli-col-last-run",
+                    ],
+                );
                 for t in &tasks {
                     let last = store.runs(Some(t.id), 1)?.into_iter().next();
-                    let last = last
-                        .map(|r| format!("{} {}", show_time(r.started_ms), r.status))
-                        .unwrap_or_else(|| "never".into());
+                    let last = last.map_or_else(
+                        || tr!(lang, "cli-never"),
+                        |r| {
+                            let status = status_phrase(lang, r.status);
+                            format!("{} {status}", show_time(r.started_ms))
+                        },
+                    );
                     table.row([
                         t.id.to_string(),
                         t.org_id.clone(),
                         t.type_id.clone(),
-                        t.schedule.to_string(),
-                        state(t, registry.get(&t.type_id)),
+                        schedule_phrase(lang, t.schedule),
+                        State::of(t, registry.get(&t.type_id)).text(lang),
                         last,
                     ]);
                 }
@@ -113,40 +169,24 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
             }
         }
         TaskCommand::Show { id, json } => {
-            let task = store.require_task(id)?;
+            let task = require_task(&store, id, lang)?;
             let registry = env.registry();
             let plugin = registry.get(&task.type_id);
             let out = task_json(&task, plugin, &store)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
-                println!("Task {}: {} for {}", task.id, task.type_id, task.org_id);
-                if let Some(p) = plugin {
-                    println!("  Type:          {}", p.manifest.display_name);
-                }
-                println!("  State:         {}", state(&task, plugin));
-                println!("  Schedule:      {}", task.schedule);
-                println!("  Max run time:  {}s", task.max_run_time_s);
-                if task.random_delay_s > 0 {
-                    println!("  Random delay:  up to {}s", task.random_delay_s);
-                }
-                println!("  Parameters:");
-                let shown = out["params"].as_object().cloned().unwrap_or_default();
-                if shown.is_empty() {
-                    println!("    (none)");
-                }
-                for (key, value) in shown {
-                    println!("    {key} = {}", value.as_str().unwrap_or_default());
-                }
+                print_task(lang, &task, plugin, &out);
             }
         }
         TaskCommand::Rm { id } => {
+            require_task(&store, id, lang)?;
             let runs = store.remove_task(id)?;
-            println!("Removed task {id} with its state and its {runs} recorded run(s).");
+            println!("{}", tr!(lang, "cli-task-removed", task = id, runs = runs));
         }
         TaskCommand::Enable { id } | TaskCommand::Disable { id } => {
             let enable = matches!(command, TaskCommand::Enable { .. });
-            let task = store.require_task(id)?;
+            let task = require_task(&store, id, lang)?;
             store.update_task(
                 id,
                 &task.params,
@@ -155,14 +195,11 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
                     ..Default::default()
                 },
             )?;
-            println!(
-                "Task {id} {}.",
-                if enable {
-                    "enabled"
-                } else {
-                    "disabled: it runs only when started by hand"
-                }
-            );
+            let said = match enable {
+                true => "cli-task-enabled",
+                false => "cli-task-disabled",
+            };
+            println!("{}", tr!(lang, said, task = id));
         }
         TaskCommand::Check { .. } => unreachable!("dispatched to commands::run::check"),
     }
@@ -177,30 +214,62 @@ fn update(
     values: &[String],
     unset: &[String],
 ) -> anyhow::Result<ExitCode> {
-    let task = store.require_task(id)?;
+    let lang = env.lang;
+    let task = require_task(store, id, lang)?;
     let registry = env.registry();
     let Some(plugin) = registry.get(&task.type_id) else {
-        anyhow::bail!(
-            "cannot change task {id}: {}",
-            registry.not_found_message(&task.type_id)
-        );
+        let reason = plugin_not_found(&registry, &task.type_id, lang);
+        anyhow::bail!(tr!(
+            lang,
+            "cli-cannot-change-task",
+            task = id,
+            reason = reason
+        ));
     };
     let mut problems = Vec::new();
-    let settings = settings(args, &mut problems, Lang::from_env());
-    let params = checked_params(plugin, &task.params, values, unset, &mut problems)?;
+    let settings = settings(args, &mut problems, lang);
+    let params = checked_params(lang, plugin, &task.params, values, unset, &mut problems)?;
     if !problems.is_empty() {
-        return fail_with_problems("nothing was changed", &problems);
+        return fail_with_problems(lang, &tr!(lang, "cli-nothing-changed"), &problems);
     }
     store.update_task(id, &params, &settings)?;
-    println!("Task {id} updated.");
+    println!("{}", tr!(lang, "cli-task-updated", task = id));
     Ok(ExitCode::SUCCESS)
 }
 
-fn state(task: &Task, plugin: Option<&Plugin>) -> String {
-    match (plugin, task.enabled) {
-        (None, _) => "plugin not found".into(),
-        (Some(_), true) => "enabled".into(),
-        (Some(_), false) => "disabled".into(),
+/// `task show` as text: the settings, then the parameters as `out` (the JSON) shows them.
+fn print_task(lang: Lang, task: &Task, plugin: Option<&Plugin>, out: &serde_json::Value) {
+    let heading = tr!(
+        lang,
+        "cli-task-heading",
+        task = task.id,
+        type = &task.type_id,
+        org = &task.org_id
+    );
+    println!("{heading}");
+    let mut fields = Vec::new();
+    if let Some(p) = plugin {
+        fields.push(("cli-field-type", display_name(lang, &p.manifest)));
+    }
+    fields.push(("cli-field-state", State::of(task, plugin).text(lang)));
+    fields.push(("cli-field-schedule", schedule_phrase(lang, task.schedule)));
+    let max_run_time = duration_phrase(lang, task.max_run_time_s as u64);
+    fields.push(("cli-field-max-run-time", max_run_time));
+    if task.random_delay_s > 0 {
+        let delay = duration_phrase(lang, task.random_delay_s as u64);
+        fields.push((
+            "cli-field-random-delay",
+            tr!(lang, "cli-up-to", duration = delay),
+        ));
+    }
+    print_fields(lang, "  ", 2, &fields);
+    println!("  {}", tr!(lang, "cli-parameters"));
+    let shown = out["params"].as_object().cloned().unwrap_or_default();
+    if shown.is_empty() {
+        println!("    {}", tr!(lang, "cli-parameters-none"));
+    }
+    for (key, value) in shown {
+        println!("    {key} = {}", value.as_str().unwrap_or_default());
     }
 }
 
@@ -220,7 +289,7 @@ fn task_json(
     let last = store.runs(Some(task.id), 1)?.into_iter().next();
     Ok(serde_json::json!({
         "id": task.id, "org": task.org_id, "type": task.type_id, "schedule": task.schedule,
-        "enabled": task.enabled, "state": state(task, plugin), "max_run_time_s": task.max_run_time_s,
+        "enabled": task.enabled, "state": State::of(task, plugin).as_str(), "max_run_time_s": task.max_run_time_s,
         "random_delay_s": task.random_delay_s, "params": shown,
         "last_run": last.map(|r| serde_json::json!({"id": r.id, "status": r.status, "started": show_time(r.started_ms)})),
     }))

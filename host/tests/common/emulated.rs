@@ -1,7 +1,7 @@
 //! A school in a temporary database whose organization talks to an in-process Sferum
 //! emulator: the fixture of the Sferum sync and web console end-to-end tests.
 
-use super::{host_bin, install_plugin, temp_dir, Run};
+use super::{host_command, install_plugin, temp_dir, Run};
 use sferum_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 use std::path::PathBuf;
 use std::process::Command;
@@ -67,7 +67,7 @@ impl EmulatedSchool {
     /// `exchange-host` on this school's database and plugins, its API calls going to the
     /// emulator and no proxy or host setting inherited.
     pub fn command(&self) -> Command {
-        let mut command = Command::new(host_bin());
+        let mut command = host_command();
         command
             .arg("--db")
             .arg(&self.db)
@@ -78,11 +78,7 @@ impl EmulatedSchool {
             .env_remove("EXCHANGE_DB")
             .env_remove("HTTP_PROXY")
             .env_remove("http_proxy")
-            .env_remove("ALL_PROXY")
-            // English messages unless a test asks for another locale.
-            .env("LANG", "C.UTF-8")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES");
+            .env_remove("ALL_PROXY");
         command
     }
 

@@ -15,6 +15,15 @@ pub fn host_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_exchange-host"))
 }
 
+/// `exchange-host` in an English locale whatever the machine's (`LC_ALL=C.UTF-8`), so that
+/// the tests' expectations of English output hold anywhere; a test of another language sets
+/// `LC_ALL` again.
+pub fn host_command() -> Command {
+    let mut command = Command::new(host_bin());
+    command.env("LC_ALL", "C.UTF-8");
+    command
+}
+
 /// The plugin crates that are not default members of the workspace (the template, the test
 /// fixture): `cargo test -p exchange-host` does not build them, so they are built on first use.
 const BUILT_ON_FIRST_USE: [&str; 3] = ["test_plugin", "example_plugin", "misbehaving_plugin"];
@@ -120,7 +129,7 @@ pub fn host(plugins: &Path, args: &[&str]) -> Run {
 /// Like [`host`], with extra environment variables. Without `--db`, the default database
 /// folder (and the plugin scan cache in it) is beside the plugins folder, not the user's.
 pub fn host_with_env(plugins: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut command = Command::new(host_bin());
+    let mut command = host_command();
     command
         .arg("--plugins")
         .arg(plugins)
@@ -128,9 +137,6 @@ pub fn host_with_env(plugins: &Path, args: &[&str], env: &[(&str, &str)]) -> Run
         .env_remove("EXCHANGE_PLUGINS")
         .env_remove("EXCHANGE_DB")
         .env_remove("RUST_LOG")
-        .env("LANG", "C.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
         .env(
             "XDG_DATA_HOME",
             plugins.parent().unwrap_or(plugins).join("data"),
