@@ -23,6 +23,15 @@ pub struct Task {
     pub params: Params,
 }
 
+/// What [`Store::remove_task`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// The task is gone, with this many recorded runs.
+    Removed { runs: i64 },
+    /// Nothing changed: this run of the task is going on.
+    Running { run: i64 },
+}
+
 /// Host-level settings of a task (not plugin parameters).
 #[derive(Debug, Clone, Default)]
 pub struct TaskSettings {
@@ -125,10 +134,10 @@ impl Store {
         })
     }
 
-    /// Removes a task with its state and run history; returns how many runs its history
-    /// held. A task with a run going on is not removed: its run's record and log would
-    /// vanish while the run still changes things outside.
-    pub fn remove_task(&mut self, id: i64) -> anyhow::Result<i64> {
+    /// Removes a task with its state and run history, in one transaction. A task with a run
+    /// going on is not removed: its run's record and log would vanish while the run still
+    /// changes things outside.
+    pub fn remove_task(&mut self, id: i64) -> anyhow::Result<Removal> {
         self.require_task(id)?;
         self.write(|tx| {
             let running: Option<i64> = tx
@@ -139,16 +148,14 @@ impl Store {
                 )
                 .optional()?;
             if let Some(run) = running {
-                bail!(
-                    "task {id} is running now (run {run}), so it was not removed. Disable it so that it does not start again (exchange-host task disable {id}), wait until the run ends (exchange-host runs --task {id}), then remove it"
-                );
+                return Ok(Removal::Running { run });
             }
             let runs: i64 =
                 tx.query_row("SELECT COUNT(*) FROM runs WHERE task_id = ?1", [id], |r| {
                     r.get(0)
                 })?;
             tx.execute("DELETE FROM tasks WHERE id = ?1", [id])?;
-            Ok(runs)
+            Ok(Removal::Removed { runs })
         })
     }
 

@@ -10,7 +10,7 @@ use exchange_core::redact::Redactor;
 use exchange_core::task_config;
 use exchange_core::tr;
 use exchange_sdk::manifest::{ParamProblem, Params};
-use exchange_store::tasks::{Task, TaskSettings};
+use exchange_store::tasks::{Removal, Task, TaskSettings};
 use exchange_store::{Schedule, Store};
 use std::collections::BTreeMap;
 
@@ -325,16 +325,15 @@ pub fn delete_task(app: &App, id: i64) -> Result<(), ApiError> {
     let mut store = app.store()?;
     crate::error::require_task(&store, id, app.lang)?;
     store.interrupt_orphaned_runs(&exchange_core::runs::runner::orphaned)?;
-    if let Some(run) = store.running_runs()?.into_iter().find(|r| r.task_id == id) {
-        return Err(ApiError::conflict(tr!(
+    match store.remove_task(id)? {
+        Removal::Removed { .. } => Ok(()),
+        Removal::Running { run } => Err(ApiError::conflict(tr!(
             app.lang,
             "error-task-running-not-removed",
             task = id,
-            run = run.id
-        )));
+            run = run
+        ))),
     }
-    store.remove_task(id)?;
-    Ok(())
 }
 
 /// Links base values to set (an empty value or `null` removes one) and keys to remove.

@@ -4,19 +4,19 @@
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
+use exchange_core::i18n::Lang;
+use exchange_core::tr;
 
 /// The shortest password accepted.
 pub const MIN_LENGTH: usize = 8;
 
-/// Checks a new password's strength; the error says what to do.
-pub fn check_new(password: &str) -> Result<(), String> {
+/// Checks a new password's strength; the error, in `lang`, says what to do.
+pub fn check_new(password: &str, lang: Lang) -> Result<(), String> {
     if password.chars().count() < MIN_LENGTH {
-        return Err(format!(
-            "the password is too short: use at least {MIN_LENGTH} characters"
-        ));
+        return Err(tr!(lang, "password-too-short", min = MIN_LENGTH));
     }
     if password.trim() != password {
-        return Err("the password starts or ends with a space: remove it".into());
+        return Err(tr!(lang, "password-spaces"));
     }
     Ok(())
 }
@@ -56,8 +56,14 @@ mod tests {
 
     #[test]
     fn short_or_padded_passwords_are_refused() {
-        assert!(check_new("short").unwrap_err().contains("at least 8"));
-        assert!(check_new(" padded-password").is_err());
-        assert!(check_new("long enough").is_ok());
+        assert!(check_new("short", Lang::En)
+            .unwrap_err()
+            .contains("at least 8"));
+        assert_eq!(
+            check_new("short", Lang::Ru).unwrap_err(),
+            "пароль слишком короткий: нужно не меньше 8 символов"
+        );
+        assert!(check_new(" padded-password", Lang::Ru).is_err());
+        assert!(check_new("long enough", Lang::Ru).is_ok());
     }
 }

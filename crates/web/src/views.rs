@@ -143,13 +143,7 @@ fn plugin_view(app: &App, type_id: &str) -> Option<PluginView> {
 
 /// The message for a task type no loaded plugin declares, in the console's language.
 pub fn no_plugin_message(app: &App, type_id: &str) -> String {
-    match app.lang {
-        Lang::En => app.registry.not_found_message(type_id),
-        lang => {
-            let known: Vec<&str> = app.registry.plugins.keys().map(String::as_str).collect();
-            tr!(lang, "error-no-plugin", type = type_id, known = known.join(", "))
-        }
-    }
+    app.registry.not_found_message(type_id, app.lang)
 }
 
 /// One task type, or 404.

@@ -37,7 +37,7 @@ fn read_password(lang: Lang) -> anyhow::Result<String> {
     if std::io::stdin().is_terminal() {
         let prompt = |id: &str| rpassword::prompt_password(format!("{} ", tr!(lang, id)));
         let first = prompt("cli-new-password")?;
-        password::check_new(&first).map_err(anyhow::Error::msg)?;
+        password::check_new(&first, lang).map_err(anyhow::Error::msg)?;
         let second = prompt("cli-repeat-password")?;
         if first != second {
             anyhow::bail!(tr!(lang, "cli-passwords-differ"));
@@ -52,7 +52,7 @@ fn read_password(lang: Lang) -> anyhow::Result<String> {
 fn set_password(env: &Env) -> anyhow::Result<ExitCode> {
     let lang = env.lang;
     let new = read_password(lang)?;
-    password::check_new(&new)
+    password::check_new(&new, lang)
         .map_err(|problem| anyhow::anyhow!(tr!(lang, "cli-password-refused", problem = problem)))?;
     let hash = password::hash(&new)?;
     let mut store = env.store()?;

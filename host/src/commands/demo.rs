@@ -236,7 +236,7 @@ fn first_steps(env: &Env, store: &mut Store, school_file: &Path) -> anyhow::Resu
     step(lang, "cli-demo-step-task");
     let registry = env.registry();
     if registry.get(TYPE).is_none() {
-        anyhow::bail!(super::plugin_not_found(&registry, TYPE, lang));
+        anyhow::bail!(registry.not_found_message(TYPE, lang));
     }
     let id = store.add_task(
         ORG,

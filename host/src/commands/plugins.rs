@@ -1,6 +1,6 @@
 //! `exchange-host plugins list|show|verify`.
 
-use super::{plugin_not_found, print_error, print_fields, report_skipped, table, Env};
+use super::{print_error, print_fields, report_skipped, table, Env};
 use crate::cli::PluginsCommand;
 use anyhow::bail;
 use exchange_core::i18n::{schedule_phrase, Lang};
@@ -73,7 +73,7 @@ pub fn run(env: &Env, command: PluginsCommand) -> anyhow::Result<ExitCode> {
         PluginsCommand::Show { type_id, json } => {
             let Some(plugin) = registry.get(&type_id) else {
                 report_skipped(&registry, lang);
-                bail!(plugin_not_found(&registry, &type_id, lang));
+                bail!(registry.not_found_message(&type_id, lang));
             };
             let m = &plugin.manifest;
             if json {

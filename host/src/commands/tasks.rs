@@ -3,8 +3,7 @@
 
 use super::plugins::display_name;
 use super::{
-    fail_with_problems, plugin_not_found, print_fields, print_warning, require_org, require_task,
-    table, Env,
+    fail_with_problems, print_fields, print_warning, require_org, require_task, table, Env,
 };
 use crate::cli::TaskCommand;
 use exchange_core::i18n::status_phrase;
@@ -15,7 +14,7 @@ use exchange_core::task_config::{self, settings, SettingsInput};
 use exchange_core::tr;
 use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_store::show_time;
-use exchange_store::tasks::{Task, TaskSettings};
+use exchange_store::tasks::{Removal, Task, TaskSettings};
 use std::process::ExitCode;
 
 /// Checks assignments against the plugin and prints the warnings (see
@@ -85,7 +84,7 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
             let org = require_org(&store, &org, lang)?;
             let registry = env.registry();
             let Some(plugin) = registry.get(&type_id) else {
-                anyhow::bail!(plugin_not_found(&registry, &type_id, lang));
+                anyhow::bail!(registry.not_found_message(&type_id, lang));
             };
             let mut problems = Vec::new();
             let mut settings = settings(&args.into(), &mut problems, lang);
@@ -181,8 +180,19 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
         }
         TaskCommand::Rm { id } => {
             require_task(&store, id, lang)?;
-            let runs = store.remove_task(id)?;
-            println!("{}", tr!(lang, "cli-task-removed", task = id, runs = runs));
+            match store.remove_task(id)? {
+                Removal::Removed { runs } => {
+                    println!("{}", tr!(lang, "cli-task-removed", task = id, runs = runs))
+                }
+                Removal::Running { run } => {
+                    anyhow::bail!(tr!(
+                        lang,
+                        "cli-task-running-not-removed",
+                        task = id,
+                        run = run
+                    ))
+                }
+            }
         }
         TaskCommand::Enable { id } | TaskCommand::Disable { id } => {
             let enable = matches!(command, TaskCommand::Enable { .. });
@@ -218,7 +228,7 @@ fn update(
     let task = require_task(store, id, lang)?;
     let registry = env.registry();
     let Some(plugin) = registry.get(&task.type_id) else {
-        let reason = plugin_not_found(&registry, &task.type_id, lang);
+        let reason = registry.not_found_message(&task.type_id, lang);
         anyhow::bail!(tr!(
             lang,
             "cli-cannot-change-task",

@@ -18,11 +18,6 @@ cli-no-org = no organization "{ $org }" in { $db } (add it with: exchange-host o
 cli-no-run = no run { $run } (list runs with: exchange-host runs)
 cli-no-school = { $org } has no school data yet: import it with: exchange-host school import { $org } FILE.json (a sample: exchange-host school sample -o sample.json)
 cli-skipped-plugin = skipped plugin { $file }: { $reason }
-cli-plugin-not-found = plugin not found: no loaded plugin provides the task type "{ $type }"
-cli-plugins-refused = { $count } plugin file(s) were refused: { $files }; see why with: exchange-host plugins list
-cli-plugin-where = Known types: { $known }. Searched: { $dirs }. Put the plugin library there, or point --plugins / { $env } at its folder.
-cli-none = none
-cli-nothing = nothing
 cli-no-exe = cannot find the host's own executable: { $error }
 
 ## Table columns
@@ -91,6 +86,7 @@ cli-up-to = up to { $duration }
 cli-parameters = Parameters:
 cli-parameters-none = (none)
 cli-task-removed = Removed task { $task } with its state and its { $runs } recorded run(s).
+cli-task-running-not-removed = task { $task } is running now (run { $run }), so it was not removed. Disable it so that it does not start again (exchange-host task disable { $task }), wait until the run ends (exchange-host runs --task { $task }), then remove it
 cli-task-enabled = Task { $task } enabled.
 cli-task-disabled = Task { $task } disabled: it runs only when started by hand.
 cli-task-updated = Task { $task } updated.

@@ -132,7 +132,6 @@ error-no-org = no organization "{ $org }": see the list (GET /api/orgs); add one
 error-no-school = { $org } has no school data yet: import it with: exchange-host school import { $org } FILE.json
 error-no-run = no run { $run }: see the run history (GET /api/runs)
 error-no-task = no task { $task }: see the task list (GET /api/tasks)
-error-no-plugin = no task type "{ $type }" is installed. Known types: { $known }.
 error-bad-level = level "{ $level }" is not a log level: use debug, info, warn or error
 error-org-cannot-change = a task's organization cannot change: add a new task for the other organization
 error-type-cannot-change = a task's type cannot change: add a new task of the other type
@@ -167,3 +166,16 @@ error-import-problems = { $count ->
 }
 error-import-expired = the preview is out of date (the data changed or too much time passed): upload the file again
 error-import-shrink = confirm the shrinking: { $details }
+
+## Task types no plugin provides
+
+plugin-not-found = plugin not found: no loaded plugin provides the task type "{ $type }"
+plugin-files-refused = { $count } plugin file(s) were refused: { $files }; see why with: exchange-host plugins list
+plugin-where = Known types: { $known }. Searched: { $dirs }. Put the plugin library there, or point --plugins / { $env } at its folder.
+plugin-known-none = none
+plugin-searched-nothing = nothing
+
+## The administrator password
+
+password-too-short = the password is too short: use at least { $min } characters
+password-spaces = the password starts or ends with a space: remove it

@@ -19,11 +19,6 @@ cli-no-org = организации «{ $org }» нет в { $db } (добави
 cli-no-run = запуска № { $run } нет (список запусков: exchange-host runs)
 cli-no-school = у { $org } ещё нет данных школы: загрузите их командой exchange-host school import { $org } ФАЙЛ.json (пример файла: exchange-host school sample --output=пример.json)
 cli-skipped-plugin = модуль { $file } пропущен: { $reason }
-cli-plugin-not-found = модуль не найден: ни один загруженный модуль не даёт тип задачи «{ $type }»
-cli-plugins-refused = отклонено файлов модулей: { $count } ({ $files }); причины: exchange-host plugins list
-cli-plugin-where = Известные типы: { $known }. Просмотрены папки: { $dirs }. Положите туда библиотеку модуля или укажите её папку в --plugins / { $env }.
-cli-none = нет
-cli-nothing = нет
 cli-no-exe = не найден исполняемый файл самой программы: { $error }
 
 ## Table columns
@@ -92,6 +87,7 @@ cli-up-to = до { $duration }
 cli-parameters = Параметры:
 cli-parameters-none = (нет)
 cli-task-removed = Задача № { $task } удалена вместе с её состоянием; удалено записей о запусках: { $runs }.
+cli-task-running-not-removed = задача № { $task } сейчас выполняется (запуск № { $run }), поэтому она не удалена. Выключите её, чтобы она не запустилась снова (exchange-host task disable { $task }), дождитесь окончания запуска (exchange-host runs --task { $task }) и удалите её.
 cli-task-enabled = Задача № { $task } включена.
 cli-task-disabled = Задача № { $task } выключена: она запускается только вручную.
 cli-task-updated = Задача № { $task } изменена.

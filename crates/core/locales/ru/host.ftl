@@ -139,7 +139,6 @@ error-no-org = Организации «{ $org }» нет: выберите её
 error-no-school = У организации { $org } ещё нет данных школы: загрузите файл на странице организации.
 error-no-run = Запуска № { $run } нет: см. журнал запусков.
 error-no-task = Задачи № { $task } нет: см. список задач.
-error-no-plugin = Тип задачи «{ $type }» не установлен. Установлены: { $known }.
 error-bad-level = «{ $level }» — не уровень журнала: debug, info, warn или error.
 error-org-cannot-change = организацию задачи изменить нельзя: добавьте новую задачу для другой организации
 error-type-cannot-change = тип задачи изменить нельзя: добавьте новую задачу другого типа
@@ -175,3 +174,16 @@ error-import-problems = { $count ->
 }
 error-import-expired = Просмотр устарел (данные изменились или прошло много времени): загрузите файл ещё раз.
 error-import-shrink = Подтвердите уменьшение: { $details }
+
+## Task types no plugin provides
+
+plugin-not-found = модуль не найден: ни один загруженный модуль не даёт тип задачи «{ $type }»
+plugin-files-refused = отклонено файлов модулей: { $count } ({ $files }); причины: exchange-host plugins list
+plugin-where = Известные типы: { $known }. Просмотрены папки: { $dirs }. Положите туда библиотеку модуля или укажите её папку в --plugins / { $env }.
+plugin-known-none = нет
+plugin-searched-nothing = нет
+
+## The administrator password
+
+password-too-short = пароль слишком короткий: нужно не меньше { $min } символов
+password-spaces = пароль начинается или кончается пробелом: уберите пробел

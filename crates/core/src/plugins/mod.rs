@@ -14,6 +14,7 @@ pub mod loader;
 pub mod scan;
 
 use crate::i18n::Lang;
+use crate::tr;
 use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_sdk::{Manifest, PluginCapabilities};
 use scan::{ScanOutcome, Scanner};
@@ -151,41 +152,41 @@ impl Registry {
         specs
     }
 
-    /// A message for a task type that is not loaded, naming the folders searched.
-    pub fn not_found_message(&self, type_id: &str) -> String {
-        let known = self.plugins.keys().cloned().collect::<Vec<_>>().join(", ");
-        let dirs = self
-            .dirs
-            .iter()
-            .map(|d| d.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut message =
-            format!("plugin not found: no loaded plugin provides the task type {type_id:?}");
-        if let Some(skip) = self
-            .skipped
-            .iter()
-            .find(|s| s.reason.contains(&format!("{type_id:?}")))
-        {
-            message.push_str(&format!(" ({}: {})", skip.path.display(), skip.reason));
-        } else if !self.skipped.is_empty() {
-            let files: Vec<String> = self
-                .skipped
-                .iter()
-                .map(|s| s.path.display().to_string())
-                .collect();
-            message.push_str(&format!(
-                " ({} plugin file(s) were refused: {}; see why with: exchange-host plugins list)",
-                files.len(),
-                files.join(", ")
-            ));
-        }
-        message.push_str(&format!(
-            ". Known types: {}. Searched: {}. Put the plugin library there, or point --plugins / {} at its folder.",
-            if known.is_empty() { "none" } else { &known },
-            if dirs.is_empty() { "nothing" } else { &dirs },
-            discovery::PLUGINS_ENV
-        ));
-        message
+    /// Why no loaded plugin provides `type_id`, in `lang`: the refused files that may, the
+    /// known types and the folders searched.
+    pub fn not_found_message(&self, type_id: &str, lang: Lang) -> String {
+        let joined = |items: Vec<String>, empty: &str| match items.is_empty() {
+            true => tr!(lang, empty),
+            false => items.join(", "),
+        };
+        let declared = format!("{type_id:?}");
+        let refused = match self.skipped.iter().find(|s| s.reason.contains(&declared)) {
+            Some(skip) => format!(" ({}: {})", skip.path.display(), skip.reason),
+            None if self.skipped.is_empty() => String::new(),
+            None => {
+                let files: Vec<String> = self
+                    .skipped
+                    .iter()
+                    .map(|s| s.path.display().to_string())
+                    .collect();
+                let count = files.len();
+                let files = files.join(", ");
+                format!(
+                    " ({})",
+                    tr!(lang, "plugin-files-refused", count = count, files = files)
+                )
+            }
+        };
+        let known = joined(self.plugins.keys().cloned().collect(), "plugin-known-none");
+        let dirs = self.dirs.iter().map(|d| d.display().to_string()).collect();
+        let place = tr!(
+            lang,
+            "plugin-where",
+            known = known,
+            dirs = joined(dirs, "plugin-searched-nothing"),
+            env = discovery::PLUGINS_ENV
+        );
+        let head = tr!(lang, "plugin-not-found", type = type_id);
+        format!("{head}{refused}. {place}")
     }
 }

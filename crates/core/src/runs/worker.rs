@@ -155,7 +155,9 @@ fn work(
     // this process loads is the task's own, so no other plugin can crash or hang this run.
     let registry = Registry::discover(&plugin_dirs, &Scanner::beside_database(&db));
     let Some(found) = registry.get(&task.type_id) else {
-        anyhow::bail!(registry.not_found_message(&task.type_id));
+        anyhow::bail!(
+            registry.not_found_message(&task.type_id, crate::i18n::Lang::of_locale(&locale))
+        );
     };
     let plugin = loader::load(&found.path).map_err(|e| {
         anyhow::anyhow!("the plugin {} cannot be loaded: {e}", found.path.display())
