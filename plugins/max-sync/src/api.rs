@@ -84,18 +84,23 @@ struct FailedUsers {
     user_ids: Vec<u64>,
 }
 
-fn read<T: serde::de::DeserializeOwned>(what: &str, v: Value) -> Result<T, ApiError> {
-    serde_json::from_value(v)
-        .map_err(|e| ApiError::Fatal(format!("MAX answered {what} in an unknown shape: {e}")))
-}
-
 /// The update types the task reads.
 pub const UPDATE_TYPES: &str = "bot_added,bot_removed,chat_title_changed,bot_started";
 
 impl Client {
+    /// An answer read as `T`; another shape is fatal: this task does not know that MAX.
+    fn read<T: serde::de::DeserializeOwned>(&self, what: &str, v: Value) -> Result<T, ApiError> {
+        serde_json::from_value(v).map_err(|e| {
+            ApiError::Fatal(self.settings.lang.pick(
+                format!("MAX answered {what} in an unknown shape: {e}"),
+                format!("MAX ответил на {what} в незнакомом виде: {e}"),
+            ))
+        })
+    }
+
     /// The bot.
     pub fn me(&self) -> Result<Me, ApiError> {
-        read("GET /me", self.call(Method::GET, "/me", &[], None)?)
+        self.read("GET /me", self.call(Method::GET, "/me", &[], None)?)
     }
 
     /// A page of updates after `marker`, without waiting.
@@ -108,7 +113,7 @@ impl Client {
         if let Some(m) = marker {
             q.push(("marker", m.to_string()));
         }
-        read(
+        self.read(
             "GET /updates",
             self.call(Method::GET, "/updates", &q, None)?,
         )
@@ -116,7 +121,7 @@ impl Client {
 
     /// A chat as the bot sees it.
     pub fn chat(&self, chat: ChatId) -> Result<Chat, ApiError> {
-        read(
+        self.read(
             "GET /chats/{id}",
             self.call(Method::GET, &format!("/chats/{chat}"), &[], None)?,
         )
@@ -125,7 +130,7 @@ impl Client {
     /// The bot's own membership in a chat.
     pub fn membership(&self, chat: ChatId) -> Result<Member, ApiError> {
         let path = format!("/chats/{chat}/members/me");
-        read(
+        self.read(
             "GET /chats/{id}/members/me",
             self.call(Method::GET, &path, &[], None)?,
         )
@@ -141,7 +146,7 @@ impl Client {
             if let Some(m) = marker {
                 q.push(("marker", m.to_string()));
             }
-            let page: Members = read(
+            let page: Members = self.read(
                 "GET /chats/{id}/members",
                 self.call(Method::GET, &path, &q, None)?,
             )?;
@@ -156,7 +161,7 @@ impl Client {
     /// Adds users (at most 100); the ones it could not add, with the error code of each.
     pub fn add_members(&self, chat: ChatId, users: &[u64]) -> Result<Vec<(u64, String)>, ApiError> {
         let path = format!("/chats/{chat}/members");
-        let answer: AddAnswer = read(
+        let answer: AddAnswer = self.read(
             "POST /chats/{id}/members",
             self.call(Method::POST, &path, &[], Some(&json!({"user_ids": users})))?,
         )?;

@@ -72,7 +72,7 @@ impl std::fmt::Display for ApiError {
 /// The MAX Bot API client.
 pub struct Client {
     http: reqwest::blocking::Client,
-    settings: Settings,
+    pub(crate) settings: Settings,
     last: Mutex<Option<Instant>>,
     requests: AtomicU64,
 }

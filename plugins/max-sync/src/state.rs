@@ -4,6 +4,7 @@
 //! never acknowledged without being recorded.
 
 use crate::api::ChatId;
+use crate::texts::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -57,12 +58,15 @@ pub struct Skip {
 }
 
 impl TaskState {
-    /// Reads the document; a missing one is an empty state.
-    pub fn parse(text: Option<&str>) -> Result<TaskState, String> {
+    /// Reads the document; a missing one is an empty state. The error is in `lang`.
+    pub fn parse(text: Option<&str>, lang: Lang) -> Result<TaskState, String> {
         match text {
             None => Ok(TaskState::default()),
             Some(t) => serde_json::from_str(t).map_err(|e| {
-                format!("the task's saved MAX state cannot be read ({e}); restore it or recreate the task (the chats are then adopted again by their titles)")
+                lang.pick(
+                    format!("the task's saved MAX state cannot be read ({e}); restore it or recreate the task (the chats are then adopted again by their titles)"),
+                    format!("сохранённое состояние задачи MAX не прочитать ({e}); восстановите его или создайте задачу заново (чаты тогда снова будут приняты по названиям)"),
+                )
             }),
         }
     }
@@ -90,8 +94,13 @@ mod tests {
                 active: true,
             },
         );
-        assert_eq!(TaskState::parse(Some(&s.to_json())).unwrap(), s);
-        assert_eq!(TaskState::parse(None).unwrap(), TaskState::default());
-        assert!(TaskState::parse(Some("[")).is_err());
+        assert_eq!(TaskState::parse(Some(&s.to_json()), Lang::En).unwrap(), s);
+        assert_eq!(
+            TaskState::parse(None, Lang::En).unwrap(),
+            TaskState::default()
+        );
+        assert!(TaskState::parse(Some("["), Lang::Ru)
+            .unwrap_err()
+            .starts_with("сохранённое состояние задачи MAX не прочитать"));
     }
 }

@@ -28,9 +28,14 @@ pub fn max_id(person: PersonRef<'_>) -> Option<u64> {
 }
 
 /// An unguessable deep-link payload: 16 random bytes in hex.
-fn new_payload() -> Result<String, String> {
+fn new_payload(lang: Lang) -> Result<String, String> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a deep link: {e}"))?;
+    getrandom::fill(&mut bytes).map_err(|e| {
+        lang.pick(
+            format!("no randomness for a deep link: {e}"),
+            format!("нет случайных чисел для ссылки на бота: {e}"),
+        )
+    })?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -79,8 +84,12 @@ impl Run<'_, '_> {
     fn bindings(&self, request: &MaxBindingsRequest) -> Result<Vec<MaxBinding>, String> {
         let input = serde_json::to_string(request).map_err(|e| e.to_string())?;
         let answer = self.ctx.call_host(services::MAX_BINDINGS, &input)?;
-        let read: MaxBindings = serde_json::from_str(&answer)
-            .map_err(|e| format!("the host's MAX bindings cannot be read: {e}"))?;
+        let read: MaxBindings = serde_json::from_str(&answer).map_err(|e| {
+            self.lang.pick(
+                format!("the host's MAX bindings cannot be read: {e}"),
+                format!("привязки MAX, переданные программой, не прочитать: {e}"),
+            )
+        })?;
         Ok(read.bindings)
     }
 
@@ -157,7 +166,7 @@ impl Run<'_, '_> {
                     ..b.clone()
                 }),
                 None => {
-                    let payload = new_payload()?;
+                    let payload = new_payload(self.lang)?;
                     let link = self.config.deep_link(&payload);
                     offers.push(MaxBinding {
                         person: person.clone(),
@@ -489,7 +498,7 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
             format!("токен открывает бота «{name}», а в max.bot_name указано «{expected}»: ссылки на бота ведут к max.bot_name"),
         ));
     }
-    let state = TaskState::parse(ctx.state_get(KEY).as_deref())?;
+    let state = TaskState::parse(ctx.state_get(KEY).as_deref(), lang)?;
     let mut run = Run {
         ctx,
         client,
