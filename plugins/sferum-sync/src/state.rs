@@ -1,5 +1,6 @@
 //! What the task remembers between runs, kept as one JSON document in the task's state store.
 
+use crate::texts::Lang;
 use exchange_sdk::school::SferumId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -54,12 +55,13 @@ pub struct CallRecord {
 }
 
 impl TaskState {
-    /// Reads the document; a missing one is an empty state.
-    pub fn parse(text: Option<&str>) -> Result<TaskState, String> {
+    /// Reads the document; a missing one is an empty state. The error is in `lang`.
+    pub fn parse(text: Option<&str>, lang: Lang) -> Result<TaskState, String> {
         match text {
             None => Ok(TaskState::default()),
-            Some(t) => serde_json::from_str(t).map_err(|e| {
-                format!("the task's saved Sferum state cannot be read ({e}); it must not be guessed, or chats could be duplicated: restore it or recreate the task")
+            Some(t) => serde_json::from_str(t).map_err(|e| match lang {
+                Lang::En => format!("the task's saved Sferum state cannot be read ({e}); it must not be guessed, or chats could be duplicated: restore it or recreate the task"),
+                Lang::Ru => format!("сохранённое состояние задачи Сферум не прочитать ({e}); угадывать его нельзя, иначе чаты могут задвоиться: восстановите его или создайте задачу заново"),
             }),
         }
     }
@@ -76,12 +78,22 @@ mod tests {
 
     #[test]
     fn round_trips_and_tolerates_missing_fields() {
-        assert_eq!(TaskState::parse(None).unwrap(), TaskState::default());
-        let s = TaskState::parse(Some(r#"{"chats":{"staff":{"title":"Учительская"}}}"#)).unwrap();
+        assert_eq!(
+            TaskState::parse(None, Lang::En).unwrap(),
+            TaskState::default()
+        );
+        let s = TaskState::parse(
+            Some(r#"{"chats":{"staff":{"title":"Учительская"}}}"#),
+            Lang::En,
+        )
+        .unwrap();
         assert_eq!(s.chats["staff"].chat_id, None);
-        assert_eq!(TaskState::parse(Some(&s.to_json())).unwrap(), s);
-        assert!(TaskState::parse(Some("{"))
+        assert_eq!(TaskState::parse(Some(&s.to_json()), Lang::En).unwrap(), s);
+        assert!(TaskState::parse(Some("{"), Lang::En)
             .unwrap_err()
             .contains("cannot be read"));
+        assert!(TaskState::parse(Some("{"), Lang::Ru)
+            .unwrap_err()
+            .starts_with("сохранённое состояние задачи Сферум не прочитать"));
     }
 }

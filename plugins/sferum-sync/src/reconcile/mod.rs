@@ -198,7 +198,7 @@ impl Reconciler {
         saved: Option<&str>,
         settings: Settings,
     ) -> Result<Reconciler, String> {
-        let state = TaskState::parse(saved)?;
+        let state = TaskState::parse(saved, settings.lang)?;
         let names = desired
             .chats
             .iter()

@@ -325,7 +325,8 @@ impl World {
                 }
                 Effect::Save(json) => {
                     log.saves += 1;
-                    let state = TaskState::parse(Some(&json)).map_err(TestCaseError::fail)?;
+                    let state = TaskState::parse(Some(&json), crate::texts::Lang::En)
+                        .map_err(TestCaseError::fail)?;
                     for (lesson, record) in &state.calls {
                         if let Some(link) = &record.link {
                             let before = self.saved_links.insert(lesson.clone(), link.clone());
