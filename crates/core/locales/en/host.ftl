@@ -58,6 +58,11 @@ param-required = is required ({ $description }): add { $key }=…
 param-not-declared = not declared by any loaded plugin
 task-second-of-type = Organization { $org } already has a task of this type (task { $task }), and it must be the only one: two would work on the same chats. Change task { $task } instead.
 
+## School data files
+
+school-utf16 = the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8 and import it again
+school-not-utf8 = byte { $byte } at line { $line }, column { $column } is not UTF-8 (the file is in another encoding, e.g. Windows-1251): save it as UTF-8 and import it again
+
 ## Counters of runs
 
 counter-chats = chats the school needs
