@@ -212,6 +212,10 @@ cli-password-next = The web console now asks for it: exchange-host serve --http 
 
 ## serve
 
+cli-option-problem = { $flag }: { $problem }
+
+## serve
+
 cli-duration-range = { $flag } must be from 0s to 1h, got "{ $value }"
 cli-second-signal = second signal: exiting at once
 cli-web-console = web console: { $url }

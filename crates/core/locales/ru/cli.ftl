@@ -217,6 +217,10 @@ cli-password-next = Теперь веб-консоль спрашивает ег
 
 ## serve
 
+cli-option-problem = { $flag }: { $problem }
+
+## serve
+
 cli-duration-range = { $flag }: допустимо от 0 с до 1 ч, введено «{ $value }»
 cli-second-signal = второй сигнал: немедленный выход
 cli-web-console = веб-консоль: { $url }
