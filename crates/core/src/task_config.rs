@@ -48,29 +48,22 @@ pub fn settings(
             Ok(_) => {
                 problems.push(ParamProblem {
                     key: Some(flag.into()),
-                    message: match lang {
-                        Lang::En => format!(
-                            "must be from {} to {}, got {text:?}",
-                            range.min_text, range.max_text
-                        ),
-                        Lang::Ru => tr!(
-                            lang,
-                            "duration-out-of-range",
-                            min = i18n::duration_phrase(lang, range.min),
-                            max = i18n::duration_phrase(lang, range.max),
-                            value = text
-                        ),
-                    },
+                    message: tr!(
+                        lang,
+                        "duration-out-of-range",
+                        min = i18n::duration_phrase(lang, range.min),
+                        max = i18n::duration_phrase(lang, range.max),
+                        typed_min = range.min_text,
+                        typed_max = range.max_text,
+                        value = text
+                    ),
                 });
                 None
             }
-            Err(e) => {
+            Err(_) => {
                 problems.push(ParamProblem {
                     key: Some(flag.into()),
-                    message: match lang {
-                        Lang::En => e,
-                        Lang::Ru => tr!(lang, "duration-invalid", value = text),
-                    },
+                    message: tr!(lang, "duration-invalid", value = text),
                 });
                 None
             }
@@ -81,7 +74,8 @@ pub fn settings(
     out
 }
 
-/// The allowed range of a duration setting, in seconds, and how it is said.
+/// The allowed range of a duration setting, in seconds, and its ends as typed on the command
+/// line (what the English refusal names; other languages say the ends in their own units).
 #[derive(Debug, Clone, Copy)]
 pub struct Bound {
     pub min: u64,
@@ -169,13 +163,13 @@ pub fn second_task_problem(
         .find(|t| &t.type_id == type_id)
         .map(|first| ParamProblem {
             key: Some("type".into()),
-            message: match lang {
-                Lang::En => format!(
-                    "organization {org} already has a {type_id} task (task {}), and a task of this type must be the only one for its organization: two would work on the same chats. Change task {} instead (exchange-host task set {} …)",
-                    first.id, first.id, first.id
-                ),
-                Lang::Ru => tr!(lang, "task-second-of-type", org = org, task = first.id),
-            },
+            message: tr!(
+                lang,
+                "task-second-of-type",
+                org = org,
+                type = type_id,
+                task = first.id
+            ),
         }))
 }
 

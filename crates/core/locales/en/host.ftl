@@ -21,26 +21,30 @@ schedule-every = { $unit ->
 schedule-constantly = constantly
 schedule-daily = daily at { $time }
 schedule-manual = manual
-schedule-help = Write "every 30m" (1 minute to 31 days), "constantly", "daily 07:30" or "manual".
-schedule-empty = The schedule is empty.
-schedule-not-schedule = "{ $text }" is not a schedule.
-schedule-no-period = A period is missing.
-schedule-not-number = "{ $value }" is not a number.
-schedule-not-unit = "{ $value }" is not a time unit.
-schedule-too-short = The period must be at least 1 minute (for back-to-back runs use "constantly").
-schedule-too-long = The period must be at most 31 days (for rarer runs use "manual").
-schedule-not-time = "{ $value }" is not a time HH:MM.
+schedule-help = use one of: "every 30m" (any period from 1 minute to 31 days), "constantly", "daily 07:30", "manual"; in Russian: «каждые 30 минут», «постоянно», «ежедневно 07:30», «вручную»
+schedule-empty = the schedule is empty; { schedule-help }
+schedule-not-schedule = "{ $text }" is not a schedule; { schedule-help }
+schedule-no-period = a period is missing: { schedule-help }
+schedule-not-number = "{ $value }" is not a number; { schedule-help }
+schedule-not-unit = "{ $value }" is not a time unit; { schedule-help }
+schedule-not-period = { $error }; { schedule-help }
+schedule-too-short = the period must be at least 1 minute (for back-to-back runs use "constantly"); { schedule-help }
+schedule-too-long = the period must be at most 31 days (for rarer runs use "manual" and start them by hand); { schedule-help }
+schedule-not-time = "{ $value }" is not a time HH:MM; { schedule-help }
 duration-days = { $n }d
 duration-hours = { $n }h
 duration-minutes = { $n }m
 duration-seconds = { $n }s
-duration-out-of-range = must be from { $min } to { $max }, got "{ $value }"
+duration-out-of-range = must be from { $typed_min } to { $typed_max }, got "{ $value }"
 duration-invalid = "{ $value }" is not a duration: write e.g. 30m, 1h, 1h30m
 
 ## Parameters
 
 type-text = text
-type-integer-from = a whole number of at least { $min }
+type-integer-from = { $min ->
+    [1] a positive whole number
+   *[other] a whole number of at least { $min }
+}
 type-integer-range = a whole number { $min }-{ $max }
 type-port = a port 1-65535
 type-flag = 0 or 1
@@ -49,14 +53,14 @@ type-duration = a duration such as 90s, 30m or 1h30m
 type-secret = secret text
 param-type-expected = expected { $expected }, got { $value }
 param-not-assignment = "{ $arg }" is not a key=value setting (example: proxy_port=3128)
-param-cyrillic-key = the key "{ $typed }" contains Cyrillic letters; it was saved as the Latin key { $key }
-param-force-not-stored = force is not a stored setting: confirm what a safety guard held back for one run only
+param-cyrillic-key = the key "{ $typed }" contains Cyrillic letters; it was saved as the Latin key "{ $key }"
+param-force-not-stored = force is not a stored setting: confirm what a safety guard held back for one run only, with exchange-host run TASK --force
 param-unknown-did-you-mean = unknown parameter "{ $typed }": did you mean { $key }?
 param-unknown-none = unknown parameter "{ $typed }": this task type has no parameters
 param-unknown-known = unknown parameter "{ $typed }" (known: { $known })
 param-required = is required ({ $description }): add { $key }=…
 param-not-declared = not declared by any loaded plugin
-task-second-of-type = Organization { $org } already has a task of this type (task { $task }), and it must be the only one: two would work on the same chats. Change task { $task } instead.
+task-second-of-type = organization { $org } already has a { $type } task (task { $task }), and a task of this type must be the only one for its organization: two would work on the same chats. Change task { $task } instead (exchange-host task set { $task } …)
 
 ## School data files
 
