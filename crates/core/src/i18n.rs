@@ -227,6 +227,22 @@ pub fn duration_phrase(lang: Lang, secs: u64) -> String {
     })
 }
 
+/// A signal that ends a crashing process, by name and in words of `lang`
+/// (`SIGSEGV, invalid memory access`).
+pub fn signal_phrase(lang: Lang, signal: i32) -> String {
+    let name = match signal {
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGILL => "SIGILL",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGTERM => "SIGTERM",
+        _ => "other",
+    };
+    tr!(lang, "signal-meaning", name = name)
+}
+
 /// Reads a duration in English units (`90s`, `1h30m`) or Russian ones (`1 ч 30 мин`,
 /// `90 с`, `2 дн`, `30 минут`) into seconds.
 pub fn parse_duration(text: &str) -> Result<u64, String> {

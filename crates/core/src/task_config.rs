@@ -132,11 +132,10 @@ pub fn checked_params(
         own.extend(plugin.manifest.dependency_problems_in(&all, lang.code()));
     }
     if own.is_empty() {
-        problems.extend(
-            plugin
-                .validate(&all, lang)
-                .map_err(|e| anyhow::anyhow!("the plugin could not check the parameters: {e}"))?,
-        );
+        problems.extend(plugin.validate(&all, lang).map_err(|reason| {
+            let error = reason.message(lang);
+            anyhow::anyhow!(tr!(lang, "error-plugin-could-not-check", error = error))
+        })?);
     }
     problems.extend(own);
     Ok(CheckedParams {

@@ -163,7 +163,7 @@ pub fn report_skipped(registry: &Registry, lang: Lang) {
             lang,
             "cli-skipped-plugin",
             file = file,
-            reason = &skipped.reason
+            reason = skipped.reason.message(lang)
         );
         print_warning(lang, line);
     }

@@ -114,6 +114,16 @@ run-killed = The run took longer than its max run time ({ $limit }) and was stop
 run-lost = The run was stopped: its lease lapsed and another host process took it for abandoned.
 run-interrupted-grace = The host stopped the run after its grace period.
 run-stopped-by-request = The run was stopped at the administrator's request.
+signal-meaning = { $name ->
+    [SIGSEGV] SIGSEGV, invalid memory access
+    [SIGABRT] SIGABRT, aborted
+    [SIGBUS] SIGBUS, bus error
+    [SIGILL] SIGILL, illegal instruction
+    [SIGFPE] SIGFPE, arithmetic error
+    [SIGKILL] SIGKILL, killed
+    [SIGTERM] SIGTERM, terminated
+   *[other] a signal
+}
 run-already-running = Task { $task } is running now (run { $run }): wait until it ends, then start it again.
 run-dry-and-force = A dry run changes nothing, so there is nothing to confirm: choose one of the two.
 run-could-not-start = The run could not start: { $error }
@@ -175,6 +185,59 @@ error-import-problems = { $count ->
 }
 error-import-expired = the preview is out of date (the data changed or too much time passed): upload the file again
 error-import-shrink = confirm the shrinking: { $details }
+
+## Plugin files that are not used, and why
+
+plugin-link-unreachable = skipped: it is a symlink to { $link }, which cannot be reached ({ $error }); fix the link or remove it
+plugin-unreadable = skipped: it cannot be read ({ $error })
+plugin-not-regular-file = skipped: { $target } is not a regular file
+plugin-exposed-file = refused: the file { $state }, so { $who } could replace the code the host runs (fix: { $fix })
+plugin-exposed-link-target = refused: the file { $path } (the symlink's target) { $state }, so { $who } could replace the code the host runs (fix: { $fix })
+plugin-exposed-folder = refused: its folder { $path } { $state }, so { $who } could place code there (fix: { $fix }, or move the plugin)
+plugin-exposed-folder-above = refused: the folder { $path } above it { $state }, so { $who } could swap the folders below it and the plugin with them (fix: { $fix }, or move the plugin)
+plugin-exposure-state = { $exposure ->
+    [owner] belongs to user { $owner }, not to the host's user { $host } or root
+    [world] is world-writable
+   *[group] is group-writable
+}
+plugin-exposure-who = { $exposure ->
+    [owner] that user
+    [world] anyone
+   *[group] the other members of its group
+}
+plugin-not-library = not a loadable shared library ({ $error })
+plugin-no-export = not an exchange-host plugin: the library has no plugin export (a plugin calls exchange_sdk::export_plugin!)
+plugin-abi-version = built against plugin ABI { $built }, but this host speaks ABI { $host }: rebuild the plugin against a matching exchange-sdk
+plugin-abi-stable = built with an incompatible abi_stable version: rebuild the plugin against a matching exchange-sdk
+plugin-abi-layout = incompatible plugin ABI ({ $detail }); rebuild the plugin against this host's exchange-sdk (full report: RUST_LOG=debug)
+plugin-start-failed = the plugin failed while starting: { $error }
+plugin-cannot-load = cannot be loaded: { $error }
+plugin-manifest-unreadable = its manifest cannot be read ({ $error }); rebuild it against a current exchange-sdk
+plugin-capabilities-unreadable = its capabilities cannot be read ({ $error }); rebuild it against a current exchange-sdk
+plugin-manifest-not-sound = its manifest is not sound ({ $findings }); fix the plugin's manifest (exchange-host plugins verify FILE lists every finding)
+plugin-needs-newer-host = it needs a host that speaks plugin ABI { $needed } or newer, but this host speaks ABI { $host }: upgrade exchange-host, or install a build of the plugin for ABI { $host }
+plugin-crashed = { $stage ->
+    [validate] the plugin crashed ({ $how })
+   *[describe] the plugin crashed while the host read its description ({ $how })
+}
+plugin-hung = { $stage ->
+    [validate] the plugin did not answer within { $limit }
+   *[describe] the plugin did not describe itself within { $limit }: it hangs while loading
+}
+plugin-remembered = { $reason }; it is not loaded until the file changes (rebuild or replace the plugin; `touch` the file to try again)
+plugin-exit-signal = signal { $signal }: { $meaning }
+plugin-exit-code = it exited with code { $code } without an answer
+plugin-exit-unknown = it ended without an answer
+plugin-exit-output = { $how }; its last output: { $output }
+plugin-not-a-manifest = the scanner answered with something else than a manifest
+plugin-not-problems = the plugin answered with something else than problems
+plugin-scanner-not-started = the plugin scanner { $exe } could not be started: { $error }
+plugin-params-unreadable = the parameters could not be read: { $error }
+plugin-type-changed = the file now provides the task type "{ $now }", not "{ $type }": it changed since the host read it; try again
+plugin-validation-unreadable = the plugin's validation answer cannot be read: { $error }
+plugin-duplicate-type = task type "{ $type }" is declared by { $files }; neither is loaded: remove one of them
+plugin-duplicate-file = { $file } (version { $version })
+plugin-and = and
 
 ## Task types no plugin provides
 

@@ -117,6 +117,16 @@ run-killed = Запуск шёл дольше допустимого ({ $limit }
 run-lost = Запуск остановлен: его срок аренды истёк, и другой процесс программы счёл его брошенным.
 run-interrupted-grace = Программа остановила запуск по истечении времени на завершение.
 run-stopped-by-request = Запуск остановлен по запросу администратора.
+signal-meaning = { $name ->
+    [SIGSEGV] SIGSEGV, обращение к недопустимой памяти
+    [SIGABRT] SIGABRT, аварийная остановка
+    [SIGBUS] SIGBUS, ошибка шины
+    [SIGILL] SIGILL, недопустимая инструкция
+    [SIGFPE] SIGFPE, арифметическая ошибка
+    [SIGKILL] SIGKILL, принудительное завершение
+    [SIGTERM] SIGTERM, завершение по запросу
+   *[other] неизвестный сигнал
+}
 run-already-running = Задача № { $task } сейчас выполняется (запуск № { $run }): дождитесь его окончания и запустите снова.
 run-dry-and-force = Пробный запуск ничего не меняет, поэтому подтверждать нечего: выберите одно из двух.
 run-could-not-start = Запуск не начался: { $error }
@@ -180,6 +190,59 @@ error-import-problems = { $count ->
 }
 error-import-expired = Просмотр устарел (данные изменились или прошло много времени): загрузите файл ещё раз.
 error-import-shrink = Подтвердите уменьшение: { $details }
+
+## Plugin files that are not used, and why
+
+plugin-link-unreachable = пропущен: это символическая ссылка на { $link }, а туда не добраться ({ $error }); исправьте ссылку или удалите её
+plugin-unreadable = пропущен: файл не читается ({ $error })
+plugin-not-regular-file = пропущен: { $target } — не обычный файл
+plugin-exposed-file = отклонён: файл { $state }, поэтому { $who } может подменить код, который выполняет программа (исправить: { $fix })
+plugin-exposed-link-target = отклонён: файл { $path } (цель символической ссылки) { $state }, поэтому { $who } может подменить код, который выполняет программа (исправить: { $fix })
+plugin-exposed-folder = отклонён: его папка { $path } { $state }, поэтому { $who } может положить туда код (исправить: { $fix } или переместите модуль)
+plugin-exposed-folder-above = отклонён: папка { $path } выше него { $state }, поэтому { $who } может подменить папки ниже и модуль вместе с ними (исправить: { $fix } или переместите модуль)
+plugin-exposure-state = { $exposure ->
+    [owner] принадлежит пользователю { $owner }, а не пользователю программы ({ $host }) и не root
+    [world] разрешает запись всем
+   *[group] разрешает запись группе
+}
+plugin-exposure-who = { $exposure ->
+    [owner] этот пользователь
+    [world] любой пользователь
+   *[group] любой участник группы
+}
+plugin-not-library = это не загружаемая разделяемая библиотека ({ $error })
+plugin-no-export = это не модуль exchange-host: библиотека не экспортирует модуль (модуль вызывает exchange_sdk::export_plugin!)
+plugin-abi-version = собран для ABI модулей { $built }, а программа поддерживает ABI { $host }: пересоберите модуль с подходящей версией exchange-sdk
+plugin-abi-stable = собран с несовместимой версией abi_stable: пересоберите модуль с подходящей версией exchange-sdk
+plugin-abi-layout = несовместимый ABI модуля ({ $detail }); пересоберите модуль с версией exchange-sdk этой программы (полный отчёт: RUST_LOG=debug)
+plugin-start-failed = модуль завершился с ошибкой при запуске: { $error }
+plugin-cannot-load = не загружается: { $error }
+plugin-manifest-unreadable = его описание (манифест) не читается ({ $error }); пересоберите модуль с текущей версией exchange-sdk
+plugin-capabilities-unreadable = его список возможностей не читается ({ $error }); пересоберите модуль с текущей версией exchange-sdk
+plugin-manifest-not-sound = в его описании (манифесте) ошибки ({ $findings }); исправьте описание модуля (все замечания: exchange-host plugins verify ФАЙЛ)
+plugin-needs-newer-host = модулю нужна программа с ABI модулей { $needed } или новее, а эта поддерживает ABI { $host }: обновите exchange-host или установите сборку модуля для ABI { $host }
+plugin-crashed = { $stage ->
+    [validate] модуль аварийно завершился ({ $how })
+   *[describe] модуль аварийно завершился, пока программа читала его описание ({ $how })
+}
+plugin-hung = { $stage ->
+    [validate] модуль не ответил за { $limit }
+   *[describe] модуль не выдал описание за { $limit }: он зависает при загрузке
+}
+plugin-remembered = { $reason }; он не загружается, пока файл не изменится (пересоберите или замените модуль; чтобы попробовать снова, выполните touch для файла)
+plugin-exit-signal = сигнал { $signal }: { $meaning }
+plugin-exit-code = процесс вышел с кодом { $code }, не ответив
+plugin-exit-unknown = процесс завершился, не ответив
+plugin-exit-output = { $how }; последний вывод: { $output }
+plugin-not-a-manifest = проверяющий процесс ответил не описанием модуля
+plugin-not-problems = модуль ответил не списком проблем
+plugin-scanner-not-started = не удалось запустить проверяющий процесс { $exe }: { $error }
+plugin-params-unreadable = параметры не дошли до проверки: { $error }
+plugin-type-changed = файл теперь даёт тип задачи «{ $now }», а не «{ $type }»: он изменился после того, как программа его прочитала; попробуйте снова
+plugin-validation-unreadable = ответ модуля на проверку не читается: { $error }
+plugin-duplicate-type = тип задачи «{ $type }» объявлен в { $files }; ни один не загружен: удалите лишний
+plugin-duplicate-file = { $file } (версия { $version })
+plugin-and = и
 
 ## Task types no plugin provides
 

@@ -159,8 +159,12 @@ fn work(
             registry.not_found_message(&task.type_id, crate::i18n::Lang::of_locale(&locale))
         );
     };
-    let plugin = loader::load(&found.path).map_err(|e| {
-        anyhow::anyhow!("the plugin {} cannot be loaded: {e}", found.path.display())
+    let plugin = loader::load(&found.path).map_err(|reason| {
+        let reason = reason.message(crate::i18n::Lang::of_locale(&locale));
+        anyhow::anyhow!(
+            "the plugin {} cannot be loaded: {reason}",
+            found.path.display()
+        )
     })?;
     if plugin.manifest.type_id != task.type_id {
         anyhow::bail!(
