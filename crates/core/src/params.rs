@@ -238,7 +238,7 @@ pub fn check(
             continue;
         }
         if crate::secrets::file_reference(value).is_some() {
-            match crate::secrets::check_reference(spec, value) {
+            match crate::secrets::check_reference(spec, value, lang) {
                 Some(problem) => checked.problems.push(problem),
                 None => {
                     checked.values.insert(key, value.to_string());

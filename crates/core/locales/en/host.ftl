@@ -62,6 +62,20 @@ param-required = is required ({ $description }): add { $key }=…
 param-not-declared = not declared by any loaded plugin
 task-second-of-type = organization { $org } already has a { $type } task (task { $task }), and a task of this type must be the only one for its organization: two would work on the same chats. Change task { $task } instead (exchange-host task set { $task } …)
 
+## Secrets kept in files
+
+secret-reference-not-secret = file references ({ $prefix }/path) are only for secret keys, and { $key } is not one: give the value itself
+secret-reference-relative = the file reference must name an absolute path, e.g. { $prefix }/etc/exchange-host/{ $key }
+secret-file = { $kind ->
+    [parameter] the parameter
+   *[org-key] the Links base key
+} { $key } refers to the file { $file }, but { $problem }
+secret-file-unreadable = it cannot be read ({ $error })
+secret-file-not-regular = it is not a regular file
+secret-file-public = every user of the computer can read or change it (mode { $mode }): make it private with: chmod o-rwx { $file }
+secret-file-not-utf8 = it is not UTF-8 text
+secret-file-empty = it is empty
+
 ## School data files
 
 school-utf16 = the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8 and import it again
@@ -110,10 +124,25 @@ run-trigger-manual = by hand
 run-trigger-schedule = on schedule
 run-trigger-import = after an import
 run-trigger-catch-up = missed run
-run-killed = The run took longer than its max run time ({ $limit }) and was stopped.
-run-lost = The run was stopped: its lease lapsed and another host process took it for abandoned.
-run-interrupted-grace = The host stopped the run after its grace period.
-run-stopped-by-request = The run was stopped at the administrator's request.
+run-killed = the run took longer than its max run time ({ $limit }) and was stopped
+run-lost = the run was stopped: its lease lapsed and another host process took it for abandoned
+run-interrupted-grace = the host stopped the run after its grace period
+run-stopped-by-request = the run was stopped at the administrator's request
+run-busy-task = task { $task } is running now (run { $run }), started { $started }: wait until it ends, then start it again
+run-busy-type = task { $task } of the same type for organization { $org } is running now (run { $run }), and runs of one type for one organization never overlap, started { $started }: wait until it ends, then start it again
+run-crashed = plugin crashed
+run-crashed-signal = plugin crashed: signal { $signal } ({ $meaning })
+run-crashed-exit = plugin crashed: the worker exited with code { $code } before the run finished
+run-last-output = { $crashed }; last output: { $output }
+run-check-timeout = the check did not answer within { $limit }
+run-worker-not-started = cannot start the worker process { $exe }: { $error }
+run-plugin-not-loaded = the plugin { $file } cannot be loaded: { $reason }
+run-plugin-replaced = the plugin file { $file } now provides the task type "{ $now }", not "{ $type }": it was replaced while the run started; run the task again
+run-second-task = organization { $org } has two { $type } tasks (tasks { $first } and { $task }), and a task of this type must be the only one for its organization: only task { $first } runs. Remove this one (exchange-host task rm { $task })
+run-org-problem = organization { $org }: { $error }
+run-task-problem = task { $task }: { $error }
+run-summary-unreadable = the plugin's summary cannot be read: { $error }
+run-links-unreadable = the links table cannot be read: { $error }
 signal-meaning = { $name ->
     [SIGSEGV] SIGSEGV, invalid memory access
     [SIGABRT] SIGABRT, aborted
@@ -238,6 +267,23 @@ plugin-validation-unreadable = the plugin's validation answer cannot be read: { 
 plugin-duplicate-type = task type "{ $type }" is declared by { $files }; neither is loaded: remove one of them
 plugin-duplicate-file = { $file } (version { $version })
 plugin-and = and
+
+## The database's refusals
+
+store-cannot-create-folder = cannot create the folder { $dir }: { $error }
+store-cannot-create = cannot create the database { $db }: { $error }
+store-cannot-open = cannot open the database { $db }: { $error }
+store-migration-failed = cannot update the schema of { $db }: { $error }
+store-exposed = refusing to open the database { $db }: other users can read or change it ({ $modes }), and it holds access tokens and passwords. Make it private with: chmod 600 { $files }
+store-file-mode = { $file } has mode { $mode }
+store-newer-schema = the database has schema version { $found }, newer than this host knows ({ $known }): a newer exchange-host wrote it. Nothing was changed; use that newer exchange-host, or restore a backup taken before the upgrade
+store-no-database = there is no database at { $db } (choose it with --db or EXCHANGE_DB)
+store-backup-is-database = { $dest } is the database itself: choose another file for the copy
+store-backup-exists = { $dest } exists already: choose a new file name (a backup never overwrites a file)
+store-not-a-file-name = { $dest } is not a file name
+store-backup-failed = no copy was made at { $dest }: { $error }
+store-no-task = no task { $task } (list the tasks with: exchange-host task list)
+store-org-exists = organization "{ $org }" already exists (see: exchange-host org show { $org })
 
 ## Task types no plugin provides
 

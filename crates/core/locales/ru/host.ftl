@@ -65,6 +65,20 @@ param-required = обязательный параметр ({ $description }): �
 param-not-declared = не объявлен ни одним загруженным модулем
 task-second-of-type = У организации { $org } уже есть задача этого типа (№ { $task }), а такая задача может быть только одна: две работали бы с одними и теми же чатами. Измените задачу № { $task }.
 
+## Secrets kept in files
+
+secret-reference-not-secret = ссылка на файл ({ $prefix }/путь) допустима только для секретных ключей, а { $key } не секретный: укажите само значение
+secret-reference-relative = ссылка на файл должна содержать абсолютный путь, например { $prefix }/etc/exchange-host/{ $key }
+secret-file = { $kind ->
+    [parameter] параметр
+   *[org-key] ключ базы ссылок
+} { $key } ссылается на файл { $file }, но { $problem }
+secret-file-unreadable = его нельзя прочитать ({ $error })
+secret-file-not-regular = это не обычный файл
+secret-file-public = его могут читать или менять все пользователи компьютера (права { $mode }): закройте доступ командой chmod o-rwx { $file }
+secret-file-not-utf8 = это не текст в кодировке UTF-8
+secret-file-empty = он пуст
+
 ## School data files
 
 school-utf16 = файл в кодировке UTF-16 (он начинается с метки порядка байтов UTF-16): сохраните его в UTF-8 и загрузите снова
@@ -117,6 +131,21 @@ run-killed = Запуск шёл дольше допустимого ({ $limit }
 run-lost = Запуск остановлен: его срок аренды истёк, и другой процесс программы счёл его брошенным.
 run-interrupted-grace = Программа остановила запуск по истечении времени на завершение.
 run-stopped-by-request = Запуск остановлен по запросу администратора.
+run-busy-task = задача № { $task } сейчас выполняется (запуск № { $run }, начат { $started }): дождитесь его окончания и запустите снова
+run-busy-type = задача № { $task } того же типа для организации { $org } сейчас выполняется (запуск № { $run }, начат { $started }), а запуски одного типа для одной организации не пересекаются: дождитесь его окончания и запустите снова
+run-crashed = модуль аварийно завершился
+run-crashed-signal = модуль аварийно завершился: сигнал { $signal } ({ $meaning })
+run-crashed-exit = модуль аварийно завершился: рабочий процесс вышел с кодом { $code }, не закончив запуск
+run-last-output = { $crashed }; последний вывод: { $output }
+run-check-timeout = проверка не ответила за { $limit }
+run-worker-not-started = не удалось запустить рабочий процесс { $exe }: { $error }
+run-plugin-not-loaded = модуль { $file } не загружается: { $reason }
+run-plugin-replaced = файл модуля { $file } теперь даёт тип задачи «{ $now }», а не «{ $type }»: его заменили, пока запуск начинался; запустите задачу снова
+run-second-task = у организации { $org } две задачи типа { $type } (№ { $first } и № { $task }), а такая задача может быть только одна: выполняется только задача № { $first }. Удалите эту (exchange-host task rm { $task })
+run-org-problem = организация { $org }: { $error }
+run-task-problem = задача № { $task }: { $error }
+run-summary-unreadable = итог запуска от модуля не читается: { $error }
+run-links-unreadable = таблица ссылок от модуля не читается: { $error }
 signal-meaning = { $name ->
     [SIGSEGV] SIGSEGV, обращение к недопустимой памяти
     [SIGABRT] SIGABRT, аварийная остановка
@@ -243,6 +272,23 @@ plugin-validation-unreadable = ответ модуля на проверку н�
 plugin-duplicate-type = тип задачи «{ $type }» объявлен в { $files }; ни один не загружен: удалите лишний
 plugin-duplicate-file = { $file } (версия { $version })
 plugin-and = и
+
+## The database's refusals
+
+store-cannot-create-folder = не удалось создать папку { $dir }: { $error }
+store-cannot-create = не удалось создать базу данных { $db }: { $error }
+store-cannot-open = не удалось открыть базу данных { $db }: { $error }
+store-migration-failed = не удалось обновить схему базы данных { $db }: { $error }
+store-exposed = база данных { $db } не открыта: её могут читать или менять другие пользователи ({ $modes }), а в ней хранятся токены доступа и пароли. Закройте доступ командой chmod 600 { $files }
+store-file-mode = { $file }: права { $mode }
+store-newer-schema = у базы данных версия схемы { $found }, а эта программа знает версии только до { $known }: базу записала более новая версия exchange-host. Ничего не изменено; работайте с той, более новой версией exchange-host или восстановите резервную копию, сделанную до обновления
+store-no-database = базы данных { $db } нет (укажите её в --db или EXCHANGE_DB)
+store-backup-is-database = { $dest } — это сама база данных: выберите для копии другой файл
+store-backup-exists = файл { $dest } уже есть: выберите новое имя файла (резервная копия никогда не перезаписывает файл)
+store-not-a-file-name = { $dest } — не имя файла
+store-backup-failed = копия в { $dest } не сделана: { $error }
+store-no-task = задачи № { $task } нет (список задач: exchange-host task list)
+store-org-exists = организация «{ $org }» уже есть (см. exchange-host org show { $org })
 
 ## Task types no plugin provides
 
