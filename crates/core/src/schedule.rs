@@ -177,6 +177,19 @@ mod tests {
     }
 
     #[test]
+    fn refusals_read_in_the_persons_language() {
+        assert_eq!(
+            parse_in("каждые 5x", Lang::Ru).unwrap_err(),
+            "«5x» — не период. Пишите так: «каждые 30 минут» (от 1 минуты до 31 дня), «постоянно», «ежедневно 07:30» или «вручную»."
+        );
+        let english = parse("every 5x").unwrap_err();
+        assert!(
+            english.ends_with("; use one of: \"every 30m\" (any period from 1 minute to 31 days), \"constantly\", \"daily 07:30\", \"manual\"; in Russian: «каждые 30 минут», «постоянно», «ежедневно 07:30», «вручную»"),
+            "{english}"
+        );
+    }
+
+    #[test]
     fn refuses_periods_beyond_31_days_without_overflowing() {
         assert_eq!(parse("every 31d").unwrap(), Schedule::Every(31 * 86_400));
         for text in [
