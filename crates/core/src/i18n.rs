@@ -221,10 +221,7 @@ pub fn duration_phrase(lang: Lang, secs: u64) -> String {
         .filter(|(n, _)| *n > 0)
         .map(|(n, id)| tr!(lang, id, n = *n))
         .collect();
-    words.join(match lang {
-        Lang::Ru => " ",
-        Lang::En => "",
-    })
+    words.join(&tr!(lang, "duration-joiner"))
 }
 
 /// A signal that ends a crashing process, by name and in words of `lang`

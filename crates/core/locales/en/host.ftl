@@ -35,6 +35,7 @@ duration-days = { $n }d
 duration-hours = { $n }h
 duration-minutes = { $n }m
 duration-seconds = { $n }s
+duration-joiner = {""}
 duration-out-of-range = must be from { $typed_min } to { $typed_max }, got "{ $value }"
 duration-invalid = "{ $value }" is not a duration: write e.g. 30m, 1h, 1h30m
 

@@ -41,6 +41,7 @@ duration-days = { $n } дн
 duration-hours = { $n } ч
 duration-minutes = { $n } мин
 duration-seconds = { $n } с
+duration-joiner = {" "}
 duration-out-of-range = должно быть от { $min } до { $max }, введено «{ $value }»
 duration-invalid = «{ $value }» — не длительность: пишите, например, 30 мин, 1 ч, 1 ч 30 мин
 
