@@ -113,7 +113,8 @@ pub struct CheckedParams {
 /// (when the schema is satisfied) the rules between parameters the manifest declares, then
 /// (when those hold) the plugin's own rules, on the values with defaults. Problems are
 /// appended to `problems` (in `lang`, the plugin's rules too if it speaks `lang`); an error means
-/// the plugin could not be asked. Problems already in `problems` (e.g. of the schedule) do not
+/// the plugin could not be asked, and says why in `lang` (the caller frames it, e.g. with
+/// `error-plugin-could-not-check`). Problems already in `problems` (e.g. of the schedule) do not
 /// stop these checks: every problem is reported at once.
 pub fn checked_params(
     plugin: &Plugin,
@@ -132,10 +133,11 @@ pub fn checked_params(
         own.extend(plugin.manifest.dependency_problems_in(&all, lang.code()));
     }
     if own.is_empty() {
-        problems.extend(plugin.validate(&all, lang).map_err(|reason| {
-            let error = reason.message(lang);
-            anyhow::anyhow!(tr!(lang, "error-plugin-could-not-check", error = error))
-        })?);
+        problems.extend(
+            plugin
+                .validate(&all, lang)
+                .map_err(|reason| anyhow::anyhow!(reason.message(lang)))?,
+        );
     }
     problems.extend(own);
     Ok(CheckedParams {

@@ -25,7 +25,11 @@ fn checked_params(
     unset: &[String],
     problems: &mut Vec<ParamProblem>,
 ) -> anyhow::Result<Params> {
-    let checked = task_config::checked_params(plugin, current, values, unset, problems, lang)?;
+    let checked = task_config::checked_params(plugin, current, values, unset, problems, lang)
+        .map_err(|e| {
+            let error = format!("{e:#}");
+            anyhow::anyhow!(tr!(lang, "error-plugin-could-not-check", error = error))
+        })?;
     for warning in &checked.warnings {
         print_warning(lang, warning);
     }
