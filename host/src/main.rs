@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     match commands::dispatch(cli, lang) {
         Ok(code) => code,
         Err(error) => {
-            commands::print_error(lang, format!("{error:#}"));
+            commands::print_error(lang, exchange_core::errors::message(lang, &error));
             ExitCode::FAILURE
         }
     }

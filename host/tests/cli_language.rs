@@ -1,7 +1,7 @@
 //! The command line follows the environment's locale: under `LC_ALL=ru_RU.UTF-8` an
 //! administrator's whole job (an organization, its school data, a task refused and added, a
-//! run against the Sferum emulator, the history, the task list, mistakes) and the demo read
-//! in Russian, without an English sentence anywhere. Keys, names, paths and commands are
+//! run against the Sferum emulator, the history, the task list, mistakes), a crashed run, the
+//! database's refusals and the demo read in Russian, without an English sentence anywhere. Keys, names, paths and commands are
 //! allowed: [`latin_sentence`] flags only three Latin words in a row.
 
 mod common;
@@ -179,4 +179,57 @@ fn the_demo_reads_in_russian() {
         assert_russian(&args, &run);
         assert!(run.stdout.contains(heading), "{}", run.stdout);
     }
+}
+
+#[test]
+fn a_crashed_run_and_the_databases_refusals_read_in_russian() {
+    let dir = temp_dir();
+    let plugins = dir.path().join("plugins");
+    std::fs::create_dir(&plugins).unwrap();
+    install_plugin("test_plugin", &plugins, "libtest_plugin.so");
+    let db = dir.path().join("exchange.db");
+    let cli = |args: &[&str]| {
+        let mut all = vec!["--db", db.to_str().unwrap()];
+        all.extend_from_slice(args);
+        let run = host_with_env(&plugins, &all, &[RUSSIAN]);
+        assert_russian(args, &run);
+        run
+    };
+    cli(&["org", "add", "school-1", "--name", "Школа"]).ok();
+    let exists = cli(&["org", "add", "school-1", "--name", "Школа"]).failed();
+    assert!(
+        exists.stderr.contains("организация «school-1» уже есть"),
+        "{}",
+        exists.stderr
+    );
+    let add = ["task", "add", "--org", "school-1", "--type", "test"];
+    let task = cli(&[&add[..], &["mode=exit"]].concat()).ok().stdout;
+    let crashed = cli(&["run", task.trim()]).failed();
+    assert!(
+        crashed
+            .stdout
+            .contains("модуль аварийно завершился: рабочий процесс вышел с кодом 3"),
+        "{}",
+        crashed.all()
+    );
+
+    let copy = dir.path().join("copy.db");
+    let copy = copy.to_str().unwrap();
+    cli(&["backup", copy]).ok();
+    let again = cli(&["backup", copy]).failed();
+    assert!(
+        again.stderr.contains(&format!("файл {copy} уже есть")),
+        "{}",
+        again.stderr
+    );
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let newer = cli(&["org", "list"]).failed();
+    assert!(
+        newer.stderr.contains("у базы данных версия схемы 99"),
+        "{}",
+        newer.stderr
+    );
 }

@@ -221,10 +221,23 @@ pub fn duration_phrase(lang: Lang, secs: u64) -> String {
         .filter(|(n, _)| *n > 0)
         .map(|(n, id)| tr!(lang, id, n = *n))
         .collect();
-    words.join(match lang {
-        Lang::Ru => " ",
-        Lang::En => "",
-    })
+    words.join(&tr!(lang, "duration-joiner"))
+}
+
+/// A signal that ends a crashing process, by name and in words of `lang`
+/// (`SIGSEGV, invalid memory access`).
+pub fn signal_phrase(lang: Lang, signal: i32) -> String {
+    let name = match signal {
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGILL => "SIGILL",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGTERM => "SIGTERM",
+        _ => "other",
+    };
+    tr!(lang, "signal-meaning", name = name)
 }
 
 /// Reads a duration in English units (`90s`, `1h30m`) or Russian ones (`1 ч 30 мин`,

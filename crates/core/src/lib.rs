@@ -4,6 +4,7 @@
 //! the command line (`exchange-host`) are built on it; it knows neither of them, nor clap,
 //! nor HTTP, and keeps its data in `exchange-store`.
 
+pub mod errors;
 pub mod i18n;
 pub mod metrics;
 pub mod output;

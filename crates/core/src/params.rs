@@ -33,12 +33,7 @@ pub fn split_assignments(
             }
             _ => problems.push(ParamProblem {
                 key: None,
-                message: match lang {
-                    Lang::En => {
-                        format!("{arg:?} is not a key=value setting (example: proxy_port=3128)")
-                    }
-                    Lang::Ru => tr!(lang, "param-not-assignment", arg = arg),
-                },
+                message: tr!(lang, "param-not-assignment", arg = arg),
             }),
         }
     }
@@ -138,35 +133,28 @@ fn resolve_key(
         return Some(typed.to_string());
     }
     let latin = specs.iter().find(|s| is_lookalike_of(typed, &s.key))?;
-    warnings.push(match lang {
-        Lang::En => format!(
-            "the key {typed:?} contains Cyrillic letters; it was saved as the Latin key {:?}",
-            latin.key
-        ),
-        Lang::Ru => tr!(lang, "param-cyrillic-key", typed = typed, key = &latin.key),
-    });
+    warnings.push(tr!(
+        lang,
+        "param-cyrillic-key",
+        typed = typed,
+        key = &latin.key
+    ));
     Some(latin.key.clone())
 }
 
 /// The problem with a value of type `kind`, in `lang` (a secret value is never repeated).
 pub fn type_problem(kind: &ParamType, value: &str, lang: Lang) -> Option<String> {
-    let english = kind.check(value).err()?;
-    Some(match lang {
-        Lang::En => english,
-        Lang::Ru => tr!(
-            lang,
-            "param-type-expected",
-            expected = describe_type(kind, lang),
-            value = format!("{value:?}")
-        ),
-    })
+    kind.check(value).err()?;
+    Some(tr!(
+        lang,
+        "param-type-expected",
+        expected = describe_type(kind, lang),
+        value = format!("{value:?}")
+    ))
 }
 
 /// What values a type accepts, in words of `lang`.
 pub fn describe_type(kind: &ParamType, lang: Lang) -> String {
-    if lang == Lang::En {
-        return kind.describe();
-    }
     match kind {
         ParamType::String => tr!(lang, "type-text"),
         ParamType::Integer { min, max } if *max == i64::MAX => {
@@ -212,21 +200,13 @@ pub fn check(
         if latin == "force" {
             return ParamProblem {
                 key: Some(typed.to_string()),
-                message: match lang {
-                    Lang::En => "force is not a stored setting: confirm what a safety guard held back for one run only, with exchange-host run TASK --force".into(),
-                    Lang::Ru => tr!(lang, "param-force-not-stored"),
-                },
+                message: tr!(lang, "param-force-not-stored"),
             };
         }
-        let message = match (lang, suggestion(&latin, specs)) {
-            (Lang::En, Some(s)) => format!("unknown parameter {typed:?}: did you mean {s}?"),
-            (Lang::En, None) if specs.is_empty() => {
-                format!("unknown parameter {typed:?}: this task type has no parameters")
-            }
-            (Lang::En, None) => format!("unknown parameter {typed:?} (known: {})", known()),
-            (Lang::Ru, Some(s)) => tr!(lang, "param-unknown-did-you-mean", typed = typed, key = s),
-            (Lang::Ru, None) if specs.is_empty() => tr!(lang, "param-unknown-none", typed = typed),
-            (Lang::Ru, None) => tr!(lang, "param-unknown-known", typed = typed, known = known()),
+        let message = match suggestion(&latin, specs) {
+            Some(s) => tr!(lang, "param-unknown-did-you-mean", typed = typed, key = s),
+            None if specs.is_empty() => tr!(lang, "param-unknown-none", typed = typed),
+            None => tr!(lang, "param-unknown-known", typed = typed, known = known()),
         };
         ParamProblem {
             key: Some(typed.to_string()),
@@ -258,7 +238,7 @@ pub fn check(
             continue;
         }
         if crate::secrets::file_reference(value).is_some() {
-            match crate::secrets::check_reference(spec, value) {
+            match crate::secrets::check_reference(spec, value, lang) {
                 Some(problem) => checked.problems.push(problem),
                 None => {
                     checked.values.insert(key, value.to_string());
@@ -288,17 +268,12 @@ pub fn check(
         if !checked.values.contains_key(&spec.key) {
             checked.problems.push(ParamProblem {
                 key: Some(spec.key.clone()),
-                message: match lang {
-                    Lang::En => {
-                        format!("is required ({}): add {}=…", spec.description, spec.key)
-                    }
-                    Lang::Ru => tr!(
-                        lang,
-                        "param-required",
-                        description = description(spec, lang),
-                        key = &spec.key
-                    ),
-                },
+                message: tr!(
+                    lang,
+                    "param-required",
+                    description = description(spec, lang),
+                    key = &spec.key
+                ),
             });
         }
     }

@@ -6,8 +6,6 @@ use crate::tr;
 
 pub use exchange_store::Schedule;
 
-const HELP: &str = "use one of: \"every 30m\" (any period from 1 minute to 31 days), \"constantly\", \"daily 07:30\", \"manual\"; in Russian: «каждые 30 минут», «постоянно», «ежедневно 07:30», «вручную»";
-
 /// The longest period of `every …`: 31 days.
 pub const MAX_PERIOD_S: u64 = 31 * 86_400;
 
@@ -19,7 +17,11 @@ enum Refusal {
     NoPeriod,
     NotNumber(String),
     NotUnit(String),
-    Duration(String),
+    /// A period that does not read as a duration: as typed, and the parser's error.
+    NotPeriod {
+        typed: String,
+        error: String,
+    },
     TooShort,
     TooLong,
     NotTime(String),
@@ -28,30 +30,19 @@ enum Refusal {
 impl Refusal {
     /// What is wrong with `text` and what to write instead, in `lang`.
     fn message(&self, text: &str, lang: Lang) -> String {
-        if lang == Lang::En {
-            return match self {
-                Refusal::Empty => format!("the schedule is empty; {HELP}"),
-                Refusal::NotSchedule => format!("{text:?} is not a schedule; {HELP}"),
-                Refusal::NoPeriod => format!("a period is missing: {HELP}"),
-                Refusal::NotNumber(n) => format!("{n:?} is not a number; {HELP}"),
-                Refusal::NotUnit(u) => format!("{u:?} is not a time unit; {HELP}"),
-                Refusal::Duration(e) => format!("{e}; {HELP}"),
-                Refusal::TooShort => format!("the period must be at least 1 minute (for back-to-back runs use \"constantly\"); {HELP}"),
-                Refusal::TooLong => format!("the period must be at most 31 days (for rarer runs use \"manual\" and start them by hand); {HELP}"),
-                Refusal::NotTime(t) => format!("{t:?} is not a time HH:MM; {HELP}"),
-            };
-        }
-        let what = match self {
+        match self {
             Refusal::Empty => tr!(lang, "schedule-empty"),
             Refusal::NotSchedule => tr!(lang, "schedule-not-schedule", text = text),
             Refusal::NoPeriod => tr!(lang, "schedule-no-period"),
             Refusal::NotNumber(n) => tr!(lang, "schedule-not-number", value = n),
-            Refusal::NotUnit(u) | Refusal::Duration(u) => tr!(lang, "schedule-not-unit", value = u),
+            Refusal::NotUnit(u) => tr!(lang, "schedule-not-unit", value = u),
+            Refusal::NotPeriod { typed, error } => {
+                tr!(lang, "schedule-not-period", value = typed, error = error)
+            }
             Refusal::TooShort => tr!(lang, "schedule-too-short"),
             Refusal::TooLong => tr!(lang, "schedule-too-long"),
             Refusal::NotTime(t) => tr!(lang, "schedule-not-time", value = t),
-        };
-        format!("{what} {}", tr!(lang, "schedule-help"))
+        }
     }
 }
 
@@ -78,7 +69,12 @@ fn parse_every(rest: &str) -> Result<u64, Refusal> {
         [] => return Err(Refusal::NoPeriod),
         [one] => match unit_seconds(one) {
             Some(unit) if !one.chars().next().unwrap().is_ascii_digit() => unit,
-            _ => exchange_sdk::manifest::parse_duration(one).map_err(Refusal::Duration)?,
+            _ => {
+                exchange_sdk::manifest::parse_duration(one).map_err(|error| Refusal::NotPeriod {
+                    typed: one.to_string(),
+                    error,
+                })?
+            }
         },
         [number, unit] => {
             let n: u64 = number
@@ -178,6 +174,19 @@ mod tests {
             .contains("is not a schedule"));
         assert!(parse("daily 25:00").is_err());
         assert!(parse("every").is_err());
+    }
+
+    #[test]
+    fn refusals_read_in_the_persons_language() {
+        assert_eq!(
+            parse_in("каждые 5x", Lang::Ru).unwrap_err(),
+            "«5x» — не период. Пишите так: «каждые 30 минут» (от 1 минуты до 31 дня), «постоянно», «ежедневно 07:30» или «вручную»."
+        );
+        let english = parse("every 5x").unwrap_err();
+        assert!(
+            english.ends_with("; use one of: \"every 30m\" (any period from 1 minute to 31 days), \"constantly\", \"daily 07:30\", \"manual\"; in Russian: «каждые 30 минут», «постоянно», «ежедневно 07:30», «вручную»"),
+            "{english}"
+        );
     }
 
     #[test]

@@ -48,29 +48,22 @@ pub fn settings(
             Ok(_) => {
                 problems.push(ParamProblem {
                     key: Some(flag.into()),
-                    message: match lang {
-                        Lang::En => format!(
-                            "must be from {} to {}, got {text:?}",
-                            range.min_text, range.max_text
-                        ),
-                        Lang::Ru => tr!(
-                            lang,
-                            "duration-out-of-range",
-                            min = i18n::duration_phrase(lang, range.min),
-                            max = i18n::duration_phrase(lang, range.max),
-                            value = text
-                        ),
-                    },
+                    message: tr!(
+                        lang,
+                        "duration-out-of-range",
+                        min = i18n::duration_phrase(lang, range.min),
+                        max = i18n::duration_phrase(lang, range.max),
+                        typed_min = range.min_text,
+                        typed_max = range.max_text,
+                        value = text
+                    ),
                 });
                 None
             }
-            Err(e) => {
+            Err(_) => {
                 problems.push(ParamProblem {
                     key: Some(flag.into()),
-                    message: match lang {
-                        Lang::En => e,
-                        Lang::Ru => tr!(lang, "duration-invalid", value = text),
-                    },
+                    message: tr!(lang, "duration-invalid", value = text),
                 });
                 None
             }
@@ -81,7 +74,8 @@ pub fn settings(
     out
 }
 
-/// The allowed range of a duration setting, in seconds, and how it is said.
+/// The allowed range of a duration setting, in seconds, and its ends as typed on the command
+/// line (what the English refusal names; other languages say the ends in their own units).
 #[derive(Debug, Clone, Copy)]
 pub struct Bound {
     pub min: u64,
@@ -119,7 +113,8 @@ pub struct CheckedParams {
 /// (when the schema is satisfied) the rules between parameters the manifest declares, then
 /// (when those hold) the plugin's own rules, on the values with defaults. Problems are
 /// appended to `problems` (in `lang`, the plugin's rules too if it speaks `lang`); an error means
-/// the plugin could not be asked. Problems already in `problems` (e.g. of the schedule) do not
+/// the plugin could not be asked, and says why in `lang` (the caller frames it, e.g. with
+/// `error-plugin-could-not-check`). Problems already in `problems` (e.g. of the schedule) do not
 /// stop these checks: every problem is reported at once.
 pub fn checked_params(
     plugin: &Plugin,
@@ -141,7 +136,7 @@ pub fn checked_params(
         problems.extend(
             plugin
                 .validate(&all, lang)
-                .map_err(|e| anyhow::anyhow!("the plugin could not check the parameters: {e}"))?,
+                .map_err(|reason| anyhow::anyhow!(reason.message(lang)))?,
         );
     }
     problems.extend(own);
@@ -169,13 +164,13 @@ pub fn second_task_problem(
         .find(|t| &t.type_id == type_id)
         .map(|first| ParamProblem {
             key: Some("type".into()),
-            message: match lang {
-                Lang::En => format!(
-                    "organization {org} already has a {type_id} task (task {}), and a task of this type must be the only one for its organization: two would work on the same chats. Change task {} instead (exchange-host task set {} …)",
-                    first.id, first.id, first.id
-                ),
-                Lang::Ru => tr!(lang, "task-second-of-type", org = org, task = first.id),
-            },
+            message: tr!(
+                lang,
+                "task-second-of-type",
+                org = org,
+                type = type_id,
+                task = first.id
+            ),
         }))
 }
 

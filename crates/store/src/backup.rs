@@ -1,6 +1,7 @@
 //! `exchange-host backup FILE`: a consistent copy of a database that may be in use, made
 //! with SQLite's online backup API.
 
+use crate::StoreError;
 use anyhow::Context as _;
 use rusqlite::{Connection, OpenFlags};
 use std::fs::{OpenOptions, Permissions};
@@ -23,38 +24,23 @@ pub struct Copied {
 /// processes go on meanwhile), written to a temporary file beside `dest`, checked with
 /// `PRAGMA quick_check`, made self-contained (no `-wal` file), and only then renamed to
 /// `dest`. The database is opened as it is: neither created nor migrated, so a copy taken
-/// before an upgrade keeps the old schema. `dest` must not exist.
+/// before an upgrade keeps the old schema. `dest` must not exist: the refusals are
+/// [`StoreError`]s.
 pub fn backup(db: &Path, dest: &Path) -> anyhow::Result<Copied> {
-    if !db.exists() {
-        anyhow::bail!(
-            "there is no database at {} (choose it with --db or EXCHANGE_DB)",
-            db.display()
-        );
-    }
-    if let (Ok(a), Ok(b)) = (std::fs::metadata(db), std::fs::metadata(dest)) {
-        if (a.dev(), a.ino()) == (b.dev(), b.ino()) {
-            anyhow::bail!(
-                "{} is the database itself: choose another file for the copy",
-                dest.display()
-            );
-        }
-    }
-    if dest.symlink_metadata().is_ok() {
-        anyhow::bail!(
-            "{} exists already: choose a new file name (a backup never overwrites a file)",
-            dest.display()
-        );
-    }
+    refuse(db, dest)?;
     let source = Connection::open_with_flags(
         db,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .with_context(|| format!("cannot open the database {}", db.display()))?;
+    .map_err(|e| StoreError::CannotOpen {
+        db: db.to_path_buf(),
+        error: e.to_string(),
+    })?;
     source.busy_timeout(Duration::from_secs(30))?;
 
-    let name = dest
-        .file_name()
-        .with_context(|| format!("{} is not a file name", dest.display()))?;
+    let name = dest.file_name().ok_or_else(|| StoreError::NotAFileName {
+        dest: dest.to_path_buf(),
+    })?;
     let mut partial_name = std::ffi::OsString::from(".");
     partial_name.push(name);
     partial_name.push(format!(".partial-{}", std::process::id()));
@@ -70,10 +56,33 @@ pub fn backup(db: &Path, dest: &Path) -> anyhow::Result<Copied> {
         }
         Ok(copied)
     });
-    if result.is_err() {
+    result.map_err(|e| {
         let _ = std::fs::remove_file(&partial);
+        StoreError::BackupFailed {
+            dest: dest.to_path_buf(),
+            error: format!("{e:#}"),
+        }
+        .into()
+    })
+}
+
+/// Why no copy of `db` is made at `dest`, if none may be.
+fn refuse(db: &Path, dest: &Path) -> Result<(), StoreError> {
+    if !db.exists() {
+        return Err(StoreError::NoDatabase {
+            db: db.to_path_buf(),
+        });
     }
-    result
+    let dest_path = || dest.to_path_buf();
+    if let (Ok(a), Ok(b)) = (std::fs::metadata(db), std::fs::metadata(dest)) {
+        if (a.dev(), a.ino()) == (b.dev(), b.ino()) {
+            return Err(StoreError::BackupIsDatabase { dest: dest_path() });
+        }
+    }
+    if dest.symlink_metadata().is_ok() {
+        return Err(StoreError::BackupExists { dest: dest_path() });
+    }
+    Ok(())
 }
 
 /// Writes the whole of `source` into the new file `path`, synced to disk.
@@ -147,8 +156,12 @@ mod tests {
             })
             .unwrap();
         assert_eq!(name, "Школа");
-        let again = format!("{:#}", backup(&db, &dest).unwrap_err());
-        assert!(again.contains("exists already"), "{again}");
+        let again = backup(&db, &dest).unwrap_err();
+        assert_eq!(
+            again.downcast_ref::<StoreError>(),
+            Some(&StoreError::BackupExists { dest: dest.clone() })
+        );
+        assert!(again.to_string().contains("exists already"), "{again}");
         let itself = format!("{:#}", backup(&db, &db).unwrap_err());
         assert!(itself.contains("the database itself"), "{itself}");
         let missing = format!(

@@ -9,6 +9,8 @@
 
 pub mod admin;
 pub mod backup;
+mod error;
+pub use error::StoreError;
 pub mod max_bindings;
 mod migrations;
 pub use migrations::SCHEMA_VERSION;
@@ -19,7 +21,6 @@ pub use schedule::Schedule;
 pub mod school;
 pub mod tasks;
 
-use anyhow::Context as _;
 use rusqlite::Connection;
 use std::fs::{DirBuilder, OpenOptions, Permissions};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -67,11 +68,14 @@ impl Store {
     ///
     /// The database holds access tokens and passwords, so a new database, its folder and its
     /// `-wal`/`-shm` files are created readable by the owner only, whatever the umask, and a
-    /// database that other users can read or change is refused with the command that fixes it.
+    /// database that other users can read or change is refused with the command that fixes it
+    /// ([`StoreError::Exposed`]), as is a database of a newer host ([`StoreError::NewerSchema`]).
     pub fn open(path: &Path) -> anyhow::Result<Store> {
         prepare_private_database(path)?;
-        let conn = Connection::open(path)
-            .with_context(|| format!("cannot open the database {}", path.display()))?;
+        let conn = Connection::open(path).map_err(|e| StoreError::CannotOpen {
+            db: path.to_path_buf(),
+            error: e.to_string(),
+        })?;
         conn.busy_timeout(Duration::from_secs(30))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -80,8 +84,11 @@ impl Store {
             conn,
             path: path.to_path_buf(),
         };
-        migrations::migrate(&mut store.conn)
-            .with_context(|| format!("cannot update the schema of {}", path.display()))?;
+        migrations::refuse_newer(&store.conn)?;
+        migrations::migrate(&mut store.conn).map_err(|e| StoreError::MigrationFailed {
+            db: path.to_path_buf(),
+            error: format!("{e:#}"),
+        })?;
         Ok(store)
     }
 
@@ -121,7 +128,8 @@ impl Store {
 const OTHERS_BITS: u32 = 0o077;
 
 /// Creates the folders up to `dir` that are missing, each owner-only (0700) whatever the
-/// umask; existing folders are left as they are.
+/// umask; existing folders are left as they are. A failure is
+/// [`StoreError::CannotCreateFolder`].
 pub fn create_private_dirs(dir: &Path) -> anyhow::Result<()> {
     let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
     for dir in missing
@@ -134,7 +142,10 @@ pub fn create_private_dirs(dir: &Path) -> anyhow::Result<()> {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
             Err(e) => Err(e),
         }
-        .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+        .map_err(|e| StoreError::CannotCreateFolder {
+            dir: dir.to_path_buf(),
+            error: e.to_string(),
+        })?;
     }
     Ok(())
 }
@@ -144,8 +155,7 @@ pub fn create_private_dirs(dir: &Path) -> anyhow::Result<()> {
 /// `-shm` files it creates the mode of the database file.
 fn prepare_private_database(path: &Path) -> anyhow::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        create_private_dirs(dir)
-            .with_context(|| format!("cannot create the database folder {}", dir.display()))?;
+        create_private_dirs(dir)?;
     }
     match OpenOptions::new()
         .write(true)
@@ -158,31 +168,25 @@ fn prepare_private_database(path: &Path) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),
     }
-    .with_context(|| format!("cannot create the database {}", path.display()))?;
-    let exposed: Vec<(PathBuf, u32)> = database_files(path)
+    .map_err(|e| StoreError::CannotCreate {
+        db: path.to_path_buf(),
+        error: e.to_string(),
+    })?;
+    let files: Vec<(PathBuf, u32)> = database_files(path)
         .into_iter()
         .filter_map(|file| {
             let mode = std::fs::metadata(&file).ok()?.permissions().mode() & 0o777;
             (mode & OTHERS_BITS != 0).then_some((file, mode))
         })
         .collect();
-    if exposed.is_empty() {
-        return Ok(());
+    match files.is_empty() {
+        true => Ok(()),
+        false => Err(StoreError::Exposed {
+            db: path.to_path_buf(),
+            files,
+        }
+        .into()),
     }
-    let modes: Vec<String> = exposed
-        .iter()
-        .map(|(file, mode)| format!("{} has mode {mode:04o}", file.display()))
-        .collect();
-    let files: Vec<String> = exposed
-        .iter()
-        .map(|(file, _)| file.display().to_string())
-        .collect();
-    anyhow::bail!(
-        "refusing to open the database {}: other users can read or change it ({}), and it holds access tokens and passwords. Make it private with: chmod 600 {}",
-        path.display(),
-        modes.join(", "),
-        files.join(" ")
-    )
 }
 
 /// The database file and the `-wal` and `-shm` files SQLite keeps beside it.
@@ -223,7 +227,15 @@ mod tests {
         let db = dir.path().join("exchange.db");
         drop(Store::open(&db).unwrap());
         std::fs::set_permissions(&db, Permissions::from_mode(0o640)).unwrap();
-        let error = format!("{:#}", Store::open(&db).err().unwrap());
+        let refusal = Store::open(&db).err().unwrap();
+        assert_eq!(
+            refusal.downcast_ref::<StoreError>(),
+            Some(&StoreError::Exposed {
+                db: db.clone(),
+                files: vec![(db.clone(), 0o640)]
+            })
+        );
+        let error = format!("{refusal:#}");
         assert!(error.contains("other users can read"), "{error}");
         assert!(error.contains("mode 0640"), "{error}");
         assert!(

@@ -1,5 +1,6 @@
 //! Schema versions, applied in order and recorded in `PRAGMA user_version`.
 
+use crate::StoreError;
 use rusqlite::Connection;
 
 /// Each entry moves the schema one version up. Never edit a released entry: append a new one.
@@ -132,15 +133,28 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this host writes: the number of migrations it knows.
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
-/// Applies every migration the database has not seen yet, each in its own transaction.
-pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
-    let current: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    if current > MIGRATIONS.len() {
-        anyhow::bail!(
-            "the database has schema version {current}, newer than this host knows ({}): a newer exchange-host wrote it. Nothing was changed; use that newer exchange-host, or restore a backup taken before the upgrade",
-            MIGRATIONS.len()
-        );
+/// Refuses a database whose schema is newer than this host knows, before anything changes.
+pub fn refuse_newer(conn: &Connection) -> anyhow::Result<()> {
+    let found = schema_version(conn)?;
+    match found > MIGRATIONS.len() {
+        true => Err(StoreError::NewerSchema {
+            found,
+            known: MIGRATIONS.len(),
+        }
+        .into()),
+        false => Ok(()),
     }
+}
+
+/// The schema version the database records.
+fn schema_version(conn: &Connection) -> anyhow::Result<usize> {
+    Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
+}
+
+/// Applies every migration the database has not seen yet, each in its own transaction (the
+/// caller refuses a newer schema first, with [`refuse_newer`]).
+pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    let current = schema_version(conn)?;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Another process may have migrated while we waited for the lock.

@@ -1,7 +1,6 @@
 //! Organizations, their Links base values, and their published links tables.
 
-use super::{now_ms, Store};
-use anyhow::bail;
+use super::{now_ms, Store, StoreError};
 use exchange_sdk::plugin::LinksTable;
 use rusqlite::{params, OptionalExtension};
 use std::collections::BTreeMap;
@@ -23,10 +22,10 @@ pub struct PublishedLinks {
 }
 
 impl Store {
-    /// Adds an organization; its id must be new.
+    /// Adds an organization; its id must be new ([`StoreError::OrgExists`]).
     pub fn add_org(&mut self, id: &str, name: &str) -> anyhow::Result<()> {
         if self.org(id)?.is_some() {
-            bail!("organization {id:?} already exists (see: exchange-host org show {id})");
+            return Err(StoreError::OrgExists { id: id.to_string() }.into());
         }
         self.conn.execute(
             "INSERT INTO orgs (id, name, created_ms) VALUES (?1, ?2, ?3)",
@@ -78,17 +77,6 @@ impl Store {
                 },
             )
             .optional()?)
-    }
-
-    /// The organization with this id, or an error that lists how to add it.
-    pub fn require_org(&self, id: &str) -> anyhow::Result<Org> {
-        match self.org(id)? {
-            Some(org) => Ok(org),
-            None => bail!(
-                "no organization {id:?} in {} (add it with: exchange-host org add {id} --name \"…\"; list them with: exchange-host org list)",
-                self.path.display()
-            ),
-        }
     }
 
     /// All organizations by id.

@@ -1,7 +1,6 @@
 //! Tasks, their parameters and their persistent state.
 
-use super::{now_ms, Schedule, Store};
-use anyhow::bail;
+use super::{now_ms, Schedule, Store, StoreError};
 use exchange_sdk::manifest::Params;
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -169,11 +168,11 @@ impl Store {
         Ok(Some(task))
     }
 
-    /// The task with this id, or an error that says how to find one.
+    /// The task with this id, or [`StoreError::NoTask`].
     pub fn require_task(&self, id: i64) -> anyhow::Result<Task> {
         match self.task(id)? {
             Some(task) => Ok(task),
-            None => bail!("no task {id} (list the tasks with: exchange-host task list)"),
+            None => Err(StoreError::NoTask { id }.into()),
         }
     }
 

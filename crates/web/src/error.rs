@@ -124,9 +124,11 @@ impl ApiError {
 impl From<anyhow::Error> for ApiError {
     fn from(error: anyhow::Error) -> ApiError {
         tracing::error!("web console: {error:#}");
+        let lang = language();
+        let said = exchange_core::errors::message(lang, &error);
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            tr!(language(), "error-internal", error = format!("{error:#}")),
+            tr!(lang, "error-internal", error = said),
         )
     }
 }

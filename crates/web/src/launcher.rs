@@ -3,7 +3,6 @@
 //! all of them are asked to stop when the console stops.
 
 use super::error::ApiError;
-use exchange_core::i18n::Lang;
 use exchange_core::runs::protocol::Event;
 use exchange_core::runs::runner::{begin_run, AlreadyRunning, RunOptions, RunnerConfig};
 use exchange_core::tr;
@@ -86,19 +85,15 @@ impl Launcher {
             Err(e) => {
                 lock(&self.live).remove(&task_id);
                 if let Some(busy) = e.downcast_ref::<AlreadyRunning>() {
-                    return Err(ApiError::conflict(match lang {
-                        Lang::En => busy.to_string(),
-                        _ => tr!(
-                            lang,
-                            "run-already-running",
-                            task = busy.run.task_id,
-                            run = busy.run.id
-                        ),
-                    }));
+                    return Err(ApiError::conflict(busy.message(lang)));
                 }
                 return Err(ApiError::new(
                     axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                    tr!(lang, "run-could-not-start", error = format!("{e:#}")),
+                    tr!(
+                        lang,
+                        "run-could-not-start",
+                        error = exchange_core::errors::message(lang, &e)
+                    ),
                 ));
             }
         };

@@ -18,7 +18,6 @@ use exchange_core::tr;
 use exchange_sdk::manifest::ParamProblem;
 use exchange_sdk::ParamSpec;
 use exchange_store::orgs::Org;
-use exchange_store::tasks::Task;
 use exchange_store::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -163,7 +162,7 @@ pub fn report_skipped(registry: &Registry, lang: Lang) {
             lang,
             "cli-skipped-plugin",
             file = file,
-            reason = &skipped.reason
+            reason = skipped.reason.message(lang)
         );
         print_warning(lang, line);
     }
@@ -199,13 +198,6 @@ pub fn print_fields(lang: Lang, indent: &str, gap: usize, fields: &[(&str, Strin
     for (label, (_, value)) in labels.iter().zip(fields) {
         println!("{indent}{label:<width$}{value}");
     }
-}
-
-/// The task `id`, or an error saying how to list the tasks.
-pub fn require_task(store: &Store, id: i64, lang: Lang) -> anyhow::Result<Task> {
-    store
-        .task(id)?
-        .ok_or_else(|| anyhow::anyhow!(tr!(lang, "cli-no-task", task = id)))
 }
 
 /// The organization `id`, or an error saying how to add one.

@@ -35,9 +35,6 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
                 let problem = localized(&problem, lang);
                 anyhow::bail!(tr!(lang, "cli-org-name-problem", problem = problem));
             }
-            if store.org(id)?.is_some() {
-                anyhow::bail!(tr!(lang, "cli-org-exists", org = id));
-            }
             let name = name.trim();
             store.add_org(id, name)?;
             println!("{}", tr!(lang, "cli-org-added", org = id, name = name));

@@ -4,11 +4,10 @@ use super::{print_error, print_fields, report_skipped, table, Env};
 use crate::cli::PluginsCommand;
 use anyhow::bail;
 use exchange_core::i18n::{schedule_phrase, Lang};
-use exchange_core::plugins::discovery;
 use exchange_core::plugins::scan::Scanner;
+use exchange_core::plugins::{discovery, Reason};
 use exchange_core::tr;
 use exchange_sdk::manifest::{localized, Rule};
-use exchange_sdk::negotiate::needs_newer_host;
 use exchange_sdk::{AbiVersion, Dependency, Manifest, ParamSpec, ParamType};
 use std::path::Path;
 use std::process::ExitCode;
@@ -196,13 +195,13 @@ fn verify(lang: Lang, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
         })
     };
     if let Some(reason) = discovery::permission_problem(file) {
-        add("permissions", None, reason);
+        add("permissions", None, reason.message(lang));
     }
     let exe = std::env::current_exe()?;
     let described = Scanner::new(exe, None).describe_unchecked(&canonical);
     let manifest = match described {
         Err(reason) => {
-            add("loads", None, reason);
+            add("loads", None, reason.message(lang));
             None
         }
         Ok(described) => {
@@ -211,11 +210,8 @@ fn verify(lang: Lang, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
             }
             let (needed, host) = (described.capabilities.min_host_abi, AbiVersion::current());
             if needed > host {
-                add(
-                    "host-abi",
-                    None,
-                    format!("it {}", needs_newer_host(needed, host)),
-                );
+                let reason = Reason::NeedsNewerHost { needed, host };
+                add("host-abi", None, reason.message(lang));
             }
             Some(described.manifest)
         }

@@ -1,6 +1,6 @@
 //! `exchange-host run`, `task check`, `runs` and `logs`, and the hidden worker mode.
 
-use super::{require_task, table, Env};
+use super::{table, Env};
 use exchange_core::i18n::{counter_label, status_phrase, trigger_phrase, Lang};
 use exchange_core::runs::protocol::Event;
 use exchange_core::runs::runner::{check_task, run_task, Outcome, RunOptions, RunnerConfig};
@@ -126,7 +126,7 @@ pub fn exit_code(outcome: &Outcome) -> ExitCode {
 
 /// `exchange-host run TASK [--dry-run | --force]`.
 pub fn run(env: &Env, task_id: i64, dry_run: bool, force: bool) -> anyhow::Result<ExitCode> {
-    let task = require_task(&env.store()?, task_id, env.lang)?;
+    let task = env.store()?.require_task(task_id)?;
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
     let _ = ctrlc_flag(flag);
@@ -157,7 +157,7 @@ fn ctrlc_flag(flag: Arc<AtomicBool>) -> std::io::Result<()> {
 
 /// `exchange-host task check ID`.
 pub fn check(env: &Env, task_id: i64) -> anyhow::Result<ExitCode> {
-    require_task(&env.store()?, task_id, env.lang)?;
+    env.store()?.require_task(task_id)?;
     let (ok, message) = check_task(&env.runner()?, task_id, Duration::from_secs(120))?;
     let (id, code) = match ok {
         true => ("cli-check-ok", ExitCode::SUCCESS),
@@ -172,7 +172,7 @@ pub fn runs(env: &Env, task: Option<i64>, last: i64, json: bool) -> anyhow::Resu
     let lang = env.lang;
     let store = env.store()?;
     if let Some(task) = task {
-        require_task(&store, task, lang)?;
+        store.require_task(task)?;
     }
     let runs = store.runs(task, last.max(1))?;
     if json {

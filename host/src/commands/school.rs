@@ -8,7 +8,7 @@ use exchange_core::output::{escape_controls, Table};
 use exchange_core::school::coverage::{self, percent};
 use exchange_core::school::diff::{diff, SchoolDiff, SferumLink, DETAIL_LINES};
 use exchange_core::school::problems::localized;
-use exchange_core::school::read_text;
+use exchange_core::school::read_text_in;
 use exchange_core::school::shrink::shrinks;
 use exchange_core::school::staff::staff_files;
 use exchange_core::tr;
@@ -178,7 +178,7 @@ fn import(
             error = e.to_string()
         ))
     })?;
-    let text = match read_text(&bytes) {
+    let text = match read_text_in(&bytes, lang) {
         Ok(text) => text,
         Err(problem) => {
             let reason = tr!(lang, "cli-not-utf8");
@@ -214,8 +214,8 @@ fn import(
             let lines: Vec<String> = shrinks
                 .iter()
                 .map(|s| {
-                    let fall = (s.before - s.after) * 100 / s.before;
                     let list = list_name(lang, s.list);
+                    let fall = s.fall_percent();
                     format!("{list}: {} → {} (−{fall}%)", s.before, s.after)
                 })
                 .collect();
@@ -569,4 +569,48 @@ fn max_links(
     }
     print!("{table}");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sample_school::{sample_school, SampleOptions};
+
+    fn school(students: usize) -> SchoolData {
+        sample_school(&SampleOptions { students, seed: 1 })
+    }
+
+    #[test]
+    fn long_lists_of_changes_are_cut_with_a_count() {
+        let (old, new) = (school(300), school(315));
+        let changes = diff(Some(&old), &new);
+        let added = changes.students.added.len();
+        assert!(added > DETAIL_LINES, "{changes:?}");
+        let lines = change_lines(Lang::En, &changes);
+        let plus_lines = lines.iter().filter(|l| l.starts_with("  + s-")).count();
+        assert_eq!(plus_lines, DETAIL_LINES);
+        let more = format!("  … and {} more", added - DETAIL_LINES);
+        assert!(lines.contains(&more), "{lines:#?}");
+        assert!(lines.len() < 120, "{lines:#?}");
+    }
+
+    #[test]
+    fn control_characters_of_stored_data_are_shown_escaped() {
+        // Data stored before the validator refused control characters.
+        let mut old = school(30);
+        old.students[0].full_name = "Петров\u{1b}[2J\nstudents: unchanged".to_owned();
+        let mut new = old.clone();
+        new.students.remove(0);
+        new.staff[0].extra.insert("x\u{202e}".to_owned(), 1.into());
+        let lines = change_lines(Lang::En, &diff(Some(&old), &new));
+        let text = lines.join("\n");
+        assert!(
+            text.contains(r"Петров\u001b[2J\nstudents: unchanged"),
+            "{text}"
+        );
+        assert!(text.contains(r"(x\u202e)"), "{text}");
+        assert!(!text
+            .chars()
+            .any(|c| c != '\n' && exchange_sdk::text::is_control(c)));
+    }
 }

@@ -9,12 +9,11 @@
 use super::Env;
 use crate::cli::ServeArgs;
 use crate::sd_notify::Notifier;
-use exchange_core::i18n::{self, duration_phrase, Lang};
+use exchange_core::i18n::{self, duration_phrase, parse_duration, Lang};
 use exchange_core::runs::runner::{begin_run, orphaned, AlreadyRunning, Outcome, RunOptions};
 use exchange_core::schedule::Schedule;
 use exchange_core::scheduler::{next_due_ms, pick_fairly, random_delay_ms, Due, Rules, Timing};
 use exchange_core::tr;
-use exchange_sdk::manifest::parse_duration;
 use exchange_store::runs::{RunStatus, Trigger};
 use exchange_store::tasks::Task;
 use exchange_store::{now_ms, Store};
@@ -34,11 +33,20 @@ const REAP: Duration = Duration::from_secs(2);
 /// it is tried again.
 const BUSY_RETRY_MS: i64 = 2_000;
 
-/// A duration option of `serve`, at most an hour.
+/// A duration option of `serve` (English or Russian units), at most an hour.
 fn seconds(lang: Lang, flag: &str, text: &str) -> anyhow::Result<u64> {
-    match parse_duration(text).map_err(|e| anyhow::anyhow!("{flag}: {e}"))? {
-        secs if secs <= 3600 => Ok(secs),
-        _ => anyhow::bail!(tr!(lang, "cli-duration-range", flag = flag, value = text)),
+    match parse_duration(text) {
+        Ok(secs) if secs <= 3600 => Ok(secs),
+        Ok(_) => anyhow::bail!(tr!(lang, "cli-duration-range", flag = flag, value = text)),
+        Err(_) => {
+            let problem = tr!(lang, "duration-invalid", value = text);
+            anyhow::bail!(tr!(
+                lang,
+                "cli-option-problem",
+                flag = flag,
+                problem = problem
+            ))
+        }
     }
 }
 

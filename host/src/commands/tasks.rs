@@ -2,9 +2,7 @@
 //! plugin's schema before anything is saved.
 
 use super::plugins::display_name;
-use super::{
-    fail_with_problems, print_fields, print_warning, require_org, require_task, table, Env,
-};
+use super::{fail_with_problems, print_fields, print_warning, require_org, table, Env};
 use crate::cli::TaskCommand;
 use exchange_core::i18n::status_phrase;
 use exchange_core::i18n::{duration_phrase, schedule_phrase, Lang};
@@ -27,7 +25,11 @@ fn checked_params(
     unset: &[String],
     problems: &mut Vec<ParamProblem>,
 ) -> anyhow::Result<Params> {
-    let checked = task_config::checked_params(plugin, current, values, unset, problems, lang)?;
+    let checked = task_config::checked_params(plugin, current, values, unset, problems, lang)
+        .map_err(|e| {
+            let error = format!("{e:#}");
+            anyhow::anyhow!(tr!(lang, "error-plugin-could-not-check", error = error))
+        })?;
     for warning in &checked.warnings {
         print_warning(lang, warning);
     }
@@ -168,7 +170,7 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
             }
         }
         TaskCommand::Show { id, json } => {
-            let task = require_task(&store, id, lang)?;
+            let task = store.require_task(id)?;
             let registry = env.registry();
             let plugin = registry.get(&task.type_id);
             let out = task_json(&task, plugin, &store)?;
@@ -179,7 +181,7 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
             }
         }
         TaskCommand::Rm { id } => {
-            require_task(&store, id, lang)?;
+            store.require_task(id)?;
             match store.remove_task(id)? {
                 Removal::Removed { runs } => {
                     println!("{}", tr!(lang, "cli-task-removed", task = id, runs = runs))
@@ -196,7 +198,7 @@ pub fn run(env: &Env, command: TaskCommand) -> anyhow::Result<ExitCode> {
         }
         TaskCommand::Enable { id } | TaskCommand::Disable { id } => {
             let enable = matches!(command, TaskCommand::Enable { .. });
-            let task = require_task(&store, id, lang)?;
+            let task = store.require_task(id)?;
             store.update_task(
                 id,
                 &task.params,
@@ -225,7 +227,7 @@ fn update(
     unset: &[String],
 ) -> anyhow::Result<ExitCode> {
     let lang = env.lang;
-    let task = require_task(store, id, lang)?;
+    let task = store.require_task(id)?;
     let registry = env.registry();
     let Some(plugin) = registry.get(&task.type_id) else {
         let reason = registry.not_found_message(&task.type_id, lang);

@@ -13,7 +13,6 @@ cli-problem-count = { $count ->
 cli-nothing-saved = nothing was saved
 cli-nothing-changed = nothing was changed
 cli-task-not-added = the task was not added
-cli-no-task = no task { $task } (list the tasks with: exchange-host task list)
 cli-no-org = no organization "{ $org }" in { $db } (add it with: exchange-host org add { $org } --name "…"; list them with: exchange-host org list)
 cli-no-run = no run { $run } (list runs with: exchange-host runs)
 cli-no-school = { $org } has no school data yet: import it with: exchange-host school import { $org } FILE.json (a sample: exchange-host school sample -o sample.json)
@@ -100,7 +99,6 @@ cli-state-no-plugin = plugin not found
 cli-org-id-problem = the organization id { $org }: { $problem }
 cli-org-id-one-word = the organization id "{ $org }" must be one word without spaces, e.g. school-239
 cli-org-name-problem = the organization name (--name) { $problem }; e.g. --name "ГБОУ школа № 239"
-cli-org-exists = organization "{ $org }" already exists (see: exchange-host org show { $org })
 cli-org-added = Added organization { $org } ({ $name }).
 cli-org-added-next = Next: enter its Links base values, e.g. exchange-host org set { $org } sferum.community_id=… sferum.access_token=…
 cli-no-orgs = No organizations yet. Add one with: exchange-host org add ORG --name "…"
@@ -212,6 +210,7 @@ cli-password-next = The web console now asks for it: exchange-host serve --http 
 
 ## serve
 
+cli-option-problem = { $flag }: { $problem }
 cli-duration-range = { $flag } must be from 0s to 1h, got "{ $value }"
 cli-second-signal = second signal: exiting at once
 cli-web-console = web console: { $url }

@@ -21,26 +21,31 @@ schedule-every = { $unit ->
 schedule-constantly = constantly
 schedule-daily = daily at { $time }
 schedule-manual = manual
-schedule-help = Write "every 30m" (1 minute to 31 days), "constantly", "daily 07:30" or "manual".
-schedule-empty = The schedule is empty.
-schedule-not-schedule = "{ $text }" is not a schedule.
-schedule-no-period = A period is missing.
-schedule-not-number = "{ $value }" is not a number.
-schedule-not-unit = "{ $value }" is not a time unit.
-schedule-too-short = The period must be at least 1 minute (for back-to-back runs use "constantly").
-schedule-too-long = The period must be at most 31 days (for rarer runs use "manual").
-schedule-not-time = "{ $value }" is not a time HH:MM.
+schedule-help = use one of: "every 30m" (any period from 1 minute to 31 days), "constantly", "daily 07:30", "manual"; in Russian: «каждые 30 минут», «постоянно», «ежедневно 07:30», «вручную»
+schedule-empty = the schedule is empty; { schedule-help }
+schedule-not-schedule = "{ $text }" is not a schedule; { schedule-help }
+schedule-no-period = a period is missing: { schedule-help }
+schedule-not-number = "{ $value }" is not a number; { schedule-help }
+schedule-not-unit = "{ $value }" is not a time unit; { schedule-help }
+schedule-not-period = { $error }; { schedule-help }
+schedule-too-short = the period must be at least 1 minute (for back-to-back runs use "constantly"); { schedule-help }
+schedule-too-long = the period must be at most 31 days (for rarer runs use "manual" and start them by hand); { schedule-help }
+schedule-not-time = "{ $value }" is not a time HH:MM; { schedule-help }
 duration-days = { $n }d
 duration-hours = { $n }h
 duration-minutes = { $n }m
 duration-seconds = { $n }s
-duration-out-of-range = must be from { $min } to { $max }, got "{ $value }"
+duration-joiner = {""}
+duration-out-of-range = must be from { $typed_min } to { $typed_max }, got "{ $value }"
 duration-invalid = "{ $value }" is not a duration: write e.g. 30m, 1h, 1h30m
 
 ## Parameters
 
 type-text = text
-type-integer-from = a whole number of at least { $min }
+type-integer-from = { $min ->
+    [1] a positive whole number
+   *[other] a whole number of at least { $min }
+}
 type-integer-range = a whole number { $min }-{ $max }
 type-port = a port 1-65535
 type-flag = 0 or 1
@@ -49,14 +54,33 @@ type-duration = a duration such as 90s, 30m or 1h30m
 type-secret = secret text
 param-type-expected = expected { $expected }, got { $value }
 param-not-assignment = "{ $arg }" is not a key=value setting (example: proxy_port=3128)
-param-cyrillic-key = the key "{ $typed }" contains Cyrillic letters; it was saved as the Latin key { $key }
-param-force-not-stored = force is not a stored setting: confirm what a safety guard held back for one run only
+param-cyrillic-key = the key "{ $typed }" contains Cyrillic letters; it was saved as the Latin key "{ $key }"
+param-force-not-stored = force is not a stored setting: confirm what a safety guard held back for one run only, with exchange-host run TASK --force
 param-unknown-did-you-mean = unknown parameter "{ $typed }": did you mean { $key }?
 param-unknown-none = unknown parameter "{ $typed }": this task type has no parameters
 param-unknown-known = unknown parameter "{ $typed }" (known: { $known })
 param-required = is required ({ $description }): add { $key }=…
 param-not-declared = not declared by any loaded plugin
-task-second-of-type = Organization { $org } already has a task of this type (task { $task }), and it must be the only one: two would work on the same chats. Change task { $task } instead.
+task-second-of-type = organization { $org } already has a { $type } task (task { $task }), and a task of this type must be the only one for its organization: two would work on the same chats. Change task { $task } instead (exchange-host task set { $task } …)
+
+## Secrets kept in files
+
+secret-reference-not-secret = file references ({ $prefix }/path) are only for secret keys, and { $key } is not one: give the value itself
+secret-reference-relative = the file reference must name an absolute path, e.g. { $prefix }/etc/exchange-host/{ $key }
+secret-file = { $kind ->
+    [parameter] the parameter
+   *[org-key] the Links base key
+} { $key } refers to the file { $file }, but { $problem }
+secret-file-unreadable = it cannot be read ({ $error })
+secret-file-not-regular = it is not a regular file
+secret-file-public = every user of the computer can read or change it (mode { $mode }): make it private with: chmod o-rwx { $file }
+secret-file-not-utf8 = it is not UTF-8 text
+secret-file-empty = it is empty
+
+## School data files
+
+school-utf16 = the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8 and import it again
+school-not-utf8 = byte { $byte } at line { $line }, column { $column } is not UTF-8 (the file is in another encoding, e.g. Windows-1251): save it as UTF-8 and import it again
 
 ## Counters of runs
 
@@ -101,10 +125,35 @@ run-trigger-manual = by hand
 run-trigger-schedule = on schedule
 run-trigger-import = after an import
 run-trigger-catch-up = missed run
-run-killed = The run took longer than its max run time ({ $limit }) and was stopped.
-run-lost = The run was stopped: its lease lapsed and another host process took it for abandoned.
-run-interrupted-grace = The host stopped the run after its grace period.
-run-stopped-by-request = The run was stopped at the administrator's request.
+run-killed = the run took longer than its max run time ({ $limit }) and was stopped
+run-lost = the run was stopped: its lease lapsed and another host process took it for abandoned
+run-interrupted-grace = the host stopped the run after its grace period
+run-stopped-by-request = the run was stopped at the administrator's request
+run-busy-task = task { $task } is running now (run { $run }), started { $started }: wait until it ends, then start it again
+run-busy-type = task { $task } of the same type for organization { $org } is running now (run { $run }), and runs of one type for one organization never overlap, started { $started }: wait until it ends, then start it again
+run-crashed = plugin crashed
+run-crashed-signal = plugin crashed: signal { $signal } ({ $meaning })
+run-crashed-exit = plugin crashed: the worker exited with code { $code } before the run finished
+run-last-output = { $crashed }; last output: { $output }
+run-check-timeout = the check did not answer within { $limit }
+run-worker-not-started = cannot start the worker process { $exe }: { $error }
+run-plugin-not-loaded = the plugin { $file } cannot be loaded: { $reason }
+run-plugin-replaced = the plugin file { $file } now provides the task type "{ $now }", not "{ $type }": it was replaced while the run started; run the task again
+run-second-task = organization { $org } has two { $type } tasks (tasks { $first } and { $task }), and a task of this type must be the only one for its organization: only task { $first } runs. Remove this one (exchange-host task rm { $task })
+run-org-problem = organization { $org }: { $error }
+run-task-problem = task { $task }: { $error }
+run-summary-unreadable = the plugin's summary cannot be read: { $error }
+run-links-unreadable = the links table cannot be read: { $error }
+signal-meaning = { $name ->
+    [SIGSEGV] SIGSEGV, invalid memory access
+    [SIGABRT] SIGABRT, aborted
+    [SIGBUS] SIGBUS, bus error
+    [SIGILL] SIGILL, illegal instruction
+    [SIGFPE] SIGFPE, arithmetic error
+    [SIGKILL] SIGKILL, killed
+    [SIGTERM] SIGTERM, terminated
+   *[other] a signal
+}
 run-already-running = Task { $task } is running now (run { $run }): wait until it ends, then start it again.
 run-dry-and-force = A dry run changes nothing, so there is nothing to confirm: choose one of the two.
 run-could-not-start = The run could not start: { $error }
@@ -166,6 +215,76 @@ error-import-problems = { $count ->
 }
 error-import-expired = the preview is out of date (the data changed or too much time passed): upload the file again
 error-import-shrink = confirm the shrinking: { $details }
+
+## Plugin files that are not used, and why
+
+plugin-link-unreachable = skipped: it is a symlink to { $link }, which cannot be reached ({ $error }); fix the link or remove it
+plugin-unreadable = skipped: it cannot be read ({ $error })
+plugin-not-regular-file = skipped: { $target } is not a regular file
+plugin-exposed-file = refused: the file { $state }, so { $who } could replace the code the host runs (fix: { $fix })
+plugin-exposed-link-target = refused: the file { $path } (the symlink's target) { $state }, so { $who } could replace the code the host runs (fix: { $fix })
+plugin-exposed-folder = refused: its folder { $path } { $state }, so { $who } could place code there (fix: { $fix }, or move the plugin)
+plugin-exposed-folder-above = refused: the folder { $path } above it { $state }, so { $who } could swap the folders below it and the plugin with them (fix: { $fix }, or move the plugin)
+plugin-exposure-state = { $exposure ->
+    [owner] belongs to user { $owner }, not to the host's user { $host } or root
+    [world] is world-writable
+   *[group] is group-writable
+}
+plugin-exposure-who = { $exposure ->
+    [owner] that user
+    [world] anyone
+   *[group] the other members of its group
+}
+plugin-not-library = not a loadable shared library ({ $error })
+plugin-no-export = not an exchange-host plugin: the library has no plugin export (a plugin calls exchange_sdk::export_plugin!)
+plugin-abi-version = built against plugin ABI { $built }, but this host speaks ABI { $host }: rebuild the plugin against a matching exchange-sdk
+plugin-abi-stable = built with an incompatible abi_stable version: rebuild the plugin against a matching exchange-sdk
+plugin-abi-layout = incompatible plugin ABI ({ $detail }); rebuild the plugin against this host's exchange-sdk (full report: RUST_LOG=debug)
+plugin-start-failed = the plugin failed while starting: { $error }
+plugin-cannot-load = cannot be loaded: { $error }
+plugin-manifest-unreadable = its manifest cannot be read ({ $error }); rebuild it against a current exchange-sdk
+plugin-capabilities-unreadable = its capabilities cannot be read ({ $error }); rebuild it against a current exchange-sdk
+plugin-manifest-not-sound = its manifest is not sound ({ $findings }); fix the plugin's manifest (exchange-host plugins verify FILE lists every finding)
+plugin-needs-newer-host = it needs a host that speaks plugin ABI { $needed } or newer, but this host speaks ABI { $host }: upgrade exchange-host, or install a build of the plugin for ABI { $host }
+plugin-crashed = { $stage ->
+    [validate] the plugin crashed ({ $how })
+   *[describe] the plugin crashed while the host read its description ({ $how })
+}
+plugin-hung = { $stage ->
+    [validate] the plugin did not answer within { $limit }
+   *[describe] the plugin did not describe itself within { $limit }: it hangs while loading
+}
+plugin-remembered = { $reason }; it is not loaded until the file changes (rebuild or replace the plugin; `touch` the file to try again)
+plugin-exit-signal = signal { $signal }: { $meaning }
+plugin-exit-code = it exited with code { $code } without an answer
+plugin-exit-unknown = it ended without an answer
+plugin-exit-output = { $how }; its last output: { $output }
+plugin-not-a-manifest = the scanner answered with something else than a manifest
+plugin-not-problems = the plugin answered with something else than problems
+plugin-scanner-not-started = the plugin scanner { $exe } could not be started: { $error }
+plugin-params-unreadable = the parameters could not be read: { $error }
+plugin-type-changed = the file now provides the task type "{ $now }", not "{ $type }": it changed since the host read it; try again
+plugin-validation-unreadable = the plugin's validation answer cannot be read: { $error }
+plugin-duplicate-type = task type "{ $type }" is declared by { $files }; neither is loaded: remove one of them
+plugin-duplicate-file = { $file } (version { $version })
+plugin-and = and
+
+## The database's refusals
+
+store-cannot-create-folder = cannot create the folder { $dir }: { $error }
+store-cannot-create = cannot create the database { $db }: { $error }
+store-cannot-open = cannot open the database { $db }: { $error }
+store-migration-failed = cannot update the schema of { $db }: { $error }
+store-exposed = refusing to open the database { $db }: other users can read or change it ({ $modes }), and it holds access tokens and passwords. Make it private with: chmod 600 { $files }
+store-file-mode = { $file } has mode { $mode }
+store-newer-schema = the database has schema version { $found }, newer than this host knows ({ $known }): a newer exchange-host wrote it. Nothing was changed; use that newer exchange-host, or restore a backup taken before the upgrade
+store-no-database = there is no database at { $db } (choose it with --db or EXCHANGE_DB)
+store-backup-is-database = { $dest } is the database itself: choose another file for the copy
+store-backup-exists = { $dest } exists already: choose a new file name (a backup never overwrites a file)
+store-not-a-file-name = { $dest } is not a file name
+store-backup-failed = no copy was made at { $dest }: { $error }
+store-no-task = no task { $task } (list the tasks with: exchange-host task list)
+store-org-exists = organization "{ $org }" already exists (see: exchange-host org show { $org })
 
 ## Task types no plugin provides
 

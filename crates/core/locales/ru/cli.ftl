@@ -14,7 +14,6 @@ cli-problem-count = { $count ->
 cli-nothing-saved = ничего не сохранено
 cli-nothing-changed = ничего не изменено
 cli-task-not-added = задача не добавлена
-cli-no-task = задачи № { $task } нет (список задач: exchange-host task list)
 cli-no-org = организации «{ $org }» нет в { $db } (добавить: exchange-host org add { $org } --name "…"; список: exchange-host org list)
 cli-no-run = запуска № { $run } нет (список запусков: exchange-host runs)
 cli-no-school = у { $org } ещё нет данных школы: загрузите их командой exchange-host school import { $org } ФАЙЛ.json (пример файла: exchange-host school sample --output=пример.json)
@@ -101,7 +100,6 @@ cli-state-no-plugin = модуль не найден
 cli-org-id-problem = идентификатор организации { $org }: { $problem }
 cli-org-id-one-word = идентификатор организации «{ $org }» должен быть одним словом без пробелов, например school-239
 cli-org-name-problem = наименование организации (--name) { $problem }; например, --name "ГБОУ школа № 239"
-cli-org-exists = организация «{ $org }» уже есть (см. exchange-host org show { $org })
 cli-org-added = Добавлена организация { $org } ({ $name }).
 cli-org-added-next = Дальше введите её значения в Базу ссылок, например: exchange-host org set { $org } sferum.community_id=… sferum.access_token=…
 cli-no-orgs = Организаций ещё нет. Добавьте организацию: exchange-host org add ИДЕНТИФИКАТОР --name "…"
@@ -217,6 +215,7 @@ cli-password-next = Теперь веб-консоль спрашивает ег
 
 ## serve
 
+cli-option-problem = { $flag }: { $problem }
 cli-duration-range = { $flag }: допустимо от 0 с до 1 ч, введено «{ $value }»
 cli-second-signal = второй сигнал: немедленный выход
 cli-web-console = веб-консоль: { $url }

@@ -28,18 +28,20 @@ schedule-constantly = постоянно
 schedule-daily = ежедневно в { $time }
 schedule-manual = вручную
 schedule-help = Пишите так: «каждые 30 минут» (от 1 минуты до 31 дня), «постоянно», «ежедневно 07:30» или «вручную».
-schedule-empty = Расписание не задано.
-schedule-not-schedule = «{ $text }» — не расписание.
-schedule-no-period = Не указан период.
-schedule-not-number = «{ $value }» — не число.
-schedule-not-unit = «{ $value }» — не единица времени.
-schedule-too-short = Период должен быть не меньше 1 минуты (запуск за запуском — «постоянно»).
-schedule-too-long = Период должен быть не больше 31 дня (для более редких запусков — «вручную»).
-schedule-not-time = «{ $value }» — не время ЧЧ:ММ.
+schedule-empty = Расписание не задано. { schedule-help }
+schedule-not-schedule = «{ $text }» — не расписание. { schedule-help }
+schedule-no-period = Не указан период. { schedule-help }
+schedule-not-number = «{ $value }» — не число. { schedule-help }
+schedule-not-unit = «{ $value }» — не единица времени. { schedule-help }
+schedule-not-period = «{ $value }» — не период. { schedule-help }
+schedule-too-short = Период должен быть не меньше 1 минуты (запуск за запуском — «постоянно»). { schedule-help }
+schedule-too-long = Период должен быть не больше 31 дня (для более редких запусков — «вручную»). { schedule-help }
+schedule-not-time = «{ $value }» — не время ЧЧ:ММ. { schedule-help }
 duration-days = { $n } дн
 duration-hours = { $n } ч
 duration-minutes = { $n } мин
 duration-seconds = { $n } с
+duration-joiner = {" "}
 duration-out-of-range = должно быть от { $min } до { $max }, введено «{ $value }»
 duration-invalid = «{ $value }» — не длительность: пишите, например, 30 мин, 1 ч, 1 ч 30 мин
 
@@ -63,6 +65,25 @@ param-unknown-known = неизвестный параметр «{ $typed }» (и
 param-required = обязательный параметр ({ $description }): задайте { $key }
 param-not-declared = не объявлен ни одним загруженным модулем
 task-second-of-type = У организации { $org } уже есть задача этого типа (№ { $task }), а такая задача может быть только одна: две работали бы с одними и теми же чатами. Измените задачу № { $task }.
+
+## Secrets kept in files
+
+secret-reference-not-secret = ссылка на файл ({ $prefix }/путь) допустима только для секретных ключей, а { $key } не секретный: укажите само значение
+secret-reference-relative = ссылка на файл должна содержать абсолютный путь, например { $prefix }/etc/exchange-host/{ $key }
+secret-file = { $kind ->
+    [parameter] параметр
+   *[org-key] ключ базы ссылок
+} { $key } ссылается на файл { $file }, но { $problem }
+secret-file-unreadable = его нельзя прочитать ({ $error })
+secret-file-not-regular = это не обычный файл
+secret-file-public = его могут читать или менять все пользователи компьютера (права { $mode }): закройте доступ командой chmod o-rwx { $file }
+secret-file-not-utf8 = это не текст в кодировке UTF-8
+secret-file-empty = он пуст
+
+## School data files
+
+school-utf16 = файл в кодировке UTF-16 (он начинается с метки порядка байтов UTF-16): сохраните его в UTF-8 и загрузите снова
+school-not-utf8 = байт { $byte } в строке { $line }, столбце { $column } — не UTF-8 (файл в другой кодировке, например Windows-1251): сохраните его в UTF-8 и загрузите снова
 
 ## Counters of runs
 
@@ -111,6 +132,31 @@ run-killed = Запуск шёл дольше допустимого ({ $limit }
 run-lost = Запуск остановлен: его срок аренды истёк, и другой процесс программы счёл его брошенным.
 run-interrupted-grace = Программа остановила запуск по истечении времени на завершение.
 run-stopped-by-request = Запуск остановлен по запросу администратора.
+run-busy-task = задача № { $task } сейчас выполняется (запуск № { $run }, начат { $started }): дождитесь его окончания и запустите снова
+run-busy-type = задача № { $task } того же типа для организации { $org } сейчас выполняется (запуск № { $run }, начат { $started }), а запуски одного типа для одной организации не пересекаются: дождитесь его окончания и запустите снова
+run-crashed = модуль аварийно завершился
+run-crashed-signal = модуль аварийно завершился: сигнал { $signal } ({ $meaning })
+run-crashed-exit = модуль аварийно завершился: рабочий процесс вышел с кодом { $code }, не закончив запуск
+run-last-output = { $crashed }; последний вывод: { $output }
+run-check-timeout = проверка не ответила за { $limit }
+run-worker-not-started = не удалось запустить рабочий процесс { $exe }: { $error }
+run-plugin-not-loaded = модуль { $file } не загружается: { $reason }
+run-plugin-replaced = файл модуля { $file } теперь даёт тип задачи «{ $now }», а не «{ $type }»: его заменили, пока запуск начинался; запустите задачу снова
+run-second-task = у организации { $org } две задачи типа { $type } (№ { $first } и № { $task }), а такая задача может быть только одна: выполняется только задача № { $first }. Удалите эту (exchange-host task rm { $task })
+run-org-problem = организация { $org }: { $error }
+run-task-problem = задача № { $task }: { $error }
+run-summary-unreadable = итог запуска от модуля не читается: { $error }
+run-links-unreadable = таблица ссылок от модуля не читается: { $error }
+signal-meaning = { $name ->
+    [SIGSEGV] SIGSEGV, обращение к недопустимой памяти
+    [SIGABRT] SIGABRT, аварийная остановка
+    [SIGBUS] SIGBUS, ошибка шины
+    [SIGILL] SIGILL, недопустимая инструкция
+    [SIGFPE] SIGFPE, арифметическая ошибка
+    [SIGKILL] SIGKILL, принудительное завершение
+    [SIGTERM] SIGTERM, завершение по запросу
+   *[other] неизвестный сигнал
+}
 run-already-running = Задача № { $task } сейчас выполняется (запуск № { $run }): дождитесь его окончания и запустите снова.
 run-dry-and-force = Пробный запуск ничего не меняет, поэтому подтверждать нечего: выберите одно из двух.
 run-could-not-start = Запуск не начался: { $error }
@@ -174,6 +220,76 @@ error-import-problems = { $count ->
 }
 error-import-expired = Просмотр устарел (данные изменились или прошло много времени): загрузите файл ещё раз.
 error-import-shrink = Подтвердите уменьшение: { $details }
+
+## Plugin files that are not used, and why
+
+plugin-link-unreachable = пропущен: это символическая ссылка на { $link }, а туда не добраться ({ $error }); исправьте ссылку или удалите её
+plugin-unreadable = пропущен: файл не читается ({ $error })
+plugin-not-regular-file = пропущен: { $target } — не обычный файл
+plugin-exposed-file = отклонён: файл { $state }, поэтому { $who } может подменить код, который выполняет программа (исправить: { $fix })
+plugin-exposed-link-target = отклонён: файл { $path } (цель символической ссылки) { $state }, поэтому { $who } может подменить код, который выполняет программа (исправить: { $fix })
+plugin-exposed-folder = отклонён: его папка { $path } { $state }, поэтому { $who } может положить туда код (исправить: { $fix } или переместите модуль)
+plugin-exposed-folder-above = отклонён: папка { $path } выше него { $state }, поэтому { $who } может подменить папки ниже и модуль вместе с ними (исправить: { $fix } или переместите модуль)
+plugin-exposure-state = { $exposure ->
+    [owner] принадлежит пользователю { $owner }, а не пользователю программы ({ $host }) и не root
+    [world] разрешает запись всем
+   *[group] разрешает запись группе
+}
+plugin-exposure-who = { $exposure ->
+    [owner] этот пользователь
+    [world] любой пользователь
+   *[group] любой участник группы
+}
+plugin-not-library = это не загружаемая разделяемая библиотека ({ $error })
+plugin-no-export = это не модуль exchange-host: библиотека не экспортирует модуль (модуль вызывает exchange_sdk::export_plugin!)
+plugin-abi-version = собран для ABI модулей { $built }, а программа поддерживает ABI { $host }: пересоберите модуль с подходящей версией exchange-sdk
+plugin-abi-stable = собран с несовместимой версией abi_stable: пересоберите модуль с подходящей версией exchange-sdk
+plugin-abi-layout = несовместимый ABI модуля ({ $detail }); пересоберите модуль с версией exchange-sdk этой программы (полный отчёт: RUST_LOG=debug)
+plugin-start-failed = модуль завершился с ошибкой при запуске: { $error }
+plugin-cannot-load = не загружается: { $error }
+plugin-manifest-unreadable = его описание (манифест) не читается ({ $error }); пересоберите модуль с текущей версией exchange-sdk
+plugin-capabilities-unreadable = его список возможностей не читается ({ $error }); пересоберите модуль с текущей версией exchange-sdk
+plugin-manifest-not-sound = в его описании (манифесте) ошибки ({ $findings }); исправьте описание модуля (все замечания: exchange-host plugins verify ФАЙЛ)
+plugin-needs-newer-host = модулю нужна программа с ABI модулей { $needed } или новее, а эта поддерживает ABI { $host }: обновите exchange-host или установите сборку модуля для ABI { $host }
+plugin-crashed = { $stage ->
+    [validate] модуль аварийно завершился ({ $how })
+   *[describe] модуль аварийно завершился, пока программа читала его описание ({ $how })
+}
+plugin-hung = { $stage ->
+    [validate] модуль не ответил за { $limit }
+   *[describe] модуль не выдал описание за { $limit }: он зависает при загрузке
+}
+plugin-remembered = { $reason }; он не загружается, пока файл не изменится (пересоберите или замените модуль; чтобы попробовать снова, выполните touch для файла)
+plugin-exit-signal = сигнал { $signal }: { $meaning }
+plugin-exit-code = процесс вышел с кодом { $code }, не ответив
+plugin-exit-unknown = процесс завершился, не ответив
+plugin-exit-output = { $how }; последний вывод: { $output }
+plugin-not-a-manifest = проверяющий процесс ответил не описанием модуля
+plugin-not-problems = модуль ответил не списком проблем
+plugin-scanner-not-started = не удалось запустить проверяющий процесс { $exe }: { $error }
+plugin-params-unreadable = параметры не дошли до проверки: { $error }
+plugin-type-changed = файл теперь даёт тип задачи «{ $now }», а не «{ $type }»: он изменился после того, как программа его прочитала; попробуйте снова
+plugin-validation-unreadable = ответ модуля на проверку не читается: { $error }
+plugin-duplicate-type = тип задачи «{ $type }» объявлен в { $files }; ни один не загружен: удалите лишний
+plugin-duplicate-file = { $file } (версия { $version })
+plugin-and = и
+
+## The database's refusals
+
+store-cannot-create-folder = не удалось создать папку { $dir }: { $error }
+store-cannot-create = не удалось создать базу данных { $db }: { $error }
+store-cannot-open = не удалось открыть базу данных { $db }: { $error }
+store-migration-failed = не удалось обновить схему базы данных { $db }: { $error }
+store-exposed = база данных { $db } не открыта: её могут читать или менять другие пользователи ({ $modes }), а в ней хранятся токены доступа и пароли. Закройте доступ командой chmod 600 { $files }
+store-file-mode = { $file }: права { $mode }
+store-newer-schema = у базы данных версия схемы { $found }, а эта программа знает версии только до { $known }: базу записала более новая версия exchange-host. Ничего не изменено; работайте с той, более новой версией exchange-host или восстановите резервную копию, сделанную до обновления
+store-no-database = базы данных { $db } нет (укажите её в --db или EXCHANGE_DB)
+store-backup-is-database = { $dest } — это сама база данных: выберите для копии другой файл
+store-backup-exists = файл { $dest } уже есть: выберите новое имя файла (резервная копия никогда не перезаписывает файл)
+store-not-a-file-name = { $dest } — не имя файла
+store-backup-failed = копия в { $dest } не сделана: { $error }
+store-no-task = задачи № { $task } нет (список задач: exchange-host task list)
+store-org-exists = организация «{ $org }» уже есть (см. exchange-host org show { $org })
 
 ## Task types no plugin provides
 

@@ -7,8 +7,10 @@
 //! host: a different `exchange-host` executable (an upgrade, another ABI) starts afresh.
 //! Several host processes may share it: each writes the whole file atomically (a temporary
 //! file renamed over it) after merging its new entries into what is on disk, so the worst a
-//! race does is forget an entry, which is scanned again.
+//! race does is forget an entry, which is scanned again. A file that cannot be read as the
+//! current format (an older host's) counts as no cache at all.
 
+use super::reason::Reason;
 use exchange_sdk::{Manifest, PluginCapabilities};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -57,8 +59,8 @@ pub struct Described {
 pub enum Scanned {
     /// The library is a plugin and described itself.
     Plugin(Box<Described>),
-    /// The library is not a usable plugin: one line saying why and what to do.
-    Refused(String),
+    /// The library is not a usable plugin, and why.
+    Refused(Reason),
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -152,7 +154,7 @@ mod tests {
         cache.insert(
             library.clone(),
             identity.clone(),
-            Scanned::Refused("hung".into()),
+            Scanned::Refused(Reason::NoPluginExport),
         );
         cache.save(&file).unwrap();
         let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
@@ -161,7 +163,7 @@ mod tests {
         let cache = ScanCache::load(&file, &host);
         assert_eq!(
             cache.get(&library, &identity),
-            Some(&Scanned::Refused("hung".into()))
+            Some(&Scanned::Refused(Reason::NoPluginExport))
         );
         std::fs::write(&library, b"changed").unwrap();
         let changed = FileIdentity::of(&library).unwrap();

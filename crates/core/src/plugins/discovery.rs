@@ -1,5 +1,6 @@
 //! Where plugins are looked for, and which files are candidates.
 
+use super::reason::{Exposure, Place, Reason};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -57,41 +58,38 @@ pub fn candidate_files(dir: &Path) -> Vec<PathBuf> {
 /// the library's own may be world-writable with the sticky bit, like `/tmp`: others cannot
 /// rename what is in it). The folder the file is listed in is checked too, since whoever can
 /// write there can swap a symlink.
-pub fn permission_problem(file: &Path) -> Option<String> {
+pub fn permission_problem(file: &Path) -> Option<Reason> {
     let target = match std::fs::canonicalize(file) {
         Ok(target) => target,
         Err(e) => {
+            let error = e.to_string();
             return Some(match std::fs::read_link(file) {
-                Ok(link) => format!(
-                    "skipped: it is a symlink to {}, which cannot be reached ({e}); fix the link or remove it",
-                    link.display()
-                ),
-                Err(_) => format!("skipped: it cannot be read ({e})"),
+                Ok(link) => Reason::LinkUnreachable { link, error },
+                Err(_) => Reason::Unreadable { error },
             });
         }
     };
     let is_link = std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink());
     let metadata = match std::fs::metadata(&target) {
         Ok(m) if m.is_file() => m,
-        Ok(_) => {
-            return Some(format!(
-                "skipped: {} is not a regular file",
-                target.display()
-            ))
+        Ok(_) => return Some(Reason::NotRegularFile { target }),
+        Err(e) => {
+            return Some(Reason::Unreadable {
+                error: e.to_string(),
+            })
         }
-        Err(e) => return Some(format!("skipped: it cannot be read ({e})")),
     };
     let host_user = host_user();
-    let what = if is_link {
-        format!("the file {} (the symlink's target)", target.display())
-    } else {
-        "the file".to_string()
-    };
-    if let Some(e) = Exposure::of(&metadata, &target, host_user) {
-        return Some(format!(
-            "refused: {what} {}, so {} could replace the code the host runs (fix: {})",
-            e.state, e.who, e.fix
-        ));
+    if let Some(exposure) = exposure(&metadata, host_user) {
+        let place = match is_link {
+            true => Place::LinkTarget,
+            false => Place::File,
+        };
+        return Some(Reason::Exposed {
+            place,
+            path: target,
+            exposure,
+        });
     }
     let listed_in = file
         .parent()
@@ -111,64 +109,38 @@ fn host_user() -> u32 {
     unsafe { libc::geteuid() }
 }
 
-/// How someone other than the host's user (or root) could change a file or folder.
-struct Exposure {
-    /// E.g. `is group-writable`.
-    state: String,
-    /// Who could change it, e.g. `anyone`.
-    who: &'static str,
-    /// The command that fixes it.
-    fix: String,
-}
-
-impl Exposure {
-    fn of(metadata: &std::fs::Metadata, path: &Path, host_user: u32) -> Option<Exposure> {
-        let mode = metadata.permissions().mode();
-        let owner = metadata.uid();
-        let path = path.display();
-        if owner != 0 && owner != host_user {
-            Some(Exposure {
-                state: format!(
-                    "belongs to user {owner}, not to the host's user {host_user} or root"
-                ),
-                who: "that user",
-                fix: format!("chown {host_user} {path}"),
-            })
-        } else if mode & 0o002 != 0 {
-            Some(Exposure {
-                state: "is world-writable".into(),
-                who: "anyone",
-                fix: format!("chmod o-w {path}"),
-            })
-        } else if mode & 0o020 != 0 {
-            Some(Exposure {
-                state: "is group-writable".into(),
-                who: "the other members of its group",
-                fix: format!("chmod g-w {path}"),
-            })
-        } else {
-            None
-        }
+/// How someone other than the host's user (or root) could change a file or folder, if they
+/// could.
+fn exposure(metadata: &std::fs::Metadata, host_user: u32) -> Option<Exposure> {
+    let mode = metadata.permissions().mode();
+    let owner = metadata.uid();
+    if owner != 0 && owner != host_user {
+        Some(Exposure::Owner { owner, host_user })
+    } else if mode & 0o002 != 0 {
+        Some(Exposure::WorldWritable)
+    } else if mode & 0o020 != 0 {
+        Some(Exposure::GroupWritable)
+    } else {
+        None
     }
 }
 
 /// Checks `own` (the folder holding a library, or listing it) and every folder above it.
-fn folder_chain_problem(own: &Path, host_user: u32) -> Option<String> {
+fn folder_chain_problem(own: &Path, host_user: u32) -> Option<Reason> {
     for (depth, folder) in own.ancestors().enumerate() {
         let Ok(metadata) = std::fs::metadata(folder) else {
             continue;
         };
-        let Some(e) = Exposure::of(&metadata, folder, host_user) else {
+        let Some(exposure) = exposure(&metadata, host_user) else {
             continue;
         };
+        let exposed = |place| Reason::Exposed {
+            place,
+            path: folder.to_path_buf(),
+            exposure,
+        };
         if depth == 0 {
-            return Some(format!(
-                "refused: its folder {} {}, so {} could place code there (fix: {}, or move the plugin)",
-                folder.display(),
-                e.state,
-                e.who,
-                e.fix
-            ));
+            return Some(exposed(Place::Folder));
         }
         // Like `/tmp`: in a folder with the sticky bit others cannot rename or remove what
         // they do not own, and the folders below are checked to belong to the host's user.
@@ -177,13 +149,7 @@ fn folder_chain_problem(own: &Path, host_user: u32) -> Option<String> {
         if sticky && owned {
             continue;
         }
-        return Some(format!(
-            "refused: the folder {} above it {}, so {} could swap the folders below it and the plugin with them (fix: {}, or move the plugin)",
-            folder.display(),
-            e.state,
-            e.who,
-            e.fix
-        ));
+        return Some(exposed(Place::FolderAbove));
     }
     None
 }
@@ -191,6 +157,12 @@ fn folder_chain_problem(own: &Path, host_user: u32) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
+
+    /// Why `file` is refused, in English.
+    fn problem_of(file: &Path) -> String {
+        permission_problem(file).expect("refused").message(Lang::En)
+    }
 
     #[test]
     fn cli_folders_win_over_environment_and_defaults() {
@@ -228,12 +200,10 @@ mod tests {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
         assert_eq!(permission_problem(&file), None);
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
-        assert!(permission_problem(&file)
-            .unwrap()
-            .contains("file is world-writable"));
+        assert!(problem_of(&file).contains("file is world-writable"));
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
-        assert!(permission_problem(&file).unwrap().contains("folder"));
+        assert!(problem_of(&file).contains("folder"));
     }
 
     /// A private folder for one test, with a library file of mode 0644 in `sub`.
@@ -255,7 +225,7 @@ mod tests {
     fn a_group_writable_library_is_refused() {
         let (_dir, file) = library_in("plugins");
         chmod(&file, 0o664);
-        let problem = permission_problem(&file).unwrap();
+        let problem = problem_of(&file);
         assert!(problem.contains("group-writable"), "{problem}");
         assert!(problem.contains("chmod g-w"), "{problem}");
     }
@@ -269,11 +239,11 @@ mod tests {
         std::os::unix::fs::symlink(&target, &link).unwrap();
         assert_eq!(permission_problem(&link), None);
         chmod(&dir.path().join("elsewhere"), 0o777);
-        let problem = permission_problem(&link).unwrap();
+        let problem = problem_of(&link);
         assert!(problem.contains("elsewhere is world-writable"), "{problem}");
         chmod(&dir.path().join("elsewhere"), 0o755);
         chmod(&target, 0o666);
-        let problem = permission_problem(&link).unwrap();
+        let problem = problem_of(&link);
         assert!(problem.contains("(the symlink's target)"), "{problem}");
     }
 
@@ -282,7 +252,7 @@ mod tests {
         let (dir, file) = library_in("parent/plugins");
         let parent = dir.path().join("parent");
         chmod(&parent, 0o777);
-        let problem = permission_problem(&file).unwrap();
+        let problem = problem_of(&file);
         assert!(
             problem.contains(&format!(
                 "the folder {} above it is world-writable",
@@ -291,9 +261,7 @@ mod tests {
             "{problem}"
         );
         chmod(&parent, 0o770);
-        assert!(permission_problem(&file)
-            .unwrap()
-            .contains("group-writable"));
+        assert!(problem_of(&file).contains("group-writable"));
         chmod(&parent, 0o1777);
         assert_eq!(permission_problem(&file), None);
         chmod(&parent, 0o755);
@@ -305,7 +273,7 @@ mod tests {
         let link = dir.path().join("libgone.so");
         std::os::unix::fs::symlink(dir.path().join("missing.so"), &link).unwrap();
         assert_eq!(candidate_files(dir.path()), std::slice::from_ref(&link));
-        let problem = permission_problem(&link).unwrap();
+        let problem = problem_of(&link);
         assert!(
             problem.contains("missing.so, which cannot be reached"),
             "{problem}"

@@ -6,6 +6,7 @@
 
 pub mod host_calls;
 
+use super::reason::Reason;
 use abi_stable::library::{lib_header_from_path, LibraryError};
 use abi_stable::sabi_trait::TD_Opaque;
 use abi_stable::std_types::{RResult, RString};
@@ -13,7 +14,7 @@ use abi_stable::type_layout::{TLData, TypeLayout};
 use abi_stable::StableAbi;
 use exchange_sdk::abi::{v1_0, Host, PluginModuleRef};
 use exchange_sdk::manifest::{ParamProblem, Params};
-use exchange_sdk::negotiate::{entry_points, needs_newer_host, ValidateRequest};
+use exchange_sdk::negotiate::{entry_points, ValidateRequest};
 use exchange_sdk::{AbiVersion, Manifest, PluginCapabilities};
 use std::path::{Path, PathBuf};
 
@@ -47,33 +48,39 @@ impl std::fmt::Debug for LoadedPlugin {
     }
 }
 
-fn into_result(result: RResult<RString, RString>) -> Result<String, String> {
-    result.into_result().map(String::from).map_err(String::from)
+/// The plugin's answer, or its error in its own words.
+fn into_result(result: RResult<RString, RString>) -> Result<String, Reason> {
+    result
+        .into_result()
+        .map(String::from)
+        .map_err(|message| Reason::Plugin {
+            message: message.into(),
+        })
 }
 
 /// Loads the library at `path`, checks its ABI, and reads its manifest and capabilities.
-/// The error is one line for the administrator; abi_stable's full report goes to the debug log.
-pub fn load(path: &Path) -> Result<LoadedPlugin, String> {
+/// The error is one reason for the administrator; abi_stable's full report goes to the debug
+/// log.
+pub fn load(path: &Path) -> Result<LoadedPlugin, Reason> {
     let plugin = load_unchecked(path)?;
     check_manifest(&plugin.manifest)?;
-    let host_abi = AbiVersion::current();
-    if plugin.capabilities.min_host_abi > host_abi {
-        return Err(format!(
-            "it {}",
-            needs_newer_host(plugin.capabilities.min_host_abi, host_abi)
-        ));
+    let host = AbiVersion::current();
+    let needed = plugin.capabilities.min_host_abi;
+    if needed > host {
+        return Err(Reason::NeedsNewerHost { needed, host });
     }
     Ok(plugin)
 }
 
 /// Loads the library at `path` and reads its manifest and capabilities, without judging
 /// them (what `plugins verify` reports on).
-pub fn load_unchecked(path: &Path) -> Result<LoadedPlugin, String> {
+pub fn load_unchecked(path: &Path) -> Result<LoadedPlugin, Reason> {
     let module = open(path).map_err(|e| describe_library_error(path, &e))?;
     let manifest_json = into_result(module.manifest())?;
-    let manifest: Manifest = serde_json::from_str(&manifest_json).map_err(|e| {
-        format!("its manifest cannot be read ({e}); rebuild it against a current exchange-sdk")
-    })?;
+    let manifest: Manifest =
+        serde_json::from_str(&manifest_json).map_err(|e| Reason::ManifestUnreadable {
+            error: e.to_string(),
+        })?;
     let capabilities = module.capabilities()?;
     Ok(LoadedPlugin {
         path: path.to_path_buf(),
@@ -116,48 +123,48 @@ fn module_field_count(root: &'static TypeLayout) -> Option<usize> {
 /// Refuses a manifest the host cannot work with: a malformed type id, a key declared twice,
 /// a default that does not fit its type, a rule between parameters naming an undeclared one
 /// (every finding of [`Manifest::findings`] that refuses loading), all named in one line.
-fn check_manifest(manifest: &Manifest) -> Result<(), String> {
-    let problems: Vec<String> = manifest
+fn check_manifest(manifest: &Manifest) -> Result<(), Reason> {
+    let findings: Vec<String> = manifest
         .findings()
         .into_iter()
         .filter(|f| f.check.refuses_load())
         .map(|f| f.to_string())
         .collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "its manifest is not sound ({}); fix the plugin's manifest (exchange-host plugins verify FILE lists every finding)",
-            problems.join("; ")
-        ))
+    match findings.is_empty() {
+        true => Ok(()),
+        false => Err(Reason::ManifestNotSound { findings }),
     }
 }
 
-/// One line saying why a library is not a usable plugin.
-fn describe_library_error(path: &Path, error: &LibraryError) -> String {
+/// Why a library is not a usable plugin.
+fn describe_library_error(path: &Path, error: &LibraryError) -> Reason {
     match error {
-        LibraryError::OpenError { err, .. } => {
-            format!("not a loadable shared library ({err})")
-        }
-        LibraryError::GetSymbolError { .. } => {
-            "not an exchange-host plugin: the library has no plugin export (a plugin calls exchange_sdk::export_plugin!)".to_string()
-        }
-        LibraryError::IncompatibleVersionNumber { expected_version, actual_version, .. } => format!(
-            "built against plugin ABI {actual_version}, but this host speaks ABI {expected_version}: rebuild the plugin against a matching exchange-sdk"
-        ),
-        LibraryError::InvalidAbiHeader(_) | LibraryError::InvalidCAbi { .. } => {
-            "built with an incompatible abi_stable version: rebuild the plugin against a matching exchange-sdk".to_string()
-        }
+        LibraryError::OpenError { err, .. } => Reason::NotLibrary {
+            error: err.to_string(),
+        },
+        LibraryError::GetSymbolError { .. } => Reason::NoPluginExport,
+        LibraryError::IncompatibleVersionNumber {
+            expected_version,
+            actual_version,
+            ..
+        } => Reason::AbiVersion {
+            built: actual_version.to_string(),
+            host: expected_version.to_string(),
+        },
+        LibraryError::InvalidAbiHeader(_) | LibraryError::InvalidCAbi { .. } => Reason::AbiStable,
         LibraryError::AbiInstability(report) => {
             let report = report.to_string();
             tracing::debug!(file = %path.display(), "abi_stable layout report:\n{report}");
-            let detail = abi_report_errors(&report);
-            format!(
-                "incompatible plugin ABI ({detail}); rebuild the plugin against this host's exchange-sdk (full report: RUST_LOG=debug)"
-            )
+            Reason::AbiLayout {
+                detail: abi_report_errors(&report),
+            }
         }
-        LibraryError::RootModule { err, .. } => format!("the plugin failed while starting: {err}"),
-        other => format!("cannot be loaded: {other}"),
+        LibraryError::RootModule { err, .. } => Reason::StartFailed {
+            error: err.to_string(),
+        },
+        other => Reason::CannotLoad {
+            error: other.to_string(),
+        },
     }
 }
 
@@ -206,15 +213,13 @@ impl Module {
     }
 
     /// The plugin's answer to the `capabilities` entry point; a 1.0 plugin has none to give.
-    fn capabilities(self) -> Result<PluginCapabilities, String> {
+    fn capabilities(self) -> Result<PluginCapabilities, Reason> {
         let Module::Current(m) = self else {
             return Ok(PluginCapabilities::of_abi_1_0());
         };
         let answer = into_result((m.call())(entry_points::CAPABILITIES.into(), "{}".into()))?;
-        serde_json::from_str(&answer).map_err(|e| {
-            format!(
-                "its capabilities cannot be read ({e}); rebuild it against a current exchange-sdk"
-            )
+        serde_json::from_str(&answer).map_err(|e| Reason::CapabilitiesUnreadable {
+            error: e.to_string(),
         })
     }
 }
@@ -230,23 +235,24 @@ impl LoadedPlugin {
     /// The plugin's own cross-parameter checks, with the messages in `locale` (`ru`, `en`)
     /// when the plugin lists the entry point for that (ABI 1.3), else in the plugin's own
     /// words through the 1.0 `validate`.
-    pub fn validate(&self, params: &Params, locale: &str) -> Result<Vec<ParamProblem>, String> {
+    pub fn validate(&self, params: &Params, locale: &str) -> Result<Vec<ParamProblem>, Reason> {
         let answer = match self.module {
             Module::Current(m) if self.capabilities.provides(entry_points::VALIDATE_IN) => {
                 let request = ValidateRequest {
                     params: params.clone(),
                     locale: locale.to_string(),
                 };
-                let input = serde_json::to_string(&request).map_err(|e| e.to_string())?;
+                let input = serde_json::to_string(&request).expect("a request serializes");
                 (m.call())(entry_points::VALIDATE_IN.into(), input.as_str().into())
             }
             module => {
-                let params_json = serde_json::to_string(params).map_err(|e| e.to_string())?;
+                let params_json = serde_json::to_string(params).expect("parameters serialize");
                 module.validate(&params_json)
             }
         };
-        serde_json::from_str(&into_result(answer)?)
-            .map_err(|e| format!("the plugin's validation answer cannot be read: {e}"))
+        serde_json::from_str(&into_result(answer)?).map_err(|e| Reason::ValidationUnreadable {
+            error: e.to_string(),
+        })
     }
 
     /// Calls the plugin's `check` with a JSON [`exchange_sdk::RunRequest`].
@@ -260,10 +266,10 @@ impl LoadedPlugin {
     }
 
     /// Calls `check` or `run`, handing the host services over in the layout the plugin was
-    /// built for.
+    /// built for; the error is the plugin's own message.
     fn call_task(&self, task: Task, request_json: &str, host: Host<'_>) -> Result<String, String> {
         let request = request_json.into();
-        into_result(match self.module {
+        let answer = match self.module {
             Module::V1_0(m) => {
                 let host = v1_0::HostServices_TO::from_ptr(&host, TD_Opaque);
                 match task {
@@ -275,6 +281,7 @@ impl LoadedPlugin {
                 Task::Check => (m.check())(request, host),
                 Task::Run => (m.run())(request, host),
             },
-        })
+        };
+        answer.into_result().map(String::from).map_err(String::from)
     }
 }

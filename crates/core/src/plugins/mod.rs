@@ -1,8 +1,9 @@
 //! Plugin discovery: finding plugin libraries, reading their manifests, and refusing bad
 //! ones.
 //!
-//! Every bad file is skipped with a one-line reason naming it; good plugins in the same folder
-//! still load. Two libraries that declare the same task type both stay unloaded.
+//! Every bad file is skipped with its [`Reason`], said in the reader's language when shown;
+//! good plugins in the same folder still load. Two libraries that declare the same task type
+//! both stay unloaded.
 //!
 //! The host process never loads a plugin library itself: manifests are read and parameters
 //! checked by scanner children (see [`scan`]), remembered in a scan cache (see [`cache`]), and
@@ -11,12 +12,14 @@
 pub mod cache;
 pub mod discovery;
 pub mod loader;
+pub mod reason;
 pub mod scan;
 
 use crate::i18n::Lang;
 use crate::tr;
 use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_sdk::{Manifest, PluginCapabilities};
+pub use reason::Reason;
 use scan::{ScanOutcome, Scanner};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -37,19 +40,21 @@ impl Plugin {
     /// The plugin's own cross-parameter checks, asked in a scanner child: a plugin that
     /// crashes or hangs there costs an error, not the host. Their messages are in `lang` when
     /// the plugin can say them in it (ABI 1.3), else in the plugin's own words.
-    pub fn validate(&self, params: &Params, lang: Lang) -> Result<Vec<ParamProblem>, String> {
+    pub fn validate(&self, params: &Params, lang: Lang) -> Result<Vec<ParamProblem>, Reason> {
         self.scanner
             .validate(&self.path, &self.manifest.type_id, params, lang.code())
     }
 }
 
-/// A library that was found but not loaded, and why.
+/// A library that was found but not loaded, and why. Serialized (JSON output) with the reason
+/// as its English line.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Skipped {
     /// The library file.
     pub path: PathBuf,
-    /// One line: what is wrong and what to do.
-    pub reason: String,
+    /// What is wrong; [`Reason::message`] says it and what to do.
+    #[serde(serialize_with = "reason::in_english")]
+    pub reason: Reason,
 }
 
 /// The plugins found in the plugin folders.
@@ -112,17 +117,17 @@ impl Registry {
                 plugins.insert(type_id, found.remove(0));
                 continue;
             }
-            let all = found
+            let declared_by: Vec<(PathBuf, String)> = found
                 .iter()
-                .map(|p| format!("{} (version {})", p.path.display(), p.manifest.version))
-                .collect::<Vec<_>>()
-                .join(" and ");
+                .map(|p| (p.path.clone(), p.manifest.version.clone()))
+                .collect();
             for plugin in &found {
                 skipped.push(Skipped {
                     path: plugin.path.clone(),
-                    reason: format!(
-                        "task type {type_id:?} is declared by {all}; neither is loaded: remove one of them"
-                    ),
+                    reason: Reason::DuplicateType {
+                        type_id: type_id.clone(),
+                        declared_by: declared_by.clone(),
+                    },
                 });
             }
         }
@@ -159,9 +164,12 @@ impl Registry {
             true => tr!(lang, empty),
             false => items.join(", "),
         };
-        let declared = format!("{type_id:?}");
-        let refused = match self.skipped.iter().find(|s| s.reason.contains(&declared)) {
-            Some(skip) => format!(" ({}: {})", skip.path.display(), skip.reason),
+        let duplicate = self
+            .skipped
+            .iter()
+            .find(|s| s.reason.is_duplicate_of(type_id));
+        let refused = match duplicate {
+            Some(skip) => format!(" ({}: {})", skip.path.display(), skip.reason.message(lang)),
             None if self.skipped.is_empty() => String::new(),
             None => {
                 let files: Vec<String> = self

@@ -2,10 +2,11 @@
 //! check parameters both load the library, and a library can crash or hang while it loads.
 //! So the host does neither itself: it starts its own executable in the hidden `__scan` mode,
 //! which loads the one library, answers with one JSON line, and exits. A crash, a hang (past
-//! the timeout the child is killed) or garbage becomes a one-line reason; the host goes on.
+//! the timeout the child is killed) or garbage becomes a [`Reason`]; the host goes on.
 
 use super::cache::{Described, FileIdentity, ScanCache, Scanned, CACHE_FILE_NAME};
 use super::loader;
+use super::reason::{Exit, Reason, Stage};
 use exchange_sdk::manifest::{ParamProblem, Params};
 use exchange_sdk::negotiate::ValidateRequest;
 use std::io::{Read, Write};
@@ -30,7 +31,7 @@ enum Answer {
     /// The plugin's problems with the parameters (a validation).
     Problems(Vec<ParamProblem>),
     /// Why the library could not be loaded or asked.
-    Error(String),
+    Error(Reason),
 }
 
 /// What a scanner child is asked.
@@ -56,7 +57,7 @@ pub fn child_main(file: &Path, ask: Ask<'_>) {
     unsafe {
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
     }
-    let described = |loaded: Result<loader::LoadedPlugin, String>| match loaded {
+    let described = |loaded: Result<loader::LoadedPlugin, Reason>| match loaded {
         Ok(plugin) => Answer::Described(Box::new(Described {
             manifest: plugin.manifest,
             capabilities: plugin.capabilities,
@@ -76,23 +77,24 @@ pub fn child_main(file: &Path, ask: Ask<'_>) {
 }
 
 fn validate_here(file: &Path, type_id: &str) -> Answer {
+    let unreadable = |error: String| Answer::Error(Reason::ParamsUnreadable { error });
     let mut input = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut input) {
-        return Answer::Error(format!("the parameters could not be read: {e}"));
+        return unreadable(e.to_string());
     }
     let request: ValidateRequest = match serde_json::from_str(&input) {
         Ok(request) => request,
-        Err(e) => return Answer::Error(format!("the parameters could not be read: {e}")),
+        Err(e) => return unreadable(e.to_string()),
     };
     let plugin = match loader::load(file) {
         Ok(plugin) => plugin,
         Err(reason) => return Answer::Error(reason),
     };
     if plugin.manifest.type_id != type_id {
-        return Answer::Error(format!(
-            "the file now provides the task type {:?}, not {type_id:?}: it changed since the host read it; try again",
-            plugin.manifest.type_id
-        ));
+        return Answer::Error(Reason::TypeChanged {
+            now: plugin.manifest.type_id,
+            expected: type_id.to_string(),
+        });
     }
     match plugin.validate(&request.params, &request.locale) {
         Ok(problems) => Answer::Problems(problems),
@@ -112,12 +114,12 @@ pub struct Scanner {
 /// How one scanner child ended.
 enum ChildEnd {
     Answered(Answer),
-    /// It crashed or exited without an answer: why, in one phrase.
-    Crashed(String),
+    /// It crashed or exited without an answer.
+    Crashed(Exit),
     /// It took longer than the timeout and was killed.
     TimedOut,
     /// It could not be started (nothing about the library is known).
-    NotStarted(String),
+    NotStarted(Reason),
 }
 
 /// What a scan found, and whether it is worth remembering.
@@ -125,7 +127,7 @@ pub enum ScanOutcome {
     /// Known for as long as the file does not change (a manifest or a refusal).
     Known(Scanned),
     /// The scan itself could not run (e.g. no process could be started): try again next time.
-    Failed(String),
+    Failed(Reason),
 }
 
 impl Scanner {
@@ -203,42 +205,39 @@ impl Scanner {
     }
 
     fn scan_outcome(&self, end: ChildEnd) -> ScanOutcome {
-        let remembered = "it is not loaded until the file changes (rebuild or replace the plugin; `touch` the file to try again)";
-        ScanOutcome::Known(match end {
-            ChildEnd::Answered(Answer::Described(described)) => Scanned::Plugin(described),
-            ChildEnd::Answered(Answer::Error(reason)) => Scanned::Refused(reason),
-            ChildEnd::Answered(Answer::Problems(_)) => {
-                Scanned::Refused("the scanner answered with something else than a manifest".into())
-            }
-            ChildEnd::Crashed(how) => Scanned::Refused(format!(
-                "the plugin crashed while the host read its description ({how}); {remembered}"
-            )),
-            ChildEnd::TimedOut => Scanned::Refused(format!(
-                "the plugin did not describe itself within {}s: it hangs while loading; {remembered}",
-                self.timeout.as_secs()
-            )),
-            ChildEnd::NotStarted(why) => return ScanOutcome::Failed(why),
-        })
+        match self.described(end, Stage::Scan) {
+            Ok(described) => ScanOutcome::Known(Scanned::Plugin(described)),
+            Err(reason @ Reason::ScannerNotStarted { .. }) => ScanOutcome::Failed(reason),
+            Err(reason) => ScanOutcome::Known(Scanned::Refused(reason)),
+        }
+    }
+
+    /// What a child asked for a library's description ended with, at `stage`.
+    fn described(&self, end: ChildEnd, stage: Stage) -> Result<Box<Described>, Reason> {
+        match end {
+            ChildEnd::Answered(Answer::Described(described)) => Ok(described),
+            ChildEnd::Answered(Answer::Error(reason)) => Err(reason),
+            ChildEnd::Answered(Answer::Problems(_)) => Err(Reason::NotAManifest),
+            ChildEnd::Crashed(exit) => Err(Reason::Crashed { stage, exit }),
+            ChildEnd::TimedOut => Err(self.hung(stage)),
+            ChildEnd::NotStarted(reason) => Err(reason),
+        }
+    }
+
+    /// The child asked at `stage` took longer than the timeout.
+    fn hung(&self, stage: Stage) -> Reason {
+        Reason::Hung {
+            stage,
+            seconds: self.timeout.as_secs(),
+        }
     }
 
     /// What the library at `file` says about itself, sound or not, read in a child without
     /// the cache (for `plugins verify`); the error says why it could not be loaded.
-    pub fn describe_unchecked(&self, file: &Path) -> Result<Described, String> {
-        match self.run_child(file, Ask::DescribeUnchecked, None) {
-            ChildEnd::Answered(Answer::Described(described)) => Ok(*described),
-            ChildEnd::Answered(Answer::Error(e)) => Err(e),
-            ChildEnd::Answered(Answer::Problems(_)) => {
-                Err("the scanner answered with something else than a manifest".into())
-            }
-            ChildEnd::Crashed(how) => Err(format!(
-                "the plugin crashed while the host read its description ({how})"
-            )),
-            ChildEnd::TimedOut => Err(format!(
-                "the plugin did not describe itself within {}s: it hangs while loading",
-                self.timeout.as_secs()
-            )),
-            ChildEnd::NotStarted(why) => Err(why),
-        }
+    pub fn describe_unchecked(&self, file: &Path) -> Result<Described, Reason> {
+        let end = self.run_child(file, Ask::DescribeUnchecked, None);
+        self.described(end, Stage::Verify)
+            .map(|described| *described)
     }
 
     /// Asks the plugin in `file` (of task type `type_id`) to check parameters, in a child,
@@ -249,24 +248,22 @@ impl Scanner {
         type_id: &str,
         params: &Params,
         locale: &str,
-    ) -> Result<Vec<ParamProblem>, String> {
+    ) -> Result<Vec<ParamProblem>, Reason> {
         let request = ValidateRequest {
             params: params.clone(),
             locale: locale.to_string(),
         };
-        let input = serde_json::to_string(&request).map_err(|e| e.to_string())?;
+        let input = serde_json::to_string(&request).expect("a request serializes");
         match self.run_child(file, Ask::Validate(type_id), Some(input)) {
             ChildEnd::Answered(Answer::Problems(problems)) => Ok(problems),
-            ChildEnd::Answered(Answer::Error(e)) => Err(e),
-            ChildEnd::Answered(Answer::Described(_)) => {
-                Err("the plugin answered with something else than problems".into())
-            }
-            ChildEnd::Crashed(how) => Err(format!("the plugin crashed ({how})")),
-            ChildEnd::TimedOut => Err(format!(
-                "the plugin did not answer within {}s",
-                self.timeout.as_secs()
-            )),
-            ChildEnd::NotStarted(why) => Err(why),
+            ChildEnd::Answered(Answer::Error(reason)) => Err(reason),
+            ChildEnd::Answered(Answer::Described(_)) => Err(Reason::NotProblems),
+            ChildEnd::Crashed(exit) => Err(Reason::Crashed {
+                stage: Stage::Validate,
+                exit,
+            }),
+            ChildEnd::TimedOut => Err(self.hung(Stage::Validate)),
+            ChildEnd::NotStarted(reason) => Err(reason),
         }
     }
 
@@ -321,10 +318,10 @@ impl Scanner {
         let mut child = match command.spawn() {
             Ok(child) => child,
             Err(e) => {
-                return ChildEnd::NotStarted(format!(
-                    "the plugin scanner {} could not be started: {e}",
-                    self.exe.display()
-                ))
+                return ChildEnd::NotStarted(Reason::ScannerNotStarted {
+                    exe: self.exe.clone(),
+                    error: e.to_string(),
+                })
             }
         };
         let deadline = Instant::now() + self.timeout;
@@ -359,7 +356,7 @@ impl Scanner {
                 let err = stderr
                     .recv_timeout(Duration::from_millis(100))
                     .unwrap_or_default();
-                ChildEnd::Crashed(describe_exit(status, &String::from_utf8_lossy(&err)))
+                ChildEnd::Crashed(exit_of(status, &String::from_utf8_lossy(&err)))
             }
         }
     }
@@ -394,29 +391,15 @@ fn wait_until(child: &mut std::process::Child, deadline: Instant) -> Option<Exit
     }
 }
 
-/// How a scanner child ended without an answer, e.g. `signal 11: SIGSEGV, invalid memory access`.
-fn describe_exit(status: ExitStatus, stderr: &str) -> String {
-    let mut how = match (status.signal(), status.code()) {
-        (Some(signal), _) => format!("signal {signal}: {}", signal_name(signal)),
-        (None, Some(code)) => format!("it exited with code {code} without an answer"),
-        _ => "it ended without an answer".to_string(),
-    };
-    if let Some(line) = stderr.lines().rev().find(|l| !l.trim().is_empty()) {
-        how.push_str(&format!("; its last output: {}", line.trim()));
-    }
-    how
-}
-
-/// What a signal that ends a crashing process means.
-fn signal_name(signal: i32) -> &'static str {
-    match signal {
-        libc::SIGSEGV => "SIGSEGV, invalid memory access",
-        libc::SIGABRT => "SIGABRT, aborted",
-        libc::SIGBUS => "SIGBUS, bus error",
-        libc::SIGILL => "SIGILL, illegal instruction",
-        libc::SIGFPE => "SIGFPE, arithmetic error",
-        libc::SIGKILL => "SIGKILL, killed",
-        libc::SIGTERM => "SIGTERM, terminated",
-        _ => "a signal",
+/// How a scanner child ended without an answer, with the last line it wrote to `stderr`.
+fn exit_of(status: ExitStatus, stderr: &str) -> Exit {
+    Exit {
+        signal: status.signal(),
+        code: status.code(),
+        output: stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map(|line| line.trim().to_string()),
     }
 }

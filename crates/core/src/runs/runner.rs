@@ -3,7 +3,7 @@
 
 use super::liveness::{owner_gone, ProcessId};
 use super::protocol::{Event, CANCEL_LINE};
-use crate::i18n::{duration_phrase, Lang};
+use crate::i18n::{duration_phrase, signal_phrase, Lang};
 use crate::tr;
 use exchange_sdk::LogLevel;
 use exchange_store::runs::{Acquired, NewRun, RunRecord, RunStatus, Trigger, DEFAULT_HISTORY};
@@ -109,10 +109,13 @@ struct Worker {
 impl Worker {
     fn start(config: &RunnerConfig, args: &[String]) -> anyhow::Result<Worker> {
         let mut child = config.worker(args).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot start the worker process {}: {e}",
-                config.exe.display()
-            )
+            let exe = config.exe.display().to_string();
+            anyhow::anyhow!(tr!(
+                config.lang,
+                "run-worker-not-started",
+                exe = exe,
+                error = e.to_string()
+            ))
         })?;
         let stdout = child.stdout.take().expect("piped");
         let stderr = child.stderr.take().expect("piped");
@@ -159,31 +162,22 @@ impl Worker {
     }
 }
 
-/// Describes an exit without a final event.
-fn crash_message(status: ExitStatus, hint: Option<String>) -> String {
-    let mut message = match (status.signal(), status.code()) {
-        (Some(signal), _) => format!("plugin crashed: signal {signal} ({})", signal_name(signal)),
-        (None, Some(code)) => {
-            format!("plugin crashed: the worker exited with code {code} before the run finished")
-        }
-        _ => "plugin crashed".to_string(),
+/// Describes an exit without a final event, in `lang`; `hint` is the worker's last telling
+/// output, quoted as it is.
+fn crash_message(lang: Lang, status: ExitStatus, hint: Option<String>) -> String {
+    let crashed = match (status.signal(), status.code()) {
+        (Some(signal), _) => tr!(
+            lang,
+            "run-crashed-signal",
+            signal = signal,
+            meaning = signal_phrase(lang, signal)
+        ),
+        (None, Some(code)) => tr!(lang, "run-crashed-exit", code = code),
+        _ => tr!(lang, "run-crashed"),
     };
-    if let Some(hint) = hint {
-        message.push_str(&format!("; last output: {hint}"));
-    }
-    message
-}
-
-fn signal_name(signal: i32) -> &'static str {
-    match signal {
-        libc::SIGSEGV => "SIGSEGV, invalid memory access",
-        libc::SIGABRT => "SIGABRT, aborted",
-        libc::SIGKILL => "SIGKILL, killed",
-        libc::SIGBUS => "SIGBUS",
-        libc::SIGILL => "SIGILL",
-        libc::SIGFPE => "SIGFPE",
-        libc::SIGTERM => "SIGTERM",
-        _ => "signal",
+    match hint {
+        Some(output) => tr!(lang, "run-last-output", crashed = crashed, output = output),
+        None => crashed,
     }
 }
 
@@ -225,27 +219,37 @@ pub fn orphaned(record: &RunRecord) -> bool {
 }
 
 /// A run of the same task type for the same organization is going on, so this one did not
-/// start.
+/// start. Its `Display` is English, for logs; people read [`AlreadyRunning::message`].
 #[derive(Debug, thiserror::Error)]
-#[error("{}", busy_message(.task_id, .run))]
+#[error("{}", self.message(Lang::En))]
 pub struct AlreadyRunning {
     pub task_id: i64,
     pub run: RunRecord,
 }
 
-fn busy_message(task_id: &i64, run: &RunRecord) -> String {
-    let whose = if run.task_id == *task_id {
-        format!("task {task_id} is running now (run {})", run.id)
-    } else {
-        format!(
-            "task {} of the same type for organization {} is running now (run {}), and runs of one type for one organization never overlap",
-            run.task_id, run.org_id, run.id
-        )
-    };
-    format!(
-        "{whose}, started {}: wait until it ends, then start it again",
-        exchange_store::show_time(run.started_ms)
-    )
+impl AlreadyRunning {
+    /// Which run is going on and what to do, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let run = &self.run;
+        let started = exchange_store::show_time(run.started_ms);
+        match run.task_id == self.task_id {
+            true => tr!(
+                lang,
+                "run-busy-task",
+                task = run.task_id,
+                run = run.id,
+                started = started
+            ),
+            false => tr!(
+                lang,
+                "run-busy-type",
+                task = run.task_id,
+                org = &run.org_id,
+                run = run.id,
+                started = started
+            ),
+        }
+    }
 }
 
 /// What starts a run.
@@ -448,51 +452,40 @@ impl StartedRun {
         }
         let exit = worker.child.wait()?;
         let cancelled = cancel_sent.is_some();
+        let lang = config.lang;
         let (status, message, counters) = match (killed_for, final_event) {
             (Some(KilledFor::Overtime), _) => (
                 RunStatus::Killed,
-                match config.lang {
-                    Lang::En => format!(
-                        "the run took longer than its max run time ({}s) and was stopped",
-                        task.max_run_time_s
-                    ),
-                    lang => tr!(
-                        lang,
-                        "run-killed",
-                        limit = duration_phrase(lang, task.max_run_time_s.max(0) as u64)
-                    ),
-                },
+                tr!(
+                    lang,
+                    "run-killed",
+                    limit = duration_phrase(lang, task.max_run_time_s.max(0) as u64)
+                ),
                 BTreeMap::new(),
             ),
             (Some(KilledFor::LeaseLost), _) => (
                 RunStatus::Interrupted,
-                match config.lang {
-                    Lang::En => "the run was stopped: its lease lapsed and another host process took it for abandoned".to_string(),
-                    lang => tr!(lang, "run-lost"),
-                },
+                tr!(lang, "run-lost"),
                 BTreeMap::new(),
             ),
             (Some(KilledFor::Grace), _) => (
                 RunStatus::Interrupted,
-                match config.lang {
-                    Lang::En if stop_requested => "the run was stopped at the administrator's request".to_string(),
-                    Lang::En => "the host stopped the run after its grace period".to_string(),
-                    lang if stop_requested => tr!(lang, "run-stopped-by-request"),
-                    lang => tr!(lang, "run-interrupted-grace"),
+                match stop_requested {
+                    true => tr!(lang, "run-stopped-by-request"),
+                    false => tr!(lang, "run-interrupted-grace"),
                 },
                 BTreeMap::new(),
             ),
-            (None, Some(Event::Finished { summary })) => (
-                summary.status.into(),
-                summary.message,
-                summary.counters,
-            ),
+            (None, Some(Event::Finished { summary })) => {
+                (summary.status.into(), summary.message, summary.counters)
+            }
             (None, Some(Event::Failed { message })) if stop_requested => {
-                let asked = match config.lang {
-                    Lang::En => "the run was stopped at the administrator's request".to_string(),
-                    lang => tr!(lang, "run-stopped-by-request"),
-                };
-                (RunStatus::Interrupted, format!("{asked} ({message})"), BTreeMap::new())
+                let asked = tr!(lang, "run-stopped-by-request");
+                (
+                    RunStatus::Interrupted,
+                    format!("{asked} ({message})"),
+                    BTreeMap::new(),
+                )
             }
             (None, Some(Event::Failed { message })) if cancelled => {
                 (RunStatus::Interrupted, message, BTreeMap::new())
@@ -502,7 +495,7 @@ impl StartedRun {
             }
             (None, _) => (
                 RunStatus::Failed,
-                crash_message(exit, worker.stderr_hint()),
+                crash_message(lang, exit, worker.stderr_hint()),
                 BTreeMap::new(),
             ),
         };
@@ -542,12 +535,39 @@ pub fn check_task(
         if Instant::now() > deadline {
             let _ = worker.child.kill();
             let _ = worker.child.wait();
-            return Ok((
-                false,
-                format!("the check did not answer within {}s", timeout.as_secs()),
-            ));
+            let limit = duration_phrase(config.lang, timeout.as_secs());
+            return Ok((false, tr!(config.lang, "run-check-timeout", limit = limit)));
         }
     }
     let exit = worker.child.wait()?;
-    Ok(verdict.unwrap_or_else(|| (false, crash_message(exit, worker.stderr_hint()))))
+    let crashed = || crash_message(config.lang, exit, worker.stderr_hint());
+    Ok(verdict.unwrap_or_else(|| (false, crashed())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crash_is_said_in_the_runs_language_with_the_output_as_it_is() {
+        let segfault = ExitStatus::from_raw(libc::SIGSEGV);
+        let hint = || Some("thread 'main' panicked".to_string());
+        assert_eq!(
+            crash_message(Lang::En, segfault, hint()),
+            "plugin crashed: signal 11 (SIGSEGV, invalid memory access); last output: thread 'main' panicked"
+        );
+        assert_eq!(
+            crash_message(Lang::Ru, segfault, hint()),
+            "модуль аварийно завершился: сигнал 11 (SIGSEGV, обращение к недопустимой памяти); последний вывод: thread 'main' panicked"
+        );
+        let exited = ExitStatus::from_raw(3 << 8);
+        assert_eq!(
+            crash_message(Lang::En, exited, None),
+            "plugin crashed: the worker exited with code 3 before the run finished"
+        );
+        assert_eq!(
+            crash_message(Lang::Ru, exited, None),
+            "модуль аварийно завершился: рабочий процесс вышел с кодом 3, не закончив запуск"
+        );
+    }
 }

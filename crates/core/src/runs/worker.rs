@@ -6,12 +6,14 @@
 //! store directly, so they are durable the moment the plugin's call returns.
 
 use super::protocol::{Event, CANCEL_LINE};
+use crate::i18n::Lang;
 use crate::params::with_defaults;
 use crate::plugins::loader::host_calls;
 use crate::plugins::scan::Scanner;
 use crate::plugins::{loader, Registry};
 use crate::redact::Redactor;
-use crate::secrets;
+use crate::secrets::{self, SecretKind};
+use crate::tr;
 use abi_stable::sabi_trait::TD_Opaque;
 use abi_stable::std_types::{ROption, RResult, RStr, RString};
 use exchange_sdk::abi::{HostServices, HostServices_TO};
@@ -47,6 +49,8 @@ struct WorkerHost {
     type_id: String,
     cancelled: Arc<AtomicBool>,
     redactor: Redactor,
+    /// The language of the errors the plugin gets from the host.
+    lang: Lang,
 }
 
 fn result(r: anyhow::Result<()>) -> RResult<(), RString> {
@@ -97,7 +101,10 @@ impl HostServices for WorkerHost {
     fn publish_links(&self, table_json: RStr<'_>) -> RResult<(), RString> {
         let table: LinksTable = match serde_json::from_str(table_json.as_str()) {
             Ok(t) => t,
-            Err(e) => return RResult::RErr(format!("the links table cannot be read: {e}").into()),
+            Err(e) => {
+                let message = tr!(self.lang, "run-links-unreadable", error = e.to_string());
+                return RResult::RErr(message.into());
+            }
         };
         result(self.store.lock().unwrap().publish_links(
             &self.org_id,
@@ -135,9 +142,10 @@ impl HostServices for WorkerHost {
 /// outcome, a failure to start the plugin included, is reported as an event; the host reads
 /// a missing final event as a crash.
 pub fn main(db: PathBuf, plugin_dirs: Vec<PathBuf>, task_id: i64, mode: Mode, locale: String) {
+    let lang = Lang::of_locale(&locale);
     if let Err(e) = work(db, plugin_dirs, task_id, mode, locale) {
         emit(&Event::Failed {
-            message: format!("{e:#}"),
+            message: crate::errors::message(lang, &e),
         });
     }
 }
@@ -149,26 +157,33 @@ fn work(
     mode: Mode,
     locale: String,
 ) -> anyhow::Result<()> {
+    let lang = Lang::of_locale(&locale);
     let store = Store::open(&db)?;
     let task = store.require_task(task_id)?;
     // The manifests come from the scan cache or scanner children: the only plugin library
     // this process loads is the task's own, so no other plugin can crash or hang this run.
     let registry = Registry::discover(&plugin_dirs, &Scanner::beside_database(&db));
     let Some(found) = registry.get(&task.type_id) else {
-        anyhow::bail!(
-            registry.not_found_message(&task.type_id, crate::i18n::Lang::of_locale(&locale))
-        );
+        anyhow::bail!(registry.not_found_message(&task.type_id, lang));
     };
-    let plugin = loader::load(&found.path).map_err(|e| {
-        anyhow::anyhow!("the plugin {} cannot be loaded: {e}", found.path.display())
+    let file = found.path.display().to_string();
+    let plugin = loader::load(&found.path).map_err(|refusal| {
+        let reason = refusal.message(lang);
+        anyhow::anyhow!(tr!(
+            lang,
+            "run-plugin-not-loaded",
+            file = &*file,
+            reason = reason
+        ))
     })?;
     if plugin.manifest.type_id != task.type_id {
-        anyhow::bail!(
-            "the plugin file {} now provides the task type {:?}, not {:?}: it was replaced while the run started; run the task again",
-            found.path.display(),
-            plugin.manifest.type_id,
-            task.type_id
-        );
+        anyhow::bail!(tr!(
+            lang,
+            "run-plugin-replaced",
+            file = file,
+            now = &plugin.manifest.type_id,
+            type = &task.type_id
+        ));
     }
     if !plugin.manifest.several_tasks_per_org {
         // A database from before the rule may hold two such tasks: the first one runs.
@@ -177,10 +192,14 @@ fn work(
             .into_iter()
             .find(|t| t.type_id == task.type_id && t.id < task.id)
         {
-            anyhow::bail!(
-                "organization {} has two {} tasks (tasks {} and {}), and a task of this type must be the only one for its organization: only task {} runs. Remove this one (exchange-host task rm {})",
-                task.org_id, task.type_id, first.id, task.id, first.id, task.id
-            );
+            anyhow::bail!(tr!(
+                lang,
+                "run-second-task",
+                org = &task.org_id,
+                type = &task.type_id,
+                first = first.id,
+                task = task.id
+            ));
         }
     }
     let all_org_values = store.org_values(&task.org_id)?;
@@ -195,11 +214,18 @@ fn work(
         .filter(|(key, _)| org_keys.iter().any(|spec| &spec.key == key))
         .collect();
     // Secrets kept in files are read now, and scrubbed like the others.
-    let org_values = secrets::resolve(org_keys, &org_values, "Links base key")
-        .map_err(|e| anyhow::anyhow!("organization {}: {e}", task.org_id))?;
+    let org_values =
+        secrets::resolve(org_keys, &org_values, SecretKind::OrgKey, lang).map_err(|e| {
+            anyhow::anyhow!(tr!(lang, "run-org-problem", org = &task.org_id, error = e))
+        })?;
     let params = with_defaults(&plugin.manifest.params, &task.params);
-    let params = secrets::resolve(&plugin.manifest.params, &params, "parameter")
-        .map_err(|e| anyhow::anyhow!("task {}: {e}", task.id))?;
+    let params = secrets::resolve(
+        &plugin.manifest.params,
+        &params,
+        SecretKind::Parameter,
+        lang,
+    )
+    .map_err(|e| anyhow::anyhow!(tr!(lang, "run-task-problem", task = task.id, error = e)))?;
     redactor.add(org_keys, &org_values);
     redactor.add(&plugin.manifest.params, &params);
     let school = store.school(&task.org_id)?.map(|s| s.data);
@@ -236,6 +262,7 @@ fn work(
         type_id: task.type_id.clone(),
         cancelled,
         redactor,
+        lang,
     };
     let services = HostServices_TO::from_ptr(&host, TD_Opaque);
     let clean = |text: &str| host.redactor.clean(text);
@@ -257,7 +284,7 @@ fn work(
                     Event::Finished { summary }
                 }
                 Err(e) => Event::Failed {
-                    message: format!("the plugin's summary cannot be read: {e}"),
+                    message: tr!(lang, "run-summary-unreadable", error = e.to_string()),
                 },
             },
             Err(message) => Event::Failed {

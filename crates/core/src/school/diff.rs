@@ -10,7 +10,8 @@ use exchange_sdk::text::escape_controls;
 use serde::Serialize;
 use serde_json::Value;
 
-/// How many detail lines [`SchoolDiff`]'s `Display` prints per section before "… and N more".
+/// How many detail lines a summary of a [`SchoolDiff`] shows per section before "… and N
+/// more".
 pub const DETAIL_LINES: usize = 10;
 
 /// The changes between two snapshots, list by list, plus Sferum accounts linked and unlinked.
@@ -330,90 +331,10 @@ impl fmt::Display for Record {
     }
 }
 
-/// Field names joined for a line (unknown fields are named by the data: escaped).
-fn field_list(fields: &[String]) -> String {
-    escape_controls(&fields.join(", ")).into_owned()
-}
-
-/// Writes up to [`DETAIL_LINES`] indented lines, then "… and N more".
-fn details<T>(
-    f: &mut fmt::Formatter<'_>,
-    items: &[T],
-    line: impl Fn(&mut fmt::Formatter<'_>, &T) -> fmt::Result,
-) -> fmt::Result {
-    for item in items.iter().take(DETAIL_LINES) {
-        f.write_str("  ")?;
-        line(f, item)?;
-        writeln!(f)?;
-    }
-    if items.len() > DETAIL_LINES {
-        writeln!(f, "  … and {} more", items.len() - DETAIL_LINES)?;
-    }
-    Ok(())
-}
-
-impl fmt::Display for SchoolDiff {
-    /// A short summary for an administrator: a count line per list (`students: +2 -1 ~3`)
-    /// with detail lines, then the Sferum links. A first import shows counts only.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_empty() {
-            return writeln!(f, "no changes");
-        }
-        if self.first_import {
-            writeln!(f, "first import")?;
-        } else if !self.organization.is_empty() {
-            writeln!(
-                f,
-                "organization: changed {}",
-                field_list(&self.organization)
-            )?;
-        }
-        for (name, list) in self.lists() {
-            if list.is_empty() {
-                if !self.first_import {
-                    writeln!(f, "{name}: unchanged")?;
-                }
-                continue;
-            }
-            if self.first_import {
-                writeln!(f, "{name}: +{}", list.added.len())?;
-                continue;
-            }
-            writeln!(
-                f,
-                "{name}: +{} -{} ~{}",
-                list.added.len(),
-                list.removed.len(),
-                list.changed.len()
-            )?;
-            details(f, &list.added, |f, r| write!(f, "+ {r}"))?;
-            details(f, &list.removed, |f, r| write!(f, "- {r}"))?;
-            details(f, &list.changed, |f, c| {
-                write!(f, "~ {} ({})", c.record, field_list(&c.fields))
-            })?;
-        }
-        let link_line = |f: &mut fmt::Formatter<'_>, l: &SferumLink| {
-            write!(f, "{} {}: {}", l.list, l.record, l.sferum_id)
-        };
-        if !self.linked.is_empty() {
-            writeln!(f, "Sferum IDs newly linked: {}", self.linked.len())?;
-            if !self.first_import {
-                details(f, &self.linked, link_line)?;
-            }
-        }
-        if !self.unlinked.is_empty() {
-            writeln!(f, "Sferum IDs unlinked: {}", self.unlinked.len())?;
-            details(f, &self.unlinked, link_line)?;
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use exchange_sdk::school_validate::school_data_from_value;
-    use sample_school::{sample_school, SampleOptions};
     use serde_json::json;
 
     fn school() -> SchoolData {
@@ -460,7 +381,6 @@ mod tests {
         let data = school();
         let result = diff(Some(&data), &data);
         assert!(result.is_empty());
-        assert_eq!(result.to_string(), "no changes\n");
     }
 
     #[test]
@@ -471,17 +391,23 @@ mod tests {
         assert_eq!(result.students.added.len(), 3);
         assert_eq!(result.linked.len(), 3);
         assert!(result.organization.is_empty());
+        let added: Vec<(&str, usize)> = result
+            .lists()
+            .iter()
+            .map(|(list, changes)| (*list, changes.added.len()))
+            .collect();
         assert_eq!(
-            result.to_string(),
-            "first import\n\
-             staff: +2\n\
-             classes: +2\n\
-             students: +3\n\
-             parents: +2\n\
-             subject_groups: +1\n\
-             video_calls: +1\n\
-             Sferum IDs newly linked: 3\n"
+            added,
+            [
+                ("staff", 2),
+                ("classes", 2),
+                ("students", 3),
+                ("parents", 2),
+                ("subject_groups", 1),
+                ("video_calls", 1)
+            ]
         );
+        assert!(result.unlinked.is_empty());
     }
 
     #[test]
@@ -534,23 +460,26 @@ mod tests {
         assert!(result.staff.is_empty() && result.subject_groups.is_empty());
 
         assert_eq!(
-            result.to_string(),
-            "staff: unchanged\n\
-             classes: +0 -0 ~1\n  \
-             ~ c-5a 5 б (name)\n\
-             students: +1 -1 ~2\n  \
-             + s-4 Белова Вера Олеговна (1 а)\n  \
-             - s-1 Петров Иван Сергеевич (1 а)\n  \
-             ~ s-2 Орлова Ева Львовна (1 а) (class)\n  \
-             ~ s-3 Орлов Лев Павлович (5 б) (full_name, sferum_id)\n\
-             parents: +0 -0 ~1\n  \
-             ~ p-1 Петрова Анна Ивановна (children)\n\
-             subject_groups: unchanged\n\
-             video_calls: +0 -0 ~1\n  \
-             ~ v-1 5 б — Информатика, «Урок 12», 2026-12-01T09:00:00+03:00 (join_link)\n\
-             Sferum IDs newly linked: 1\n  \
-             students s-3 Орлов Лев Павлович (5 б): 2000003\n"
+            result.video_calls.changed[0].record,
+            record(
+                "v-1",
+                "5 б — Информатика, «Урок 12», 2026-12-01T09:00:00+03:00"
+            )
         );
+        let linked: Vec<(&str, &Record, SferumId)> = result
+            .linked
+            .iter()
+            .map(|l| (l.list, &l.record, l.sferum_id))
+            .collect();
+        assert_eq!(
+            linked,
+            [(
+                "students",
+                &record("s-3", "Орлов Лев Павлович (5 б)"),
+                2_000_003
+            )]
+        );
+        assert!(result.unlinked.is_empty());
     }
 
     #[test]
@@ -589,12 +518,9 @@ mod tests {
             result.unlinked[0].record,
             record("p-1", "Петрова Анна Ивановна")
         );
-        assert_eq!(result.unlinked[0].sferum_id, 3_000_001);
-        let text = result.to_string();
-        assert!(text.contains("Sferum IDs newly linked: 3\n"), "{text}");
-        assert!(
-            text.contains("Sferum IDs unlinked: 1\n  parents p-1 Петрова Анна Ивановна: 3000001\n"),
-            "{text}"
+        assert_eq!(
+            (result.unlinked[0].list, result.unlinked[0].sferum_id),
+            ("parents", 3_000_001)
         );
     }
 
@@ -609,53 +535,16 @@ mod tests {
         let result = diff(Some(&old), &new);
         assert_eq!(result.organization, ["academic_year"]);
         assert_eq!(result.staff.changed[0].fields, ["phone"]);
-        assert!(result
-            .to_string()
-            .starts_with("organization: changed academic_year\nstaff: +0 -0 ~1\n"));
         // A dropped unknown field is a change too.
         let back = diff(Some(&new), &old);
         assert_eq!(back.staff.changed[0].fields, ["phone"]);
     }
 
     #[test]
-    fn long_lists_are_cut_with_a_count() {
-        let old = sample_school(&SampleOptions {
-            students: 300,
-            seed: 1,
-        });
-        let new = sample_school(&SampleOptions {
-            students: 315,
-            seed: 1,
-        });
-        let result = diff(Some(&old), &new);
-        let text = result.to_string();
-        let added = result.students.added.len();
-        assert!(added > DETAIL_LINES, "{text}");
-        let plus_lines = text.lines().filter(|l| l.starts_with("  + s-")).count();
-        assert_eq!(plus_lines, DETAIL_LINES);
-        assert!(
-            text.contains(&format!("  … and {} more\n", added - DETAIL_LINES)),
-            "{text}"
-        );
-        assert!(text.lines().count() < 120, "{text}");
-    }
-
-    #[test]
     fn control_characters_of_stored_data_are_shown_escaped() {
         // Data stored before the validator refused control characters.
-        let mut old = school();
-        old.students[0].full_name = "Петров\u{1b}[2J\nstudents: unchanged".to_owned();
-        let mut new = old.clone();
-        new.students.remove(0);
-        new.staff[0].extra.insert("x\u{202e}".to_owned(), json!(1));
-        let text = diff(Some(&old), &new).to_string();
-        assert!(
-            text.contains("  - s-1 Петров\\u001b[2J\\nstudents: unchanged (1 а)\n"),
-            "{text}"
-        );
-        assert!(text.contains("(x\\u202e)"), "{text}");
-        assert!(!text
-            .chars()
-            .any(|c| c != '\n' && exchange_sdk::text::is_control(c)));
+        let shown = record("s-1", "Петров\u{1b}[2J\nstudents: unchanged (1 а)").to_string();
+        assert_eq!(shown, "s-1 Петров\\u001b[2J\\nstudents: unchanged (1 а)");
+        assert!(!shown.chars().any(exchange_sdk::text::is_control));
     }
 }

@@ -32,6 +32,54 @@ const TABLES: [(&str, &str); 3] = [
     ("student", "ученика"),
 ];
 
+/// serde_json's syntax errors, as its messages say them, in Russian.
+const JSON_SYNTAX: [(&str, &str); 13] = [
+    ("expected value", "ожидается значение"),
+    ("expected ident", "ожидается true, false или null"),
+    ("expected `:`", "ожидается «:»"),
+    ("expected `,` or `]`", "ожидается «,» или «]»"),
+    ("expected `,` or `}`", "ожидается «,» или «}»"),
+    ("expected `\"`", "ожидается «\"»"),
+    (
+        "key must be a string",
+        "ключ должен быть строкой в кавычках",
+    ),
+    ("trailing comma", "лишняя запятая перед закрывающей скобкой"),
+    ("trailing characters", "лишние символы после конца JSON"),
+    (
+        "invalid escape",
+        "недопустимая последовательность с «\\» в строке",
+    ),
+    ("invalid number", "неверно записано число"),
+    ("number out of range", "число вне допустимого диапазона"),
+    ("recursion limit exceeded", "слишком глубокая вложенность"),
+];
+
+/// The beginnings of serde_json's data errors (a value of another kind than expected).
+const JSON_DATA: [&str; 6] = [
+    "invalid type",
+    "invalid value",
+    "invalid length",
+    "missing field",
+    "unknown field",
+    "duplicate field",
+];
+
+/// What serde_json's error `what` means, in Russian: the end of the file came too early, a
+/// known syntax error, data of another kind, or some other syntax error.
+fn json_error(what: &str) -> &'static str {
+    if what.starts_with("EOF while parsing") {
+        return "файл обрывается раньше, чем закончен JSON (он неполный или обрезан)";
+    }
+    if let Some((_, ru)) = JSON_SYNTAX.iter().find(|(en, _)| *en == what) {
+        return ru;
+    }
+    if JSON_DATA.iter().any(|data| what.starts_with(data)) {
+        return "значение не того вида, что ожидается";
+    }
+    "ошибка в записи JSON"
+}
+
 /// What the validator's English value descriptions (`an array`, `null`, `"x"`) say.
 fn value(text: &str) -> String {
     match text {
@@ -80,7 +128,7 @@ pub fn localized(message: &str, lang: Lang) -> String {
             let place = place
                 .trim_end_matches(')')
                 .replace(", column ", ", столбец ");
-            return format!("это не JSON (строка {place}): {what}");
+            return format!("это не JSON (строка {place}): {}", json_error(what));
         }
     }
     message.to_string()
@@ -107,12 +155,40 @@ mod tests {
         );
         assert_eq!(
             ru("not valid JSON: EOF while parsing an object (line 3, column 1)"),
-            "это не JSON (строка 3, столбец 1): EOF while parsing an object"
+            "это не JSON (строка 3, столбец 1): файл обрывается раньше, чем закончен JSON (он неполный или обрезан)"
         );
         assert_eq!(ru("something new"), "something new");
         assert_eq!(
+            ru("not valid JSON: unexpected end of hex escape (line 1, column 9)"),
+            "это не JSON (строка 1, столбец 9): ошибка в записи JSON"
+        );
+        assert_eq!(
             localized("must not be empty", Lang::En),
             "must not be empty"
+        );
+    }
+
+    #[test]
+    fn broken_json_reads_in_russian_with_its_line_and_column() {
+        let said = |json: &str| {
+            let problems = exchange_sdk::school_validate::parse_school_data(json).unwrap_err();
+            localized(&problems[0].message, Lang::Ru)
+        };
+        assert_eq!(
+            said("{\n"),
+            "это не JSON (строка 2, столбец 0): файл обрывается раньше, чем закончен JSON (он неполный или обрезан)"
+        );
+        assert_eq!(
+            said("{\"format\" 1}"),
+            "это не JSON (строка 1, столбец 11): ожидается «:»"
+        );
+        assert_eq!(
+            said("{\"format\": 1,}"),
+            "это не JSON (строка 1, столбец 14): лишняя запятая перед закрывающей скобкой"
+        );
+        assert_eq!(
+            said("{} x"),
+            "это не JSON (строка 1, столбец 4): лишние символы после конца JSON"
         );
     }
 }
