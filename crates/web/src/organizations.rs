@@ -215,16 +215,7 @@ pub fn check_import(app: &App, org_id: &str, bytes: &[u8]) -> Result<ImportPrevi
     if bytes.is_empty() {
         return Err(ApiError::field(lang, "file", tr!(lang, "error-no-file")));
     }
-    let text = match exchange_core::school::read_text(bytes) {
-        Ok(text) => text,
-        Err(p) => {
-            let message = tr!(lang, "page-import-not-utf8", detail = p.message);
-            return Err(refuse(vec![exchange_sdk::school_validate::Problem {
-                path: p.path,
-                message,
-            }]));
-        }
-    };
+    let text = exchange_core::school::read_text_in(bytes, lang).map_err(|p| refuse(vec![p]))?;
     let data = parse_school_data(text).map_err(refuse)?;
     if data.organization.id != org.id {
         let message = tr!(

@@ -7,7 +7,6 @@ use super::error::{require_run, require_task, ApiError};
 use super::launcher::Progress;
 use exchange_core::i18n::{self, Lang};
 use exchange_core::params;
-use exchange_core::plugins::Skipped;
 use exchange_core::redact::Redactor;
 use exchange_core::school::coverage::{self, Coverage};
 use exchange_core::school::staff::{staff_files, StaffFile};
@@ -107,7 +106,14 @@ pub struct PluginView {
 #[derive(Debug, serde::Serialize)]
 pub struct PluginsView {
     pub plugins: Vec<PluginView>,
-    pub skipped: Vec<Skipped>,
+    pub skipped: Vec<SkippedView>,
+}
+
+/// A refused plugin file and why, in the console's language.
+#[derive(Debug, serde::Serialize)]
+pub struct SkippedView {
+    pub path: std::path::PathBuf,
+    pub reason: String,
 }
 
 /// Every loaded task type, and the refused files.
@@ -119,7 +125,15 @@ pub fn plugins(app: &App) -> PluginsView {
             .keys()
             .filter_map(|t| plugin_view(app, t))
             .collect(),
-        skipped: app.registry.skipped.clone(),
+        skipped: app
+            .registry
+            .skipped
+            .iter()
+            .map(|s| SkippedView {
+                path: s.path.clone(),
+                reason: s.reason.message(app.lang),
+            })
+            .collect(),
     }
 }
 

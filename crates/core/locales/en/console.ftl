@@ -168,7 +168,6 @@ page-import-added = added { $count } ({ $names })
 page-import-removed = removed { $count } ({ $names })
 page-import-changed = changed { $count } ({ $names })
 # $detail: where the file stops being UTF-8 and what to do.
-page-import-not-utf8 = { $detail }
 page-import-other-org = this file is the data of { $id } («{ $name }»), not of { $org }
 
 ## An organization: staff, coverage, video calls

@@ -156,7 +156,6 @@ page-import-added = добавлено { $count } ({ $names })
 page-import-removed = убрано { $count } ({ $names })
 page-import-changed = изменено { $count } ({ $names })
 # The English message has $detail: where the file stops being UTF-8.
-page-import-not-utf8 = файл не в кодировке UTF-8 (например, в Windows-1251 или UTF-16): сохраните его в UTF-8 и загрузите снова
 page-import-other-org = это данные организации { $id } («{ $name }»), а не { $org }: загрузите файл своей организации
 
 ## An organization: staff, coverage, video calls

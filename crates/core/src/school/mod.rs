@@ -13,12 +13,6 @@ use crate::i18n::Lang;
 use crate::tr;
 use exchange_sdk::school_validate::{Problem, DOCUMENT_PATH};
 
-/// The file's bytes as text, or the problem (in English) that says what encoding it is in and
-/// what to do; see [`read_text_in`].
-pub fn read_text(bytes: &[u8]) -> std::result::Result<&str, Problem> {
-    read_text_in(bytes, Lang::En)
-}
-
 /// The file's bytes as text, or the problem that says, in `lang`, what encoding it is in and
 /// what to do.
 pub fn read_text_in(bytes: &[u8], lang: Lang) -> std::result::Result<&str, Problem> {
@@ -56,7 +50,7 @@ mod tests {
     fn other_encodings_are_named_in_the_readers_language() {
         let cp1251 = b"{\n  \"name\": \"\xCF\xF0\xE8\"\n}";
         assert_eq!(
-            read_text(cp1251).unwrap_err().message,
+            read_text_in(cp1251, Lang::En).unwrap_err().message,
             "byte 0xCF at line 2, column 12 is not UTF-8 (the file is in another encoding, e.g. Windows-1251): save it as UTF-8 and import it again"
         );
         assert_eq!(
