@@ -25,7 +25,8 @@ use abi_stable::{
 
 pub mod v1_0;
 
-/// The version of this binary interface: the SDK's package version. A host loads plugins whose
+/// The version of this binary interface: the SDK's package major and minor version (an SDK
+/// patch release changes only Rust API outside the ABI). A host loads plugins whose
 /// ABI major is equal; the minor says which named capabilities exist ([`crate::negotiate`]).
 pub const ABI_VERSION: &str = "1.3.0";
 

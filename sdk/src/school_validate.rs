@@ -16,10 +16,11 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use serde_json::error::Category;
 use serde_json::{Map, Value};
 
 use crate::school::{Level, SchoolData, FORMAT};
-use crate::text::{escape_controls, name_problem, text_problem, MAX_NAME_CHARS};
+use crate::text::{escape_controls, name_problem, text_problem, TextProblem, MAX_NAME_CHARS};
 
 /// The format versions this host reads.
 pub const SUPPORTED_FORMATS: [&str; 1] = [FORMAT];
@@ -38,17 +39,305 @@ pub const DOCUMENT_PATH: &str = "(document)";
 pub struct Problem {
     /// JSON path of the offending value, or [`DOCUMENT_PATH`].
     pub path: String,
-    /// What is wrong, in plain English.
-    pub message: String,
+    /// What is wrong.
+    pub kind: ProblemKind,
+}
+
+impl Problem {
+    /// What is wrong, in plain English (the kind's `Display`).
+    pub fn message(&self) -> String {
+        self.kind.to_string()
+    }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+        write!(f, "{}: {}", self.path, self.kind)
     }
 }
 
 impl std::error::Error for Problem {}
+
+/// What is wrong at a problem's path, with its facts as fields, so that a host can say it in
+/// any language. Its `Display` is the English message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The text is not JSON.
+    Json {
+        /// What kind of error serde_json found.
+        category: Category,
+        /// The line, counting from 1.
+        line: usize,
+        /// The column, counting from 1 (0 when the text ends at the start of a line).
+        column: usize,
+        /// serde_json's English message without the place (`key must be a string`).
+        text: String,
+    },
+    /// A document without problems that the model still refuses (serde_json's message).
+    Model {
+        /// serde_json's English message.
+        text: String,
+    },
+    /// `format` is missing.
+    FormatMissing,
+    /// `format` is not one of [`SUPPORTED_FORMATS`].
+    FormatUnsupported {
+        /// What it is instead.
+        got: Got,
+    },
+    /// A required field is missing.
+    Missing,
+    /// A value of another kind than the field holds.
+    Expected {
+        /// What the field holds.
+        what: Expected,
+        /// What the document has.
+        got: Got,
+    },
+    /// A name, id or other text that is not one line of plain text of a fitting length.
+    Text(TextProblem),
+    /// An id used before in the same list.
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// How many times it is used so far, this use included (2 or more).
+        count: usize,
+        /// The path of the record that used it first.
+        first: String,
+    },
+    /// A reference to a record that does not exist.
+    Unknown {
+        /// The list referred to.
+        table: Table,
+        /// The id referred to.
+        id: String,
+    },
+    /// A class name an earlier class already has (compared as class names are).
+    ClassNameTaken {
+        /// This class's name.
+        name: String,
+        /// The path of the earlier class.
+        first: String,
+        /// The earlier class's name, when it is written otherwise.
+        written: Option<String>,
+    },
+    /// An account id an earlier record carries that is not the same person.
+    AccountTaken {
+        /// Which account.
+        account: Account,
+        /// The id.
+        id: u64,
+        /// The path of the earlier record.
+        other: String,
+        /// The earlier record's full name, if it has one.
+        other_name: Option<String>,
+    },
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let supported = SUPPORTED_FORMATS.join(", ");
+        match self {
+            ProblemKind::Json {
+                line, column, text, ..
+            } => write!(f, "not valid JSON: {text} (line {line}, column {column})"),
+            ProblemKind::Model { text } => {
+                write!(f, "does not match the school-data model: {text}")
+            }
+            ProblemKind::FormatMissing => {
+                write!(f, "{MISSING}; supported versions: {supported}")
+            }
+            ProblemKind::FormatUnsupported { got } => {
+                write!(
+                    f,
+                    "unsupported format {got}; supported versions: {supported}"
+                )
+            }
+            ProblemKind::Missing => f.write_str(MISSING),
+            ProblemKind::Expected { what, got } => write!(f, "expected {what}, got {got}"),
+            ProblemKind::Text(problem) => problem.fmt(f),
+            ProblemKind::DuplicateId { id, count, first } => {
+                let id = quoted(id);
+                match count {
+                    2 => write!(f, "{id} is used twice (also {first})"),
+                    _ => write!(f, "{id} is used {count} times (also {first})"),
+                }
+            }
+            ProblemKind::Unknown { table, id } => write!(f, "no {table} with id {}", quoted(id)),
+            ProblemKind::ClassNameTaken {
+                name,
+                first,
+                written,
+            } => {
+                write!(f, "{} is also the name of {first}", quoted(name))?;
+                if let Some(written) = written {
+                    write!(f, " (written {})", quoted(written))?;
+                }
+                f.write_str("; two classes with one name would get chats of one title and two rows of one name in the links table: give each class a name of its own, or merge them")
+            }
+            ProblemKind::AccountTaken {
+                account,
+                id,
+                other,
+                other_name,
+            } => {
+                write!(f, "{account} {id} is also on {other}")?;
+                if let Some(name) = other_name {
+                    write!(f, " ({})", quoted(name))?;
+                }
+                write!(f, "; two records may share a {account} only when they are one person: a staff member and a parent with the same full name")
+            }
+        }
+    }
+}
+
+const MISSING: &str = "required field is missing";
+
+/// What a field holds, as an "expected …" problem names it. Its `Display` is the English
+/// phrase (`an object`, `true or false`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// An object.
+    Object,
+    /// An array.
+    Array,
+    /// A string.
+    String,
+    /// A non-empty string (an id).
+    NonEmptyString,
+    /// `true` or `false`.
+    Bool,
+    /// A Sferum ID: a positive integer, or null.
+    SferumId,
+    /// A MAX user id: a positive integer within int64, or null.
+    MaxId,
+    /// One of [`Level::NAMES`].
+    Level,
+    /// An RFC 3339 date-time.
+    Timestamp,
+    /// An `https://` link, or null.
+    JoinLink,
+    /// The id (a string) of a record of the table.
+    Reference(Table),
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expected::Object => f.write_str("an object"),
+            Expected::Array => f.write_str("an array"),
+            Expected::String => f.write_str("a string"),
+            Expected::NonEmptyString => f.write_str("a non-empty string"),
+            Expected::Bool => f.write_str("true or false"),
+            Expected::SferumId => f.write_str("a Sferum ID (a positive integer) or null"),
+            Expected::MaxId => f.write_str("a MAX user id (a positive integer) or null"),
+            Expected::Level => write!(f, "one of {}", Level::NAMES.join(", ")),
+            Expected::Timestamp => {
+                f.write_str("an RFC 3339 date-time such as 2026-12-01T09:00:00+03:00")
+            }
+            Expected::JoinLink => {
+                f.write_str("an https:// link such as https://sferum.ru/?call_link=… or null")
+            }
+            Expected::Reference(table) => write!(f, "a {table} id (a string)"),
+        }
+    }
+}
+
+/// A JSON value as a problem tells it: strings and numbers as they are, containers by kind.
+/// Its `Display` is the English rendering (strings [quoted](quoted), `an array`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Got {
+    /// A string.
+    Text(String),
+    /// A number.
+    Number(serde_json::Number),
+    /// `true` or `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+impl Got {
+    /// What `value` is.
+    pub fn of(value: &Value) -> Got {
+        match value {
+            Value::String(s) => Got::Text(s.clone()),
+            Value::Number(n) => Got::Number(n.clone()),
+            Value::Bool(b) => Got::Bool(*b),
+            Value::Null => Got::Null,
+            Value::Array(_) => Got::Array,
+            Value::Object(_) => Got::Object,
+        }
+    }
+}
+
+impl fmt::Display for Got {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Got::Text(s) => f.write_str(&quoted(s)),
+            Got::Number(n) => n.fmt(f),
+            Got::Bool(b) => b.fmt(f),
+            Got::Null => f.write_str("null"),
+            Got::Array => f.write_str("an array"),
+            Got::Object => f.write_str("an object"),
+        }
+    }
+}
+
+/// The record lists that other records refer to. Its `Display` is the English noun of one
+/// record (`staff member`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Table {
+    /// `staff`.
+    Staff,
+    /// `classes`.
+    Classes,
+    /// `students`.
+    Students,
+}
+
+impl fmt::Display for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Table::Staff => "staff member",
+            Table::Classes => "class",
+            Table::Students => "student",
+        })
+    }
+}
+
+/// The accounts whose ids one person only may carry. Its `Display` is the English name
+/// (`Sferum ID`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Account {
+    /// `sferum_id`.
+    Sferum,
+    /// `max_id`.
+    Max,
+}
+
+impl Account {
+    /// The field that carries the id.
+    pub fn field(self) -> &'static str {
+        match self {
+            Account::Sferum => "sferum_id",
+            Account::Max => "max_id",
+        }
+    }
+}
+
+impl fmt::Display for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Account::Sferum => "Sferum ID",
+            Account::Max => "MAX id",
+        })
+    }
+}
 
 /// Parses and validates a `school-data/1` document; on failure returns every problem found.
 ///
@@ -69,7 +358,9 @@ pub fn school_data_from_value(value: Value) -> Result<SchoolData, Vec<Problem>> 
     serde_json::from_value(value).map_err(|e| {
         vec![Problem {
             path: DOCUMENT_PATH.to_owned(),
-            message: format!("does not match the school-data model: {e}"),
+            kind: ProblemKind::Model {
+                text: e.to_string(),
+            },
         }]
     })
 }
@@ -82,7 +373,7 @@ pub fn validate(value: &Value) -> Vec<Problem> {
     };
     check_format(&mut checker, root.get("format"));
     match root.get("organization") {
-        None => checker.push("organization", MISSING),
+        None => checker.push("organization", ProblemKind::Missing),
         Some(org) => checker.record("organization", org, ORGANIZATION, None),
     }
     for list in &LISTS {
@@ -113,49 +404,25 @@ fn json_syntax_problem(e: &serde_json::Error) -> Problem {
     let what = text.strip_suffix(&position).unwrap_or(&text);
     Problem {
         path: DOCUMENT_PATH.to_owned(),
-        message: format!(
-            "not valid JSON: {what} (line {}, column {})",
-            e.line(),
-            e.column()
-        ),
+        kind: ProblemKind::Json {
+            category: e.classify(),
+            line: e.line(),
+            column: e.column(),
+            text: what.to_owned(),
+        },
     }
 }
 
 fn check_format(checker: &mut Checker, value: Option<&Value>) {
-    let supported = SUPPORTED_FORMATS.join(", ");
     match value {
         Some(Value::String(s)) if SUPPORTED_FORMATS.contains(&s.as_str()) => {}
-        None => checker.push(
-            "format",
-            format!("required field is missing; supported versions: {supported}"),
-        ),
+        None => checker.push("format", ProblemKind::FormatMissing),
         Some(other) => checker.push(
             "format",
-            format!(
-                "unsupported format {}; supported versions: {supported}",
-                describe(other)
-            ),
+            ProblemKind::FormatUnsupported {
+                got: Got::of(other),
+            },
         ),
-    }
-}
-
-const MISSING: &str = "required field is missing";
-
-/// The record lists that can be referenced by other records.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-enum Table {
-    Staff,
-    Classes,
-    Students,
-}
-
-impl Table {
-    fn noun(self) -> &'static str {
-        match self {
-            Table::Staff => "staff member",
-            Table::Classes => "class",
-            Table::Students => "student",
-        }
     }
 }
 
@@ -363,21 +630,22 @@ impl SferumOwner {
 }
 
 impl Checker {
-    fn push(&mut self, path: &str, message: impl Into<String>) {
+    fn push(&mut self, path: &str, kind: ProblemKind) {
         self.problems.push(Problem {
             path: path.to_owned(),
-            message: message.into(),
+            kind,
         });
     }
 
-    fn expected(&mut self, path: &str, what: &str, got: &Value) {
-        self.push(path, format!("expected {what}, got {}", describe(got)));
+    fn expected(&mut self, path: &str, what: Expected, got: &Value) {
+        let got = Got::of(got);
+        self.push(path, ProblemKind::Expected { what, got });
     }
 
     fn object<'v>(&mut self, path: &str, value: &'v Value) -> Option<&'v Map<String, Value>> {
         let object = value.as_object();
         if object.is_none() {
-            self.expected(path, "an object", value);
+            self.expected(path, Expected::Object, value);
         }
         object
     }
@@ -385,7 +653,7 @@ impl Checker {
     fn array<'v>(&mut self, path: &str, value: &'v Value) -> Option<&'v Vec<Value>> {
         let array = value.as_array();
         if array.is_none() {
-            self.expected(path, "an array", value);
+            self.expected(path, Expected::Array, value);
         }
         array
     }
@@ -409,7 +677,7 @@ impl Checker {
         for field in fields {
             let field_path = format!("{path}.{}", field.key);
             match object.get(field.key) {
-                None if field.required => self.push(&field_path, MISSING),
+                None if field.required => self.push(&field_path, ProblemKind::Missing),
                 None => {}
                 Some(value) => self.field(&field_path, value, field.kind, list),
             }
@@ -417,8 +685,8 @@ impl Checker {
         match list.and_then(|l| l.rule.map(|rule| (l.key, rule))) {
             Some((_, Rule::UniqueClassName)) => self.class_name(path, object),
             Some((list, Rule::Person)) => {
-                self.sferum_owner(path, list, object, "sferum_id", "Sferum ID");
-                self.sferum_owner(path, list, object, "max_id", "MAX id");
+                self.sferum_owner(path, list, object, Account::Sferum);
+                self.sferum_owner(path, list, object, Account::Max);
             }
             None => {}
         }
@@ -439,30 +707,24 @@ impl Checker {
             }
             Entry::Occupied(entry) => entry.get().clone(),
         };
-        let written = if first_name == name {
-            String::new()
-        } else {
-            format!(" (written {})", quoted(&first_name))
+        let kind = ProblemKind::ClassNameTaken {
+            name: name.to_owned(),
+            first: first_path,
+            written: (first_name != name).then_some(first_name),
         };
-        self.push(
-            &format!("{path}.name"),
-            format!(
-                "{} is also the name of {first_path}{written}; two classes with one name would get chats of one title and two rows of one name in the links table: give each class a name of its own, or merge them",
-                quoted(name)
-            ),
-        );
+        self.push(&format!("{path}.name"), kind);
     }
 
-    /// Reports a person whose account id (`field`: `sferum_id` or `max_id`, called `what`) an
-    /// earlier record carries, unless both are one person.
+    /// Reports a person whose `account` id an earlier record carries, unless both are one
+    /// person.
     fn sferum_owner(
         &mut self,
         path: &str,
         list: &'static str,
         person: &Map<String, Value>,
-        field: &'static str,
-        what: &str,
+        account: Account,
     ) {
+        let field = account.field();
         let Some(id) = person.get(field).and_then(Value::as_u64) else {
             return;
         };
@@ -478,17 +740,15 @@ impl Checker {
         let clash = owners
             .iter()
             .find(|other| !other.same_person(&owner))
-            .map(|other| {
-                let name = other.full_name.as_deref().map(quoted);
-                format!(
-                    "{what} {id} is also on {}{}; two records may share a {what} only when they are one person: a staff member and a parent with the same full name",
-                    other.path,
-                    name.map(|n| format!(" ({n})")).unwrap_or_default()
-                )
+            .map(|other| ProblemKind::AccountTaken {
+                account,
+                id,
+                other: other.path.clone(),
+                other_name: other.full_name.clone(),
             });
         owners.push(owner);
-        if let Some(message) = clash {
-            self.push(&format!("{path}.{field}"), message);
+        if let Some(kind) = clash {
+            self.push(&format!("{path}.{field}"), kind);
         }
     }
 
@@ -497,29 +757,25 @@ impl Checker {
             Kind::Id => self.id(path, value, list),
             Kind::Text => match value.as_str() {
                 Some(text) => self.plain(path, text_problem(text, MAX_NAME_CHARS)),
-                None => self.expected(path, "a string", value),
+                None => self.expected(path, Expected::String, value),
             },
             Kind::Name(max_chars) => match value.as_str() {
                 Some(name) => self.plain(path, name_problem(name, max_chars)),
-                None => self.expected(path, "a string", value),
+                None => self.expected(path, Expected::String, value),
             },
-            Kind::JoinLink => {
-                const LINK: &str =
-                    "an https:// link such as https://sferum.ru/?call_link=… or null";
-                match value {
-                    Value::Null => {}
-                    Value::String(link) if link.is_empty() => {}
-                    Value::String(link) => match text_problem(link, MAX_LINK_CHARS) {
-                        Some(problem) => self.push(path, problem),
-                        None if is_https_link(link) => {}
-                        None => self.expected(path, LINK, value),
-                    },
-                    _ => self.expected(path, LINK, value),
-                }
-            }
+            Kind::JoinLink => match value {
+                Value::Null => {}
+                Value::String(link) if link.is_empty() => {}
+                Value::String(link) => match text_problem(link, MAX_LINK_CHARS) {
+                    Some(problem) => self.push(path, ProblemKind::Text(problem)),
+                    None if is_https_link(link) => {}
+                    None => self.expected(path, Expected::JoinLink, value),
+                },
+                _ => self.expected(path, Expected::JoinLink, value),
+            },
             Kind::Bool => {
                 if !value.is_boolean() {
-                    self.expected(path, "true or false", value);
+                    self.expected(path, Expected::Bool, value);
                 }
             }
             Kind::TextList => {
@@ -530,7 +786,7 @@ impl Checker {
                             Some(text) => {
                                 self.plain(&item_path, text_problem(text, MAX_NAME_CHARS));
                             }
-                            None => self.expected(&item_path, "a string", item),
+                            None => self.expected(&item_path, Expected::String, item),
                         }
                     }
                 }
@@ -551,7 +807,7 @@ impl Checker {
             Kind::SferumId => {
                 let positive = value.as_u64().is_some_and(|n| n > 0);
                 if !(positive || value.is_null()) {
-                    self.expected(path, "a Sferum ID (a positive integer) or null", value);
+                    self.expected(path, Expected::SferumId, value);
                 }
             }
             Kind::MaxId => {
@@ -559,23 +815,18 @@ impl Checker {
                     .as_u64()
                     .is_some_and(|n| n > 0 && n <= i64::MAX as u64);
                 if !(positive || value.is_null()) {
-                    self.expected(path, "a MAX user id (a positive integer) or null", value);
+                    self.expected(path, Expected::MaxId, value);
                 }
             }
             Kind::Level => {
                 let known = value.as_str().is_some_and(|s| Level::NAMES.contains(&s));
                 if !known {
-                    let what = format!("one of {}", Level::NAMES.join(", "));
-                    self.expected(path, &what, value);
+                    self.expected(path, Expected::Level, value);
                 }
             }
             Kind::Timestamp => {
                 if !value.as_str().is_some_and(is_rfc3339) {
-                    self.expected(
-                        path,
-                        "an RFC 3339 date-time such as 2026-12-01T09:00:00+03:00",
-                        value,
-                    );
+                    self.expected(path, Expected::Timestamp, value);
                 }
             }
             Kind::Records(fields) => {
@@ -589,20 +840,20 @@ impl Checker {
     }
 
     /// Reports a text problem, if any.
-    fn plain(&mut self, path: &str, problem: Option<String>) {
+    fn plain(&mut self, path: &str, problem: Option<TextProblem>) {
         if let Some(problem) = problem {
-            self.push(path, problem);
+            self.push(path, ProblemKind::Text(problem));
         }
     }
 
     fn id(&mut self, path: &str, value: &Value, list: Option<&List>) {
         let id = match value.as_str() {
-            Some("") => return self.push(path, "must not be empty"),
+            Some("") => return self.push(path, ProblemKind::Text(TextProblem::Empty)),
             Some(id) => match text_problem(id, MAX_NAME_CHARS) {
-                Some(problem) => return self.push(path, problem),
+                Some(problem) => return self.push(path, ProblemKind::Text(problem)),
                 None => id,
             },
-            None => return self.expected(path, "a non-empty string", value),
+            None => return self.expected(path, Expected::NonEmptyString, value),
         };
         // The organization's id has no list to be unique in.
         let Some(list) = list else { return };
@@ -614,45 +865,29 @@ impl Checker {
         entry.1 += 1;
         let (first, count) = (entry.0.clone(), entry.1);
         if count > 1 {
-            let times = if count == 2 {
-                "twice".to_owned()
-            } else {
-                format!("{count} times")
-            };
-            self.push(
-                path,
-                format!("{} is used {times} (also {first})", quoted(id)),
-            );
+            let id = id.to_owned();
+            self.push(path, ProblemKind::DuplicateId { id, count, first });
         }
     }
 
     fn reference(&mut self, path: &str, value: &Value, table: Table) {
         let Some(id) = value.as_str() else {
-            return self.expected(path, &format!("a {} id (a string)", table.noun()), value);
+            return self.expected(path, Expected::Reference(table), value);
         };
         let exists = self
             .existing
             .get(&table)
             .is_some_and(|ids| ids.contains(id));
         if !exists {
-            self.push(path, format!("no {} with id {}", table.noun(), quoted(id)));
+            let id = id.to_owned();
+            self.push(path, ProblemKind::Unknown { table, id });
         }
     }
 }
 
-/// A short rendering of a JSON value for messages: strings quoted, containers by kind.
-fn describe(value: &Value) -> String {
-    match value {
-        Value::String(s) => quoted(s),
-        Value::Array(_) => "an array".to_owned(),
-        Value::Object(_) => "an object".to_owned(),
-        other => other.to_string(),
-    }
-}
-
 /// A string as a JSON string, shortened to 40 characters, with no control character left
-/// as it is (messages are printed on terminals).
-fn quoted(s: &str) -> String {
+/// as it is (messages are printed on terminals): how messages show the text of a document.
+pub fn quoted(s: &str) -> String {
     const MAX_CHARS: usize = 40;
     let (head, more) = match s.char_indices().nth(MAX_CHARS) {
         Some((end, _)) => (&s[..end], "…"),
@@ -1089,7 +1324,7 @@ mod tests {
         let problems = parse_school_data("").unwrap_err();
         assert_eq!(problems.len(), 1);
         assert!(
-            problems[0].message.starts_with("not valid JSON: EOF"),
+            problems[0].message().starts_with("not valid JSON: EOF"),
             "{problems:?}"
         );
     }
@@ -1399,7 +1634,7 @@ mod tests {
                 lines,
                 [format!(
                     "video_calls[0].join_link: {what}, got {}",
-                    describe(&json!(bad))
+                    Got::of(&json!(bad))
                 )]
             );
         }
@@ -1422,5 +1657,84 @@ mod tests {
         let text = format!("\u{feff}{}", valid());
         let data = parse_school_data(&text).expect("valid despite the BOM");
         assert_eq!(data.organization.id, "school-239");
+    }
+
+    #[test]
+    fn problems_carry_their_facts_as_kinds() {
+        let kinds = |edit: fn(&mut Value)| -> Vec<ProblemKind> {
+            let mut doc = valid();
+            edit(&mut doc);
+            validate(&doc).into_iter().map(|p| p.kind).collect()
+        };
+        let found = kinds(|d| {
+            d["students"][0]["class"] = json!("c-\u{1b}");
+            d["students"][1]["id"] = json!("s-1");
+            d["parents"][0]["sferum_id"] = json!(2_000_001);
+            d["classes"][1]["name"] = json!("1 А");
+            d["video_calls"][0]["starts_at"] = json!(9);
+        });
+        assert_eq!(
+            found,
+            [
+                ProblemKind::ClassNameTaken {
+                    name: "1 А".into(),
+                    first: "classes[0]".into(),
+                    written: Some("1 а".into()),
+                },
+                ProblemKind::Unknown {
+                    table: Table::Classes,
+                    id: "c-\u{1b}".into(),
+                },
+                ProblemKind::DuplicateId {
+                    id: "s-1".into(),
+                    count: 2,
+                    first: "students[0]".into(),
+                },
+                ProblemKind::AccountTaken {
+                    account: Account::Sferum,
+                    id: 2_000_001,
+                    other: "students[0]".into(),
+                    other_name: Some("Петров Иван".into()),
+                },
+                // The renamed student's groups now name no one.
+                ProblemKind::Unknown {
+                    table: Table::Students,
+                    id: "s-40".into(),
+                },
+                ProblemKind::Expected {
+                    what: Expected::Timestamp,
+                    got: Got::Number(9.into()),
+                },
+            ]
+        );
+        let found = kinds(|d| {
+            d["format"] = json!(null);
+            d["organization"]["name"] = json!("   ");
+        });
+        assert_eq!(
+            found,
+            [
+                ProblemKind::FormatUnsupported { got: Got::Null },
+                ProblemKind::Text(TextProblem::Blank),
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_json_keeps_serdes_category_and_place() {
+        let kind = |text: &str| parse_school_data(text).unwrap_err().remove(0).kind;
+        assert_eq!(
+            kind("{\n"),
+            ProblemKind::Json {
+                category: Category::Eof,
+                line: 2,
+                column: 0,
+                text: "EOF while parsing an object".into(),
+            }
+        );
+        assert!(matches!(
+            kind("{} x"),
+            ProblemKind::Json { category: Category::Syntax, text, .. } if text == "trailing characters"
+        ));
     }
 }

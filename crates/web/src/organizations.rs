@@ -12,7 +12,9 @@ use exchange_core::school::problems;
 use exchange_core::school::shrink::{shrinks, Shrink};
 use exchange_core::tr;
 use exchange_sdk::manifest::ParamProblem;
-use exchange_sdk::school_validate::{parse_school_data, MAX_ORGANIZATION_NAME_CHARS};
+use exchange_sdk::school_validate::{
+    parse_school_data, Problem, DOCUMENT_PATH, MAX_ORGANIZATION_NAME_CHARS,
+};
 use exchange_sdk::text::name_problem;
 use std::time::Instant;
 
@@ -51,7 +53,7 @@ fn checked_name(input: &OrgInput, lang: Lang, problems: &mut Vec<ParamProblem>) 
     if name.is_empty() {
         problems.push(problem("name", tr!(lang, "error-org-name-empty")));
     } else if let Some(p) = name_problem(&name, MAX_ORGANIZATION_NAME_CHARS) {
-        let p = problems::localized(&p, lang);
+        let p = problems::text_message(&p, lang);
         problems.push(problem(
             "name",
             tr!(lang, "error-org-name-invalid", problem = p),
@@ -202,11 +204,7 @@ pub fn check_import(app: &App, org_id: &str, bytes: &[u8]) -> Result<ImportPrevi
     let lang = app.lang;
     let store = app.store()?;
     let org = views::require_org(&store, org_id, lang)?;
-    let refuse = |problems: Vec<exchange_sdk::school_validate::Problem>| {
-        let problems: Vec<ParamProblem> = problems
-            .into_iter()
-            .map(|p| problem(&p.path, problems::localized(&p.message, lang)))
-            .collect();
+    let refuse = |problems: Vec<ParamProblem>| {
         let summary = tr!(lang, "error-import-problems", count = problems.len());
         let mut error = ApiError::invalid(lang, &summary, &problems, str::to_string);
         error.message = summary;
@@ -215,8 +213,12 @@ pub fn check_import(app: &App, org_id: &str, bytes: &[u8]) -> Result<ImportPrevi
     if bytes.is_empty() {
         return Err(ApiError::field(lang, "file", tr!(lang, "error-no-file")));
     }
-    let text = exchange_core::school::read_text_in(bytes, lang).map_err(|p| refuse(vec![p]))?;
-    let data = parse_school_data(text).map_err(refuse)?;
+    let text = exchange_core::school::read_text_in(bytes, lang)
+        .map_err(|message| refuse(vec![problem(DOCUMENT_PATH, message)]))?;
+    let data = parse_school_data(text).map_err(|problems| {
+        let said = |p: &Problem| problem(&p.path, problems::problem_message(&p.kind, lang));
+        refuse(problems.iter().map(said).collect())
+    })?;
     if data.organization.id != org.id {
         let message = tr!(
             lang,
@@ -225,10 +227,7 @@ pub fn check_import(app: &App, org_id: &str, bytes: &[u8]) -> Result<ImportPrevi
             name = &data.organization.name,
             org = &org.id
         );
-        return Err(refuse(vec![exchange_sdk::school_validate::Problem {
-            path: "organization.id".into(),
-            message,
-        }]));
+        return Err(refuse(vec![problem("organization.id", message)]));
     }
     let previous = store.school(&org.id)?;
     let changes = diff(previous.as_ref().map(|p| &p.data), &data);

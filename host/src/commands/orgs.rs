@@ -4,7 +4,7 @@ use super::{fail_with_problems, print_warning, require_org, table, Env};
 use crate::cli::OrgCommand;
 use exchange_core::output::escape_controls;
 use exchange_core::params;
-use exchange_core::school::problems::localized;
+use exchange_core::school::problems::text_message;
 use exchange_core::tr;
 use exchange_sdk::manifest::localized as localized_text;
 use exchange_sdk::school_validate::MAX_ORGANIZATION_NAME_CHARS;
@@ -20,7 +20,7 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
         OrgCommand::Add { org, name } => {
             let id = org.trim();
             if let Some(problem) = text_problem(id, MAX_NAME_CHARS) {
-                let (org, problem) = (escape_controls(&org), localized(&problem, lang));
+                let (org, problem) = (escape_controls(&org), text_message(&problem, lang));
                 anyhow::bail!(tr!(
                     lang,
                     "cli-org-id-problem",
@@ -32,7 +32,7 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
                 anyhow::bail!(tr!(lang, "cli-org-id-one-word", org = &org));
             }
             if let Some(problem) = name_problem(&name, MAX_ORGANIZATION_NAME_CHARS) {
-                let problem = localized(&problem, lang);
+                let problem = text_message(&problem, lang);
                 anyhow::bail!(tr!(lang, "cli-org-name-problem", problem = problem));
             }
             let name = name.trim();

@@ -7,13 +7,13 @@ use exchange_core::i18n::{role_label, Lang};
 use exchange_core::output::{escape_controls, Table};
 use exchange_core::school::coverage::{self, percent};
 use exchange_core::school::diff::{diff, SchoolDiff, SferumLink, DETAIL_LINES};
-use exchange_core::school::problems::localized;
+use exchange_core::school::problems::problem_message;
 use exchange_core::school::read_text_in;
 use exchange_core::school::shrink::shrinks;
 use exchange_core::school::staff::staff_files;
 use exchange_core::tr;
 use exchange_sdk::school::SchoolData;
-use exchange_sdk::school_validate::{parse_school_data, Problem};
+use exchange_sdk::school_validate::{parse_school_data, Problem, DOCUMENT_PATH};
 use exchange_store::show_time;
 use exchange_store::Store;
 use std::collections::BTreeMap;
@@ -167,7 +167,7 @@ fn import(
     let problem_lines = |problems: &[Problem]| -> Vec<String> {
         problems
             .iter()
-            .map(|p| format!("{}: {}", p.path, localized(&p.message, lang)))
+            .map(|p| format!("{}: {}", p.path, problem_message(&p.kind, lang)))
             .collect()
     };
     let bytes = std::fs::read(file).map_err(|e| {
@@ -182,7 +182,7 @@ fn import(
         Ok(text) => text,
         Err(problem) => {
             let reason = tr!(lang, "cli-not-utf8");
-            return Ok(refuse(reason, &problem_lines(&[problem])));
+            return Ok(refuse(reason, &[format!("{DOCUMENT_PATH}: {problem}")]));
         }
     };
     if text.starts_with('\u{feff}') {

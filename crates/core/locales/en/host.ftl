@@ -82,6 +82,74 @@ secret-file-empty = it is empty
 school-utf16 = the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8 and import it again
 school-not-utf8 = byte { $byte } at line { $line }, column { $column } is not UTF-8 (the file is in another encoding, e.g. Windows-1251): save it as UTF-8 and import it again
 
+## School data problems (exchange_sdk::school_validate's ProblemKind; the English ones say
+## exactly what its Display says, which a test checks)
+
+school-problem-json = not valid JSON: { $error } (line { $line }, column { $column })
+school-problem-model = does not match the school-data model: { $error }
+school-problem-format-missing = required field is missing; supported versions: { $supported }
+school-problem-format-unsupported = unsupported format { $got }; supported versions: { $supported }
+school-problem-missing = required field is missing
+school-problem-expected = expected { $what }, got { $got }
+school-problem-control = contains { $control } (U+{ $code }) at character { $position }; remove it: names and ids are one line of plain text
+school-problem-too-long = is { $length } characters long; at most { $max } are allowed
+school-problem-empty = must not be empty
+school-problem-blank = must not be blank (only spaces)
+school-problem-duplicate-id = { $id } is used { $count ->
+        [2] twice
+       *[other] { $count } times
+    } (also { $first })
+school-problem-unknown = no { $table } with id { $id }
+school-problem-class-name-taken = { $name } is also the name of { $first }; two classes with one name would get chats of one title and two rows of one name in the links table: give each class a name of its own, or merge them
+school-class-written = { $first } (written { $name })
+school-problem-account-taken = { $account } { $id } is also on { $other }; two records may share a { $account } only when they are one person: a staff member and a parent with the same full name
+school-account-sferum = Sferum ID
+school-account-max = MAX id
+school-expected-object = an object
+school-expected-array = an array
+school-expected-string = a string
+school-expected-non-empty-string = a non-empty string
+school-expected-bool = true or false
+school-expected-sferum-id = a Sferum ID (a positive integer) or null
+school-expected-max-id = a MAX user id (a positive integer) or null
+school-expected-level = one of { $levels }
+school-expected-timestamp = an RFC 3339 date-time such as 2026-12-01T09:00:00+03:00
+school-expected-join-link = an https:// link such as https://sferum.ru/?call_link=… or null
+school-expected-reference = a { $table } id (a string)
+school-table-staff = staff member
+school-table-classes = class
+school-table-students = student
+school-got-text = { $value }
+school-got-number = { $value }
+school-got-array = an array
+school-got-object = an object
+school-control-nul = a NUL character
+school-control-line-break = a line break
+school-control-tab = a tab
+school-control-escape = an escape character (a terminal escape sequence)
+school-control-bidi = a bidirectional text control
+school-control-other = a control character
+
+## serde_json's errors in a school data file. English shows serde_json's own message as it
+## is (these are its words); other languages say the recognized ones with these messages.
+
+school-json-eof = EOF while parsing
+school-json-expected-value = expected value
+school-json-expected-ident = expected ident
+school-json-expected-colon = expected `:`
+school-json-expected-comma-or-bracket = expected `,` or `]`
+school-json-expected-comma-or-brace = expected `,` or `{"}"}`
+school-json-expected-quote = expected `"`
+school-json-key-must-be-a-string = key must be a string
+school-json-trailing-comma = trailing comma
+school-json-trailing-characters = trailing characters
+school-json-invalid-escape = invalid escape
+school-json-invalid-number = invalid number
+school-json-number-out-of-range = number out of range
+school-json-recursion-limit-exceeded = recursion limit exceeded
+school-json-data = invalid type
+school-json-other = syntax error
+
 ## Counters of runs
 
 counter-chats = chats the school needs

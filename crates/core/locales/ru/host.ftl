@@ -85,6 +85,77 @@ secret-file-empty = он пуст
 school-utf16 = файл в кодировке UTF-16 (он начинается с метки порядка байтов UTF-16): сохраните его в UTF-8 и загрузите снова
 school-not-utf8 = байт { $byte } в строке { $line }, столбце { $column } — не UTF-8 (файл в другой кодировке, например Windows-1251): сохраните его в UTF-8 и загрузите снова
 
+## Проблемы файла данных школы (ProblemKind из exchange_sdk::school_validate)
+
+school-problem-json = это не JSON (строка { $line }, столбец { $column }): { $error }
+school-problem-model = не подходит к модели данных школы: { $error }
+school-problem-format-missing = обязательное поле отсутствует; поддерживаемые версии: { $supported }
+school-problem-format-unsupported = неподдерживаемое значение формата: { $got }; поддерживаемые версии: { $supported }
+school-problem-missing = обязательное поле отсутствует
+school-problem-expected = ожидается { $what }, а в файле { $got }
+school-problem-control = содержит { $control } (U+{ $code }) на позиции { $position }; удалите: имена и идентификаторы — одна строка простого текста
+school-problem-too-long = длина { $length } { $length ->
+        [one] символ
+        [few] символа
+       *[other] символов
+    }, а допускается не больше { $max }
+school-problem-empty = не должно быть пустым
+school-problem-blank = не должно состоять из одних пробелов
+school-problem-duplicate-id = { $id } встречается { $count ->
+        [2] дважды
+        [few] { $count } раза
+       *[other] { $count } раз
+    } (впервые в { $first })
+school-problem-unknown = нет { $table } с идентификатором { $id }
+school-problem-class-name-taken = { $name } — уже название { $first }; у двух классов с одним названием были бы чаты с одинаковым заголовком и две строки с одним названием в таблице ссылок: дайте каждому классу своё название или объедините классы
+school-class-written = { $first } (записано { $name })
+school-problem-account-taken = { $account } { $id } уже указан у { $other }; один { $account } может быть у двух записей, только если это один человек: сотрудник и родитель с одинаковым ФИО
+school-account-sferum = идентификатор Сферум
+school-account-max = идентификатор MAX
+school-expected-object = объект
+school-expected-array = массив
+school-expected-string = строка
+school-expected-non-empty-string = непустая строка
+school-expected-bool = true или false
+school-expected-sferum-id = идентификатор Сферум (целое положительное число) или null
+school-expected-max-id = идентификатор пользователя MAX (целое положительное число) или null
+school-expected-level = одно из значений { $levels }
+school-expected-timestamp = дата и время в формате RFC 3339, например 2026-12-01T09:00:00+03:00
+school-expected-join-link = ссылка https://, например https://sferum.ru/?call_link=…, или null
+school-expected-reference = идентификатор { $table } (строка)
+school-table-staff = сотрудника
+school-table-classes = класса
+school-table-students = ученика
+school-got-text = текст { $value }
+school-got-number = число { $value }
+school-got-array = массив
+school-got-object = объект
+school-control-nul = символ NUL
+school-control-line-break = перевод строки
+school-control-tab = табуляцию
+school-control-escape = символ escape (начало управляющей последовательности терминала)
+school-control-bidi = символ управления направлением текста
+school-control-other = управляющий символ
+
+## Ошибки serde_json в файле данных школы
+
+school-json-eof = файл обрывается раньше, чем закончен JSON (он неполный или обрезан)
+school-json-expected-value = ожидается значение
+school-json-expected-ident = ожидается true, false или null
+school-json-expected-colon = ожидается «:»
+school-json-expected-comma-or-bracket = ожидается «,» или «]»
+school-json-expected-comma-or-brace = ожидается «,» или «{"}"}»
+school-json-expected-quote = ожидается «"»
+school-json-key-must-be-a-string = ключ должен быть строкой в кавычках
+school-json-trailing-comma = лишняя запятая перед закрывающей скобкой
+school-json-trailing-characters = лишние символы после конца JSON
+school-json-invalid-escape = недопустимая последовательность с «\» в строке
+school-json-invalid-number = неверно записано число
+school-json-number-out-of-range = число вне допустимого диапазона
+school-json-recursion-limit-exceeded = слишком глубокая вложенность
+school-json-data = значение не того вида, что ожидается
+school-json-other = ошибка в записи JSON
+
 ## Counters of runs
 
 counter-chats = чатов положено школе

@@ -11,17 +11,12 @@ pub mod staff;
 
 use crate::i18n::Lang;
 use crate::tr;
-use exchange_sdk::school_validate::{Problem, DOCUMENT_PATH};
 
-/// The file's bytes as text, or the problem that says, in `lang`, what encoding it is in and
-/// what to do.
-pub fn read_text_in(bytes: &[u8], lang: Lang) -> std::result::Result<&str, Problem> {
-    let problem = |message: String| Problem {
-        path: DOCUMENT_PATH.into(),
-        message,
-    };
+/// The file's bytes as text, or the problem of the whole document that says, in `lang`, what
+/// encoding it is in and what to do.
+pub fn read_text_in(bytes: &[u8], lang: Lang) -> std::result::Result<&str, String> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(problem(tr!(lang, "school-utf16")));
+        return Err(tr!(lang, "school-utf16"));
     }
     std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
@@ -32,13 +27,13 @@ pub fn read_text_in(bytes: &[u8], lang: Lang) -> std::result::Result<&str, Probl
             .count()
             + 1;
         let byte = format!("0x{:02X}", bytes[e.valid_up_to()]);
-        problem(tr!(
+        tr!(
             lang,
             "school-not-utf8",
             byte = byte,
             line = line,
             column = column
-        ))
+        )
     })
 }
 
@@ -50,17 +45,16 @@ mod tests {
     fn other_encodings_are_named_in_the_readers_language() {
         let cp1251 = b"{\n  \"name\": \"\xCF\xF0\xE8\"\n}";
         assert_eq!(
-            read_text_in(cp1251, Lang::En).unwrap_err().message,
+            read_text_in(cp1251, Lang::En).unwrap_err(),
             "byte 0xCF at line 2, column 12 is not UTF-8 (the file is in another encoding, e.g. Windows-1251): save it as UTF-8 and import it again"
         );
         assert_eq!(
-            read_text_in(cp1251, Lang::Ru).unwrap_err().message,
+            read_text_in(cp1251, Lang::Ru).unwrap_err(),
             "байт 0xCF в строке 2, столбце 12 — не UTF-8 (файл в другой кодировке, например Windows-1251): сохраните его в UTF-8 и загрузите снова"
         );
         let utf16 = [0xFF, 0xFE, b'{', 0];
         assert!(read_text_in(&utf16, Lang::Ru)
             .unwrap_err()
-            .message
             .starts_with("файл в кодировке UTF-16"));
         assert_eq!(read_text_in(b"{}", Lang::Ru), Ok("{}"));
     }

@@ -1,178 +1,442 @@
-//! The school-data validator's problems (`exchange_sdk::school_validate`, in English) in the
-//! console's language. The validator's messages are a closed set of templates; the common
-//! ones are recognized here and said in Russian, anything else is shown as it is.
-//!
-//! A stopgap until the validator carries message ids of its own.
+//! The school-data validator's problems (`exchange_sdk::school_validate`) in the reader's
+//! language, rendered from their kinds with the `school-problem-…` messages of `host.ftl`. The
+//! English messages say exactly what the kinds' `Display` says (a test checks every kind), so
+//! the SDK's own English and the host's cannot drift apart.
 
 use crate::i18n::Lang;
+use crate::tr;
+use exchange_sdk::school_validate::{
+    Account, Expected, Got, ProblemKind, Table, SUPPORTED_FORMATS,
+};
+use exchange_sdk::text::{Control, TextProblem};
+use serde_json::error::Category;
 
-/// The type words of the validator's "expected …" messages.
-const EXPECTED: [(&str, &str); 9] = [
-    ("a non-empty string", "непустая строка"),
-    ("a string", "строка"),
-    ("an object", "объект"),
-    ("an array", "массив"),
-    ("true or false", "true или false"),
-    (
-        "a Sferum ID (a positive integer) or null",
-        "идентификатор Сферум (целое положительное число) или null",
-    ),
-    (
-        "a staff member id (a string)",
-        "идентификатор сотрудника (строка)",
-    ),
-    ("a class id (a string)", "идентификатор класса (строка)"),
-    ("a student id (a string)", "идентификатор ученика (строка)"),
+/// serde_json's syntax errors that have messages of their own: the English message of each
+/// is serde_json's text, by which it is recognized.
+const JSON_SYNTAX: [&str; 13] = [
+    "school-json-expected-value",
+    "school-json-expected-ident",
+    "school-json-expected-colon",
+    "school-json-expected-comma-or-bracket",
+    "school-json-expected-comma-or-brace",
+    "school-json-expected-quote",
+    "school-json-key-must-be-a-string",
+    "school-json-trailing-comma",
+    "school-json-trailing-characters",
+    "school-json-invalid-escape",
+    "school-json-invalid-number",
+    "school-json-number-out-of-range",
+    "school-json-recursion-limit-exceeded",
 ];
 
-/// The nouns of "no … with id …".
-const TABLES: [(&str, &str); 3] = [
-    ("staff member", "сотрудника"),
-    ("class", "класса"),
-    ("student", "ученика"),
-];
-
-/// serde_json's syntax errors, as its messages say them, in Russian.
-const JSON_SYNTAX: [(&str, &str); 13] = [
-    ("expected value", "ожидается значение"),
-    ("expected ident", "ожидается true, false или null"),
-    ("expected `:`", "ожидается «:»"),
-    ("expected `,` or `]`", "ожидается «,» или «]»"),
-    ("expected `,` or `}`", "ожидается «,» или «}»"),
-    ("expected `\"`", "ожидается «\"»"),
-    (
-        "key must be a string",
-        "ключ должен быть строкой в кавычках",
-    ),
-    ("trailing comma", "лишняя запятая перед закрывающей скобкой"),
-    ("trailing characters", "лишние символы после конца JSON"),
-    (
-        "invalid escape",
-        "недопустимая последовательность с «\\» в строке",
-    ),
-    ("invalid number", "неверно записано число"),
-    ("number out of range", "число вне допустимого диапазона"),
-    ("recursion limit exceeded", "слишком глубокая вложенность"),
-];
-
-/// The beginnings of serde_json's data errors (a value of another kind than expected).
-const JSON_DATA: [&str; 6] = [
-    "invalid type",
-    "invalid value",
-    "invalid length",
-    "missing field",
-    "unknown field",
-    "duplicate field",
-];
-
-/// What serde_json's error `what` means, in Russian: the end of the file came too early, a
-/// known syntax error, data of another kind, or some other syntax error.
-fn json_error(what: &str) -> &'static str {
-    if what.starts_with("EOF while parsing") {
-        return "файл обрывается раньше, чем закончен JSON (он неполный или обрезан)";
+/// One validator problem's message (without its path) in `lang`.
+pub fn problem_message(kind: &ProblemKind, lang: Lang) -> String {
+    let supported = SUPPORTED_FORMATS.join(", ");
+    match kind {
+        ProblemKind::Json {
+            category,
+            line,
+            column,
+            text,
+        } => tr!(
+            lang,
+            "school-problem-json",
+            error = json_error(*category, text, lang),
+            line = *line,
+            column = *column
+        ),
+        ProblemKind::Model { text } => tr!(
+            lang,
+            "school-problem-model",
+            error = json_error(Category::Data, text, lang)
+        ),
+        ProblemKind::FormatMissing => {
+            tr!(lang, "school-problem-format-missing", supported = supported)
+        }
+        ProblemKind::FormatUnsupported { got } => tr!(
+            lang,
+            "school-problem-format-unsupported",
+            got = got_value(got, lang),
+            supported = supported
+        ),
+        ProblemKind::Missing => tr!(lang, "school-problem-missing"),
+        ProblemKind::Expected { what, got } => tr!(
+            lang,
+            "school-problem-expected",
+            what = expected(*what, lang),
+            got = got_value(got, lang)
+        ),
+        ProblemKind::Text(problem) => text_message(problem, lang),
+        ProblemKind::DuplicateId { id, count, first } => tr!(
+            lang,
+            "school-problem-duplicate-id",
+            id = quoted(id),
+            count = *count,
+            first = first
+        ),
+        ProblemKind::Unknown { table, id } => tr!(
+            lang,
+            "school-problem-unknown",
+            table = table_noun(*table, lang),
+            id = quoted(id)
+        ),
+        ProblemKind::ClassNameTaken {
+            name,
+            first,
+            written,
+        } => {
+            let first = match written {
+                Some(written) => tr!(
+                    lang,
+                    "school-class-written",
+                    first = first,
+                    name = quoted(written)
+                ),
+                None => first.clone(),
+            };
+            tr!(
+                lang,
+                "school-problem-class-name-taken",
+                name = quoted(name),
+                first = first
+            )
+        }
+        ProblemKind::AccountTaken {
+            account,
+            id,
+            other,
+            other_name,
+        } => {
+            let other = match other_name {
+                Some(name) => format!("{other} ({})", quoted(name)),
+                None => other.clone(),
+            };
+            tr!(
+                lang,
+                "school-problem-account-taken",
+                account = account_name(*account, lang),
+                id = id.to_string(),
+                other = other
+            )
+        }
     }
-    if let Some((_, ru)) = JSON_SYNTAX.iter().find(|(en, _)| *en == what) {
-        return ru;
-    }
-    if JSON_DATA.iter().any(|data| what.starts_with(data)) {
-        return "значение не того вида, что ожидается";
-    }
-    "ошибка в записи JSON"
 }
 
-/// What the validator's English value descriptions (`an array`, `null`, `"x"`) say.
-fn value(text: &str) -> String {
-    match text {
-        "an array" => "массив".into(),
-        "an object" => "объект".into(),
-        "null" => "null".into(),
-        "true" | "false" => text.into(),
-        other if other.starts_with('"') => format!("текст {other}"),
-        other => format!("число {other}"),
+/// A text problem (of a name or an id, as the validator and `org add` find them) in `lang`.
+pub fn text_message(problem: &TextProblem, lang: Lang) -> String {
+    match *problem {
+        TextProblem::Control {
+            control,
+            character,
+            position,
+        } => tr!(
+            lang,
+            "school-problem-control",
+            control = control_name(control, lang),
+            code = format!("{:04X}", u32::from(character)),
+            position = position
+        ),
+        TextProblem::TooLong { length, max } => {
+            tr!(lang, "school-problem-too-long", length = length, max = max)
+        }
+        TextProblem::Empty => tr!(lang, "school-problem-empty"),
+        TextProblem::Blank => tr!(lang, "school-problem-blank"),
     }
 }
 
-/// One validator message in `lang` (as it is when not recognized).
-pub fn localized(message: &str, lang: Lang) -> String {
+/// A text of the document as messages show it.
+fn quoted(text: &str) -> String {
+    exchange_sdk::school_validate::quoted(text)
+}
+
+/// What serde_json's error means: in English its own text; in other languages the recognized
+/// syntax errors, the end of the file coming too early, data of another kind, or "some error".
+fn json_error(category: Category, text: &str, lang: Lang) -> String {
     if lang == Lang::En {
-        return message.to_string();
+        return text.to_owned();
     }
-    if message == "required field is missing" {
-        return "обязательное поле отсутствует".into();
-    }
-    if message == "must not be empty" {
-        return "не должно быть пустым".into();
-    }
-    if message == "must not be blank (only spaces)" {
-        return "не должно состоять из одних пробелов".into();
-    }
-    if let Some(rest) = message.strip_prefix("expected ") {
-        for (en, ru) in EXPECTED {
-            if let Some(got) = rest.strip_prefix(en).and_then(|r| r.strip_prefix(", got ")) {
-                return format!("ожидается {ru}, а в файле {}", value(got));
-            }
+    let id = match category {
+        Category::Eof => "school-json-eof",
+        Category::Data => "school-json-data",
+        Category::Syntax => JSON_SYNTAX
+            .into_iter()
+            .find(|id| tr!(Lang::En, id) == text)
+            .unwrap_or("school-json-other"),
+        Category::Io => "school-json-other",
+    };
+    tr!(lang, id)
+}
+
+fn expected(what: Expected, lang: Lang) -> String {
+    match what {
+        Expected::Object => tr!(lang, "school-expected-object"),
+        Expected::Array => tr!(lang, "school-expected-array"),
+        Expected::String => tr!(lang, "school-expected-string"),
+        Expected::NonEmptyString => tr!(lang, "school-expected-non-empty-string"),
+        Expected::Bool => tr!(lang, "school-expected-bool"),
+        Expected::SferumId => tr!(lang, "school-expected-sferum-id"),
+        Expected::MaxId => tr!(lang, "school-expected-max-id"),
+        Expected::Level => {
+            let levels = exchange_sdk::school::Level::NAMES.join(", ");
+            tr!(lang, "school-expected-level", levels = levels)
         }
+        Expected::Timestamp => tr!(lang, "school-expected-timestamp"),
+        Expected::JoinLink => tr!(lang, "school-expected-join-link"),
+        Expected::Reference(table) => tr!(
+            lang,
+            "school-expected-reference",
+            table = table_noun(table, lang)
+        ),
     }
-    if let Some(rest) = message.strip_prefix("no ") {
-        for (en, ru) in TABLES {
-            if let Some(id) = rest
-                .strip_prefix(en)
-                .and_then(|r| r.strip_prefix(" with id "))
-            {
-                return format!("нет {ru} с идентификатором {id}");
-            }
-        }
+}
+
+/// What a document has where something else was expected.
+fn got_value(got: &Got, lang: Lang) -> String {
+    match got {
+        Got::Text(_) => tr!(lang, "school-got-text", value = got.to_string()),
+        Got::Number(_) => tr!(lang, "school-got-number", value = got.to_string()),
+        Got::Array => tr!(lang, "school-got-array"),
+        Got::Object => tr!(lang, "school-got-object"),
+        // JSON's own words, the same in every language.
+        Got::Bool(_) | Got::Null => got.to_string(),
     }
-    if let Some(rest) = message.strip_prefix("not valid JSON: ") {
-        if let Some((what, place)) = rest.rsplit_once(" (line ") {
-            let place = place
-                .trim_end_matches(')')
-                .replace(", column ", ", столбец ");
-            return format!("это не JSON (строка {place}): {}", json_error(what));
-        }
+}
+
+fn table_noun(table: Table, lang: Lang) -> String {
+    match table {
+        Table::Staff => tr!(lang, "school-table-staff"),
+        Table::Classes => tr!(lang, "school-table-classes"),
+        Table::Students => tr!(lang, "school-table-students"),
     }
-    message.to_string()
+}
+
+fn account_name(account: Account, lang: Lang) -> String {
+    match account {
+        Account::Sferum => tr!(lang, "school-account-sferum"),
+        Account::Max => tr!(lang, "school-account-max"),
+    }
+}
+
+fn control_name(control: Control, lang: Lang) -> String {
+    match control {
+        Control::Nul => tr!(lang, "school-control-nul"),
+        Control::LineBreak => tr!(lang, "school-control-line-break"),
+        Control::Tab => tr!(lang, "school-control-tab"),
+        Control::Escape => tr!(lang, "school-control-escape"),
+        Control::Bidi => tr!(lang, "school-control-bidi"),
+        Control::Other => tr!(lang, "school-control-other"),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use exchange_sdk::school_validate::parse_school_data;
+    use exchange_sdk::testing::latin_sentence;
+
+    fn text(s: &str) -> Got {
+        Got::Text(s.into())
+    }
+
+    fn control(character: char, position: usize) -> ProblemKind {
+        ProblemKind::Text(TextProblem::Control {
+            control: Control::of(character),
+            character,
+            position,
+        })
+    }
+
+    /// One sample of every kind, every type word, table, account, control and value kind.
+    fn samples() -> Vec<ProblemKind> {
+        let mut kinds = vec![
+            ProblemKind::Json {
+                category: Category::Syntax,
+                line: 3,
+                column: 3,
+                text: "key must be a string".into(),
+            },
+            ProblemKind::Json {
+                category: Category::Eof,
+                line: 2,
+                column: 0,
+                text: "EOF while parsing an object".into(),
+            },
+            ProblemKind::Json {
+                category: Category::Syntax,
+                line: 1,
+                column: 9,
+                text: "unexpected end of hex escape".into(),
+            },
+            ProblemKind::Model {
+                text: "invalid type: integer `5`, expected a string".into(),
+            },
+            ProblemKind::FormatMissing,
+            ProblemKind::FormatUnsupported {
+                got: text("school-data/2"),
+            },
+            ProblemKind::Missing,
+            ProblemKind::Text(TextProblem::TooLong {
+                length: 100_000,
+                max: 200,
+            }),
+            ProblemKind::Text(TextProblem::TooLong {
+                length: 201,
+                max: 200,
+            }),
+            ProblemKind::Text(TextProblem::Empty),
+            ProblemKind::Text(TextProblem::Blank),
+            ProblemKind::DuplicateId {
+                id: "s-40".into(),
+                count: 2,
+                first: "students[1]".into(),
+            },
+            ProblemKind::DuplicateId {
+                id: "s-40".into(),
+                count: 3,
+                first: "students[1]".into(),
+            },
+            ProblemKind::ClassNameTaken {
+                name: "1 а".into(),
+                first: "classes[0]".into(),
+                written: None,
+            },
+            ProblemKind::ClassNameTaken {
+                name: " 1А".into(),
+                first: "classes[0]".into(),
+                written: Some("1 а".into()),
+            },
+            ProblemKind::AccountTaken {
+                account: Account::Max,
+                id: u64::MAX,
+                other: "students[0]".into(),
+                other_name: None,
+            },
+        ];
+        kinds.extend(['\0', '\n', '\t', '\u{1b}', '\u{202e}', '\u{9b}'].map(|c| control(c, 6)));
+        for table in [Table::Staff, Table::Classes, Table::Students] {
+            let id = "c-\u{1b}[2J".to_string();
+            kinds.push(ProblemKind::Unknown { table, id });
+            let got = Got::Number(3.into());
+            let what = Expected::Reference(table);
+            kinds.push(ProblemKind::Expected { what, got });
+        }
+        for account in [Account::Sferum, Account::Max] {
+            kinds.push(ProblemKind::AccountTaken {
+                account,
+                id: 1_000_001,
+                other: "staff[0]".into(),
+                other_name: Some("Иванова Мария Петровна".into()),
+            });
+        }
+        let whats = [
+            Expected::Object,
+            Expected::Array,
+            Expected::String,
+            Expected::NonEmptyString,
+            Expected::Bool,
+            Expected::SferumId,
+            Expected::MaxId,
+            Expected::Level,
+            Expected::Timestamp,
+            Expected::JoinLink,
+        ];
+        let gots = [
+            text("я".repeat(100).as_str()),
+            Got::Number(serde_json::Number::from_f64(3.5).unwrap()),
+            Got::Bool(false),
+            Got::Null,
+            Got::Array,
+            Got::Object,
+        ];
+        for (i, what) in whats.into_iter().enumerate() {
+            let got = gots[i % gots.len()].clone();
+            kinds.push(ProblemKind::Expected { what, got });
+        }
+        kinds
+    }
+
+    /// Which variant a kind is: exhaustive, so a new kind must be added to the samples.
+    fn variant(kind: &ProblemKind) -> usize {
+        match kind {
+            ProblemKind::Json { .. } => 0,
+            ProblemKind::Model { .. } => 1,
+            ProblemKind::FormatMissing => 2,
+            ProblemKind::FormatUnsupported { .. } => 3,
+            ProblemKind::Missing => 4,
+            ProblemKind::Expected { .. } => 5,
+            ProblemKind::Text(_) => 6,
+            ProblemKind::DuplicateId { .. } => 7,
+            ProblemKind::Unknown { .. } => 8,
+            ProblemKind::ClassNameTaken { .. } => 9,
+            ProblemKind::AccountTaken { .. } => 10,
+        }
+    }
 
     #[test]
-    fn common_problems_are_said_in_russian() {
-        let ru = |m: &str| localized(m, Lang::Ru);
+    fn the_samples_have_every_kind() {
+        let found: std::collections::BTreeSet<usize> = samples().iter().map(variant).collect();
+        assert_eq!(found, (0..=10).collect());
+    }
+
+    #[test]
+    fn the_english_messages_are_the_validators_own() {
+        for kind in samples() {
+            assert_eq!(problem_message(&kind, Lang::En), kind.to_string());
+        }
+    }
+
+    #[test]
+    fn every_kind_is_said_in_russian() {
+        for kind in samples() {
+            let ru = problem_message(&kind, Lang::Ru);
+            assert_eq!(latin_sentence(&ru), None, "{kind:?}: {ru}");
+            assert_ne!(ru, kind.to_string());
+        }
+    }
+
+    #[test]
+    fn common_problems_read_in_russian_as_before() {
+        let ru = |kind: ProblemKind| problem_message(&kind, Lang::Ru);
+        assert_eq!(ru(ProblemKind::Missing), "обязательное поле отсутствует");
         assert_eq!(
-            ru("required field is missing"),
-            "обязательное поле отсутствует"
-        );
-        assert_eq!(
-            ru("expected a string, got 5"),
+            ru(ProblemKind::Expected {
+                what: Expected::String,
+                got: Got::Number(5.into())
+            }),
             "ожидается строка, а в файле число 5"
         );
         assert_eq!(
-            ru("no class with id \"c-9z\""),
+            ru(ProblemKind::Unknown {
+                table: Table::Classes,
+                id: "c-9z".into()
+            }),
             "нет класса с идентификатором \"c-9z\""
         );
         assert_eq!(
-            ru("not valid JSON: EOF while parsing an object (line 3, column 1)"),
-            "это не JSON (строка 3, столбец 1): файл обрывается раньше, чем закончен JSON (он неполный или обрезан)"
+            ru(ProblemKind::DuplicateId {
+                id: "s-40".into(),
+                count: 3,
+                first: "students[1]".into()
+            }),
+            "\"s-40\" встречается 3 раза (впервые в students[1])"
         );
-        assert_eq!(ru("something new"), "something new");
         assert_eq!(
-            ru("not valid JSON: unexpected end of hex escape (line 1, column 9)"),
-            "это не JSON (строка 1, столбец 9): ошибка в записи JSON"
-        );
-        assert_eq!(
-            localized("must not be empty", Lang::En),
-            "must not be empty"
+            text_message(
+                &TextProblem::TooLong {
+                    length: 501,
+                    max: 500
+                },
+                Lang::Ru
+            ),
+            "длина 501 символ, а допускается не больше 500"
         );
     }
 
     #[test]
     fn broken_json_reads_in_russian_with_its_line_and_column() {
         let said = |json: &str| {
-            let problems = exchange_sdk::school_validate::parse_school_data(json).unwrap_err();
-            localized(&problems[0].message, Lang::Ru)
+            let problems = parse_school_data(json).unwrap_err();
+            problem_message(&problems[0].kind, Lang::Ru)
         };
         assert_eq!(
             said("{\n"),
@@ -189,6 +453,14 @@ mod tests {
         assert_eq!(
             said("{} x"),
             "это не JSON (строка 1, столбец 4): лишние символы после конца JSON"
+        );
+        assert_eq!(
+            said("[1}"),
+            "это не JSON (строка 1, столбец 3): ожидается «,» или «]»"
+        );
+        assert_eq!(
+            said("\"a\u{1}\""),
+            "это не JSON (строка 1, столбец 3): ошибка в записи JSON"
         );
     }
 }
