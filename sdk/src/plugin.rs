@@ -366,17 +366,21 @@ extern "C" fn manifest_entry<P: TaskPlugin>() -> RResult<RString, RString> {
 /// The 1.0 `validate` entry point: [`TaskPlugin::validate_in`] without a language.
 extern "C" fn validate_entry<P: TaskPlugin>(params_json: RStr<'_>) -> RResult<RString, RString> {
     guarded(|| {
-        let params: Params = serde_json::from_str(params_json.as_str())
-            .map_err(|e| format!("the host sent parameters this plugin cannot read: {e}"))?;
+        let params: Params = read_params(params_json.as_str())?;
         to_json(&P::default().validate_in(&params, ""))
     })
 }
 
 /// The [`entry_points::VALIDATE_IN`] entry point, in the host's language.
 fn validate_in<P: TaskPlugin>(input_json: &str) -> Result<String, String> {
-    let request: ValidateRequest = serde_json::from_str(input_json)
-        .map_err(|e| format!("the host sent parameters this plugin cannot read: {e}"))?;
+    let request: ValidateRequest = read_params(input_json)?;
     to_json(&P::default().validate_in(&request.params, &request.locale))
+}
+
+/// Reads the parameters (or the request carrying them) a host sends to be validated.
+fn read_params<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
+    serde_json::from_str(json)
+        .map_err(|e| format!("the host sent parameters this plugin cannot read: {e}"))
 }
 
 /// Refuses to work in a host older than the plugin needs. A host of ABI 1.1 or newer refuses

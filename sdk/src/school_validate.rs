@@ -604,11 +604,11 @@ struct Checker {
     /// Class names so far, by their comparison key: the first class's path and name.
     class_names: HashMap<String, (String, String)>,
     /// The records so far that carry each account id, by field (`sferum_id`, `max_id`) and id.
-    sferum_owners: HashMap<(&'static str, u64), Vec<SferumOwner>>,
+    account_holders: HashMap<(&'static str, u64), Vec<AccountHolder>>,
 }
 
-/// A record that carries a Sferum ID.
-struct SferumOwner {
+/// A record that carries an account id (a Sferum ID, a MAX id).
+struct AccountHolder {
     /// The record's path, e.g. `parents[3]`.
     path: String,
     /// The list it is in: `staff`, `students` or `parents`.
@@ -616,9 +616,9 @@ struct SferumOwner {
     full_name: Option<String>,
 }
 
-impl SferumOwner {
+impl AccountHolder {
     /// Whether the two records are one person in two roles: a staff member who is a parent.
-    fn same_person(&self, other: &SferumOwner) -> bool {
+    fn same_person(&self, other: &AccountHolder) -> bool {
         let lists = [self.list, other.list];
         let roles = lists == ["staff", "parents"] || lists == ["parents", "staff"];
         let names = match (&self.full_name, &other.full_name) {
@@ -685,8 +685,8 @@ impl Checker {
         match list.and_then(|l| l.rule.map(|rule| (l.key, rule))) {
             Some((_, Rule::UniqueClassName)) => self.class_name(path, object),
             Some((list, Rule::Person)) => {
-                self.sferum_owner(path, list, object, Account::Sferum);
-                self.sferum_owner(path, list, object, Account::Max);
+                self.account_holder(path, list, object, Account::Sferum);
+                self.account_holder(path, list, object, Account::Max);
             }
             None => {}
         }
@@ -717,7 +717,7 @@ impl Checker {
 
     /// Reports a person whose `account` id an earlier record carries, unless both are one
     /// person.
-    fn sferum_owner(
+    fn account_holder(
         &mut self,
         path: &str,
         list: &'static str,
@@ -728,7 +728,7 @@ impl Checker {
         let Some(id) = person.get(field).and_then(Value::as_u64) else {
             return;
         };
-        let owner = SferumOwner {
+        let owner = AccountHolder {
             path: path.to_owned(),
             list,
             full_name: person
@@ -736,7 +736,7 @@ impl Checker {
                 .and_then(Value::as_str)
                 .map(str::to_owned),
         };
-        let owners = self.sferum_owners.entry((field, id)).or_default();
+        let owners = self.account_holders.entry((field, id)).or_default();
         let clash = owners
             .iter()
             .find(|other| !other.same_person(&owner))

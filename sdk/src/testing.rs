@@ -289,21 +289,7 @@ impl HostServices for TestHost {
 /// `sferum.community_id`, `add_admins`) and anything with another letter or a digit end a
 /// run. For tests that the texts a plugin shows are in the person's language.
 pub fn latin_sentence(text: &str) -> Option<String> {
-    text.lines().find_map(|line| {
-        let mut run: Vec<&str> = Vec::new();
-        for chunk in line.split_whitespace() {
-            let word = chunk.trim_matches(|c: char| !c.is_alphanumeric());
-            if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic()) {
-                run.push(word);
-                if run.len() >= 3 {
-                    return Some(run.join(" "));
-                }
-            } else if !word.is_empty() {
-                run.clear();
-            }
-        }
-        None
-    })
+    sentence_of(text, |c| c.is_ascii_alphabetic())
 }
 
 /// The first run of three or more Cyrillic words in a row on one line, which would be a
@@ -311,17 +297,27 @@ pub fn latin_sentence(text: &str) -> Option<String> {
 /// Words with another letter or a digit (`5А`, `VK-Сферум`) end a run, so short names and
 /// labels of data pass; for tests that the texts a person reads are in English.
 pub fn cyrillic_sentence(text: &str) -> Option<String> {
-    let cyrillic = |c: char| matches!(c, '\u{0400}'..='\u{04FF}') && c.is_alphabetic();
+    sentence_of(text, |c| {
+        matches!(c, '\u{0400}'..='\u{04FF}') && c.is_alphabetic()
+    })
+}
+
+/// The first run of three or more words in a row on one line whose letters are all
+/// `letter`s; any other word ends the run.
+fn sentence_of(text: &str, letter: impl Fn(char) -> bool) -> Option<String> {
     text.lines().find_map(|line| {
         let mut run: Vec<&str> = Vec::new();
         for chunk in line.split_whitespace() {
             let word = chunk.trim_matches(|c: char| !c.is_alphanumeric());
-            if !word.is_empty() && word.chars().all(cyrillic) {
+            if word.is_empty() {
+                continue;
+            }
+            if word.chars().all(&letter) {
                 run.push(word);
                 if run.len() >= 3 {
                     return Some(run.join(" "));
                 }
-            } else if !word.is_empty() {
+            } else {
                 run.clear();
             }
         }
@@ -353,5 +349,22 @@ mod tests {
             cyrillic_sentence("ещё, строк: 12 — нажмите, чтобы раскрыть").as_deref(),
             Some("нажмите чтобы раскрыть")
         );
+    }
+
+    #[test]
+    fn the_latin_check_finds_english_sentences_only() {
+        assert_eq!(
+            latin_sentence("Чаты Сферум: VK Сферум, JSON, school-data/1"),
+            None
+        );
+        assert_eq!(
+            latin_sentence("ГБОУ школа № 239 — sferum.community_id add_admins"),
+            None
+        );
+        assert_eq!(
+            latin_sentence("Итог: «The run was stopped».").as_deref(),
+            Some("The run was")
+        );
+        assert_eq!(latin_sentence("VK 5A Sferum chats"), None);
     }
 }

@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
+use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::thread;
@@ -19,10 +20,11 @@ use tower::ServiceExt;
 pub struct Hangup(mpsc::Sender<()>);
 
 impl Hangup {
-    /// Closes the connection at once, without an answer. The caller then never completes
-    /// (await a pending future after this).
-    pub async fn now(&self) {
+    /// Closes the connection at once, without an answer; never completes (a handler ends
+    /// with `match hangup.now().await {}`).
+    pub async fn now(&self) -> Infallible {
         let _ = self.0.send(()).await;
+        std::future::pending().await
     }
 }
 

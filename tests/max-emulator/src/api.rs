@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::emulator::{Inner, Shared};
 use crate::error::Failure;
-use crate::faults::FaultKind;
+use crate::faults::{self, FaultKind};
 use crate::ops::{self, Op, Params};
 use crate::stats::LogEntry;
 use crate::updates::Poll;
@@ -112,14 +112,14 @@ pub enum Step {
 
 /// Handles a request up to its answer, an injected delay, or a long poll.
 pub fn begin(shared: &Shared, req: &ApiRequest) -> Step {
-    let mut inner = shared.lock();
+    let mut inner = shared.core.lock();
     inner.stats.http_requests += 1;
     let (bot_id, op) = match admit(shared, &mut inner, req) {
         Ok(admitted) => admitted,
         Err(failure) => return Step::Done(fail(&mut inner, shared, req, None, failure)),
     };
     inner.stats.count_operation(op.name());
-    let Some(kind) = inner.faults.decide(op.name(), op.answers_success()) else {
+    let Some(kind) = faults::decide(&mut inner.faults, op.name(), op.answers_success()) else {
         return execute(shared, &mut inner, req, bot_id, op);
     };
     inner.stats.count_fault(kind.name());
@@ -144,7 +144,7 @@ pub fn begin(shared: &Shared, req: &ApiRequest) -> Step {
         FaultKind::CommitThenDrop => {
             if let Step::Poll(poll) = execute(shared, &mut inner, req, bot_id, op) {
                 if poll.take(&mut inner.state).is_some() {
-                    shared.save(&inner.state);
+                    shared.core.save(&inner.state);
                 }
             }
             Step::Done(Reply::Drop)
@@ -154,7 +154,7 @@ pub fn begin(shared: &Shared, req: &ApiRequest) -> Step {
 
 /// Handles a request after its injected delay (no further faults).
 pub fn finish(shared: &Shared, req: &ApiRequest) -> Step {
-    let mut inner = shared.lock();
+    let mut inner = shared.core.lock();
     match authenticate(shared, req)
         .and_then(|bot_id| ops::route(&req.method, &req.path).map(|op| (bot_id, op)))
     {
@@ -207,7 +207,7 @@ fn execute(shared: &Shared, inner: &mut Inner, req: &ApiRequest, bot_id: i64, op
     match ops::run(&mut inner.state, bot_id, op, &req.params, settings) {
         Ok(body) => {
             if op.writes() {
-                shared.save(&inner.state);
+                shared.core.save(&inner.state);
                 shared.notify.notify_waiters();
             }
             let outcome = if body["success"] == json!(false) {
@@ -255,7 +255,7 @@ fn log(inner: &mut Inner, shared: &Shared, req: &ApiRequest, op: Option<Op>, out
         .collect();
     inner.log.push(LogEntry {
         seq: 0,
-        at_ms: shared.started.elapsed().as_millis() as u64,
+        at_ms: shared.core.elapsed_ms(),
         method: req.method.clone(),
         path: req.path.clone(),
         query,

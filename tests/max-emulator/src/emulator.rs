@@ -5,21 +5,19 @@ use std::collections::HashMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::sync::Arc;
 
 use serde_json::Value;
 use tokio::sync::Notify;
 
-use emulator_kit::persist;
-use emulator_kit::ratelimit::RateLimiter;
 use emulator_kit::server::Running;
+use emulator_kit::shared::{Core, Parts, Setup};
 
 use crate::control::{self, Act};
-use crate::faults::{FaultRule, Faults};
+use crate::faults::{FaultKind, FaultRule};
 use crate::http;
 use crate::state::State;
-use crate::stats::{Log, LogEntry, Stats};
+use crate::stats::{LogEntry, Stats};
 
 /// About 30 requests per second per token, the documented limit.
 pub const DEFAULT_RATE_LIMIT: u32 = 30;
@@ -120,26 +118,29 @@ impl fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
+/// What this emulator keeps in the kit's shared core.
+pub(crate) enum MaxParts {}
+
+impl Parts for MaxParts {
+    type State = State;
+    type Stats = Stats;
+    type Entry = LogEntry;
+    type Fault = FaultKind;
+}
+
+/// The mutable part, behind one lock.
+pub(crate) type Inner = emulator_kit::shared::Inner<MaxParts>;
+
 /// Everything the server and the handle share.
 pub(crate) struct Shared {
-    inner: Mutex<Inner>,
+    /// The state, counters, log, faults and rate limit, behind one lock.
+    pub(crate) core: Arc<Core<MaxParts>>,
     /// Bot user id by token.
     pub(crate) tokens: HashMap<String, i64>,
     pub(crate) seed: u64,
     pub(crate) legacy_chat_list: bool,
-    state_file: Option<PathBuf>,
-    pub(crate) started: Instant,
     /// Wakes long polls when updates may have arrived.
     pub(crate) notify: Notify,
-}
-
-/// The mutable part, behind one lock.
-pub(crate) struct Inner {
-    pub(crate) state: State,
-    pub(crate) stats: Stats,
-    pub(crate) log: Log,
-    pub(crate) faults: Faults,
-    pub(crate) limiter: Option<RateLimiter>,
 }
 
 impl Shared {
@@ -150,84 +151,49 @@ impl Shared {
                 "no bot configured: give at least one bot id, user name and token".into(),
             ));
         }
-        for rule in &config.faults {
-            rule.validate().map_err(StartError)?;
-        }
-        let mut state = match &config.state_file {
-            Some(path) => persist::load(path).map_err(StartError)?.unwrap_or_default(),
-            None => State::default(),
-        };
         let mut tokens = HashMap::new();
-        for bot in &config.bots {
-            if tokens.insert(bot.token.clone(), bot.user_id).is_some() {
-                return Err(StartError(format!(
-                    "two bots share one token (bot {}); give each its own",
-                    bot.user_id
-                )));
+        let setup = Setup {
+            name: "max-emulator",
+            state_file: config.state_file.clone(),
+            faults: config.faults.clone(),
+            seed: config.seed,
+            rate_limit: config.rate_limit,
+        };
+        let core = Core::new(setup, |state: &mut State| {
+            for bot in &config.bots {
+                if tokens.insert(bot.token.clone(), bot.user_id).is_some() {
+                    return Err(format!(
+                        "two bots share one token (bot {}); give each its own",
+                        bot.user_id
+                    ));
+                }
+                if state.people.contains_key(&bot.user_id) {
+                    return Err(format!(
+                        "bot id {} is a person's id in the state file; choose another",
+                        bot.user_id
+                    ));
+                }
+                state.ensure_bot(bot.user_id, &bot.username, &bot.username);
             }
-            if state.people.contains_key(&bot.user_id) {
-                return Err(StartError(format!(
-                    "bot id {} is a person's id in the state file; choose another",
-                    bot.user_id
-                )));
-            }
-            state.ensure_bot(bot.user_id, &bot.username, &bot.username);
-        }
+            Ok(())
+        })
+        .map_err(StartError)?;
         Ok(Self {
-            inner: Mutex::new(Inner {
-                state,
-                stats: Stats::default(),
-                log: Log::default(),
-                faults: Faults::new(config.faults.clone(), config.seed),
-                limiter: config.rate_limit.map(RateLimiter::new),
-            }),
+            core: Arc::new(core),
             tokens,
             seed: config.seed,
             legacy_chat_list: config.legacy_chat_list,
-            state_file: config.state_file.clone(),
-            started: Instant::now(),
             notify: Notify::new(),
         })
     }
 
-    /// Locks the mutable part (a panicked holder does not poison it for others).
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Saves the state when persistence is on; a failure is reported on stderr.
-    pub(crate) fn save(&self, state: &State) {
-        if let Some(path) = &self.state_file {
-            if let Err(e) = persist::save(path, state) {
-                eprintln!(
-                    "max-emulator: cannot save state to {}: {e}; check that the folder exists and is writable",
-                    path.display()
-                );
-            }
-        }
-    }
-
-    /// Sets the fault rules after checking them.
-    pub(crate) fn set_faults(&self, rules: Vec<FaultRule>) -> Result<(), String> {
-        rules.iter().try_for_each(FaultRule::validate)?;
-        self.lock().faults.set(rules);
-        Ok(())
-    }
-
     /// Applies a person's act, saves, and wakes long polls.
     pub(crate) fn act(&self, act: &Act) -> Result<Value, String> {
-        let mut inner = self.lock();
+        let mut inner = self.core.lock();
         let answer = control::apply(&mut inner.state, self.seed, act)?;
-        self.save(&inner.state);
+        self.core.save(&inner.state);
         self.notify.notify_waiters();
         Ok(answer)
-    }
-
-    /// Clears the counters and the log.
-    pub(crate) fn reset_stats(&self) {
-        let mut inner = self.lock();
-        inner.stats = Stats::default();
-        inner.log.clear();
     }
 }
 
@@ -264,32 +230,32 @@ impl EmulatorHandle {
 
     /// A snapshot of the state.
     pub fn state(&self) -> State {
-        self.shared.lock().state.clone()
+        self.shared.core.state()
     }
 
     /// A snapshot of the counters.
     pub fn stats(&self) -> Stats {
-        self.shared.lock().stats.clone()
+        self.shared.core.stats()
     }
 
     /// The request log, oldest first (tokens never in it).
     pub fn log(&self) -> Vec<LogEntry> {
-        self.shared.lock().log.entries()
+        self.shared.core.log()
     }
 
     /// Clears the counters and the log.
     pub fn reset_stats(&self) {
-        self.shared.reset_stats();
+        self.shared.core.reset_stats();
     }
 
     /// Replaces the fault rules (counters restart); an empty list clears them.
     pub fn set_faults(&self, rules: Vec<FaultRule>) -> Result<(), String> {
-        self.shared.set_faults(rules)
+        self.shared.core.set_faults(rules)
     }
 
     /// The active fault rules.
     pub fn faults(&self) -> Vec<FaultRule> {
-        self.shared.lock().faults.rules()
+        self.shared.core.faults()
     }
 
     /// Plays a person's act (create a chat, add the bot, open a deep link, ...); the

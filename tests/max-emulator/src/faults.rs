@@ -46,36 +46,18 @@ impl FaultKind {
 pub type FaultRule = emulator_kit::faults::FaultRule<FaultKind>;
 
 /// The active rules with their counters and the RNG.
-#[derive(Debug)]
-pub struct Faults(emulator_kit::faults::Faults<FaultKind>);
+pub type Faults = emulator_kit::faults::Faults<FaultKind>;
 
-impl Faults {
-    /// Rules with a seeded RNG.
-    pub fn new(rules: Vec<FaultRule>, seed: u64) -> Self {
-        Faults(emulator_kit::faults::Faults::new(rules, seed))
-    }
-
-    /// Replaces the rules, restarting their counters.
-    pub fn set(&mut self, rules: Vec<FaultRule>) {
-        self.0.set(rules);
-    }
-
-    /// The current rules.
-    pub fn rules(&self) -> Vec<FaultRule> {
-        self.0.rules()
-    }
-
-    /// Picks the fault for a request of operation `op`; `answers_success` says whether it
-    /// answers `{"success": ...}` (only those match `success_false` rules). Every matching
-    /// rule counts the request; the first that fires wins.
-    pub fn decide(&mut self, op: &str, answers_success: bool) -> Option<FaultKind> {
-        self.0
-            .decide(|rule| {
-                rule.method.as_deref().is_none_or(|m| m == op)
-                    && (answers_success || rule.kind != FaultKind::SuccessFalse)
-            })
-            .map(|rule| rule.kind.clone())
-    }
+/// Picks the fault for a request of operation `op`; `answers_success` says whether it
+/// answers `{"success": ...}` (only those match `success_false` rules). Every matching rule
+/// counts the request; the first that fires wins.
+pub fn decide(faults: &mut Faults, op: &str, answers_success: bool) -> Option<FaultKind> {
+    faults
+        .decide(|rule| {
+            rule.method.as_deref().is_none_or(|m| m == op)
+                && (answers_success || rule.kind != FaultKind::SuccessFalse)
+        })
+        .map(|rule| rule.kind.clone())
 }
 
 #[cfg(test)]
@@ -106,18 +88,21 @@ mod tests {
                 .times(1)],
             0,
         );
-        assert_eq!(f.decide("addMembers", true), None);
-        assert_eq!(f.decide("getChat", false), None);
-        assert_eq!(f.decide("addMembers", true), Some(FaultKind::Drop));
-        assert_eq!(f.decide("addMembers", true), None);
-        assert_eq!(f.decide("addMembers", true), None);
+        assert_eq!(decide(&mut f, "addMembers", true), None);
+        assert_eq!(decide(&mut f, "getChat", false), None);
+        assert_eq!(decide(&mut f, "addMembers", true), Some(FaultKind::Drop));
+        assert_eq!(decide(&mut f, "addMembers", true), None);
+        assert_eq!(decide(&mut f, "addMembers", true), None);
     }
 
     #[test]
     fn success_false_picks_only_operations_that_answer_success() {
         let mut f = Faults::new(vec![FaultRule::every(FaultKind::SuccessFalse, 1)], 0);
-        assert_eq!(f.decide("getMembers", false), None);
-        assert_eq!(f.decide("addMembers", true), Some(FaultKind::SuccessFalse));
+        assert_eq!(decide(&mut f, "getMembers", false), None);
+        assert_eq!(
+            decide(&mut f, "addMembers", true),
+            Some(FaultKind::SuccessFalse)
+        );
     }
 
     #[test]
@@ -125,7 +110,7 @@ mod tests {
         let picks = |seed| {
             let mut f = Faults::new(vec![FaultRule::probability(FaultKind::Http500, 0.5)], seed);
             (0..64)
-                .map(|_| f.decide("x", false).is_some())
+                .map(|_| decide(&mut f, "x", false).is_some())
                 .collect::<Vec<_>>()
         };
         assert_eq!(picks(7), picks(7));

@@ -1,34 +1,28 @@
-//! The HTTP side: the API (every path not under `/_emulator`), the `/_emulator`
-//! inspection and control endpoints, long polls, and a server loop that can drop a
-//! connection without answering.
+//! The HTTP side: the API (every path not under `/_emulator`), long polls, and the
+//! `/_emulator` endpoints (the inspection ones and the server loop are the kit's).
 
-use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::{Extension, Json, Router};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use emulator_kit::server::Hangup;
+use emulator_kit::shared::{bad_request, inspection_routes};
 
 use crate::api::{self, ApiRequest, Reply, Step};
 use crate::control::Act;
 use crate::emulator::Shared;
-use crate::faults::FaultRule;
 use crate::updates::Poll;
 
 /// The emulator's routes: its API and the `/_emulator` inspection and control endpoints.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/_emulator/state", get(state))
-        .route("/_emulator/stats", get(stats))
-        .route("/_emulator/stats/reset", post(reset_stats))
-        .route("/_emulator/log", get(log))
-        .route("/_emulator/faults", get(faults).post(set_faults))
+        .merge(inspection_routes(shared.core.clone()))
         .route("/_emulator/act", post(act))
         .fallback(api_call)
         .with_state(shared)
@@ -75,11 +69,7 @@ async fn api_call(
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             (status, Json(body)).into_response()
         }
-        Reply::Drop => {
-            hangup.now().await;
-            std::future::pending::<Infallible>().await;
-            unreachable!("a pending future never completes")
-        }
+        Reply::Drop => match hangup.now().await {},
     }
 }
 
@@ -92,9 +82,9 @@ async fn long_poll(shared: &Shared, poll: Poll) -> Reply {
         tokio::pin!(notified);
         notified.as_mut().enable();
         {
-            let mut inner = shared.lock();
+            let mut inner = shared.core.lock();
             if let Some(body) = poll.take(&mut inner.state) {
-                shared.save(&inner.state);
+                shared.core.save(&inner.state);
                 return Reply::Json(200, body);
             }
             if tokio::time::Instant::now() >= deadline {
@@ -106,44 +96,9 @@ async fn long_poll(shared: &Shared, poll: Poll) -> Reply {
     }
 }
 
-async fn state(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(json!(shared.lock().state))
-}
-
-async fn stats(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(json!(shared.lock().stats))
-}
-
-async fn reset_stats(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    shared.reset_stats();
-    Json(json!({"ok": true}))
-}
-
-async fn log(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(json!(shared.lock().log.entries()))
-}
-
-async fn faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(json!(shared.lock().faults.rules()))
-}
-
-async fn set_faults(
-    State(shared): State<Arc<Shared>>,
-    Json(rules): Json<Vec<FaultRule>>,
-) -> Response {
-    match shared.set_faults(rules) {
-        Ok(()) => Json(json!(shared.lock().faults.rules())).into_response(),
-        Err(e) => bad_request(e),
-    }
-}
-
 async fn act(State(shared): State<Arc<Shared>>, Json(act): Json<Act>) -> Response {
     match shared.act(&act) {
         Ok(answer) => Json(answer).into_response(),
         Err(e) => bad_request(e),
     }
-}
-
-fn bad_request(error: String) -> Response {
-    (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response()
 }

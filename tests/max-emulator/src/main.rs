@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use emulator_kit::cli;
 use max_emulator::{BotConfig, Emulator, EmulatorConfig, FaultRule, DEFAULT_RATE_LIMIT};
 
 /// A local emulator of the MAX Bot API for tests and demos.
@@ -44,11 +45,10 @@ struct Args {
 }
 
 fn parse_fault(json: &str) -> Result<FaultRule, String> {
-    let rule: FaultRule = serde_json::from_str(json).map_err(|e| {
-        format!("{e}; expected e.g. {{\"kind\":\"http500\",\"every\":3}} with kind http500, success_false, too_many_requests, drop, delay (with delay_ms) or commit_then_drop, and every or probability")
-    })?;
-    rule.validate()?;
-    Ok(rule)
+    cli::parse_fault(
+        json,
+        "expected e.g. {\"kind\":\"http500\",\"every\":3} with kind http500, success_false, too_many_requests, drop, delay (with delay_ms) or commit_then_drop, and every or probability",
+    )
 }
 
 fn main() -> ExitCode {
@@ -62,32 +62,7 @@ fn main() -> ExitCode {
         faults: args.faults,
         legacy_chat_list: args.legacy_chat_list,
     };
-    let handle = match Emulator::start(config) {
-        Ok(handle) => handle,
-        Err(e) => {
-            eprintln!("max-emulator: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("listening on {}", handle.base_url());
-    if let Err(e) = wait_for_termination() {
-        eprintln!("max-emulator: cannot wait for a stop signal: {e}");
-        return ExitCode::FAILURE;
-    }
-    handle.stop();
-    ExitCode::SUCCESS
-}
-
-/// Blocks until Ctrl-C or SIGTERM.
-fn wait_for_termination() -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            result = tokio::signal::ctrl_c() => result,
-            _ = term.recv() => Ok(()),
-        }
+    cli::serve_until_stopped("max-emulator", Emulator::start(config), |handle| {
+        handle.base_url()
     })
 }

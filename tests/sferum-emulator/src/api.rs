@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::emulator::{Inner, Shared};
 use crate::error::ApiError;
 use crate::execute::{self, InnerCall};
-use crate::faults::FaultKind;
+use crate::faults::{self, FaultKind};
 use crate::methods;
 use crate::params::Params;
 use crate::stats::LogEntry;
@@ -75,7 +75,7 @@ pub enum Step {
 
 /// Handles a request up to its answer, or up to an injected delay.
 pub fn begin(shared: &Shared, req: &ApiRequest) -> Step {
-    let mut inner = shared.lock();
+    let mut inner = shared.core.lock();
     inner.stats.http_requests += 1;
     inner.stats.count_method(&req.method);
     let group_id = match admit(shared, &mut inner, req) {
@@ -87,7 +87,7 @@ pub fn begin(shared: &Shared, req: &ApiRequest) -> Step {
         Some(Ok(calls)) => calls.iter().map(|c| c.method.as_str()).collect(),
         _ => Vec::new(),
     };
-    let fault = inner.faults.decide(&req.method, &inner_methods);
+    let fault = faults::decide(&mut inner.faults, &req.method, &inner_methods);
     let Some(fault) = fault else {
         let body = run(shared, &mut inner, req, group_id, calls, None);
         return Step::Done(Reply::Json(body));
@@ -136,7 +136,7 @@ pub fn begin(shared: &Shared, req: &ApiRequest) -> Step {
 /// Handles a request after its injected delay (no further faults).
 pub fn finish(shared: &Shared, req: ApiRequest) -> Reply {
     let req = &req;
-    let mut inner = shared.lock();
+    let mut inner = shared.core.lock();
     let body = match authenticate(shared, req) {
         Ok(group_id) => {
             let calls = parse_execute(req);
@@ -204,7 +204,7 @@ fn run(
                 &req.params,
             );
             if result.is_ok() && methods::is_write(&req.method) {
-                shared.save(&inner.state);
+                shared.core.save(&inner.state);
             }
             result.map(|response| json!({ "response": response }))
         }
@@ -265,7 +265,7 @@ fn run_execute(
         }
     }
     if wrote {
-        shared.save(&inner.state);
+        shared.core.save(&inner.state);
     }
     let mut body = json!({ "response": results });
     if !errors.is_empty() {
@@ -298,7 +298,7 @@ fn error_reply(shared: &Shared, inner: &mut Inner, req: &ApiRequest, e: ApiError
 fn log(shared: &Shared, inner: &mut Inner, req: &ApiRequest, outcome: String) {
     let entry = LogEntry {
         seq: 0,
-        at_ms: shared.started.elapsed().as_millis() as u64,
+        at_ms: shared.core.elapsed_ms(),
         method: req.method.clone(),
         params: masked_params(shared, req),
         outcome,

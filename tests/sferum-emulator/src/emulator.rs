@@ -5,18 +5,16 @@ use std::collections::HashMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::sync::Arc;
 
-use emulator_kit::persist;
-use emulator_kit::ratelimit::RateLimiter;
 use emulator_kit::server::Running;
+use emulator_kit::shared::{Core, Parts, Setup};
 
 use crate::control::{self, ManualEdit};
-use crate::faults::{FaultRule, Faults};
+use crate::faults::{FaultKind, FaultRule};
 use crate::http;
 use crate::state::{Limits, State, UserMark};
-use crate::stats::{Log, LogEntry, Stats};
+use crate::stats::{LogEntry, Stats};
 
 /// The VK limit of requests per second per token.
 pub const DEFAULT_RATE_LIMIT: u32 = 20;
@@ -109,23 +107,26 @@ impl fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
-/// Everything the server and the handle share.
-pub(crate) struct Shared {
-    inner: Mutex<Inner>,
-    /// Community id by token.
-    pub(crate) tokens: HashMap<String, u64>,
-    pub(crate) seed: u64,
-    state_file: Option<PathBuf>,
-    pub(crate) started: Instant,
+/// What this emulator keeps in the kit's shared core.
+pub(crate) enum SferumParts {}
+
+impl Parts for SferumParts {
+    type State = State;
+    type Stats = Stats;
+    type Entry = LogEntry;
+    type Fault = FaultKind;
 }
 
 /// The mutable part, behind one lock.
-pub(crate) struct Inner {
-    pub(crate) state: State,
-    pub(crate) stats: Stats,
-    pub(crate) log: Log,
-    pub(crate) faults: Faults,
-    pub(crate) limiter: Option<RateLimiter>,
+pub(crate) type Inner = emulator_kit::shared::Inner<SferumParts>;
+
+/// Everything the server and the handle share.
+pub(crate) struct Shared {
+    /// The state, counters, log, faults and rate limit, behind one lock.
+    pub(crate) core: Arc<Core<SferumParts>>,
+    /// Community id by token.
+    pub(crate) tokens: HashMap<String, u64>,
+    pub(crate) seed: u64,
 }
 
 impl Shared {
@@ -136,85 +137,50 @@ impl Shared {
                 "no community configured: give at least one community id and token".into(),
             ));
         }
-        for rule in &config.faults {
-            rule.validate().map_err(StartError)?;
-        }
-        let mut state = match &config.state_file {
-            Some(path) => persist::load(path).map_err(StartError)?.unwrap_or_default(),
-            None => State::default(),
-        };
         let mut tokens = HashMap::new();
-        for c in &config.communities {
-            if tokens.insert(c.token.clone(), c.id).is_some() {
-                return Err(StartError(format!(
-                    "two communities share one token (community {}); give each its own",
-                    c.id
-                )));
+        let setup = Setup {
+            name: "sferum-emulator",
+            state_file: config.state_file.clone(),
+            faults: config.faults.clone(),
+            seed: config.seed,
+            rate_limit: config.rate_limit,
+        };
+        let core = Core::new(setup, |state: &mut State| {
+            for c in &config.communities {
+                if tokens.insert(c.token.clone(), c.id).is_some() {
+                    return Err(format!(
+                        "two communities share one token (community {}); give each its own",
+                        c.id
+                    ));
+                }
+                state.ensure_community(c.id, c.name.as_deref());
             }
-            state.ensure_community(c.id, c.name.as_deref());
-        }
+            Ok(())
+        })
+        .map_err(StartError)?;
         Ok(Self {
-            inner: Mutex::new(Inner {
-                state,
-                stats: Stats::default(),
-                log: Log::default(),
-                faults: Faults::new(config.faults.clone(), config.seed),
-                limiter: config.rate_limit.map(RateLimiter::new),
-            }),
+            core: Arc::new(core),
             tokens,
             seed: config.seed,
-            state_file: config.state_file.clone(),
-            started: Instant::now(),
         })
-    }
-
-    /// Locks the mutable part (a panicked holder does not poison it for others).
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Saves the state when persistence is on; a failure is reported on stderr.
-    pub(crate) fn save(&self, state: &State) {
-        if let Some(path) = &self.state_file {
-            if let Err(e) = persist::save(path, state) {
-                eprintln!(
-                    "sferum-emulator: cannot save state to {}: {e}; check that the folder exists and is writable",
-                    path.display()
-                );
-            }
-        }
-    }
-
-    /// Sets the fault rules after checking them.
-    pub(crate) fn set_faults(&self, rules: Vec<FaultRule>) -> Result<(), String> {
-        rules.iter().try_for_each(FaultRule::validate)?;
-        self.lock().faults.set(rules);
-        Ok(())
     }
 
     /// Marks a user (or clears the mark with `None`).
     pub(crate) fn mark_user(&self, user_id: u64, mark: Option<UserMark>) {
-        let mut inner = self.lock();
+        let mut inner = self.core.lock();
         match mark {
             Some(mark) => inner.state.users.insert(user_id, mark),
             None => inner.state.users.remove(&user_id),
         };
-        self.save(&inner.state);
+        self.core.save(&inner.state);
     }
 
     /// Applies a manual edit and saves.
     pub(crate) fn edit(&self, edit: &ManualEdit) -> Result<(), String> {
-        let mut inner = self.lock();
+        let mut inner = self.core.lock();
         control::apply(&mut inner.state, edit)?;
-        self.save(&inner.state);
+        self.core.save(&inner.state);
         Ok(())
-    }
-
-    /// Clears the counters and the log.
-    pub(crate) fn reset_stats(&self) {
-        let mut inner = self.lock();
-        inner.stats = Stats::default();
-        inner.log.clear();
     }
 }
 
@@ -254,32 +220,32 @@ impl EmulatorHandle {
 
     /// A snapshot of the state.
     pub fn state(&self) -> State {
-        self.shared.lock().state.clone()
+        self.shared.core.state()
     }
 
     /// A snapshot of the counters.
     pub fn stats(&self) -> Stats {
-        self.shared.lock().stats.clone()
+        self.shared.core.stats()
     }
 
     /// The request log, oldest first, tokens masked.
     pub fn log(&self) -> Vec<LogEntry> {
-        self.shared.lock().log.entries()
+        self.shared.core.log()
     }
 
     /// Clears the counters and the log.
     pub fn reset_stats(&self) {
-        self.shared.reset_stats();
+        self.shared.core.reset_stats();
     }
 
     /// Replaces the fault rules (counters restart); an empty list clears them.
     pub fn set_faults(&self, rules: Vec<FaultRule>) -> Result<(), String> {
-        self.shared.set_faults(rules)
+        self.shared.core.set_faults(rules)
     }
 
     /// The active fault rules.
     pub fn faults(&self) -> Vec<FaultRule> {
-        self.shared.lock().faults.rules()
+        self.shared.core.faults()
     }
 
     /// Marks a user as refusing by privacy or deleted; `None` clears the mark.
@@ -290,12 +256,12 @@ impl EmulatorHandle {
     /// Makes `messages.createChat` refuse a creation with a user who cannot be added (the
     /// first such user's error) instead of leaving them out.
     pub fn set_strict_create_chat(&self, strict: bool) {
-        self.shared.lock().state.strict_create_chat = strict;
+        self.shared.core.lock().state.strict_create_chat = strict;
     }
 
     /// Sets how many members a chat and how many chats a community may have.
     pub fn set_limits(&self, limits: Limits) {
-        self.shared.lock().state.limits = limits;
+        self.shared.core.lock().state.limits = limits;
     }
 
     /// Applies a manual edit, as a person in the Sferum app would.

@@ -65,39 +65,21 @@ pub struct Fault {
 }
 
 /// The active rules with their counters and the RNG.
-#[derive(Debug)]
-pub struct Faults(emulator_kit::faults::Faults<FaultKind>);
+pub type Faults = emulator_kit::faults::Faults<FaultKind>;
 
-impl Faults {
-    /// Rules with a seeded RNG.
-    pub fn new(rules: Vec<FaultRule>, seed: u64) -> Self {
-        Faults(emulator_kit::faults::Faults::new(rules, seed))
-    }
-
-    /// Replaces the rules, restarting their counters.
-    pub fn set(&mut self, rules: Vec<FaultRule>) {
-        self.0.set(rules);
-    }
-
-    /// The current rules.
-    pub fn rules(&self) -> Vec<FaultRule> {
-        self.0.rules()
-    }
-
-    /// Picks the fault for a request to `method` whose `execute` code calls `inner`. Every
-    /// matching rule counts the request; the first that fires wins.
-    pub fn decide(&mut self, method: &str, inner: &[&str]) -> Option<Fault> {
-        self.0
-            .decide(|rule| {
-                rule.method
-                    .as_deref()
-                    .is_none_or(|m| m == method || inner.contains(&m))
-            })
-            .map(|rule| Fault {
-                kind: rule.kind.clone(),
-                method: rule.method.clone(),
-            })
-    }
+/// Picks the fault for a request to `method` whose `execute` code calls `inner`. Every
+/// matching rule counts the request; the first that fires wins.
+pub fn decide(faults: &mut Faults, method: &str, inner: &[&str]) -> Option<Fault> {
+    faults
+        .decide(|rule| {
+            rule.method
+                .as_deref()
+                .is_none_or(|m| m == method || inner.contains(&m))
+        })
+        .map(|rule| Fault {
+            kind: rule.kind.clone(),
+            method: rule.method.clone(),
+        })
 }
 
 #[cfg(test)]
@@ -128,11 +110,11 @@ mod tests {
                 .times(1)],
             0,
         );
-        assert_eq!(f.decide("calls.start", &[]), None);
-        assert_eq!(f.decide("groups.getById", &[]), None);
-        assert!(f.decide("execute", &["calls.start"]).is_some());
-        assert_eq!(f.decide("calls.start", &[]), None);
-        assert_eq!(f.decide("calls.start", &[]), None);
+        assert_eq!(decide(&mut f, "calls.start", &[]), None);
+        assert_eq!(decide(&mut f, "groups.getById", &[]), None);
+        assert!(decide(&mut f, "execute", &["calls.start"]).is_some());
+        assert_eq!(decide(&mut f, "calls.start", &[]), None);
+        assert_eq!(decide(&mut f, "calls.start", &[]), None);
     }
 
     #[test]
@@ -140,7 +122,7 @@ mod tests {
         let picks = |seed| {
             let mut f = Faults::new(vec![FaultRule::probability(FaultKind::Error10, 0.5)], seed);
             (0..64)
-                .map(|_| f.decide("x", &[]).is_some())
+                .map(|_| decide(&mut f, "x", &[]).is_some())
                 .collect::<Vec<_>>()
         };
         assert_eq!(picks(7), picks(7));

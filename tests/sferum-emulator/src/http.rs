@@ -1,7 +1,6 @@
-//! The HTTP side: routes for the API and the `/_emulator` inspection and control
-//! endpoints, and a server loop that can drop a connection without answering.
+//! The HTTP side: routes for the API and the `/_emulator` control endpoints (the
+//! inspection ones and the server loop are the kit's).
 
-use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -14,22 +13,18 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use emulator_kit::server::Hangup;
+use emulator_kit::shared::{bad_request, inspection_routes};
 
 use crate::api::{self, ApiRequest, Reply, Step};
 use crate::control::ManualEdit;
 use crate::emulator::Shared;
-use crate::faults::FaultRule;
 use crate::state::UserMark;
 
 /// The emulator's routes: its API and the `/_emulator` inspection and control endpoints.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/method/{method}", get(api_call).post(api_call))
-        .route("/_emulator/state", get(state))
-        .route("/_emulator/stats", get(stats))
-        .route("/_emulator/stats/reset", post(reset_stats))
-        .route("/_emulator/log", get(log))
-        .route("/_emulator/faults", get(faults).post(set_faults))
+        .merge(inspection_routes(shared.core.clone()))
         .route("/_emulator/users", post(mark_user))
         .route("/_emulator/edit", post(edit))
         .with_state(shared)
@@ -74,42 +69,7 @@ async fn api_call(
             "500 Internal Server Error (injected by sferum-emulator)",
         )
             .into_response(),
-        Reply::Drop => {
-            hangup.now().await;
-            std::future::pending::<Infallible>().await;
-            unreachable!("a pending future never completes")
-        }
-    }
-}
-
-async fn state(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(json!(shared.lock().state))
-}
-
-async fn stats(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(json!(shared.lock().stats))
-}
-
-async fn reset_stats(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    shared.reset_stats();
-    Json(json!({"ok": true}))
-}
-
-async fn log(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(json!(shared.lock().log.entries()))
-}
-
-async fn faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(json!(shared.lock().faults.rules()))
-}
-
-async fn set_faults(
-    State(shared): State<Arc<Shared>>,
-    Json(rules): Json<Vec<FaultRule>>,
-) -> Response {
-    match shared.set_faults(rules) {
-        Ok(()) => Json(json!(shared.lock().faults.rules())).into_response(),
-        Err(e) => bad_request(e),
+        Reply::Drop => match hangup.now().await {},
     }
 }
 
@@ -130,8 +90,4 @@ async fn edit(State(shared): State<Arc<Shared>>, Json(edit): Json<ManualEdit>) -
         Ok(()) => Json(json!({"ok": true})).into_response(),
         Err(e) => bad_request(e),
     }
-}
-
-fn bad_request(error: String) -> Response {
-    (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response()
 }

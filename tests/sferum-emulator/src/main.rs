@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use emulator_kit::cli;
 use sferum_emulator::{CommunityConfig, Emulator, EmulatorConfig, FaultRule, DEFAULT_RATE_LIMIT};
 
 /// A local emulator of the Sferum (VK) API for tests and demos.
@@ -40,11 +41,10 @@ struct Args {
 }
 
 fn parse_fault(json: &str) -> Result<FaultRule, String> {
-    let rule: FaultRule = serde_json::from_str(json).map_err(|e| {
-        format!("{e}; expected e.g. {{\"kind\":\"error10\",\"every\":3}} with kind error10, http500, drop, delay (with delay_ms) or commit_then_drop, and every or probability")
-    })?;
-    rule.validate()?;
-    Ok(rule)
+    cli::parse_fault(
+        json,
+        "expected e.g. {\"kind\":\"error10\",\"every\":3} with kind error10, http500, drop, delay (with delay_ms) or commit_then_drop, and every or probability",
+    )
 }
 
 fn main() -> ExitCode {
@@ -57,32 +57,7 @@ fn main() -> ExitCode {
         rate_limit: (args.rate_limit > 0).then_some(args.rate_limit),
         faults: args.faults,
     };
-    let handle = match Emulator::start(config) {
-        Ok(handle) => handle,
-        Err(e) => {
-            eprintln!("sferum-emulator: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("listening on {}", handle.base_url());
-    if let Err(e) = wait_for_termination() {
-        eprintln!("sferum-emulator: cannot wait for a stop signal: {e}");
-        return ExitCode::FAILURE;
-    }
-    handle.stop();
-    ExitCode::SUCCESS
-}
-
-/// Blocks until Ctrl-C or SIGTERM.
-fn wait_for_termination() -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            result = tokio::signal::ctrl_c() => result,
-            _ = term.recv() => Ok(()),
-        }
+    cli::serve_until_stopped("sferum-emulator", Emulator::start(config), |handle| {
+        handle.base_url()
     })
 }

@@ -50,9 +50,6 @@ pub struct LogEntry {
     pub outcome: String,
 }
 
-/// The bounded request log.
-pub type Log = emulator_kit::log::Log<LogEntry>;
-
 impl emulator_kit::log::Numbered for LogEntry {
     fn number(&mut self, seq: u64) {
         self.seq = seq;
