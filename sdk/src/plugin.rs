@@ -326,13 +326,34 @@ impl<'a> Context<'a> {
 
 /// Runs `body` with panics turned into errors that carry the panic message.
 fn guarded(body: impl FnOnce() -> Result<String, String>) -> RResult<RString, RString> {
+    guarded_in("", body)
+}
+
+/// Like [`guarded`], with the SDK's own texts in the request's `locale`: Russian when the
+/// host asks for it (`ru…`), else English.
+fn guarded_in(
+    locale: &str,
+    body: impl FnOnce() -> Result<String, String>,
+) -> RResult<RString, RString> {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(text)) => RResult::ROk(text.into()),
         Ok(Err(message)) => RResult::RErr(message.into()),
         Err(payload) => {
-            RResult::RErr(format!("plugin panicked: {}", panic_message(&*payload)).into())
+            let message = panic_message(&*payload);
+            RResult::RErr(
+                match russian(locale) {
+                    true => format!("в модуле задачи произошёл сбой (panic): {message}"),
+                    false => format!("plugin panicked: {message}"),
+                }
+                .into(),
+            )
         }
     }
+}
+
+/// Whether the SDK's own texts for a request in `locale` are Russian.
+fn russian(locale: &str) -> bool {
+    locale.starts_with("ru")
 }
 
 /// The text of a panic payload.
@@ -392,10 +413,17 @@ fn ensure_host_is_new_enough<P: TaskPlugin>(plugin: &P, ctx: &Context<'_>) -> Re
     }
     let host = ctx.host_abi();
     if host < needed {
-        return Err(format!(
-            "this plugin {}",
-            crate::negotiate::needs_newer_host(needed, host)
-        ));
+        return Err(match russian(ctx.locale()) {
+            true => format!(
+                "модулю задачи нужна программа с ABI модулей {needed} или новее, а эта \
+                 поддерживает ABI {host}: обновите exchange-host или установите сборку модуля \
+                 для ABI {host}"
+            ),
+            false => format!(
+                "this plugin {}",
+                crate::negotiate::needs_newer_host(needed, host)
+            ),
+        });
     }
     Ok(())
 }
@@ -414,24 +442,39 @@ pub(crate) fn plugin_context<'h, P: TaskPlugin>(
     let problems = manifest.param_problems(&request.params);
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        return Err(format!(
-            "the task's parameters do not fit the {} task type: {}",
-            manifest.type_id,
-            list.join("; ")
-        ));
+        let (type_id, list) = (&manifest.type_id, list.join("; "));
+        return Err(match russian(&request.locale) {
+            true => format!("параметры задачи не подходят к типу задачи {type_id}: {list}"),
+            false => format!("the task's parameters do not fit the {type_id} task type: {list}"),
+        });
     }
     let ctx = Context::new(request, host).with_schema(manifest.params);
     ensure_host_is_new_enough(plugin, &ctx)?;
     Ok(ctx)
 }
 
+/// Reads a `check` or `run` request and answers it with `body`, panics turned into errors in
+/// the request's language.
+fn with_request(
+    request_json: RStr<'_>,
+    body: impl FnOnce(RunRequest) -> Result<String, String>,
+) -> RResult<RString, RString> {
+    match parse_request(request_json) {
+        Ok(request) => {
+            let locale = request.locale.clone();
+            guarded_in(&locale, || body(request))
+        }
+        Err(message) => RResult::RErr(message.into()),
+    }
+}
+
 pub(crate) extern "C" fn check_entry<P: TaskPlugin>(
     request_json: RStr<'_>,
     host: Host<'_>,
 ) -> RResult<RString, RString> {
-    guarded(|| {
+    with_request(request_json, |request| {
         let plugin = P::default();
-        let ctx = plugin_context(&plugin, parse_request(request_json)?, host)?;
+        let ctx = plugin_context(&plugin, request, host)?;
         plugin.check(&ctx)
     })
 }
@@ -440,9 +483,9 @@ pub(crate) extern "C" fn run_entry<P: TaskPlugin>(
     request_json: RStr<'_>,
     host: Host<'_>,
 ) -> RResult<RString, RString> {
-    guarded(|| {
+    with_request(request_json, |request| {
         let plugin = P::default();
-        let ctx = plugin_context(&plugin, parse_request(request_json)?, host)?;
+        let ctx = plugin_context(&plugin, request, host)?;
         to_json(&plugin.run(&ctx)?)
     })
 }
@@ -741,6 +784,64 @@ mod tests {
             run(&[("proxy_port", "3128"), ("retries", "9")]).unwrap_err(),
             "the task's parameters do not fit the proxied task type: retries: expected a whole number 0-5, got \"9\"; \
              proxy_port: is set but proxy_server is not: set proxy_server too, or remove it"
+        );
+    }
+
+    /// A plugin whose run panics.
+    #[derive(Default)]
+    struct Panics;
+
+    impl TaskPlugin for Panics {
+        fn manifest(&self) -> Manifest {
+            Manifest {
+                type_id: "panics".into(),
+                ..Default::default()
+            }
+        }
+        fn check(&self, _: &Context<'_>) -> Result<String, String> {
+            Ok(String::new())
+        }
+        fn run(&self, _: &Context<'_>) -> Result<RunSummary, String> {
+            panic!("boom")
+        }
+    }
+
+    #[test]
+    fn the_sdks_own_refusals_speak_russian_when_the_host_asks_for_it() {
+        let host = TestHost::new();
+        let russian = || RunRequest {
+            locale: "ru".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            host.run::<Panics>(russian()).unwrap_err(),
+            "в модуле задачи произошёл сбой (panic): boom"
+        );
+        assert_eq!(
+            host.run::<Panics>(RunRequest {
+                locale: "en".into(),
+                ..Default::default()
+            })
+            .unwrap_err(),
+            "plugin panicked: boom"
+        );
+        let refused = host
+            .run::<Proxied>(RunRequest {
+                params: crate::testing::params(&[("proxy_server", "p.local")]),
+                ..russian()
+            })
+            .unwrap_err();
+        assert!(
+            refused.starts_with("параметры задачи не подходят к типу задачи proxied: proxy_port"),
+            "{refused}"
+        );
+        assert_eq!(
+            TestHost::of_abi_1_0().check::<Needs1_1>(russian()),
+            Err(
+                "модулю задачи нужна программа с ABI модулей 1.1 или новее, а эта поддерживает \
+                 ABI 1.0: обновите exchange-host или установите сборку модуля для ABI 1.0"
+                    .to_string()
+            )
         );
     }
 }
