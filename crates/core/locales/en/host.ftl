@@ -71,11 +71,11 @@ secret-file = { $kind ->
     [parameter] the parameter
    *[org-key] the Links base key
 } { $key } refers to the file { $file }, but { $problem }
-secret-file-unreadable = it cannot be read ({ $error })
-secret-file-not-regular = it is not a regular file
+secret-file-unreadable = it cannot be read ({ $error }): check the path, and that the host's user can read the file
+secret-file-not-regular = it is not a regular file: refer to the file that holds the secret
 secret-file-public = every user of the computer can read or change it (mode { $mode }): make it private with: chmod o-rwx { $file }
-secret-file-not-utf8 = it is not UTF-8 text
-secret-file-empty = it is empty
+secret-file-not-utf8 = it is not UTF-8 text: save the secret in the file as UTF-8 text
+secret-file-empty = it is empty: write the secret into the file
 
 ## School data files
 

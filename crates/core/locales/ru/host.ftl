@@ -74,11 +74,11 @@ secret-file = { $kind ->
     [parameter] параметр
    *[org-key] ключ базы ссылок
 } { $key } ссылается на файл { $file }, но { $problem }
-secret-file-unreadable = его нельзя прочитать ({ $error })
-secret-file-not-regular = это не обычный файл
+secret-file-unreadable = его нельзя прочитать ({ $error }): проверьте путь и то, что пользователь программы может читать этот файл
+secret-file-not-regular = это не обычный файл: сошлитесь на файл, в котором хранится секрет
 secret-file-public = его могут читать или менять все пользователи компьютера (права { $mode }): закройте доступ командой chmod o-rwx { $file }
-secret-file-not-utf8 = это не текст в кодировке UTF-8
-secret-file-empty = он пуст
+secret-file-not-utf8 = это не текст в кодировке UTF-8: сохраните секрет в файле как текст в кодировке UTF-8
+secret-file-empty = он пуст: запишите секрет в этот файл
 
 ## School data files
 
