@@ -287,8 +287,8 @@ error-import-shrink = confirm the shrinking: { $details }
 ## Plugin files that are not used, and why
 
 plugin-link-unreachable = skipped: it is a symlink to { $link }, which cannot be reached ({ $error }); fix the link or remove it
-plugin-unreadable = skipped: it cannot be read ({ $error })
-plugin-not-regular-file = skipped: { $target } is not a regular file
+plugin-unreadable = skipped: it cannot be read ({ $error }); let the host's user read it, or remove it from the plugin folder
+plugin-not-regular-file = skipped: { $target } is not a regular file; put the plugin library there, or remove the entry from the plugin folder
 plugin-exposed-file = refused: the file { $state }, so { $who } could replace the code the host runs (fix: { $fix })
 plugin-exposed-link-target = refused: the file { $path } (the symlink's target) { $state }, so { $who } could replace the code the host runs (fix: { $fix })
 plugin-exposed-folder = refused: its folder { $path } { $state }, so { $who } could place code there (fix: { $fix }, or move the plugin)
@@ -303,7 +303,7 @@ plugin-exposure-who = { $exposure ->
     [world] anyone
    *[group] the other members of its group
 }
-plugin-not-library = not a loadable shared library ({ $error })
+plugin-not-library = not a loadable shared library ({ $error }); if it is a plugin, install what the error names or rebuild it, else remove it from the plugin folder
 plugin-no-export = not an exchange-host plugin: the library has no plugin export (a plugin calls exchange_sdk::export_plugin!)
 plugin-abi-version = built against plugin ABI { $built }, but this host speaks ABI { $host }: rebuild the plugin against a matching exchange-sdk
 plugin-abi-stable = built with an incompatible abi_stable version: rebuild the plugin against a matching exchange-sdk
