@@ -339,9 +339,9 @@ plugin-and = and
 
 ## The database's refusals
 
-store-cannot-create-folder = cannot create the folder { $dir }: { $error }
-store-cannot-create = cannot create the database { $db }: { $error }
-store-cannot-open = cannot open the database { $db }: { $error }
+store-cannot-create-folder = cannot create the folder { $dir }: { $error }; create it yourself, or choose another place for the database with --db or EXCHANGE_DB
+store-cannot-create = cannot create the database { $db }: { $error }; check the folder's permissions, or choose another database with --db or EXCHANGE_DB
+store-cannot-open = cannot open the database { $db }: { $error }; check that it is the host's database and that the host's user can read and change it (choose the database with --db or EXCHANGE_DB)
 store-migration-failed = cannot update the schema of { $db }: { $error }
 store-exposed = refusing to open the database { $db }: other users can read or change it ({ $modes }), and it holds access tokens and passwords. Make it private with: chmod 600 { $files }
 store-file-mode = { $file } has mode { $mode }
@@ -349,7 +349,7 @@ store-newer-schema = the database has schema version { $found }, newer than this
 store-no-database = there is no database at { $db } (choose it with --db or EXCHANGE_DB)
 store-backup-is-database = { $dest } is the database itself: choose another file for the copy
 store-backup-exists = { $dest } exists already: choose a new file name (a backup never overwrites a file)
-store-not-a-file-name = { $dest } is not a file name
+store-not-a-file-name = { $dest } is not a file name: give the path of the new file, e.g. /var/backups/exchange.db
 store-backup-failed = no copy was made at { $dest }: { $error }
 store-no-task = no task { $task } (list the tasks with: exchange-host task list)
 store-org-exists = organization "{ $org }" already exists (see: exchange-host org show { $org })

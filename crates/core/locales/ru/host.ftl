@@ -347,9 +347,9 @@ plugin-and = и
 
 ## The database's refusals
 
-store-cannot-create-folder = не удалось создать папку { $dir }: { $error }
-store-cannot-create = не удалось создать базу данных { $db }: { $error }
-store-cannot-open = не удалось открыть базу данных { $db }: { $error }
+store-cannot-create-folder = не удалось создать папку { $dir }: { $error }; создайте её сами или выберите другое место для базы данных в --db или EXCHANGE_DB
+store-cannot-create = не удалось создать базу данных { $db }: { $error }; проверьте права на папку или выберите другую базу данных в --db или EXCHANGE_DB
+store-cannot-open = не удалось открыть базу данных { $db }: { $error }; проверьте, что это база данных программы и что пользователь программы может читать и менять её (базу данных выбирают в --db или EXCHANGE_DB)
 store-migration-failed = не удалось обновить схему базы данных { $db }: { $error }
 store-exposed = база данных { $db } не открыта: её могут читать или менять другие пользователи ({ $modes }), а в ней хранятся токены доступа и пароли. Закройте доступ командой chmod 600 { $files }
 store-file-mode = { $file }: права { $mode }
@@ -357,7 +357,7 @@ store-newer-schema = у базы данных версия схемы { $found }
 store-no-database = базы данных { $db } нет (укажите её в --db или EXCHANGE_DB)
 store-backup-is-database = { $dest } — это сама база данных: выберите для копии другой файл
 store-backup-exists = файл { $dest } уже есть: выберите новое имя файла (резервная копия никогда не перезаписывает файл)
-store-not-a-file-name = { $dest } — не имя файла
+store-not-a-file-name = { $dest } — не имя файла: укажите путь нового файла, например /var/backups/exchange.db
 store-backup-failed = копия в { $dest } не сделана: { $error }
 store-no-task = задачи № { $task } нет (список задач: exchange-host task list)
 store-org-exists = организация «{ $org }» уже есть (см. exchange-host org show { $org })
