@@ -202,6 +202,10 @@ mod tests {
             "{missing}"
         );
         assert!(missing.contains("cannot be read"), "{missing}");
+        assert!(
+            missing.ends_with("check the path, and that the host's user can read the file"),
+            "{missing}"
+        );
 
         std::fs::write(&file, "top-secret-value").unwrap();
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -215,7 +219,17 @@ mod tests {
         std::fs::write(&file, "\n").unwrap();
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
         let empty = resolve(&specs(), &given, SecretKind::Parameter, Lang::En).unwrap_err();
-        assert!(empty.ends_with("it is empty"), "{empty}");
+        assert!(
+            empty.ends_with("it is empty: write the secret into the file"),
+            "{empty}"
+        );
+
+        std::fs::write(&file, [0xff, 0xfe]).unwrap();
+        let binary = resolve(&specs(), &given, SecretKind::Parameter, Lang::En).unwrap_err();
+        assert!(
+            binary.ends_with("it is not UTF-8 text: save the secret in the file as UTF-8 text"),
+            "{binary}"
+        );
     }
 
     #[test]

@@ -53,13 +53,13 @@ impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreError::CannotCreateFolder { dir, error } => {
-                write!(f, "cannot create the folder {}: {error}", dir.display())
+                write!(f, "cannot create the folder {}: {error}; create it yourself, or choose another place for the database with --db or EXCHANGE_DB", dir.display())
             }
             StoreError::CannotCreate { db, error } => {
-                write!(f, "cannot create the database {}: {error}", db.display())
+                write!(f, "cannot create the database {}: {error}; check the folder's permissions, or choose another database with --db or EXCHANGE_DB", db.display())
             }
             StoreError::CannotOpen { db, error } => {
-                write!(f, "cannot open the database {}: {error}", db.display())
+                write!(f, "cannot open the database {}: {error}; check that it is the host's database and that the host's user can read and change it (choose the database with --db or EXCHANGE_DB)", db.display())
             }
             StoreError::MigrationFailed { db, error } => {
                 write!(f, "cannot update the schema of {}: {error}", db.display())
@@ -97,7 +97,7 @@ impl fmt::Display for StoreError {
                 dest.display()
             ),
             StoreError::NotAFileName { dest } => {
-                write!(f, "{} is not a file name", dest.display())
+                write!(f, "{} is not a file name: give the path of the new file, e.g. /var/backups/exchange.db", dest.display())
             }
             StoreError::BackupFailed { dest, error } => {
                 write!(f, "no copy was made at {}: {error}", dest.display())

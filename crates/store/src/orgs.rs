@@ -24,14 +24,15 @@ pub struct PublishedLinks {
 impl Store {
     /// Adds an organization; its id must be new ([`StoreError::OrgExists`]).
     pub fn add_org(&mut self, id: &str, name: &str) -> anyhow::Result<()> {
-        if self.org(id)?.is_some() {
-            return Err(StoreError::OrgExists { id: id.to_string() }.into());
-        }
-        self.conn.execute(
-            "INSERT INTO orgs (id, name, created_ms) VALUES (?1, ?2, ?3)",
+        // One statement, so a second process adding the same id meanwhile is refused the same.
+        let added = self.conn.execute(
+            "INSERT INTO orgs (id, name, created_ms) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO NOTHING",
             params![id, name, now_ms()],
         )?;
-        Ok(())
+        match added {
+            0 => Err(StoreError::OrgExists { id: id.to_string() }.into()),
+            _ => Ok(()),
+        }
     }
 
     /// Renames an organization.
@@ -190,5 +191,42 @@ impl Store {
             );
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Schedule;
+
+    #[test]
+    fn an_org_id_is_added_once_and_its_tasks_come_with_their_own_params() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("exchange.db")).unwrap();
+        store.add_org("a", "Школа А").unwrap();
+        let again = store.add_org("a", "Другая").unwrap_err();
+        assert_eq!(
+            again.downcast_ref::<StoreError>(),
+            Some(&StoreError::OrgExists { id: "a".into() })
+        );
+        assert_eq!(store.org("a").unwrap().unwrap().name, "Школа А");
+
+        store.add_org("b", "Школа Б").unwrap();
+        for (org, value) in [("a", "1"), ("b", "2")] {
+            let params = [("k".to_string(), value.to_string())].into();
+            store
+                .add_task(org, "t", Schedule::Manual, &params, &Default::default())
+                .unwrap();
+        }
+        let tasks = store.tasks(Some("b")).unwrap();
+        assert_eq!(tasks.len(), 1);
+        assert_eq!(tasks[0].params["k"], "2");
+        let all: Vec<String> = store
+            .tasks(None)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.params["k"].clone())
+            .collect();
+        assert_eq!(all, ["1", "2"]);
     }
 }

@@ -133,6 +133,10 @@ const RUN_COLUMNS: &str = "id, task_id, org_id, started_ms, ended_ms, status, dr
 
 fn run_from_row(r: &Row) -> rusqlite::Result<RunRecord> {
     let counters: String = r.get(9)?;
+    let counters = serde_json::from_str(&counters).map_err(|e| {
+        let error = format!("unreadable run counters {counters:?}: {e}");
+        rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, error.into())
+    })?;
     Ok(RunRecord {
         id: r.get(0)?,
         task_id: r.get(1)?,
@@ -143,7 +147,7 @@ fn run_from_row(r: &Row) -> rusqlite::Result<RunRecord> {
         dry_run: r.get(6)?,
         trigger: r.get(7)?,
         message: r.get(8)?,
-        counters: serde_json::from_str(&counters).unwrap_or_default(),
+        counters,
         owner: r.get(10)?,
         worker: r.get(11)?,
         lease_until_ms: r.get(12)?,
@@ -426,7 +430,7 @@ impl Store {
             Ok(LogLine {
                 seq: r.get(0)?,
                 at_ms: r.get(1)?,
-                level: level_from_text(&r.get::<_, String>(2)?),
+                level: level_from_text(&r.get::<_, String>(2)?)?,
                 message: r.get(3)?,
             })
         })?;
@@ -464,14 +468,21 @@ fn interrupt(tx: &rusqlite::Transaction, run_id: i64, message: &str) -> rusqlite
     )
 }
 
-/// A recorded log level; an unknown name counts as `error`.
-fn level_from_text(level: &str) -> exchange_sdk::LogLevel {
-    match level {
-        "debug" => exchange_sdk::LogLevel::Debug,
-        "info" => exchange_sdk::LogLevel::Info,
-        "warn" => exchange_sdk::LogLevel::Warn,
-        _ => exchange_sdk::LogLevel::Error,
-    }
+/// A recorded log level (column 2 of the log query); an unknown name is an error naming it.
+fn level_from_text(level: &str) -> rusqlite::Result<exchange_sdk::LogLevel> {
+    use exchange_sdk::LogLevel;
+    [
+        LogLevel::Debug,
+        LogLevel::Info,
+        LogLevel::Warn,
+        LogLevel::Error,
+    ]
+    .into_iter()
+    .find(|known| known.as_str() == level)
+    .ok_or_else(|| {
+        let error = format!("unknown log level {level:?}");
+        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, error.into())
+    })
 }
 
 #[cfg(test)]
@@ -526,5 +537,35 @@ mod tests {
             .unwrap();
         let error = format!("{:#}", store.run_record(run_id).unwrap_err());
         assert!(error.contains("unknown run trigger \"cron\""), "{error}");
+        store
+            .conn()
+            .execute(
+                "UPDATE runs SET trigger = 'manual', counters_json = '{oops'",
+                [],
+            )
+            .unwrap();
+        let error = format!("{:#}", store.run_record(run_id).unwrap_err());
+        assert!(
+            error.contains("unreadable run counters \"{oops\""),
+            "{error}"
+        );
+
+        let line = (now_ms(), exchange_sdk::LogLevel::Warn, "w".to_string());
+        store.append_logs(run_id, &[line]).unwrap();
+        let lines = store
+            .run_logs(run_id, exchange_sdk::LogLevel::Debug, 0)
+            .unwrap();
+        assert_eq!(lines[0].level, exchange_sdk::LogLevel::Warn);
+        store
+            .conn()
+            .execute("UPDATE run_logs SET level = 'loud'", [])
+            .unwrap();
+        let error = format!(
+            "{:#}",
+            store
+                .run_logs(run_id, exchange_sdk::LogLevel::Debug, 0)
+                .unwrap_err()
+        );
+        assert!(error.contains("unknown log level \"loud\""), "{error}");
     }
 }

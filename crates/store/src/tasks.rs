@@ -185,10 +185,11 @@ impl Store {
         let mut tasks: Vec<Task> = stmt
             .query_map([org_id], task_from_row)?
             .collect::<Result<_, _>>()?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT task_id, key, value FROM task_params ORDER BY task_id, key")?;
-        let rows = stmt.query_map([], |r| {
+        let mut stmt = self.conn.prepare(
+            "SELECT p.task_id, p.key, p.value FROM task_params p JOIN tasks t ON t.id = p.task_id
+                  WHERE (?1 IS NULL OR t.org_id = ?1) ORDER BY p.task_id, p.key",
+        )?;
+        let rows = stmt.query_map([org_id], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,

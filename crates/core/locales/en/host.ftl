@@ -71,11 +71,11 @@ secret-file = { $kind ->
     [parameter] the parameter
    *[org-key] the Links base key
 } { $key } refers to the file { $file }, but { $problem }
-secret-file-unreadable = it cannot be read ({ $error })
-secret-file-not-regular = it is not a regular file
+secret-file-unreadable = it cannot be read ({ $error }): check the path, and that the host's user can read the file
+secret-file-not-regular = it is not a regular file: refer to the file that holds the secret
 secret-file-public = every user of the computer can read or change it (mode { $mode }): make it private with: chmod o-rwx { $file }
-secret-file-not-utf8 = it is not UTF-8 text
-secret-file-empty = it is empty
+secret-file-not-utf8 = it is not UTF-8 text: save the secret in the file as UTF-8 text
+secret-file-empty = it is empty: write the secret into the file
 
 ## School data files
 
@@ -287,8 +287,8 @@ error-import-shrink = confirm the shrinking: { $details }
 ## Plugin files that are not used, and why
 
 plugin-link-unreachable = skipped: it is a symlink to { $link }, which cannot be reached ({ $error }); fix the link or remove it
-plugin-unreadable = skipped: it cannot be read ({ $error })
-plugin-not-regular-file = skipped: { $target } is not a regular file
+plugin-unreadable = skipped: it cannot be read ({ $error }); let the host's user read it, or remove it from the plugin folder
+plugin-not-regular-file = skipped: { $target } is not a regular file; put the plugin library there, or remove the entry from the plugin folder
 plugin-exposed-file = refused: the file { $state }, so { $who } could replace the code the host runs (fix: { $fix })
 plugin-exposed-link-target = refused: the file { $path } (the symlink's target) { $state }, so { $who } could replace the code the host runs (fix: { $fix })
 plugin-exposed-folder = refused: its folder { $path } { $state }, so { $who } could place code there (fix: { $fix }, or move the plugin)
@@ -303,7 +303,7 @@ plugin-exposure-who = { $exposure ->
     [world] anyone
    *[group] the other members of its group
 }
-plugin-not-library = not a loadable shared library ({ $error })
+plugin-not-library = not a loadable shared library ({ $error }); if it is a plugin, install what the error names or rebuild it, else remove it from the plugin folder
 plugin-no-export = not an exchange-host plugin: the library has no plugin export (a plugin calls exchange_sdk::export_plugin!)
 plugin-abi-version = built against plugin ABI { $built }, but this host speaks ABI { $host }: rebuild the plugin against a matching exchange-sdk
 plugin-abi-stable = built with an incompatible abi_stable version: rebuild the plugin against a matching exchange-sdk
@@ -339,9 +339,9 @@ plugin-and = and
 
 ## The database's refusals
 
-store-cannot-create-folder = cannot create the folder { $dir }: { $error }
-store-cannot-create = cannot create the database { $db }: { $error }
-store-cannot-open = cannot open the database { $db }: { $error }
+store-cannot-create-folder = cannot create the folder { $dir }: { $error }; create it yourself, or choose another place for the database with --db or EXCHANGE_DB
+store-cannot-create = cannot create the database { $db }: { $error }; check the folder's permissions, or choose another database with --db or EXCHANGE_DB
+store-cannot-open = cannot open the database { $db }: { $error }; check that it is the host's database and that the host's user can read and change it (choose the database with --db or EXCHANGE_DB)
 store-migration-failed = cannot update the schema of { $db }: { $error }
 store-exposed = refusing to open the database { $db }: other users can read or change it ({ $modes }), and it holds access tokens and passwords. Make it private with: chmod 600 { $files }
 store-file-mode = { $file } has mode { $mode }
@@ -349,7 +349,7 @@ store-newer-schema = the database has schema version { $found }, newer than this
 store-no-database = there is no database at { $db } (choose it with --db or EXCHANGE_DB)
 store-backup-is-database = { $dest } is the database itself: choose another file for the copy
 store-backup-exists = { $dest } exists already: choose a new file name (a backup never overwrites a file)
-store-not-a-file-name = { $dest } is not a file name
+store-not-a-file-name = { $dest } is not a file name: give the path of the new file, e.g. /var/backups/exchange.db
 store-backup-failed = no copy was made at { $dest }: { $error }
 store-no-task = no task { $task } (list the tasks with: exchange-host task list)
 store-org-exists = organization "{ $org }" already exists (see: exchange-host org show { $org })

@@ -74,11 +74,11 @@ secret-file = { $kind ->
     [parameter] параметр
    *[org-key] ключ базы ссылок
 } { $key } ссылается на файл { $file }, но { $problem }
-secret-file-unreadable = его нельзя прочитать ({ $error })
-secret-file-not-regular = это не обычный файл
+secret-file-unreadable = его нельзя прочитать ({ $error }): проверьте путь и то, что пользователь программы может читать этот файл
+secret-file-not-regular = это не обычный файл: сошлитесь на файл, в котором хранится секрет
 secret-file-public = его могут читать или менять все пользователи компьютера (права { $mode }): закройте доступ командой chmod o-rwx { $file }
-secret-file-not-utf8 = это не текст в кодировке UTF-8
-secret-file-empty = он пуст
+secret-file-not-utf8 = это не текст в кодировке UTF-8: сохраните секрет в файле как текст в кодировке UTF-8
+secret-file-empty = он пуст: запишите секрет в этот файл
 
 ## School data files
 
@@ -295,8 +295,8 @@ error-import-shrink = Подтвердите уменьшение: { $details }
 ## Plugin files that are not used, and why
 
 plugin-link-unreachable = пропущен: это символическая ссылка на { $link }, а туда не добраться ({ $error }); исправьте ссылку или удалите её
-plugin-unreadable = пропущен: файл не читается ({ $error })
-plugin-not-regular-file = пропущен: { $target } — не обычный файл
+plugin-unreadable = пропущен: файл не читается ({ $error }); дайте пользователю программы право читать его или уберите его из папки модулей
+plugin-not-regular-file = пропущен: { $target } — не обычный файл; положите туда библиотеку модуля или уберите эту запись из папки модулей
 plugin-exposed-file = отклонён: файл { $state }, поэтому { $who } может подменить код, который выполняет программа (исправить: { $fix })
 plugin-exposed-link-target = отклонён: файл { $path } (цель символической ссылки) { $state }, поэтому { $who } может подменить код, который выполняет программа (исправить: { $fix })
 plugin-exposed-folder = отклонён: его папка { $path } { $state }, поэтому { $who } может положить туда код (исправить: { $fix } или переместите модуль)
@@ -311,7 +311,7 @@ plugin-exposure-who = { $exposure ->
     [world] любой пользователь
    *[group] любой участник группы
 }
-plugin-not-library = это не загружаемая разделяемая библиотека ({ $error })
+plugin-not-library = это не загружаемая разделяемая библиотека ({ $error }); если это модуль, установите то, что названо в ошибке, или пересоберите его, иначе уберите файл из папки модулей
 plugin-no-export = это не модуль exchange-host: библиотека не экспортирует модуль (модуль вызывает exchange_sdk::export_plugin!)
 plugin-abi-version = собран для ABI модулей { $built }, а программа поддерживает ABI { $host }: пересоберите модуль с подходящей версией exchange-sdk
 plugin-abi-stable = собран с несовместимой версией abi_stable: пересоберите модуль с подходящей версией exchange-sdk
@@ -347,9 +347,9 @@ plugin-and = и
 
 ## The database's refusals
 
-store-cannot-create-folder = не удалось создать папку { $dir }: { $error }
-store-cannot-create = не удалось создать базу данных { $db }: { $error }
-store-cannot-open = не удалось открыть базу данных { $db }: { $error }
+store-cannot-create-folder = не удалось создать папку { $dir }: { $error }; создайте её сами или выберите другое место для базы данных в --db или EXCHANGE_DB
+store-cannot-create = не удалось создать базу данных { $db }: { $error }; проверьте права на папку или выберите другую базу данных в --db или EXCHANGE_DB
+store-cannot-open = не удалось открыть базу данных { $db }: { $error }; проверьте, что это база данных программы и что пользователь программы может читать и менять её (базу данных выбирают в --db или EXCHANGE_DB)
 store-migration-failed = не удалось обновить схему базы данных { $db }: { $error }
 store-exposed = база данных { $db } не открыта: её могут читать или менять другие пользователи ({ $modes }), а в ней хранятся токены доступа и пароли. Закройте доступ командой chmod 600 { $files }
 store-file-mode = { $file }: права { $mode }
@@ -357,7 +357,7 @@ store-newer-schema = у базы данных версия схемы { $found }
 store-no-database = базы данных { $db } нет (укажите её в --db или EXCHANGE_DB)
 store-backup-is-database = { $dest } — это сама база данных: выберите для копии другой файл
 store-backup-exists = файл { $dest } уже есть: выберите новое имя файла (резервная копия никогда не перезаписывает файл)
-store-not-a-file-name = { $dest } — не имя файла
+store-not-a-file-name = { $dest } — не имя файла: укажите путь нового файла, например /var/backups/exchange.db
 store-backup-failed = копия в { $dest } не сделана: { $error }
 store-no-task = задачи № { $task } нет (список задач: exchange-host task list)
 store-org-exists = организация «{ $org }» уже есть (см. exchange-host org show { $org })

@@ -347,6 +347,29 @@ mod tests {
     }
 
     #[test]
+    fn a_skipped_file_says_what_to_do() {
+        let reason = Reason::NotLibrary {
+            error: "invalid ELF header".into(),
+        };
+        assert_eq!(
+            reason.message(Lang::En),
+            "not a loadable shared library (invalid ELF header); if it is a plugin, install what the error names or rebuild it, else remove it from the plugin folder"
+        );
+        for reason in [
+            reason,
+            Reason::Unreadable {
+                error: "Permission denied".into(),
+            },
+            Reason::NotRegularFile {
+                target: PathBuf::from("/opt/plugins/dir.so"),
+            },
+        ] {
+            assert!(reason.message(Lang::En).contains("remove"), "{reason:?}");
+            assert!(reason.message(Lang::Ru).contains("уберите"), "{reason:?}");
+        }
+    }
+
+    #[test]
     fn a_crash_while_scanning_reads_in_both_languages_and_is_remembered() {
         let reason = Reason::Crashed {
             stage: Stage::Scan,

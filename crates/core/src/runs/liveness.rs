@@ -43,11 +43,16 @@ impl FromStr for ProcessId {
     }
 }
 
-/// This machine's boot: the same for every process until the machine restarts.
+/// This machine's boot: the same for every process until the machine restarts, so it is
+/// read once per process.
 fn boot_id() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|_| "unknown-boot".into())
+    static BOOT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BOOT.get_or_init(|| {
+        std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|_| "unknown-boot".into())
+    })
+    .clone()
 }
 
 /// The start time of process `pid`, if it exists (and is not a zombie).

@@ -53,10 +53,13 @@ struct WorkerHost {
     lang: Lang,
 }
 
-fn result(r: anyhow::Result<()>) -> RResult<(), RString> {
-    match r {
-        Ok(()) => RResult::ROk(()),
-        Err(e) => RResult::RErr(format!("{e:#}").into()),
+impl WorkerHost {
+    /// A store write's outcome for the plugin, an error in the run's language.
+    fn result(&self, r: anyhow::Result<()>) -> RResult<(), RString> {
+        match r {
+            Ok(()) => RResult::ROk(()),
+            Err(e) => RResult::RErr(crate::errors::message(self.lang, &e).into()),
+        }
     }
 }
 
@@ -90,12 +93,11 @@ impl HostServices for WorkerHost {
 
     fn state_set(&self, key: RStr<'_>, value: ROption<RStr<'_>>) -> RResult<(), RString> {
         let value = value.into_option().map(|v| v.to_string());
-        result(
-            self.store
-                .lock()
-                .unwrap()
-                .state_set(self.task_id, key.as_str(), value.as_deref()),
-        )
+        self.result(self.store.lock().unwrap().state_set(
+            self.task_id,
+            key.as_str(),
+            value.as_deref(),
+        ))
     }
 
     fn publish_links(&self, table_json: RStr<'_>) -> RResult<(), RString> {
@@ -106,7 +108,7 @@ impl HostServices for WorkerHost {
                 return RResult::RErr(message.into());
             }
         };
-        result(self.store.lock().unwrap().publish_links(
+        self.result(self.store.lock().unwrap().publish_links(
             &self.org_id,
             &self.type_id,
             self.task_id,
@@ -115,7 +117,7 @@ impl HostServices for WorkerHost {
     }
 
     fn set_call_link(&self, call_id: RStr<'_>, link: RStr<'_>) -> RResult<(), RString> {
-        result(self.store.lock().unwrap().set_call_link(
+        self.result(self.store.lock().unwrap().set_call_link(
             &self.org_id,
             call_id.as_str(),
             link.as_str(),
