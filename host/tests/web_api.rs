@@ -410,7 +410,7 @@ fn secrets_a_plugin_writes_are_scrubbed_from_run_messages_and_logs() {
             lease_until_ms: 0,
         };
         let exchange_store::runs::Acquired::Started(run) =
-            store.acquire_run(&new, &|_| false).unwrap()
+            store.acquire_run(&new, &|_| None).unwrap()
         else {
             panic!("no other run of the task is going on")
         };

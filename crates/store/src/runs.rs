@@ -239,12 +239,12 @@ pub const DEFAULT_HISTORY: i64 = 200;
 impl Store {
     /// Records the start of a run unless a run of the same task type for the same
     /// organization is going on. In one write transaction it first ends, as `interrupted`,
-    /// the running records for which `gone` says their owner is gone; the database's unique
-    /// index keeps a second `running` record out whatever process tries.
+    /// the running records whose owner `gone` says is gone, with the message it gives; the
+    /// database's unique index keeps a second `running` record out whatever process tries.
     pub fn acquire_run(
         &mut self,
         run: &NewRun,
-        gone: &dyn Fn(&RunRecord) -> bool,
+        gone: &dyn Fn(&RunRecord) -> Option<String>,
     ) -> anyhow::Result<Acquired> {
         let task = run.task;
         self.write(|tx| {
@@ -256,10 +256,10 @@ impl Store {
                 .query_map(params![task.org_id, task.type_id], run_from_row)?
                 .collect::<Result<_, _>>()?;
             for record in running {
-                if !gone(&record) {
+                let Some(message) = gone(&record) else {
                     return Ok(Acquired::Busy(Box::new(record)));
-                }
-                interrupt(tx, record.id, STALE_MESSAGE)?;
+                };
+                interrupt(tx, record.id, &message)?;
             }
             tx.execute(
                 "INSERT INTO runs (task_id, org_id, type_id, started_ms, status, dry_run, trigger, owner, lease_until_ms)
@@ -314,13 +314,13 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Ends as `interrupted` each running run for which `gone` says its owner is gone;
-    /// returns their ids.
+    /// Ends as `interrupted` each running run whose owner `gone` says is gone, with the
+    /// message it gives; returns their ids.
     pub fn interrupt_orphaned_runs(
         &mut self,
-        gone: &dyn Fn(&RunRecord) -> bool,
+        gone: &dyn Fn(&RunRecord) -> Option<String>,
     ) -> anyhow::Result<Vec<i64>> {
-        if self.running_runs()?.iter().all(|r| !gone(r)) {
+        if self.running_runs()?.iter().all(|r| gone(r).is_none()) {
             return Ok(Vec::new());
         }
         self.write(|tx| {
@@ -330,9 +330,11 @@ impl Store {
                 .query_map([], run_from_row)?
                 .collect::<Result<_, _>>()?;
             let mut ended = Vec::new();
-            for record in running.iter().filter(|r| gone(r)) {
-                interrupt(tx, record.id, STALE_MESSAGE)?;
-                ended.push(record.id);
+            for record in &running {
+                if let Some(message) = gone(record) {
+                    interrupt(tx, record.id, &message)?;
+                    ended.push(record.id);
+                }
             }
             Ok(ended)
         })
@@ -457,10 +459,6 @@ impl Store {
     }
 }
 
-/// What an interrupted run's record says when its host process went away mid-run.
-const STALE_MESSAGE: &str =
-    "the host process running it stopped (killed or crashed) before the run ended";
-
 fn interrupt(tx: &rusqlite::Transaction, run_id: i64, message: &str) -> rusqlite::Result<usize> {
     tx.execute(
         "UPDATE runs SET status = 'interrupted', ended_ms = ?2, message = ?3 WHERE id = ?1 AND status = 'running'",
@@ -514,7 +512,7 @@ mod tests {
             owner: "me",
             lease_until_ms: now_ms() + 30_000,
         };
-        let Acquired::Started(run_id) = store.acquire_run(&run, &|_| false).unwrap() else {
+        let Acquired::Started(run_id) = store.acquire_run(&run, &|_| None).unwrap() else {
             panic!("nothing else runs");
         };
         let record = store.run_record(run_id).unwrap().unwrap();

@@ -324,7 +324,7 @@ pub fn update_task(app: &App, id: i64, input: &TaskInput) -> Result<TaskSaved, A
 pub fn delete_task(app: &App, id: i64) -> Result<(), ApiError> {
     let mut store = app.store()?;
     crate::error::require_task(&store, id, app.lang)?;
-    store.interrupt_orphaned_runs(&exchange_core::runs::runner::orphaned)?;
+    store.interrupt_orphaned_runs(&exchange_core::runs::runner::orphaned(app.lang))?;
     match store.remove_task(id)? {
         Removal::Removed { .. } => Ok(()),
         Removal::Running { run } => Err(ApiError::conflict(tr!(

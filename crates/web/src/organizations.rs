@@ -107,7 +107,7 @@ pub fn delete_org(app: &App, id: &str, confirm: &str) -> Result<(), ApiError> {
         let message = tr!(lang, "error-org-confirm", org = &org.id);
         return Err(ApiError::field(lang, "confirm", message));
     }
-    store.interrupt_orphaned_runs(&exchange_core::runs::runner::orphaned)?;
+    store.interrupt_orphaned_runs(&exchange_core::runs::runner::orphaned(lang))?;
     if let Some(run) = store.remove_org(&org.id)? {
         return Err(ApiError::conflict(tr!(
             lang,

@@ -115,7 +115,7 @@ impl Env {
     /// crashed) are ended `interrupted` first, so that every command tells the truth.
     pub fn store(&self) -> anyhow::Result<Store> {
         let mut store = Store::open(&self.db_path())?;
-        store.interrupt_orphaned_runs(&exchange_core::runs::runner::orphaned)?;
+        store.interrupt_orphaned_runs(&exchange_core::runs::runner::orphaned(self.lang))?;
         Ok(store)
     }
 

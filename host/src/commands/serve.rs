@@ -51,9 +51,9 @@ fn seconds(lang: Lang, flag: &str, text: &str) -> anyhow::Result<u64> {
 }
 
 /// Ends as `interrupted` the runs whose host process is gone (killed or crashed), so that
-/// their tasks are due again and the history tells the truth.
-fn reap(store: &mut Store) -> anyhow::Result<()> {
-    for run in store.interrupt_orphaned_runs(&orphaned)? {
+/// their tasks are due again and the history tells the truth; their records say so in `lang`.
+fn reap(store: &mut Store, lang: Lang) -> anyhow::Result<()> {
+    for run in store.interrupt_orphaned_runs(&orphaned(lang))? {
         tracing::warn!(
             run,
             "run {run} was left running by a host process that is gone: recorded as interrupted"
@@ -63,8 +63,12 @@ fn reap(store: &mut Store) -> anyhow::Result<()> {
 }
 
 /// The last runs of each task, as timing facts.
-fn load_timings(store: &mut Store, tasks: &[Task]) -> anyhow::Result<HashMap<i64, Timing>> {
-    reap(store)?;
+fn load_timings(
+    store: &mut Store,
+    tasks: &[Task],
+    lang: Lang,
+) -> anyhow::Result<HashMap<i64, Timing>> {
+    reap(store, lang)?;
     let mut timings = HashMap::new();
     for task in tasks {
         let recent = store.runs(Some(task.id), 20)?;
@@ -135,7 +139,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let mut tasks = store.tasks(None)?;
-    let mut timings = load_timings(&mut store, &tasks)?;
+    let mut timings = load_timings(&mut store, &tasks, config.lang)?;
     tracing::info!(db = %config.db.display(), tasks = tasks.len(), max_concurrent, "serving");
     let db = config.db.display().to_string();
     let serving = tr!(
@@ -178,7 +182,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         }
         watch.print_changes(&store, exchange_core::i18n::Lang::from(args.lang))?;
         if reaped_at.elapsed() > REAP {
-            reap(&mut store)?;
+            reap(&mut store, config.lang)?;
             reaped_at = Instant::now();
         }
         let current = store.data_version()?;

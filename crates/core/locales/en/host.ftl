@@ -194,6 +194,7 @@ run-trigger-schedule = on schedule
 run-trigger-import = after an import
 run-trigger-catch-up = missed run
 run-killed = the run took longer than its max run time ({ $limit }) and was stopped
+run-owner-gone = the host process running it stopped (killed or crashed) before the run ended
 run-lost = the run was stopped: its lease lapsed and another host process took it for abandoned
 run-interrupted-grace = the host stopped the run after its grace period
 run-stopped-by-request = the run was stopped at the administrator's request

@@ -204,18 +204,21 @@ fn lease_until(from_ms: i64) -> i64 {
     from_ms + LEASE.as_millis() as i64
 }
 
-/// Whether a `running` record has lost its owner (the host process is gone, or, on another
-/// machine, its lease ran out). Its worker, should it still run, is killed first, so the
-/// next run never overlaps it.
-pub fn orphaned(record: &RunRecord) -> bool {
-    let owner = record.owner.parse::<ProcessId>().ok();
-    if !owner_gone(owner.as_ref(), record.lease_until_ms, now_ms()) {
-        return false;
+/// Judges `running` records for [`Store::acquire_run`] and
+/// [`Store::interrupt_orphaned_runs`]: a record whose owner is gone (the host process ended,
+/// or, on another machine, its lease ran out) gets the message, in `lang`, that ends it. Its
+/// worker, should it still run, is killed first, so the next run never overlaps it.
+pub fn orphaned(lang: Lang) -> impl Fn(&RunRecord) -> Option<String> {
+    move |record| {
+        let owner = record.owner.parse::<ProcessId>().ok();
+        if !owner_gone(owner.as_ref(), record.lease_until_ms, now_ms()) {
+            return None;
+        }
+        if let Ok(worker) = record.worker.parse::<ProcessId>() {
+            worker.kill();
+        }
+        Some(tr!(lang, "run-owner-gone"))
     }
-    if let Ok(worker) = record.worker.parse::<ProcessId>() {
-        worker.kill();
-    }
-    true
 }
 
 /// A run of the same task type for the same organization is going on, so this one did not
@@ -293,7 +296,7 @@ pub fn begin_run(
         owner: &owner,
         lease_until_ms: lease_until(now_ms()),
     };
-    let run_id = match store.acquire_run(&new, &orphaned)? {
+    let run_id = match store.acquire_run(&new, &orphaned(config.lang))? {
         Acquired::Started(id) => id,
         Acquired::Busy(run) => return Err(AlreadyRunning { task_id, run: *run }.into()),
     };
