@@ -22,6 +22,8 @@ use axum::{Extension, Router};
 use exchange_core::i18n::{role_label, Arg, Lang};
 use exchange_core::school::coverage::percent;
 use exchange_core::tr;
+use exchange_store::orgs::Org;
+use exchange_store::school::StoredSchool;
 use maud::{html, Markup};
 use std::sync::Arc;
 
@@ -568,19 +570,30 @@ fn render_main_with(
     Ok(page(lang, &org.name, session, content))
 }
 
+/// For a tab over the organization's school data: the organization and what `shape` makes of
+/// its school data in the console's language; a missing organization or school data is an
+/// error page that says what to do.
+async fn school_tab<T: Send + 'static>(
+    app: Arc<App>,
+    org: String,
+    shape: impl FnOnce(&StoredSchool, Lang) -> T + Send + 'static,
+) -> Result<(Org, T), PageError> {
+    blocking(app.lang, move || {
+        let store = app.store()?;
+        let org = views::require_org(&store, &org, app.lang)?;
+        let school = views::school(&store, &org.id, app.lang)?;
+        Ok((org, shape(&school, app.lang)))
+    })
+    .await
+}
+
 async fn calls(
     state: AppState,
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
 ) -> PageResult {
-    let app = state.0;
-    let lang = app.lang;
-    let (org, calls) = blocking(lang, move || {
-        let store = app.store()?;
-        let org = views::require_org(&store, &org, app.lang)?;
-        Ok((org.clone(), organizations::calls(&app, &org.id)?))
-    })
-    .await?;
+    let lang = state.lang;
+    let (org, calls) = school_tab(state.0, org, |school, _| organizations::calls(school)).await?;
     let content = html! {
         (tabs(lang, &org.id, Tab::Calls))
         p { (tr!(lang, "page-calls-explained")) }
@@ -691,15 +704,8 @@ async fn staff(
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
 ) -> PageResult {
-    let app = state.0;
-    let lang = app.lang;
-    let (org, files) = blocking(lang, move || {
-        let store = app.store()?;
-        let org = views::require_org(&store, &org, app.lang)?;
-        let school = views::school(&store, &org.id, app.lang)?;
-        Ok((org, views::staff(&school, app.lang)))
-    })
-    .await?;
+    let lang = state.lang;
+    let (org, files) = school_tab(state.0, org, views::staff).await?;
     let linked = files.iter().filter(|f| f.sferum_id.is_some()).count();
     let content = html! {
         (tabs(lang, &org.id, Tab::Staff))
@@ -737,15 +743,8 @@ async fn coverage(
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
 ) -> PageResult {
-    let app = state.0;
-    let lang = app.lang;
-    let (org, c) = blocking(lang, move || {
-        let store = app.store()?;
-        let org = views::require_org(&store, &org, app.lang)?;
-        let school = views::school(&store, &org.id, app.lang)?;
-        Ok((org, views::coverage(&school)))
-    })
-    .await?;
+    let lang = state.lang;
+    let (org, c) = school_tab(state.0, org, |school, _| views::coverage(school)).await?;
     let of = |part: usize, total: usize| tr!(lang, "part-of-total", part = part, total = total);
     let row = |class: &str, sl: usize, st: usize, pl: usize, pt: usize| {
         html! {
