@@ -10,7 +10,7 @@ use super::layout::{
 };
 use crate::actions::{self, LinksBaseInput};
 use crate::app::App;
-use crate::error::{ApiError, Form, Path, Query, GENERAL};
+use crate::error::{ApiError, Path, Query, GENERAL};
 use crate::organizations::{self, ImportPreview, OrgInput, MAX_FILE_MB};
 use crate::sessions::Session;
 use crate::views::{self, LinksView};
@@ -131,11 +131,10 @@ fn render_list(
 async fn create(
     state: AppState,
     Extension(session): Extension<Session>,
-    Form(fields): Form<Vec<(String, String)>>,
+    submitted: Submitted,
 ) -> PageResult {
     let app = state.0;
     blocking(app.lang, move || {
-        let submitted = Submitted(fields);
         let input = OrgInput {
             id: submitted.get("id").map(str::to_string),
             name: submitted.get("name").map(str::to_string),
@@ -153,11 +152,10 @@ async fn rename(
     state: AppState,
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    submitted: Submitted,
 ) -> PageResult {
     let app = state.0;
     blocking(app.lang, move || {
-        let submitted = Submitted(fields);
         let input = OrgInput {
             id: None,
             name: submitted.get("name").map(str::to_string),
@@ -175,11 +173,10 @@ async fn delete(
     state: AppState,
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    submitted: Submitted,
 ) -> PageResult {
     let app = state.0;
     blocking(app.lang, move || {
-        let submitted = Submitted(fields);
         let confirm = submitted.get("confirm").unwrap_or("");
         saved_or_again(
             organizations::delete_org(&app, &org, confirm),
@@ -304,11 +301,10 @@ async fn confirm(
     state: AppState,
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    submitted: Submitted,
 ) -> PageResult {
     let app = state.0;
     blocking(app.lang, move || {
-        let submitted = Submitted(fields);
         let token = submitted.get("token").unwrap_or("");
         let confirm_shrink = submitted.get("confirm_shrink").is_some();
         match organizations::confirm_import(&app, &org, token, confirm_shrink) {
@@ -402,11 +398,10 @@ async fn save_links_base(
     state: AppState,
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    submitted: Submitted,
 ) -> PageResult {
     let app = state.0;
     blocking(app.lang, move || {
-        let submitted = Submitted(fields);
         let specs = views::param_views(&app.org_key_specs(), app.lang);
         let (values, unset) = submitted.params("v.", &specs);
         saved_or_again(
