@@ -163,7 +163,7 @@ async fn rename(
         saved_or_again(
             organizations::rename_org(&app, &org, &input),
             |_| format!("/orgs/{}?saved=1", segment(&org)),
-            |e| render_main(&app, &session, &org, Refused::Rename(&submitted, e), false),
+            |e| render_main(&app, &session, &org, Refused::Rename(&submitted, e), None),
         )
     })
     .await
@@ -181,7 +181,7 @@ async fn delete(
         saved_or_again(
             organizations::delete_org(&app, &org, confirm),
             |()| "/?saved=1".to_string(),
-            |e| render_main(&app, &session, &org, Refused::Delete(e), false),
+            |e| render_main(&app, &session, &org, Refused::Delete(e), None),
         )
     })
     .await
@@ -381,7 +381,7 @@ async fn show(
             (true, _) => Some("notice-saved"),
             _ => None,
         };
-        render_main_with(&app, &session, &org, Refused::None, notice)
+        render_main(&app, &session, &org, Refused::None, notice)
     })
     .await?;
     Ok(markup.into_response())
@@ -413,7 +413,7 @@ async fn save_links_base(
                     &session,
                     &org,
                     Refused::LinksBase(&submitted, e),
-                    false,
+                    None,
                 )
             },
         )
@@ -421,26 +421,9 @@ async fn save_links_base(
     .await
 }
 
-/// The main tab after a refused form.
-fn render_main(
-    app: &App,
-    session: &Session,
-    org_id: &str,
-    refused: Refused<'_>,
-    saved: bool,
-) -> Result<Markup, ApiError> {
-    render_main_with(
-        app,
-        session,
-        org_id,
-        refused,
-        saved.then_some("notice-saved"),
-    )
-}
-
 /// The main tab: the organization (rename, remove), its school data (upload), its Links
 /// base form and its «Чаты Сферум» table; `shown_notice` is the id of the notice on top.
-fn render_main_with(
+fn render_main(
     app: &App,
     session: &Session,
     org_id: &str,
