@@ -870,6 +870,17 @@ fn bad_requests_get_4xx_with_a_message() {
             error["error"].as_str().is_some_and(|m| !m.is_empty()),
             "{error}"
         );
+        // A malformed request is refused by an extractor, without the app state: still in
+        // the console's language.
+        if status == 400 {
+            assert!(
+                error["error"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("(see the API's request formats in README.md, \"Web console\")"),
+                "{error}"
+            );
+        }
     }
     let page = c.get("/no/such/page").expect(404);
     assert!(page.body.contains("<html"));
@@ -1143,6 +1154,15 @@ fn organizations_and_school_data_through_the_api() {
     )
     .expect(200);
     c.get("/api/orgs/school-2").expect(404);
+    // A malformed request, refused without the app state, in the console's language too.
+    let malformed = c.get("/api/tasks/abc").expect(400).json();
+    assert!(
+        malformed["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("Неверный запрос: "),
+        "{malformed}"
+    );
     server.stop();
 }
 

@@ -176,7 +176,10 @@ async fn calls(
     State(app): State<Arc<App>>,
     Path(org): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    read(app, move |app, _| organizations::calls(app, &org)).await
+    read(app, move |app, store| {
+        views::school(store, &org, app.lang).map(|s| organizations::calls(&s))
+    })
+    .await
 }
 
 async fn stop_run(State(app): State<Arc<App>>, Path(id): Path<i64>) -> Result<Response, ApiError> {

@@ -40,7 +40,6 @@ pub struct App {
 impl App {
     /// The state of a console listening on `addr`, as `config` says.
     pub fn new(config: WebConfig, addr: SocketAddr) -> App {
-        super::error::set_language(config.runner.lang);
         App {
             lang: config.runner.lang,
             registry: config.registry,

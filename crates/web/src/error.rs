@@ -3,8 +3,9 @@
 //! become such errors (JSON, never axum's plain-text bodies).
 
 use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use exchange_core::i18n::Lang;
 use exchange_core::tr;
@@ -13,24 +14,23 @@ use exchange_store::runs::RunRecord;
 use exchange_store::tasks::Task;
 use exchange_store::Store;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Whether the console speaks English, for the errors raised where no request state is at
-/// hand (internal errors turned into answers, malformed requests). A process serves one
-/// console in one language: [`crate::app::App::new`] sets it.
-static ENGLISH: AtomicBool = AtomicBool::new(false);
-
-/// Sets the language of the errors raised without request state.
-pub(crate) fn set_language(lang: Lang) {
-    ENGLISH.store(lang == Lang::En, Ordering::Relaxed);
+tokio::task_local! {
+    /// The language of the console serving the request, for the errors raised where no
+    /// request state is at hand (internal errors turned into answers, malformed requests).
+    static LANG: Lang;
 }
 
-/// The language of the errors raised without request state.
+/// The middleware that serves a request with its console's language (`serve --lang`) in
+/// scope for the errors raised without request state.
+pub async fn speaking(State(lang): State<Lang>, request: Request, next: Next) -> Response {
+    LANG.scope(lang, next.run(request)).await
+}
+
+/// The language of the errors raised without request state: the console's while it serves
+/// a request (see [`speaking`] and [`blocking`]), else Russian, its default.
 fn language() -> Lang {
-    match ENGLISH.load(Ordering::Relaxed) {
-        true => Lang::En,
-        false => Lang::Ru,
-    }
+    LANG.try_with(|lang| *lang).unwrap_or(Lang::Ru)
 }
 
 /// The field a problem without a key is reported under.
@@ -173,11 +173,13 @@ pub struct Query<T>(pub T);
 #[from_request(via(axum::extract::Form), rejection(ApiError))]
 pub struct Form<T>(pub T);
 
-/// Runs blocking work (the database, plugin checks) off the async threads; a panic in it
-/// becomes a 500 answer instead of a dropped connection.
+/// Runs blocking work (the database, plugin checks) off the async threads, in the request's
+/// language; a panic in it becomes a 500 answer instead of a dropped connection.
 pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
+    let lang = language();
+    let work = move || LANG.sync_scope(lang, work);
     tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| {
         tracing::error!("web console: a request failed: {e}");
         Err(ApiError::new(
@@ -199,4 +201,36 @@ pub fn require_task(store: &Store, id: i64, lang: Lang) -> Result<Task, ApiError
     store
         .task(id)?
         .ok_or_else(|| ApiError::not_found(tr!(lang, "error-no-task", task = id)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An internal error raised in blocking work, as the console in `lang` answers it.
+    fn internal_error(lang: Option<Lang>) -> String {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let work = blocking(|| -> Result<(), ApiError> { Err(anyhow::anyhow!("disk").into()) });
+        let answer = match lang {
+            Some(lang) => runtime.block_on(LANG.scope(lang, work)),
+            None => runtime.block_on(work),
+        };
+        answer.unwrap_err().message
+    }
+
+    #[test]
+    fn errors_without_request_state_speak_the_language_of_the_request() {
+        assert_eq!(
+            internal_error(Some(Lang::En)),
+            "disk (see the host's log; try again)"
+        );
+        assert!(
+            internal_error(Some(Lang::Ru)).starts_with("Ошибка на сервере: disk"),
+            "{}",
+            internal_error(Some(Lang::Ru))
+        );
+        assert_eq!(internal_error(None), internal_error(Some(Lang::Ru)));
+    }
 }

@@ -80,21 +80,22 @@ impl Launcher {
             dry_run,
             force,
         };
+        // The run is no longer this console's to follow.
+        let could_not_start = |error: String| {
+            lock(&self.live).remove(&task_id);
+            ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                tr!(lang, "run-could-not-start", error = error),
+            )
+        };
         let started = match begin_run(runner, task_id, options) {
             Ok(started) => started,
             Err(e) => {
-                lock(&self.live).remove(&task_id);
                 if let Some(busy) = e.downcast_ref::<AlreadyRunning>() {
+                    lock(&self.live).remove(&task_id);
                     return Err(ApiError::conflict(busy.message(lang)));
                 }
-                return Err(ApiError::new(
-                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                    tr!(
-                        lang,
-                        "run-could-not-start",
-                        error = exchange_core::errors::message(lang, &e)
-                    ),
-                ));
+                return Err(could_not_start(exchange_core::errors::message(lang, &e)));
             }
         };
         let run_id = started.run_id();
@@ -123,7 +124,7 @@ impl Launcher {
                     );
                 }
             })
-            .map_err(|e| anyhow::anyhow!("cannot start a thread for the run: {e}"))?;
+            .map_err(|e| could_not_start(e.to_string()))?;
         {
             let mut threads = lock(&self.threads);
             threads.retain(|t| !t.is_finished());

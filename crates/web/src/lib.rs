@@ -39,8 +39,10 @@ mod sessions;
 mod views;
 
 use anyhow::Context as _;
+use exchange_core::i18n::Lang;
 use exchange_core::plugins::Registry;
 use exchange_core::runs::runner::RunnerConfig;
+use exchange_core::tr;
 use exchange_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -75,24 +77,20 @@ pub struct WebServer {
 const STOP_WAIT: Duration = Duration::from_secs(5);
 
 /// Starts the console on its own thread. Fails at once when the address cannot be used, or
-/// when it is beyond this machine and no administrator password is set.
+/// when it is beyond this machine and no administrator password is set: the command line
+/// prints these errors, so they are in its language (the locale's).
 pub fn start(config: WebConfig) -> anyhow::Result<WebServer> {
+    let lang = Lang::from_env();
+    let addr = config.addr.to_string();
     let loopback = config.addr.ip().is_loopback();
     if !loopback {
         let store = Store::open(&config.runner.db)?;
         if store.admin_password_hash()?.is_none() {
-            anyhow::bail!(
-                "the web console would listen on {}, which other machines can reach: set an administrator password first (exchange-host admin password), or listen on 127.0.0.1",
-                config.addr
-            );
+            anyhow::bail!(tr!(lang, "cli-web-needs-password", addr = addr));
         }
     }
-    let listener = std::net::TcpListener::bind(config.addr).with_context(|| {
-        format!(
-            "cannot listen on {} for the web console: choose another address or port with --http",
-            config.addr
-        )
-    })?;
+    let listener = std::net::TcpListener::bind(config.addr)
+        .with_context(|| tr!(lang, "cli-web-cannot-listen", addr = &addr))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     let app = Arc::new(app::App::new(config, addr));

@@ -16,6 +16,7 @@ use exchange_sdk::school_validate::{
     parse_school_data, Problem, DOCUMENT_PATH, MAX_ORGANIZATION_NAME_CHARS,
 };
 use exchange_sdk::text::name_problem;
+use exchange_store::school::StoredSchool;
 use std::time::Instant;
 
 /// An organization's id and name as the forms and the API send them.
@@ -328,10 +329,8 @@ pub struct CallView {
     pub join_link: Option<String>,
 }
 
-/// The published video calls of an organization, by start time.
-pub fn calls(app: &App, org_id: &str) -> Result<Vec<CallView>, ApiError> {
-    let store = app.store()?;
-    let school = views::school(&store, org_id, app.lang)?;
+/// The published video calls of a school, by start time.
+pub fn calls(school: &StoredSchool) -> Vec<CallView> {
     let data = &school.data;
     let class = |id: &str| {
         data.classes
@@ -347,7 +346,7 @@ pub fn calls(app: &App, org_id: &str) -> Result<Vec<CallView>, ApiError> {
     };
     let mut published: Vec<_> = data.video_calls.iter().filter(|c| c.published).collect();
     published.sort_by(|a, b| a.starts_at.cmp(&b.starts_at));
-    Ok(published
+    published
         .into_iter()
         .map(|c| CallView {
             id: c.id.clone(),
@@ -364,5 +363,5 @@ pub fn calls(app: &App, org_id: &str) -> Result<Vec<CallView>, ApiError> {
             title: c.title.clone(),
             join_link: c.join_link.clone(),
         })
-        .collect())
+        .collect()
 }

@@ -1,8 +1,8 @@
 //! The console's routes: every handler behind the session guard, and the monitoring routes
-//! beside it. The top of the crate's module graph: nothing imports it but `lib.rs`.
+//! beside it, all in the console's language. The top of the crate's module graph: nothing imports it but `lib.rs`.
 
 use super::app::App;
-use super::error::ApiError;
+use super::error::{self, ApiError};
 use super::{api, auth, ops, pages};
 use axum::extract::State;
 use axum::http::{Method, StatusCode, Uri};
@@ -24,6 +24,10 @@ pub fn router(app: Arc<App>) -> Router {
             auth::guard,
         ))
         .merge(ops::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            app.lang,
+            error::speaking,
+        ))
         .with_state(app)
 }
 

@@ -240,3 +240,8 @@ cli-demo-change = a new student in { $class } (Sferum ID { $sferum_id }), and th
 cli-demo-step-apply = 3. The sync that applies it
 cli-demo-step-links = The "Sferum chats" table (exchange-host links { $org })
 cli-demo-again = Run the demo again to see a no-op sync and a school change. Explore with:
+
+## The web console's start (crates/web)
+
+cli-web-needs-password = the web console would listen on { $addr }, which other machines can reach: set an administrator password first (exchange-host admin password), or listen on 127.0.0.1
+cli-web-cannot-listen = cannot listen on { $addr } for the web console: choose another address or port with --http

@@ -248,3 +248,8 @@ cli-demo-change = новый ученик в { $class } (ID в Сферуме { 
 cli-demo-step-apply = 3. Синхронизация, которая его применяет
 cli-demo-step-links = Таблица «Чаты Сферум» (exchange-host links { $org })
 cli-demo-again = Запустите демонстрацию ещё раз: будут синхронизация без изменений и изменение в школе. Посмотреть подробнее:
+
+## The web console's start (crates/web)
+
+cli-web-needs-password = веб-консоль слушала бы адрес { $addr }, доступный с других компьютеров: сначала задайте пароль администратора (exchange-host admin password) или слушайте 127.0.0.1
+cli-web-cannot-listen = не удаётся слушать { $addr } для веб-консоли: выберите другой адрес или порт в --http

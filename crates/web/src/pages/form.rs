@@ -3,14 +3,19 @@
 //! problems found on the server are shown beside the field.
 
 use crate::actions::Scalar;
+use crate::error::ApiError;
 use crate::views::ParamView;
+use axum::extract::FromRequest;
 use exchange_core::i18n::Lang;
 use exchange_core::tr;
 use exchange_sdk::ParamType;
 use maud::{html, Markup};
 use std::collections::BTreeMap;
 
-/// The fields of a submitted form, in order.
+/// The fields of a submitted form, in order; a malformed form body is a 4xx [`ApiError`].
+#[derive(serde::Deserialize, FromRequest)]
+#[serde(transparent)]
+#[from_request(via(axum::extract::Form), rejection(ApiError))]
 pub struct Submitted(pub Vec<(String, String)>);
 
 impl Submitted {

@@ -1,5 +1,5 @@
 //! What every page shares: the frame, the CSRF field, notices, errors as pages, redirects,
-//! messages with links inside, and the labels of run states. Every text comes from the
+//! messages with links inside, and run states with the dry-run mark. Every text comes from the
 //! console's language (`serve --lang`) through Fluent (`crates/core/locales/*/console.ftl`).
 //! The page modules import it; it imports none of them.
 
@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use exchange_core::i18n::{self, Arg, Lang};
 use exchange_core::tr;
 use exchange_sdk::LogLevel;
-use exchange_store::runs::{RunStatus, Trigger};
+use exchange_store::runs::RunStatus;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use std::sync::Arc;
 
@@ -254,19 +254,9 @@ pub fn segment(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
-/// A run status in words.
-pub fn status_label(lang: Lang, status: RunStatus) -> String {
-    i18n::status_phrase(lang, status)
-}
-
-/// What started a run, in words.
-pub fn trigger_label(lang: Lang, trigger: Trigger) -> String {
-    i18n::trigger_phrase(lang, trigger)
-}
-
 /// A run's status in words with a mark for a dry run.
 pub fn status_text(lang: Lang, status: RunStatus, dry_run: bool) -> String {
-    let label = status_label(lang, status);
+    let label = i18n::status_phrase(lang, status);
     if dry_run {
         format!("{label} {}", tr!(lang, "dry-run-mark"))
     } else {
@@ -341,7 +331,10 @@ mod tests {
             assert_eq!(labels["progress"], progress);
         }
         assert_eq!(stage_label(Lang::En, "unknown-stage"), "unknown-stage");
-        assert_eq!(trigger_label(Lang::Ru, Trigger::Manual), "вручную");
+        assert_eq!(
+            i18n::trigger_phrase(Lang::Ru, exchange_store::runs::Trigger::Manual),
+            "вручную"
+        );
         assert_eq!(status_text(Lang::En, RunStatus::Ok, true), "ok (dry run)");
     }
 

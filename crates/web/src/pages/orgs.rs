@@ -10,7 +10,7 @@ use super::layout::{
 };
 use crate::actions::{self, LinksBaseInput};
 use crate::app::App;
-use crate::error::{ApiError, Form, Path, Query, GENERAL};
+use crate::error::{ApiError, Path, Query, GENERAL};
 use crate::organizations::{self, ImportPreview, OrgInput, MAX_FILE_MB};
 use crate::sessions::Session;
 use crate::views::{self, LinksView};
@@ -22,6 +22,8 @@ use axum::{Extension, Router};
 use exchange_core::i18n::{role_label, Arg, Lang};
 use exchange_core::school::coverage::percent;
 use exchange_core::tr;
+use exchange_store::orgs::Org;
+use exchange_store::school::StoredSchool;
 use maud::{html, Markup};
 use std::sync::Arc;
 
@@ -129,11 +131,10 @@ fn render_list(
 async fn create(
     state: AppState,
     Extension(session): Extension<Session>,
-    Form(fields): Form<Vec<(String, String)>>,
+    submitted: Submitted,
 ) -> PageResult {
     let app = state.0;
     blocking(app.lang, move || {
-        let submitted = Submitted(fields);
         let input = OrgInput {
             id: submitted.get("id").map(str::to_string),
             name: submitted.get("name").map(str::to_string),
@@ -151,11 +152,10 @@ async fn rename(
     state: AppState,
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    submitted: Submitted,
 ) -> PageResult {
     let app = state.0;
     blocking(app.lang, move || {
-        let submitted = Submitted(fields);
         let input = OrgInput {
             id: None,
             name: submitted.get("name").map(str::to_string),
@@ -163,7 +163,7 @@ async fn rename(
         saved_or_again(
             organizations::rename_org(&app, &org, &input),
             |_| format!("/orgs/{}?saved=1", segment(&org)),
-            |e| render_main(&app, &session, &org, Refused::Rename(&submitted, e), false),
+            |e| render_main(&app, &session, &org, Refused::Rename(&submitted, e), None),
         )
     })
     .await
@@ -173,16 +173,15 @@ async fn delete(
     state: AppState,
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    submitted: Submitted,
 ) -> PageResult {
     let app = state.0;
     blocking(app.lang, move || {
-        let submitted = Submitted(fields);
         let confirm = submitted.get("confirm").unwrap_or("");
         saved_or_again(
             organizations::delete_org(&app, &org, confirm),
             |()| "/?saved=1".to_string(),
-            |e| render_main(&app, &session, &org, Refused::Delete(e), false),
+            |e| render_main(&app, &session, &org, Refused::Delete(e), None),
         )
     })
     .await
@@ -302,11 +301,10 @@ async fn confirm(
     state: AppState,
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    submitted: Submitted,
 ) -> PageResult {
     let app = state.0;
     blocking(app.lang, move || {
-        let submitted = Submitted(fields);
         let token = submitted.get("token").unwrap_or("");
         let confirm_shrink = submitted.get("confirm_shrink").is_some();
         match organizations::confirm_import(&app, &org, token, confirm_shrink) {
@@ -383,7 +381,7 @@ async fn show(
             (true, _) => Some("notice-saved"),
             _ => None,
         };
-        render_main_with(&app, &session, &org, Refused::None, notice)
+        render_main(&app, &session, &org, Refused::None, notice)
     })
     .await?;
     Ok(markup.into_response())
@@ -400,11 +398,10 @@ async fn save_links_base(
     state: AppState,
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    submitted: Submitted,
 ) -> PageResult {
     let app = state.0;
     blocking(app.lang, move || {
-        let submitted = Submitted(fields);
         let specs = views::param_views(&app.org_key_specs(), app.lang);
         let (values, unset) = submitted.params("v.", &specs);
         saved_or_again(
@@ -416,7 +413,7 @@ async fn save_links_base(
                     &session,
                     &org,
                     Refused::LinksBase(&submitted, e),
-                    false,
+                    None,
                 )
             },
         )
@@ -424,26 +421,9 @@ async fn save_links_base(
     .await
 }
 
-/// The main tab after a refused form.
-fn render_main(
-    app: &App,
-    session: &Session,
-    org_id: &str,
-    refused: Refused<'_>,
-    saved: bool,
-) -> Result<Markup, ApiError> {
-    render_main_with(
-        app,
-        session,
-        org_id,
-        refused,
-        saved.then_some("notice-saved"),
-    )
-}
-
 /// The main tab: the organization (rename, remove), its school data (upload), its Links
 /// base form and its «Чаты Сферум» table; `shown_notice` is the id of the notice on top.
-fn render_main_with(
+fn render_main(
     app: &App,
     session: &Session,
     org_id: &str,
@@ -568,19 +548,30 @@ fn render_main_with(
     Ok(page(lang, &org.name, session, content))
 }
 
+/// For a tab over the organization's school data: the organization and what `shape` makes of
+/// its school data in the console's language; a missing organization or school data is an
+/// error page that says what to do.
+async fn school_tab<T: Send + 'static>(
+    app: Arc<App>,
+    org: String,
+    shape: impl FnOnce(&StoredSchool, Lang) -> T + Send + 'static,
+) -> Result<(Org, T), PageError> {
+    blocking(app.lang, move || {
+        let store = app.store()?;
+        let org = views::require_org(&store, &org, app.lang)?;
+        let school = views::school(&store, &org.id, app.lang)?;
+        Ok((org, shape(&school, app.lang)))
+    })
+    .await
+}
+
 async fn calls(
     state: AppState,
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
 ) -> PageResult {
-    let app = state.0;
-    let lang = app.lang;
-    let (org, calls) = blocking(lang, move || {
-        let store = app.store()?;
-        let org = views::require_org(&store, &org, app.lang)?;
-        Ok((org.clone(), organizations::calls(&app, &org.id)?))
-    })
-    .await?;
+    let lang = state.lang;
+    let (org, calls) = school_tab(state.0, org, |school, _| organizations::calls(school)).await?;
     let content = html! {
         (tabs(lang, &org.id, Tab::Calls))
         p { (tr!(lang, "page-calls-explained")) }
@@ -691,15 +682,8 @@ async fn staff(
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
 ) -> PageResult {
-    let app = state.0;
-    let lang = app.lang;
-    let (org, files) = blocking(lang, move || {
-        let store = app.store()?;
-        let org = views::require_org(&store, &org, app.lang)?;
-        let school = views::school(&store, &org.id, app.lang)?;
-        Ok((org, views::staff(&school, app.lang)))
-    })
-    .await?;
+    let lang = state.lang;
+    let (org, files) = school_tab(state.0, org, views::staff).await?;
     let linked = files.iter().filter(|f| f.sferum_id.is_some()).count();
     let content = html! {
         (tabs(lang, &org.id, Tab::Staff))
@@ -737,15 +721,8 @@ async fn coverage(
     Extension(session): Extension<Session>,
     Path(org): Path<String>,
 ) -> PageResult {
-    let app = state.0;
-    let lang = app.lang;
-    let (org, c) = blocking(lang, move || {
-        let store = app.store()?;
-        let org = views::require_org(&store, &org, app.lang)?;
-        let school = views::school(&store, &org.id, app.lang)?;
-        Ok((org, views::coverage(&school)))
-    })
-    .await?;
+    let lang = state.lang;
+    let (org, c) = school_tab(state.0, org, |school, _| views::coverage(school)).await?;
     let of = |part: usize, total: usize| tr!(lang, "part-of-total", part = part, total = total);
     let row = |class: &str, sl: usize, st: usize, pl: usize, pt: usize| {
         html! {

@@ -3,8 +3,8 @@
 //! `console.js`.
 
 use super::layout::{
-    blocking, csrf_field, level_label, notice, page, see_other, stage_label, status_label,
-    status_text, trigger_label, AppState, PageResult,
+    blocking, csrf_field, level_label, notice, page, see_other, stage_label, status_text, AppState,
+    PageResult,
 };
 use crate::app::App;
 use crate::error::{Path, Query};
@@ -13,7 +13,7 @@ use crate::views::{self, LogView, RunView};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Extension, Router};
-use exchange_core::i18n::Lang;
+use exchange_core::i18n::{status_phrase, trigger_phrase, Lang};
 use exchange_core::tr;
 use exchange_sdk::LogLevel;
 use exchange_store::runs::RunStatus;
@@ -52,7 +52,7 @@ pub fn runs_table(lang: Lang, runs: &[RunView]) -> Markup {
                             td { (run.started) }
                             td { (took(lang, run)) }
                             td class={ "status " (run.status) } { (status_text(lang, run.status, run.dry_run)) }
-                            td { (trigger_label(lang, run.trigger)) }
+                            td { (trigger_phrase(lang, run.trigger)) }
                             td class="plugin-text" { (run.message) }
                         }
                     }
@@ -117,11 +117,11 @@ async fn show(
                 dd { a href={ "/tasks/" (run.task) } { (tr!(lang, "link-number", number = run.task)) } }
                 dt { (tr!(lang, "page-run-status")) }
                 dd id="run-status" class={ "status " (run.status) } {
-                    (status_label(lang, run.status))
+                    (status_phrase(lang, run.status))
                     @if run.dry_run { " " (tr!(lang, "page-run-dry-run-note")) }
                 }
                 dt { (tr!(lang, "page-run-started")) }
-                dd { (run.started) " (" (trigger_label(lang, run.trigger)) ")" }
+                dd { (run.started) " (" (trigger_phrase(lang, run.trigger)) ")" }
                 dt { (tr!(lang, "page-run-took")) } dd { (took(lang, &run)) }
                 dt { (tr!(lang, "page-run-result")) } dd id="run-message" class="plugin-text" { (run.message) }
             }

@@ -9,7 +9,7 @@ use super::layout::{
 use super::runs::runs_table;
 use crate::actions::{self, TaskInput};
 use crate::app::App;
-use crate::error::{ApiError, Form, Path, Query, GENERAL};
+use crate::error::{ApiError, Path, Query, GENERAL};
 use crate::sessions::Session;
 use crate::views::{self, OrgSummary, PluginView, TaskView};
 use axum::response::IntoResponse;
@@ -335,11 +335,10 @@ fn render_new(
 async fn create(
     state: AppState,
     Extension(session): Extension<Session>,
-    Form(fields): Form<Vec<(String, String)>>,
+    submitted: Submitted,
 ) -> PageResult {
     let app = state.0;
     blocking(app.lang, move || {
-        let submitted = Submitted(fields);
         let type_id = submitted.get("type").unwrap_or("").to_string();
         let plugin = views::plugin(&app, &type_id)?;
         saved_or_again(
@@ -454,11 +453,10 @@ async fn update(
     state: AppState,
     Extension(session): Extension<Session>,
     Path(id): Path<i64>,
-    Form(fields): Form<Vec<(String, String)>>,
+    submitted: Submitted,
 ) -> PageResult {
     let app = state.0;
     blocking(app.lang, move || {
-        let submitted = Submitted(fields);
         let store = app.store()?;
         let task = crate::error::require_task(&store, id, app.lang)?;
         let plugin = views::plugin(&app, &task.type_id)?;
@@ -492,15 +490,10 @@ async fn disable(state: AppState, Path(id): Path<i64>) -> PageResult {
     set_enabled(state.0, id, false).await
 }
 
-async fn run(
-    state: AppState,
-    Path(id): Path<i64>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> PageResult {
+async fn run(state: AppState, Path(id): Path<i64>, submitted: Submitted) -> PageResult {
     let app = state.0;
-    let fields = Submitted(fields);
-    let dry_run = fields.get("dry_run") == Some("1");
-    let force = fields.get("force") == Some("1");
+    let dry_run = submitted.get("dry_run") == Some("1");
+    let force = submitted.get("force") == Some("1");
     blocking(app.lang, move || {
         let run_id = app.launcher.start(&app.runner, id, dry_run, force)?;
         Ok(see_other(&format!("/runs/{run_id}")))
