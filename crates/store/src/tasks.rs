@@ -22,6 +22,9 @@ pub struct Task {
     pub params: Params,
 }
 
+/// A new task's longest run when none is given: an hour.
+pub const DEFAULT_MAX_RUN_TIME_S: i64 = 3600;
+
 /// What [`Store::remove_task`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Removal {
@@ -77,7 +80,7 @@ impl Store {
                     type_id,
                     schedule,
                     settings.enabled.unwrap_or(true),
-                    settings.max_run_time_s.unwrap_or(3600),
+                    settings.max_run_time_s.unwrap_or(DEFAULT_MAX_RUN_TIME_S),
                     settings.random_delay_s.unwrap_or(0),
                     now_ms()
                 ],

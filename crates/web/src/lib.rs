@@ -77,10 +77,9 @@ pub struct WebServer {
 const STOP_WAIT: Duration = Duration::from_secs(5);
 
 /// Starts the console on its own thread. Fails at once when the address cannot be used, or
-/// when it is beyond this machine and no administrator password is set: the command line
-/// prints these errors, so they are in its language (the locale's).
-pub fn start(config: WebConfig) -> anyhow::Result<WebServer> {
-    let lang = Lang::from_env();
+/// when it is beyond this machine and no administrator password is set; those errors are in
+/// `lang`, the caller's (the command line's) language.
+pub fn start(config: WebConfig, lang: Lang) -> anyhow::Result<WebServer> {
     let addr = config.addr.to_string();
     let loopback = config.addr.ip().is_loopback();
     if !loopback {

@@ -126,13 +126,16 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     super::report_skipped(&registry, lang);
     let web = match args.http {
         Some(addr) => {
-            let web = exchange_web::start(exchange_web::WebConfig {
-                addr,
-                registry,
-                runner: config.clone(),
-                https: args.https,
-                trusted_proxies: args.trusted_proxy.clone(),
-            })?;
+            let web = exchange_web::start(
+                exchange_web::WebConfig {
+                    addr,
+                    registry,
+                    runner: config.clone(),
+                    https: args.https,
+                    trusted_proxies: args.trusted_proxy.clone(),
+                },
+                lang,
+            )?;
             eprintln!("{}", tr!(lang, "cli-web-console", url = web.url()));
             Some(web)
         }

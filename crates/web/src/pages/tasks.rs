@@ -57,9 +57,6 @@ fn duration_text(lang: Lang, secs: i64) -> String {
     duration_phrase(lang, secs.max(0) as u64)
 }
 
-/// The longest run a task gets when none is set (the store's default).
-const DEFAULT_MAX_RUN_TIME_S: i64 = 3600;
-
 async fn list(
     state: AppState,
     Extension(session): Extension<Session>,
@@ -194,7 +191,7 @@ impl TaskForm<'_> {
                     (TextField {
                         name: "max_run_time", label: &tr!(lang, "page-task-form-max-run-time"),
                         value: &self.setting("max_run_time", &self.max_run_time),
-                        placeholder: &default(duration_text(lang, DEFAULT_MAX_RUN_TIME_S)),
+                        placeholder: &default(duration_text(lang, exchange_store::tasks::DEFAULT_MAX_RUN_TIME_S)),
                         hint: &tr!(lang, "page-task-form-max-run-time-hint"),
                         errors: self.errors("max_run_time"),
                     }.render())
