@@ -26,7 +26,13 @@ fn lists_sferum_sync_and_test() {
         .stdout
         .contains("Синхронизация чатов и ВКС с платформой VK Сферум"));
     assert!(run.stdout.contains("Тестовая задача"));
-    assert!(run.stdout.contains("Тестовая задача"));
+    let types: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(types, ["sferum-sync", "test"], "{}", run.stdout);
     assert!(run.stderr.is_empty(), "unexpected warnings: {}", run.stderr);
 }
 
