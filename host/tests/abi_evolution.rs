@@ -44,41 +44,28 @@ fn sdk_1_0_plugin() -> &'static Path {
 
 /// A host with a database, one organization, and the SDK 1.0 plugin and the test plugin
 /// (current SDK) in its plugins folder.
-struct Host {
-    _dir: tempfile::TempDir,
-    plugins: PathBuf,
-    db: PathBuf,
+struct Host(HostDir);
+
+impl std::ops::Deref for Host {
+    type Target = HostDir;
+
+    fn deref(&self) -> &HostDir {
+        &self.0
+    }
 }
 
 impl Host {
     fn new() -> Host {
-        let dir = temp_dir();
-        let plugins = dir.path().join("plugins");
-        std::fs::create_dir(&plugins).unwrap();
-        let frozen = plugins.join("libsdk_1_0_plugin.so");
-        std::fs::copy(sdk_1_0_plugin(), &frozen).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&frozen, std::fs::Permissions::from_mode(0o644)).unwrap();
-        install_plugin("test_plugin", &plugins, "libtest_plugin.so");
-        let db = dir.path().join("exchange.db");
-        let h = Host {
-            _dir: dir,
-            plugins,
-            db,
-        };
+        let h = Host(HostDir::new());
+        install_file(sdk_1_0_plugin(), &h.plugins, "libsdk_1_0_plugin.so");
+        h.install("test_plugin");
         h.cli(&["org", "add", "school", "--name", "Школа"]).ok();
         h
     }
 
-    fn cli(&self, args: &[&str]) -> Run {
-        self.cli_in("C.UTF-8", args)
-    }
-
     /// The CLI under the locale `LC_ALL=locale`.
     fn cli_in(&self, locale: &str, args: &[&str]) -> Run {
-        let mut all = vec!["--db", self.db.to_str().unwrap()];
-        all.extend_from_slice(args);
-        host_with_env(&self.plugins, &all, &[("LC_ALL", locale)])
+        self.cli_with_env(args, &[("LC_ALL", locale)])
     }
 
     fn add_task(&self, type_id: &str) -> String {

@@ -8,28 +8,28 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const ORG: &str = "school-239";
 
 /// A database with organization `school-239` and a sample school of 120 students imported.
 struct School {
-    dir: tempfile::TempDir,
-    plugins: PathBuf,
-    db: PathBuf,
+    host: HostDir,
     sample: Value,
+}
+
+impl std::ops::Deref for School {
+    type Target = HostDir;
+
+    fn deref(&self) -> &HostDir {
+        &self.host
+    }
 }
 
 impl School {
     fn new() -> School {
-        let dir = temp_dir();
-        let plugins = dir.path().join("plugins");
-        std::fs::create_dir(&plugins).unwrap();
-        let db = dir.path().join("exchange.db");
         let mut school = School {
-            dir,
-            plugins,
-            db,
+            host: HostDir::new(),
             sample: Value::Null,
         };
         school
@@ -42,16 +42,6 @@ impl School {
         school.sample = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         school.cli(&["school", "import", ORG, &file]).ok();
         school
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.dir.path().join(name).to_str().unwrap().to_owned()
-    }
-
-    fn cli(&self, args: &[&str]) -> Run {
-        let mut all = vec!["--db", self.db.to_str().unwrap()];
-        all.extend_from_slice(args);
-        host(&self.plugins, &all)
     }
 
     /// Imports these bytes as a file.

@@ -9,7 +9,6 @@ mod common;
 use common::*;
 use exchange_sdk::testing::latin_sentence;
 use sferum_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
-use std::path::PathBuf;
 
 const RUSSIAN: (&str, &str) = ("LC_ALL", "ru_RU.UTF-8");
 const COMMUNITY: u64 = 239_239;
@@ -18,38 +17,30 @@ const TOKEN: &str = "vk1.a.cli-language-test-token";
 /// A host folder with the Sferum sync plugin whose commands run in Russian, their API calls
 /// going to the emulator.
 struct Russian {
-    dir: tempfile::TempDir,
-    plugins: PathBuf,
+    host: HostDir,
     emulator: EmulatorHandle,
 }
 
 impl Russian {
     fn new() -> Russian {
-        let dir = temp_dir();
-        let plugins = dir.path().join("plugins");
-        std::fs::create_dir(&plugins).unwrap();
-        install_plugin("sferum_sync", &plugins, "libsferum_sync.so");
+        let host = HostDir::new();
+        host.install("sferum_sync");
         let emulator =
             Emulator::start(EmulatorConfig::default().community(COMMUNITY, TOKEN)).unwrap();
-        Russian {
-            dir,
-            plugins,
-            emulator,
-        }
+        Russian { host, emulator }
     }
 
     fn path(&self, name: &str) -> String {
-        self.dir.path().join(name).to_str().unwrap().to_string()
+        self.host.path(name)
     }
 
     /// `exchange-host ARGS` on this folder's database in Russian; fails the test when
     /// anything it printed has an English sentence.
     fn cli(&self, args: &[&str]) -> Run {
-        let db = self.path("exchange.db");
-        let mut all = vec!["--db", &db];
-        all.extend_from_slice(args);
         let api = self.emulator.base_url();
-        let run = host_with_env(&self.plugins, &all, &[RUSSIAN, ("SFERUM_API_BASE", &api)]);
+        let run = self
+            .host
+            .cli_with_env(args, &[RUSSIAN, ("SFERUM_API_BASE", &api)]);
         assert_russian(args, &run);
         run
     }
@@ -165,17 +156,15 @@ fn an_administrators_job_reads_in_russian() {
 #[test]
 fn the_demo_reads_in_russian() {
     cargo_build("sferum-emulator");
-    let dir = temp_dir();
-    let plugins = dir.path().join("plugins");
-    std::fs::create_dir(&plugins).unwrap();
-    install_plugin("sferum_sync", &plugins, "libsferum_sync.so");
-    let demo = dir.path().join("demo");
-    let args = ["demo", "--dir", demo.to_str().unwrap()];
+    let h = HostDir::new();
+    h.install("sferum_sync");
+    let demo = h.path("demo");
+    let args = ["demo", "--dir", &demo];
     for heading in [
         "== 4. Первая синхронизация",
         "== 2. Небольшое изменение в школе",
     ] {
-        let run = host_with_env(&plugins, &args, &[RUSSIAN]).ok();
+        let run = host_with_env(&h.plugins, &args, &[RUSSIAN]).ok();
         assert_russian(&args, &run);
         assert!(run.stdout.contains(heading), "{}", run.stdout);
     }
@@ -183,15 +172,10 @@ fn the_demo_reads_in_russian() {
 
 #[test]
 fn a_crashed_run_and_the_databases_refusals_read_in_russian() {
-    let dir = temp_dir();
-    let plugins = dir.path().join("plugins");
-    std::fs::create_dir(&plugins).unwrap();
-    install_plugin("test_plugin", &plugins, "libtest_plugin.so");
-    let db = dir.path().join("exchange.db");
+    let h = HostDir::new();
+    h.install("test_plugin");
     let cli = |args: &[&str]| {
-        let mut all = vec!["--db", db.to_str().unwrap()];
-        all.extend_from_slice(args);
-        let run = host_with_env(&plugins, &all, &[RUSSIAN]);
+        let run = h.cli_with_env(args, &[RUSSIAN]);
         assert_russian(args, &run);
         run
     };
@@ -213,16 +197,15 @@ fn a_crashed_run_and_the_databases_refusals_read_in_russian() {
         crashed.all()
     );
 
-    let copy = dir.path().join("copy.db");
-    let copy = copy.to_str().unwrap();
-    cli(&["backup", copy]).ok();
-    let again = cli(&["backup", copy]).failed();
+    let copy = h.path("copy.db");
+    cli(&["backup", &copy]).ok();
+    let again = cli(&["backup", &copy]).failed();
     assert!(
         again.stderr.contains(&format!("файл {copy} уже есть")),
         "{}",
         again.stderr
     );
-    rusqlite::Connection::open(&db)
+    rusqlite::Connection::open(&h.db)
         .unwrap()
         .pragma_update(None, "user_version", 99)
         .unwrap();

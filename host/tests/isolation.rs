@@ -15,41 +15,28 @@ const SCAN_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Installs the misbehaving fixture as `lib<name>.so` (its name decides how it behaves).
 fn install_misbehaving(dir: &Path, name: &str) -> PathBuf {
-    let target = dir.join(format!("lib{name}.so"));
-    std::fs::copy(built_library("misbehaving_plugin"), &target).unwrap();
-    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
-    target
+    install_plugin("misbehaving_plugin", dir, &format!("lib{name}.so"))
 }
 
-/// A database and a plugin folder in one temporary folder.
-struct Host {
-    _dir: tempfile::TempDir,
-    plugins: PathBuf,
-    db: PathBuf,
+/// A database (in a folder not created yet) and a plugin folder in one temporary folder.
+struct Host(HostDir);
+
+impl std::ops::Deref for Host {
+    type Target = HostDir;
+
+    fn deref(&self) -> &HostDir {
+        &self.0
+    }
 }
 
 impl Host {
     fn new() -> Host {
-        let dir = temp_dir();
-        let plugins = dir.path().join("plugins");
-        std::fs::create_dir(&plugins).unwrap();
-        let db = dir.path().join("data/exchange.db");
-        Host {
-            _dir: dir,
-            plugins,
-            db,
-        }
+        Host(HostDir::with_db("data/exchange.db"))
     }
 
     fn cli(&self, args: &[&str]) -> Run {
-        let mut all = vec!["--db", self.db.to_str().unwrap()];
-        all.extend_from_slice(args);
         let timeout = format!("{}s", SCAN_TIMEOUT.as_secs());
-        host_with_env(
-            &self.plugins,
-            &all,
-            &[("EXCHANGE_PLUGIN_SCAN_TIMEOUT", &timeout)],
-        )
+        self.cli_with_env(args, &[("EXCHANGE_PLUGIN_SCAN_TIMEOUT", &timeout)])
     }
 
     fn add_task(&self, type_id: &str, params: &[&str]) -> String {
@@ -69,8 +56,8 @@ fn skip_line<'a>(run: &'a Run, file: &str) -> &'a str {
 #[test]
 fn plugins_that_crash_or_hang_while_describing_themselves_fail_alone() {
     let h = Host::new();
-    install_plugin("test_plugin", &h.plugins, "libtest_plugin.so");
-    install_plugin("sferum_sync", &h.plugins, "libsferum_sync.so");
+    h.install("test_plugin");
+    h.install("sferum_sync");
     install_misbehaving(&h.plugins, "segfault_in_manifest");
     let hanging = install_misbehaving(&h.plugins, "hang_in_manifest");
     install_misbehaving(&h.plugins, "snoop");
@@ -131,7 +118,7 @@ fn plugins_that_crash_or_hang_while_describing_themselves_fail_alone() {
 #[test]
 fn a_plugin_gets_only_the_links_base_keys_it_declares() {
     let h = Host::new();
-    install_plugin("sferum_sync", &h.plugins, "libsferum_sync.so");
+    h.install("sferum_sync");
     install_misbehaving(&h.plugins, "snoop");
     h.cli(&["org", "add", "school", "--name", "Школа"]).ok();
     h.cli(&[
@@ -157,7 +144,7 @@ fn a_plugin_gets_only_the_links_base_keys_it_declares() {
 #[test]
 fn checking_parameters_runs_out_of_process() {
     let h = Host::new();
-    install_plugin("test_plugin", &h.plugins, "libtest_plugin.so");
+    h.install("test_plugin");
     install_misbehaving(&h.plugins, "crash_in_validate");
     let list = h.cli(&["plugins", "list"]).ok();
     assert!(list.stdout.contains("crash-in-validate"), "{}", list.stdout);

@@ -9,7 +9,6 @@ use max_emulator::{
 };
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -51,9 +50,7 @@ fn school_doc() -> Value {
 
 struct School {
     emulator: EmulatorHandle,
-    dir: tempfile::TempDir,
-    plugins: PathBuf,
-    db: PathBuf,
+    host: HostDir,
     task: String,
 }
 
@@ -61,10 +58,8 @@ impl School {
     fn new() -> School {
         let emulator =
             Emulator::start(EmulatorConfig::default().bot(BOT, "school_bot", TOKEN)).unwrap();
-        let dir = temp_dir();
-        let plugins = dir.path().join("plugins");
-        std::fs::create_dir(&plugins).unwrap();
-        install_plugin("max_sync", &plugins, "libmax_sync.so");
+        let host = HostDir::new();
+        host.install("max_sync");
         for user_id in [
             1001, 1002, 1003, 2001, 2002, 2003, 3001, 3002, 5555, 7001, 7002, 7003,
         ] {
@@ -78,12 +73,9 @@ impl School {
             };
             emulator.act(person).unwrap();
         }
-        let db = dir.path().join("exchange.db");
         let mut school = School {
             emulator,
-            plugins,
-            db,
-            dir,
+            host,
             task: String::new(),
         };
         school
@@ -103,21 +95,14 @@ impl School {
         school
     }
 
+    /// `exchange-host` on this school, its API calls going to the emulator.
     fn command(&self) -> Command {
-        let mut command = host_command();
-        command
-            .arg("--db")
-            .arg(&self.db)
-            .arg("--plugins")
-            .arg(&self.plugins)
-            .env("MAX_API_BASE", self.emulator.base_url())
-            .env_remove("EXCHANGE_PLUGINS")
-            .env_remove("EXCHANGE_DB")
-            .env_remove("HTTP_PROXY")
-            .env_remove("ALL_PROXY");
+        let mut command = self.host.command();
+        command.env("MAX_API_BASE", self.emulator.base_url());
         command
     }
 
+    /// Runs `exchange-host`; fails the test if the token was printed.
     fn cli(&self, args: &[&str]) -> Run {
         let run = Run::from_output(self.command().args(args).output().unwrap());
         assert!(
@@ -129,10 +114,9 @@ impl School {
     }
 
     fn import(&self, doc: &Value) {
-        let file = self.dir.path().join("school.json");
+        let file = self.host.path("school.json");
         std::fs::write(&file, serde_json::to_string_pretty(doc).unwrap()).unwrap();
-        self.cli(&["school", "import", "school", file.to_str().unwrap()])
-            .ok();
+        self.cli(&["school", "import", "school", &file]).ok();
     }
 
     fn sync(&self) -> Run {
@@ -205,15 +189,9 @@ fn set(ids: &[i64]) -> BTreeSet<i64> {
 
 #[test]
 fn a_malformed_chat_binding_is_refused_in_the_clis_language() {
-    let dir = temp_dir();
-    let plugins = dir.path().join("plugins");
-    std::fs::create_dir(&plugins).unwrap();
-    install_plugin("max_sync", &plugins, "libmax_sync.so");
-    let db = dir.path().join("exchange.db");
-    let cli = |locale: &str, args: &[&str]| {
-        let all = [&["--db", db.to_str().unwrap()], args].concat();
-        host_with_env(&plugins, &all, &[("LC_ALL", locale)])
-    };
+    let h = HostDir::new();
+    h.install("max_sync");
+    let cli = |locale: &str, args: &[&str]| h.cli_with_env(args, &[("LC_ALL", locale)]);
     cli("C.UTF-8", &["org", "add", "school", "--name", "Школа № 1"]).ok();
     let add = [
         "task",

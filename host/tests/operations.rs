@@ -7,7 +7,6 @@ mod common;
 use common::*;
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixDatagram;
-use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -26,15 +25,12 @@ impl Drop for Serve {
 }
 
 /// `serve --http 127.0.0.1:0` with `env`, once it prints the console's address.
-fn serve(plugins: &std::path::Path, db: &std::path::Path, env: &[(&str, &str)]) -> Serve {
-    let mut child = host_command()
-        .args(["--db", db.to_str().unwrap()])
-        .args(["--plugins", plugins.to_str().unwrap()])
+fn serve(h: &HostDir, env: &[(&str, &str)]) -> Serve {
+    let mut child = h
+        .command()
         .args(["serve", "--http", "127.0.0.1:0", "--constantly-floor", "0s"])
-        .env_remove("EXCHANGE_PLUGINS")
         .env_remove("EXCHANGE_HTTP")
         .env_remove("EXCHANGE_LOG_FORMAT")
-        .env_remove("RUST_LOG")
         .env_remove("NOTIFY_SOCKET")
         .envs(env.iter().copied())
         .stdout(Stdio::null())
@@ -79,19 +75,12 @@ fn sample(text: &str, series: &str) -> Option<f64> {
         .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
 }
 
-fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let dir = temp_dir();
-    let plugins = dir.path().join("plugins");
-    std::fs::create_dir(&plugins).unwrap();
-    install_plugin("test_plugin", &plugins, "libtest_plugin.so");
-    let db = dir.path().join("exchange.db");
-    let cli = |args: &[&str]| {
-        let mut all = vec!["--db", db.to_str().unwrap()];
-        all.extend_from_slice(args);
-        host(&plugins, &all).ok()
-    };
-    cli(&["org", "add", "school", "--name", "Школа"]);
-    cli(&[
+/// A host with the test plugin and one task that runs constantly, sleeping 1 s each time.
+fn setup() -> HostDir {
+    let h = HostDir::new();
+    h.install("test_plugin");
+    h.cli(&["org", "add", "school", "--name", "Школа"]).ok();
+    h.cli(&[
         "task",
         "add",
         "--org",
@@ -101,21 +90,21 @@ fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
         "--schedule",
         "constantly",
         "sleep=1s",
-    ]);
-    (dir, plugins, db)
+    ])
+    .ok();
+    h
 }
 
 #[test]
 fn serve_notifies_systemd_ready_watchdog_and_stopping() {
-    let (dir, plugins, db) = setup();
-    let socket_path = dir.path().join("notify.sock");
+    let h = setup();
+    let socket_path = h.dir.path().join("notify.sock");
     let socket = UnixDatagram::bind(&socket_path).unwrap();
     socket
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
     let mut serve = serve(
-        &plugins,
-        &db,
+        &h,
         &[
             ("NOTIFY_SOCKET", socket_path.to_str().unwrap()),
             // A 400 ms watchdog: a WATCHDOG=1 at least every 200 ms (the loop's 250 ms tick).
@@ -148,21 +137,18 @@ fn serve_notifies_systemd_ready_watchdog_and_stopping() {
 
 #[test]
 fn metrics_are_scraped_while_runs_happen_without_a_session() {
-    let (_dir, plugins, db) = setup();
+    let h = setup();
     // A password makes every console page ask for a login; monitoring still works.
-    let mut admin = host_command()
-        .args(["--db", db.to_str().unwrap(), "admin", "password"])
+    let mut admin = h
+        .command()
+        .args(["admin", "password"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
     writeln!(admin.stdin.take().unwrap(), "a long enough password 1").unwrap();
     assert!(admin.wait().unwrap().success());
-    let serve = serve(
-        &plugins,
-        &db,
-        &[("EXCHANGE_LOG_FORMAT", "json"), ("RUST_LOG", "info")],
-    );
+    let serve = serve(&h, &[("EXCHANGE_LOG_FORMAT", "json"), ("RUST_LOG", "info")]);
     let (status, _, _) = get(&format!("{}/api/orgs", serve.url));
     assert_eq!(status, 401, "the console itself asks for a login");
 

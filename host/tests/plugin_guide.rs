@@ -10,14 +10,11 @@ use common::*;
 
 #[test]
 fn the_guides_plugin_builds_passes_verify_and_runs() {
-    let dir = temp_dir();
-    let plugins = dir.path().join("plugins");
-    std::fs::create_dir(&plugins).unwrap();
-    let file = install_plugin("example_plugin", &plugins, "libschool_greeter.so");
-    let db = dir.path().join("data/exchange.db");
-    let db = db.to_str().unwrap();
+    let h = HostDir::with_db("data/exchange.db");
+    let plugins = &h.plugins;
+    let file = install_plugin("example_plugin", plugins, "libschool_greeter.so");
 
-    let verify = host(&plugins, &["plugins", "verify", file.to_str().unwrap()]).ok();
+    let verify = host(plugins, &["plugins", "verify", file.to_str().unwrap()]).ok();
     assert_eq!(
         verify.stdout.trim(),
         format!(
@@ -29,7 +26,7 @@ fn the_guides_plugin_builds_passes_verify_and_runs() {
         verify.stderr
     );
     let json = host(
-        &plugins,
+        plugins,
         &["plugins", "verify", file.to_str().unwrap(), "--json"],
     )
     .ok();
@@ -38,7 +35,7 @@ fn the_guides_plugin_builds_passes_verify_and_runs() {
     assert_eq!(json["type"], "example");
     assert_eq!(json["findings"], serde_json::json!([]));
 
-    let show = host(&plugins, &["plugins", "show", "example"]).ok();
+    let show = host(plugins, &["plugins", "show", "example"]).ok();
     assert!(
         show.stdout
             .contains("Rules between parameters:\n  signature: required with sign=1\n  signature: only with sign=1"),
@@ -46,11 +43,7 @@ fn the_guides_plugin_builds_passes_verify_and_runs() {
         show.stdout
     );
 
-    let cli = |args: &[&str]| {
-        let mut all = vec!["--db", db];
-        all.extend_from_slice(args);
-        host(&plugins, &all)
-    };
+    let cli = |args: &[&str]| h.cli(args);
     cli(&["org", "add", "school-1", "--name", "School 1"]).ok();
     let unsigned = cli(&[
         "task", "add", "--org", "school-1", "--type", "example", "sign=1",
@@ -103,14 +96,13 @@ fn the_guides_plugin_builds_passes_verify_and_runs() {
 
 #[test]
 fn verify_reports_each_finding_and_the_host_refuses_an_unsound_manifest() {
-    let dir = temp_dir();
-    let plugins = dir.path().join("plugins");
-    std::fs::create_dir(&plugins).unwrap();
-    let file = install_plugin("test_plugin", &plugins, "libtest_plugin.so");
+    let h = HostDir::new();
+    let plugins = &h.plugins;
+    let file = h.install("test_plugin");
     let path = file.to_str().unwrap();
     let unsound = [("TEST_PLUGIN_UNSOUND_MANIFEST", "1")];
 
-    let verify = host_with_env(&plugins, &["plugins", "verify", path], &unsound);
+    let verify = host_with_env(plugins, &["plugins", "verify", path], &unsound);
     assert_eq!(verify.status, 1, "{}{}", verify.stdout, verify.stderr);
     let lines: Vec<&str> = verify.stdout.lines().collect();
     assert_eq!(
@@ -123,7 +115,7 @@ fn verify_reports_each_finding_and_the_host_refuses_an_unsound_manifest() {
         "{}",
         verify.stdout
     );
-    let json = host_with_env(&plugins, &["plugins", "verify", path, "--json"], &unsound);
+    let json = host_with_env(plugins, &["plugins", "verify", path, "--json"], &unsound);
     assert_eq!(json.status, 1);
     let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(json["ok"], false);
@@ -131,7 +123,7 @@ fn verify_reports_each_finding_and_the_host_refuses_an_unsound_manifest() {
     assert_eq!(json["findings"][0]["key"], "repeat");
 
     // The host refuses it at load, naming what is wrong (advice such as a secret's name aside).
-    let list = host_with_env(&plugins, &["plugins", "list"], &unsound).ok();
+    let list = host_with_env(plugins, &["plugins", "list"], &unsound).ok();
     let line = list
         .stderr
         .lines()
@@ -144,7 +136,7 @@ fn verify_reports_each_finding_and_the_host_refuses_an_unsound_manifest() {
 
     // A library that others could replace is a finding too; a missing file is a usage error.
     std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o666)).unwrap();
-    let verify = host(&plugins, &["plugins", "verify", path]);
+    let verify = host(plugins, &["plugins", "verify", path]);
     assert_eq!(verify.status, 1, "{}", verify.stdout);
     assert!(
         verify.stdout.contains(": permissions: "),
@@ -156,7 +148,7 @@ fn verify_reports_each_finding_and_the_host_refuses_an_unsound_manifest() {
         "{}",
         verify.stdout
     );
-    let missing = host(&plugins, &["plugins", "verify", "/nonexistent/libx.so"]);
+    let missing = host(plugins, &["plugins", "verify", "/nonexistent/libx.so"]);
     assert_eq!(missing.status, 2, "{}", missing.stderr);
     assert!(
         missing.stderr.contains("cannot be read"),

@@ -4,32 +4,26 @@
 mod common;
 
 use common::*;
-use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-struct Host {
-    dir: tempfile::TempDir,
-    plugins: PathBuf,
-    db: PathBuf,
+/// A host folder with the test plugin and organization `school`.
+struct Host(HostDir);
+
+impl std::ops::Deref for Host {
+    type Target = HostDir;
+
+    fn deref(&self) -> &HostDir {
+        &self.0
+    }
 }
 
 impl Host {
     fn new() -> Host {
-        let dir = temp_dir();
-        let plugins = dir.path().join("plugins");
-        std::fs::create_dir(&plugins).unwrap();
-        install_plugin("test_plugin", &plugins, "libtest_plugin.so");
-        let db = dir.path().join("exchange.db");
-        let h = Host { dir, plugins, db };
+        let h = Host(HostDir::new());
+        h.install("test_plugin");
         h.cli(&["org", "add", "school", "--name", "Школа"]).ok();
         h
-    }
-
-    fn cli(&self, args: &[&str]) -> Run {
-        let mut all = vec!["--db", self.db.to_str().unwrap()];
-        all.extend_from_slice(args);
-        host(&self.plugins, &all)
     }
 
     fn add_task(&self, args: &[&str]) -> i64 {
@@ -48,11 +42,8 @@ impl Host {
 
     /// `exchange-host ARGS` started in the background.
     fn spawn(&self, args: &[&str]) -> Child {
-        host_command()
-            .args(["--db", self.db.to_str().unwrap()])
-            .args(["--plugins", self.plugins.to_str().unwrap()])
+        self.command()
             .args(args)
-            .env_remove("EXCHANGE_PLUGINS")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -83,12 +74,8 @@ impl Host {
     }
 
     fn serve(&self, extra: &[&str]) -> Child {
-        host_command()
+        self.command()
             .args([
-                "--db",
-                self.db.to_str().unwrap(),
-                "--plugins",
-                self.plugins.to_str().unwrap(),
                 "serve",
                 "--constantly-floor",
                 "1s",
@@ -99,7 +86,6 @@ impl Host {
                 "en",
             ])
             .args(extra)
-            .env_remove("EXCHANGE_PLUGINS")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The misbehaving fixture library (built on first use: it is not a default member), whose
 /// copy named `libsnoop.so` logs its secrets and counts their lengths.
@@ -20,34 +20,27 @@ fn mode(path: &Path) -> u32 {
 }
 
 /// A database in folders that do not exist yet, and a plugin folder.
-struct Host {
-    dir: tempfile::TempDir,
-    plugins: PathBuf,
-    db: PathBuf,
+struct Host(HostDir);
+
+impl std::ops::Deref for Host {
+    type Target = HostDir;
+
+    fn deref(&self) -> &HostDir {
+        &self.0
+    }
 }
 
 impl Host {
     fn new() -> Host {
-        let dir = temp_dir();
-        let plugins = dir.path().join("plugins");
-        std::fs::create_dir(&plugins).unwrap();
-        install_snoop(&plugins);
-        let db = dir.path().join("data/host/exchange.db");
-        Host { dir, plugins, db }
+        let h = Host(HostDir::with_db("data/host/exchange.db"));
+        install_snoop(&h.plugins);
+        h
     }
 
     /// Runs a command with umask 000, the worst case for files the host creates.
     fn cli(&self, args: &[&str]) -> Run {
-        let mut command = host_command();
-        command
-            .arg("--db")
-            .arg(&self.db)
-            .arg("--plugins")
-            .arg(&self.plugins)
-            .args(args)
-            .env_remove("EXCHANGE_PLUGINS")
-            .env_remove("EXCHANGE_DB")
-            .env_remove("RUST_LOG");
+        let mut command = self.command();
+        command.args(args);
         // SAFETY: umask(2) is async-signal-safe and cannot fail.
         unsafe {
             command.pre_exec(|| {

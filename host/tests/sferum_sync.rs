@@ -633,6 +633,23 @@ struct Tinyproxy {
     log: PathBuf,
 }
 
+impl School {
+    /// Sends the task's requests through `proxy` as user `school` with `password`.
+    fn use_proxy(&self, proxy: &Tinyproxy, password: &str) {
+        self.cli(&[
+            "task",
+            "set",
+            &self.task,
+            "proxy_server=127.0.0.1",
+            &format!("proxy_port={}", proxy.port),
+            "proxy_auth=1",
+            "proxy_username=school",
+            &format!("proxy_password={password}"),
+        ])
+        .ok();
+    }
+}
+
 impl Drop for Tinyproxy {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -709,18 +726,7 @@ fn answers_as_tinyproxy(port: u16) -> bool {
 fn runs_through_a_real_proxy_with_basic_authorization() {
     let s = School::new(30, &[]);
     let proxy = tinyproxy(s.dir.path(), "school", "fake-proxy-pass-42");
-    let port = proxy.port.to_string();
-    s.cli(&[
-        "task",
-        "set",
-        &s.task,
-        "proxy_server=127.0.0.1",
-        &format!("proxy_port={port}"),
-        "proxy_auth=1",
-        "proxy_username=school",
-        "proxy_password=fake-proxy-pass-42",
-    ])
-    .ok();
+    s.use_proxy(&proxy, "fake-proxy-pass-42");
     let check = s.cli(&["task", "check", &s.task]).ok();
     assert!(
         check.stdout.contains("through the proxy"),
@@ -761,28 +767,14 @@ fn runs_through_a_real_proxy_with_basic_authorization() {
 fn a_proxy_password_with_percent_41_is_not_decoded() {
     let s = School::new(20, &[]);
     let proxy = tinyproxy(s.dir.path(), "school", "pAss-42");
-    let port = proxy.port.to_string();
-    let set = |password: &str| {
-        s.cli(&[
-            "task",
-            "set",
-            &s.task,
-            "proxy_server=127.0.0.1",
-            &format!("proxy_port={port}"),
-            "proxy_auth=1",
-            "proxy_username=school",
-            &format!("proxy_password={password}"),
-        ])
-        .ok();
-    };
-    set("p%41ss-42");
+    s.use_proxy(&proxy, "p%41ss-42");
     let refused = s.cli(&["task", "check", &s.task]).failed();
     assert!(
         refused.stdout.contains("the proxy refused the request"),
         "{}",
         refused.all()
     );
-    set("pAss-42");
+    s.use_proxy(&proxy, "pAss-42");
     let check = s.cli(&["task", "check", &s.task]).ok();
     assert!(
         check.stdout.contains("through the proxy"),

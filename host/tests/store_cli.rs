@@ -11,37 +11,27 @@ const PROXY_PASSWORD: &str = "fake-proxy-password-7788";
 
 /// A test session: plugins folder, database, and every output seen (to search for secrets).
 struct Session {
-    _dir: tempfile::TempDir,
-    plugins: PathBuf,
-    db: PathBuf,
+    host: HostDir,
     seen: std::cell::RefCell<String>,
 }
 
 impl Session {
     fn new() -> Session {
-        let dir = temp_dir();
-        let plugins = dir.path().join("plugins");
-        std::fs::create_dir(&plugins).unwrap();
-        install_plugin("sferum_sync", &plugins, "libsferum_sync.so");
-        install_plugin("test_plugin", &plugins, "libtest_plugin.so");
-        let db = dir.path().join("exchange.db");
+        let host = HostDir::new();
+        host.install("sferum_sync");
+        host.install("test_plugin");
         Session {
-            _dir: dir,
-            plugins,
-            db,
+            host,
             seen: Default::default(),
         }
     }
 
     fn dir(&self) -> &Path {
-        self._dir.path()
+        self.host.dir.path()
     }
 
     fn run(&self, args: &[&str]) -> Run {
-        let db = self.db.to_str().unwrap();
-        let mut all = vec!["--db", db];
-        all.extend_from_slice(args);
-        let run = host(&self.plugins, &all);
+        let run = self.host.cli(args);
         self.seen.borrow_mut().push_str(&run.all());
         run
     }
@@ -294,7 +284,7 @@ fn sample_is_deterministic() {
 #[test]
 fn tasks_with_validated_parameters() {
     let s = Session::new().with_org();
-    let plugins = s.plugins.clone();
+    let plugins = s.host.plugins.clone();
     let bad = s
         .run(&[
             "task",
@@ -452,16 +442,10 @@ fn tasks_with_validated_parameters() {
 fn two_processes_share_one_database() {
     let s = Session::new().with_org();
     let file = s.sample("150", "2");
-    let db = s.db.to_str().unwrap().to_string();
     let spawn = |args: Vec<String>| {
-        let plugins = s.plugins.clone();
-        let db = db.clone();
-        std::thread::spawn(move || {
-            let mut all = vec!["--db".to_string(), db];
-            all.extend(args);
-            let refs: Vec<&str> = all.iter().map(String::as_str).collect();
-            host(&plugins, &refs)
-        })
+        let mut command = s.host.command();
+        command.args(args);
+        std::thread::spawn(move || Run::from_output(command.output().unwrap()))
     };
     let mut handles = Vec::new();
     for i in 0..6 {
@@ -500,7 +484,7 @@ fn two_processes_share_one_database() {
     )
     .unwrap();
     assert_eq!(show["imports"], 6);
-    let integrity = rusqlite::Connection::open(&s.db)
+    let integrity = rusqlite::Connection::open(&s.host.db)
         .unwrap()
         .query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
         .unwrap();

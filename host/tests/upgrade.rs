@@ -8,42 +8,34 @@ mod common;
 use common::*;
 use rusqlite::Connection;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const OLD_RELEASE: &str = include_str!("fixtures/old-release-a9d37d1.sql");
 
-struct Host {
-    _dir: tempfile::TempDir,
-    plugins: PathBuf,
-    db: PathBuf,
+/// A host folder with the Sferum sync plugin.
+struct Host(HostDir);
+
+impl std::ops::Deref for Host {
+    type Target = HostDir;
+
+    fn deref(&self) -> &HostDir {
+        &self.0
+    }
 }
 
 impl Host {
     /// A host whose database is loaded from `sql` (an owner-only file, as the host wants).
     fn with_dump(sql: &str) -> Host {
-        let dir = temp_dir();
-        let plugins = dir.path().join("plugins");
-        std::fs::create_dir(&plugins).unwrap();
-        install_plugin("sferum_sync", &plugins, "libsferum_sync.so");
-        let db = dir.path().join("exchange.db");
+        let h = Host(HostDir::new());
+        h.install("sferum_sync");
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
-            .open(&db)
+            .open(&h.db)
             .unwrap();
-        Connection::open(&db).unwrap().execute_batch(sql).unwrap();
-        Host {
-            _dir: dir,
-            plugins,
-            db,
-        }
-    }
-
-    fn cli(&self, args: &[&str]) -> Run {
-        let mut all = vec!["--db", self.db.to_str().unwrap()];
-        all.extend_from_slice(args);
-        host(&self.plugins, &all)
+        Connection::open(&h.db).unwrap().execute_batch(sql).unwrap();
+        h
     }
 }
 

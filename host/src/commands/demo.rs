@@ -6,12 +6,15 @@ use super::run::{exit_code, print_outcome};
 use super::school::print_changes;
 use super::Env;
 use exchange_core::i18n::{schedule_phrase, Lang};
+use exchange_core::plugins::Registry;
 use exchange_core::runs::runner::{run_task, Outcome, RunOptions};
 use exchange_core::school::diff::diff;
 use exchange_core::tr;
+use exchange_sdk::manifest::Texts;
 use exchange_sdk::school::{SchoolData, Student};
 use exchange_store::{Schedule, Store};
 use sample_school::{sample_school, SampleOptions};
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
@@ -82,7 +85,12 @@ fn step(lang: Lang, id: &str) {
     println!("\n== {}", tr!(lang, id));
 }
 
-fn run_and_show(env: &Env, task_id: i64) -> anyhow::Result<Outcome> {
+/// Runs the demo task; its counters are named by `labels` (the plugin's).
+fn run_and_show(
+    env: &Env,
+    task_id: i64,
+    labels: &BTreeMap<String, Texts>,
+) -> anyhow::Result<Outcome> {
     let cancel = AtomicBool::new(false);
     let options = RunOptions {
         trigger: exchange_store::runs::Trigger::Manual,
@@ -98,7 +106,7 @@ fn run_and_show(env: &Env, task_id: i64) -> anyhow::Result<Outcome> {
             }
         }
     })?;
-    print_outcome(env.lang, task_id, &outcome, &env.counter_labels(TYPE));
+    print_outcome(env.lang, task_id, &outcome, labels);
     Ok(outcome)
 }
 
@@ -170,8 +178,13 @@ pub fn demo(env: &Env, dir: &Path) -> anyhow::Result<ExitCode> {
     println!("{}", tr!(lang, "cli-demo-database", file = &shown_db));
     let mut store = Store::open(&db)?;
     let school_file = dir.join("school.json");
+    let registry = env.registry();
+    let labels = registry
+        .get(TYPE)
+        .map(|p| p.manifest.counter_labels.clone())
+        .unwrap_or_default();
     let task_id = if first_time {
-        first_steps(&env, &mut store, &school_file)?
+        first_steps(&env, &registry, &mut store, &school_file)?
     } else {
         let Some(task) = store
             .tasks(Some(ORG))?
@@ -182,7 +195,7 @@ pub fn demo(env: &Env, dir: &Path) -> anyhow::Result<ExitCode> {
             anyhow::bail!(tr!(lang, "cli-demo-no-task", db = &shown_db, dir = dir));
         };
         step(lang, "cli-demo-step-no-op");
-        let outcome = run_and_show(&env, task.id)?;
+        let outcome = run_and_show(&env, task.id, &labels)?;
         if !outcome.succeeded() {
             return Ok(exit_code(&outcome));
         }
@@ -198,7 +211,7 @@ pub fn demo(env: &Env, dir: &Path) -> anyhow::Result<ExitCode> {
         task.id
     };
     drop(store);
-    let outcome = run_and_show(&env, task_id)?;
+    let outcome = run_and_show(&env, task_id, &labels)?;
     println!("\n== {}", tr!(lang, "cli-demo-step-links", org = ORG));
     super::orgs::links(&env, ORG, false)?;
     println!("\n{}", tr!(lang, "cli-demo-again"));
@@ -217,7 +230,12 @@ pub fn demo(env: &Env, dir: &Path) -> anyhow::Result<ExitCode> {
 
 /// The first demo's steps before its first sync: the organization, the sample school and
 /// the task; returns the task's id.
-fn first_steps(env: &Env, store: &mut Store, school_file: &Path) -> anyhow::Result<i64> {
+fn first_steps(
+    env: &Env,
+    registry: &Registry,
+    store: &mut Store,
+    school_file: &Path,
+) -> anyhow::Result<i64> {
     let lang = env.lang;
     step(lang, "cli-demo-step-org");
     store.add_org(ORG, "ГБОУ школа № 239 (демо)")?;
@@ -234,7 +252,6 @@ fn first_steps(env: &Env, store: &mut Store, school_file: &Path) -> anyhow::Resu
     let data = sample_school(&SampleOptions::default());
     import(lang, store, &data, school_file)?;
     step(lang, "cli-demo-step-task");
-    let registry = env.registry();
     if registry.get(TYPE).is_none() {
         anyhow::bail!(registry.not_found_message(TYPE, lang));
     }

@@ -63,12 +63,7 @@ fn reap(store: &mut Store, lang: Lang) -> anyhow::Result<()> {
 }
 
 /// The last runs of each task, as timing facts.
-fn load_timings(
-    store: &mut Store,
-    tasks: &[Task],
-    lang: Lang,
-) -> anyhow::Result<HashMap<i64, Timing>> {
-    reap(store, lang)?;
+fn load_timings(store: &Store, tasks: &[Task]) -> anyhow::Result<HashMap<i64, Timing>> {
     let mut timings = HashMap::new();
     for task in tasks {
         let recent = store.runs(Some(task.id), 20)?;
@@ -111,7 +106,9 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 * 4
         })
         .max(1);
-    let mut store = env.store()?;
+    // Not `env.store()`, which ends the orphaned runs silently: here each gets a log line.
+    let mut store = Store::open(&config.db)?;
+    reap(&mut store, config.lang)?;
 
     let signals = Arc::new(AtomicUsize::new(0));
     let seen = signals.clone();
@@ -142,7 +139,7 @@ pub fn serve(env: &Env, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let mut tasks = store.tasks(None)?;
-    let mut timings = load_timings(&mut store, &tasks, config.lang)?;
+    let mut timings = load_timings(&store, &tasks)?;
     tracing::info!(db = %config.db.display(), tasks = tasks.len(), max_concurrent, "serving");
     let db = config.db.display().to_string();
     let serving = tr!(

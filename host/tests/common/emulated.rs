@@ -1,18 +1,23 @@
 //! A school in a temporary database whose organization talks to an in-process Sferum
 //! emulator: the fixture of the Sferum sync and web console end-to-end tests.
 
-use super::{host_command, install_plugin, temp_dir, Run};
+use super::{HostDir, Run};
 use sferum_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
-use std::path::PathBuf;
 use std::process::Command;
 
 /// An organization whose Links base holds the emulator's community and token, with an
 /// imported sample school, the given plugins, and the emulator itself.
 pub struct EmulatedSchool {
-    pub dir: tempfile::TempDir,
-    pub plugins: PathBuf,
-    pub db: PathBuf,
+    pub host: HostDir,
     pub emulator: EmulatorHandle,
+}
+
+impl std::ops::Deref for EmulatedSchool {
+    type Target = HostDir;
+
+    fn deref(&self) -> &HostDir {
+        &self.host
+    }
 }
 
 impl EmulatedSchool {
@@ -25,29 +30,20 @@ impl EmulatedSchool {
         students: usize,
         crates: &[&str],
     ) -> EmulatedSchool {
-        let dir = temp_dir();
-        let plugins = dir.path().join("plugins");
-        std::fs::create_dir(&plugins).unwrap();
+        let host = HostDir::new();
         for name in crates {
-            install_plugin(name, &plugins, &format!("lib{name}.so"));
+            host.install(name);
         }
-        let db = dir.path().join("exchange.db");
         let emulator =
             Emulator::start(EmulatorConfig::default().community(community, token)).unwrap();
-        let school = EmulatedSchool {
-            dir,
-            plugins,
-            db,
-            emulator,
-        };
+        let school = EmulatedSchool { host, emulator };
         school
             .cli(&["org", "add", org, "--name", "ГБОУ школа № 239"])
             .ok();
         let id = format!("sferum.community_id={community}");
         let token = format!("sferum.access_token={token}");
         school.cli(&["org", "set", org, &id, &token]).ok();
-        let file = school.dir.path().join("school.json");
-        let file = file.to_str().unwrap();
+        let file = school.path("school.json");
         school
             .cli(&[
                 "school",
@@ -57,28 +53,18 @@ impl EmulatedSchool {
                 "--students",
                 &students.to_string(),
                 "-o",
-                file,
+                &file,
             ])
             .ok();
-        school.cli(&["school", "import", org, file]).ok();
+        school.cli(&["school", "import", org, &file]).ok();
         school
     }
 
     /// `exchange-host` on this school's database and plugins, its API calls going to the
     /// emulator and no proxy or host setting inherited.
     pub fn command(&self) -> Command {
-        let mut command = host_command();
-        command
-            .arg("--db")
-            .arg(&self.db)
-            .arg("--plugins")
-            .arg(&self.plugins)
-            .env("SFERUM_API_BASE", self.emulator.base_url())
-            .env_remove("EXCHANGE_PLUGINS")
-            .env_remove("EXCHANGE_DB")
-            .env_remove("HTTP_PROXY")
-            .env_remove("http_proxy")
-            .env_remove("ALL_PROXY");
+        let mut command = self.host.command();
+        command.env("SFERUM_API_BASE", self.emulator.base_url());
         command
     }
 

@@ -72,8 +72,13 @@ pub fn temp_dir() -> tempfile::TempDir {
 
 /// Copies a built plugin library into `dir` under `file_name`, mode 0644.
 pub fn install_plugin(crate_name: &str, dir: &Path, file_name: &str) -> PathBuf {
+    install_file(&built_library(crate_name), dir, file_name)
+}
+
+/// Copies the library `source` into `dir` under `file_name`, mode 0644 (as the host wants).
+pub fn install_file(source: &Path, dir: &Path, file_name: &str) -> PathBuf {
     let target = dir.join(file_name);
-    std::fs::copy(built_library(crate_name), &target).unwrap();
+    std::fs::copy(source, &target).unwrap();
     std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
     target
 }
@@ -126,23 +131,87 @@ pub fn host(plugins: &Path, args: &[&str]) -> Run {
     host_with_env(plugins, args, &[])
 }
 
-/// Like [`host`], with extra environment variables. Without `--db`, the default database
-/// folder (and the plugin scan cache in it) is beside the plugins folder, not the user's.
+/// Like [`host`], with extra environment variables.
 pub fn host_with_env(plugins: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = host_command_in(plugins);
+    command.args(args).envs(env.iter().copied());
+    Run::from_output(command.output().unwrap())
+}
+
+/// `exchange-host --plugins PLUGINS`, not started yet, with no host setting, log filter or
+/// proxy inherited. Without `--db`, the default database folder (and the plugin scan cache
+/// in it) is beside the plugins folder, not the user's.
+pub fn host_command_in(plugins: &Path) -> Command {
     let mut command = host_command();
     command
         .arg("--plugins")
         .arg(plugins)
-        .args(args)
         .env_remove("EXCHANGE_PLUGINS")
         .env_remove("EXCHANGE_DB")
         .env_remove("RUST_LOG")
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
         .env(
             "XDG_DATA_HOME",
             plugins.parent().unwrap_or(plugins).join("data"),
         );
-    for (key, value) in env {
-        command.env(key, value);
+    command
+}
+
+/// A fresh temporary folder with an empty `plugins` folder and a database path in it: where
+/// most end-to-end tests start.
+pub struct HostDir {
+    pub dir: tempfile::TempDir,
+    pub plugins: PathBuf,
+    pub db: PathBuf,
+}
+
+impl HostDir {
+    /// The database is `exchange.db` in the folder.
+    pub fn new() -> HostDir {
+        HostDir::with_db("exchange.db")
     }
-    Run::from_output(command.output().unwrap())
+
+    /// The database is `db`, a path relative to the folder (its folders are not created).
+    pub fn with_db(db: &str) -> HostDir {
+        let dir = temp_dir();
+        let plugins = dir.path().join("plugins");
+        std::fs::create_dir(&plugins).unwrap();
+        let db = dir.path().join(db);
+        HostDir { dir, plugins, db }
+    }
+
+    /// Installs the built library of `crate_name` (e.g. `test_plugin`) in the plugins folder
+    /// as `lib<crate_name>.so`.
+    pub fn install(&self, crate_name: &str) -> PathBuf {
+        install_plugin(crate_name, &self.plugins, &format!("lib{crate_name}.so"))
+    }
+
+    /// A path in the folder, as text.
+    pub fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).to_str().unwrap().to_owned()
+    }
+
+    /// `exchange-host --db DB --plugins PLUGINS`, not started yet (see [`host_command_in`]).
+    pub fn command(&self) -> Command {
+        let mut command = host_command_in(&self.plugins);
+        command.arg("--db").arg(&self.db);
+        command
+    }
+
+    /// Runs `exchange-host ARGS` on this database and plugins folder to its end.
+    pub fn cli(&self, args: &[&str]) -> Run {
+        self.cli_with_env(args, &[])
+    }
+
+    /// Like [`HostDir::cli`], with extra environment variables.
+    pub fn cli_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = self.command();
+        command.args(args).envs(env.iter().copied());
+        Run::from_output(command.output().unwrap())
+    }
 }

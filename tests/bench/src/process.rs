@@ -82,32 +82,28 @@ pub fn memory_kib(pid: u32) -> anyhow::Result<(u64, u64)> {
 
 /// CPU time a process has used so far, user and system, in clock ticks.
 pub fn cpu_ticks(pid: u32) -> anyhow::Result<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    // Fields after the command name (which may hold spaces) start at field 3, `state`;
-    // `utime` and `stime` are fields 14 and 15.
-    let rest = stat.rsplit_once(')').context("/proc/PID/stat")?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let tick = |i: usize| -> anyhow::Result<u64> {
-        fields
-            .get(i)
-            .and_then(|v| v.parse().ok())
-            .context("utime/stime in /proc/PID/stat")
-    };
-    Ok(tick(11)? + tick(12)?)
+    stat_sum(pid, 11..=12)
 }
 
 /// CPU time a process and its children that it has waited for have used so far, user and
 /// system, in clock ticks (`utime + stime + cutime + cstime`).
 pub fn cpu_ticks_with_children(pid: u32) -> anyhow::Result<u64> {
+    stat_sum(pid, 11..=14)
+}
+
+/// The sum of the fields `fields` of `/proc/PID/stat`, counted from `state` (field 3) as 0:
+/// the fields after the command name, which may hold spaces. `utime`, `stime`, `cutime` and
+/// `cstime` (fields 14 to 17) are 11 to 14.
+fn stat_sum(pid: u32, fields: std::ops::RangeInclusive<usize>) -> anyhow::Result<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
     let rest = stat.rsplit_once(')').context("/proc/PID/stat")?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    (11..=14)
+    let values: Vec<&str> = rest.split_whitespace().collect();
+    fields
         .map(|i| {
-            fields
+            values
                 .get(i)
                 .and_then(|v| v.parse::<u64>().ok())
-                .context("utime..cstime in /proc/PID/stat")
+                .with_context(|| format!("field {} of /proc/{pid}/stat", i + 3))
         })
         .sum()
 }
