@@ -40,6 +40,19 @@ impl Store {
         })
     }
 
+    /// When the organization's school data was last imported (ms since the epoch), without
+    /// reading the data itself; `None` before the first import.
+    pub fn school_imported_ms(&self, org_id: &str) -> anyhow::Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT imported_ms FROM school_data WHERE org_id = ?1",
+                [org_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The organization's school data, with call links applied to published calls.
     pub fn school(&self, org_id: &str) -> anyhow::Result<Option<StoredSchool>> {
         let row = self

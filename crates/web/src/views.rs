@@ -190,7 +190,7 @@ pub fn orgs(store: &Store) -> Result<Vec<OrgSummary>, ApiError> {
     for org in store.orgs()? {
         out.push(OrgSummary {
             tasks: store.tasks(Some(&org.id))?.len(),
-            school_imported: store.school(&org.id)?.map(|s| show_time(s.imported_ms)),
+            school_imported: store.school_imported_ms(&org.id)?.map(show_time),
             id: org.id,
             name: org.name,
         });

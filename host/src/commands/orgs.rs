@@ -56,10 +56,8 @@ pub fn run(env: &Env, command: OrgCommand) -> anyhow::Result<ExitCode> {
                 let mut table = table(lang, &columns);
                 for org in orgs {
                     let tasks = store.tasks(Some(&org.id))?.len();
-                    let school = match store.school(&org.id)? {
-                        Some(s) => {
-                            tr!(lang, "cli-school-imported", time = show_time(s.imported_ms))
-                        }
+                    let school = match store.school_imported_ms(&org.id)? {
+                        Some(ms) => tr!(lang, "cli-school-imported", time = show_time(ms)),
                         None => tr!(lang, "cli-school-not-imported"),
                     };
                     table.row([org.id, org.name, tasks.to_string(), school]);
