@@ -6,6 +6,12 @@
 //! Everyone is keyed by their Sferum ID: two records with one ID (a teacher who is also a
 //! parent) are one member with one set of rights, admin if any of their roles makes them one.
 //! Another messenger keys people by its own ids with [`desired_by`]: the same rules, other ids.
+//!
+//! Also what both plugins' texts share: the language of a run's texts ([`Lang`]).
+
+mod lang;
+
+pub use lang::Lang;
 
 use exchange_sdk::plugin::{LinksRow, LinksTable};
 use exchange_sdk::school::{

@@ -3,40 +3,10 @@
 //! unless the host asks for English.
 
 use exchange_sdk::manifest::Texts;
-use exchange_sdk::Context;
 use std::collections::BTreeMap;
 
-/// A language of the plugin's texts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Ru,
-    En,
-}
-
-impl Lang {
-    /// The language the host asked the run's texts in.
-    pub fn of(ctx: &Context<'_>) -> Lang {
-        Lang::of_locale(ctx.locale())
-    }
-
-    /// The language of a locale the host passes (`en`, `ru`, or `""` when it does not say):
-    /// English for `en…`, else Russian.
-    pub fn of_locale(locale: &str) -> Lang {
-        if locale.starts_with("en") {
-            Lang::En
-        } else {
-            Lang::Ru
-        }
-    }
-
-    /// The text in this language, of the English and the Russian one.
-    pub fn pick(self, en: String, ru: String) -> String {
-        match self {
-            Lang::En => en,
-            Lang::Ru => ru,
-        }
-    }
-}
+/// The language of the plugin's texts (shared with the Sferum task type).
+pub use chat_rules::Lang;
 
 /// How the log marks a member no chat of the school data wants.
 pub fn not_in_school_data(lang: Lang) -> &'static str {

@@ -6,26 +6,10 @@
 
 use crate::plan::{ChatAction, ChatPlan};
 use exchange_sdk::manifest::Texts;
-use exchange_sdk::Context;
 use std::collections::BTreeMap;
 
-/// A language of the plugin's texts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Ru,
-    En,
-}
-
-impl Lang {
-    /// The language the host asked for: English for `en…`, else Russian.
-    pub fn of(ctx: &Context<'_>) -> Lang {
-        if ctx.locale().starts_with("en") {
-            Lang::En
-        } else {
-            Lang::Ru
-        }
-    }
-}
+/// The language of the plugin's texts (shared with the MAX task type).
+pub use chat_rules::Lang;
 
 /// A text in both languages: a function of the language and the facts the text carries.
 macro_rules! text {
