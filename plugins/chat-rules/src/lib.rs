@@ -7,10 +7,13 @@
 //! parent) are one member with one set of rights, admin if any of their roles makes them one.
 //! Another messenger keys people by its own ids with [`desired_by`]: the same rules, other ids.
 //!
-//! Also what both plugins' texts share: the language of a run's texts ([`Lang`]).
+//! Also what both plugins share beside the rules: the removal guard ([`removal_guard`]) and the
+//! language of a run's texts ([`Lang`]).
 
+mod guard;
 mod lang;
 
+pub use guard::{removal_guard, Removals, GUARD_MIN_REMOVALS};
 pub use lang::Lang;
 
 use exchange_sdk::plugin::{LinksRow, LinksTable};

@@ -10,7 +10,7 @@ use crate::adopt::{adopt, record, Event};
 use crate::api::{Chat, ChatId};
 use crate::client::{ApiError, Client};
 use crate::config::Config;
-use crate::diff::{diff, guard, Actual, ChatDiff, ADMIN_RIGHTS, BOT_RIGHTS};
+use crate::diff::{diff, Actual, ChatDiff, ADMIN_RIGHTS, BOT_RIGHTS};
 use crate::state::{Skip, TaskState, KEY};
 use crate::texts::{self, Figures, Lang};
 use chat_rules::{desired_by, links_table, Desired, DesiredChat, PersonRef};
@@ -574,14 +574,16 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
             plans.push((chat, id, d));
         }
     }
-    let guard = guard(
+    let guard = chat_rules::removal_guard(
         lang,
-        &plans
-            .iter()
-            .map(|(c, _, d)| (c.title.as_str(), d))
-            .collect::<Vec<_>>(),
+        plans.iter().map(|(c, _, d)| chat_rules::Removals {
+            title: &c.title,
+            removed: d.remove.len(),
+            members: d.members_now,
+        }),
         config.max_removals_percent,
         config.force,
+        &ctx.request().task_id,
     );
     for (chat, id, d) in &mut plans {
         if config.dry_run {

@@ -279,30 +279,6 @@ text!(
     }
 );
 
-text!(
-    /// The removal guard's reason for one chat.
-    guard_chat(removed: usize, members: usize, title: &str) {
-        en: "{removed} of {members} members of «{title}»",
-        ru: "{removed} из {members} участников чата «{title}»",
-    }
-);
-
-text!(
-    /// The removal guard's reason for all chats.
-    guard_total(removed: usize, members: usize) {
-        en: "{removed} of all {members} managed members",
-        ru: "{removed} из всех {members} участников управляемых чатов",
-    }
-);
-
-text!(
-    /// The removal guard's message; `task` is the task's id (`TASK` when unknown).
-    guard(reasons: &str, pct: u64, task: &str) {
-        en: "removal guard: this run would remove {reasons}, more than max_removals_percent={pct}%; nothing was removed. If the school data is complete and these people really left, confirm the removals for one run: exchange-host run {task} --force (the next runs are guarded again)",
-        ru: "Защита от массового удаления: этот запуск удалил бы {reasons} — больше, чем max_removals_percent={pct}%; никто не удалён. Если данные школы полные и эти люди действительно ушли, подтвердите удаления на один запуск: кнопка «Запустить с подтверждением удалений» на странице задачи или команда exchange-host run {task} --force (следующие запуски снова под защитой)",
-    }
-);
-
 /// How the plan marks a member no chat wants.
 pub fn not_in_school_data(lang: Lang) -> &'static str {
     match lang {
