@@ -211,7 +211,12 @@ impl Run<'_, '_> {
                 Err(ApiError::NotFound(_) | ApiError::Denied(_)) => {
                     self.state.register.entry(id).or_default().active = false;
                 }
-                Err(e) => return Err(format!("chat {id} cannot be read: {e}")),
+                Err(e) => {
+                    return Err(self.lang.pick(
+                        format!("chat {id} cannot be read: {e}"),
+                        format!("не удалось прочитать чат {id}: {e}"),
+                    ))
+                }
             }
         }
         Ok(seen)
