@@ -20,6 +20,7 @@ use exchange_sdk::plugin::{LinksRow, LinksTable};
 use exchange_sdk::school::{
     natural_class_order, Level, Parent, SchoolData, SferumId, Staff, Student,
 };
+use exchange_sdk::{ParamSpec, ParamType};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The purpose key of the staff room.
@@ -104,6 +105,25 @@ impl Desired {
             None => format!("[{id}]{unknown}"),
         }
     }
+}
+
+/// The task parameters of the rules and the removal guard both messenger task types declare:
+/// `subject_chats`, `dry_run` and `max_removals_percent`, with their Russian labels and
+/// descriptions; `messenger` names the messenger in English and in Russian in the
+/// prepositional case (`("Sferum", "Сферуме")`).
+pub fn params(messenger: (&str, &str)) -> Vec<ParamSpec> {
+    let (en, ru) = messenger;
+    vec![
+        ParamSpec::optional("subject_chats", ParamType::Flag, Some("0"), "1 to keep a chat per subject group as well.")
+            .with_label("ru", "Чаты учебных групп")
+            .with_description("ru", "1 — вести также чат для каждой учебной группы по предмету."),
+        ParamSpec::optional("dry_run", ParamType::Flag, Some("0"), &format!("1 to plan and report only, changing nothing in {en}."))
+            .with_label("ru", "Всегда пробный запуск")
+            .with_description("ru", &format!("1 — каждый запуск только показывает план и ничего не меняет в {ru}.")),
+        ParamSpec::optional("max_removals_percent", ParamType::Integer { min: 0, max: 100 }, Some("20"), "Stop before removing more than this share of a chat's members (or of all managed members).")
+            .with_label("ru", "Защита от массового удаления, %")
+            .with_description("ru", "Остановиться до удаления, если запуск удалил бы больше этой доли участников чата (или всех обслуживаемых участников)."),
+    ]
 }
 
 /// The staff room's row, then one row per class: the «Чаты Сферум» table with each chat's
