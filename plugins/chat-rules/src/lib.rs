@@ -16,6 +16,7 @@ mod lang;
 pub use guard::{removal_guard, Removals, GUARD_MIN_REMOVALS};
 pub use lang::Lang;
 
+use exchange_sdk::manifest::Texts;
 use exchange_sdk::plugin::{LinksRow, LinksTable};
 use exchange_sdk::school::{
     natural_class_order, Level, Parent, SchoolData, SferumId, Staff, Student,
@@ -92,9 +93,13 @@ impl Desired {
         self.chats.iter().find(|c| c.purpose == purpose)
     }
 
-    /// How the log names a member: «name [id]» for people some chat wants, else `[id]`
-    /// followed by `unknown`.
-    pub fn person_labels(&self, unknown: &'static str) -> impl Fn(i64) -> String + '_ {
+    /// How the log names a member, in `lang`: «name [id]» for people some chat wants, else
+    /// `[id]` marked as not in the school data.
+    pub fn person_labels(&self, lang: Lang) -> impl Fn(i64) -> String + '_ {
+        let unknown = match lang {
+            Lang::En => " (not in the school data)",
+            Lang::Ru => " (нет в данных школы)",
+        };
         let names: BTreeMap<SferumId, &str> = self
             .chats
             .iter()
@@ -124,6 +129,44 @@ pub fn params(messenger: (&str, &str)) -> Vec<ParamSpec> {
             .with_label("ru", "Защита от массового удаления, %")
             .with_description("ru", "Остановиться до удаления, если запуск удалил бы больше этой доли участников чата (или всех обслуживаемых участников)."),
     ]
+}
+
+/// The counters' names per language, for a manifest: those both messenger task types keep,
+/// then `own` (key, Russian, English).
+pub fn counter_labels(own: &[(&str, &str, &str)]) -> BTreeMap<String, Texts> {
+    let shared = [
+        ("chats", "чатов положено школе", "chats the school needs"),
+        ("chats_retitled", "переименовано чатов", "chats renamed"),
+        ("members_added", "добавлено участников", "members added"),
+        ("members_removed", "удалено участников", "members removed"),
+        (
+            "admins_granted",
+            "выдано прав администратора",
+            "admin rights granted",
+        ),
+        (
+            "admins_revoked",
+            "снято прав администратора",
+            "admin rights revoked",
+        ),
+        (
+            "links_published",
+            "ссылок в таблице «Чаты Сферум»",
+            "links in the table",
+        ),
+    ];
+    shared
+        .iter()
+        .chain(own)
+        .map(|(key, ru, en)| {
+            let texts: Texts = [
+                ("ru".to_string(), ru.to_string()),
+                ("en".to_string(), en.to_string()),
+            ]
+            .into();
+            (key.to_string(), texts)
+        })
+        .collect()
 }
 
 /// The staff room's row, then one row per class: the «Чаты Сферум» table with each chat's

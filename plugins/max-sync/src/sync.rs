@@ -546,7 +546,7 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
     }
     run.save()?;
 
-    let label = desired.person_labels(texts::not_in_school_data(lang));
+    let label = desired.person_labels(lang);
     let mut plans = Vec::new();
     let mut missing = Vec::new();
     let total = desired.chats.len() as u64;

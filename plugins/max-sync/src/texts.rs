@@ -8,14 +8,6 @@ use std::collections::BTreeMap;
 /// The language of the plugin's texts (shared with the Sferum task type).
 pub use chat_rules::Lang;
 
-/// How the log marks a member no chat of the school data wants.
-pub fn not_in_school_data(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => " (not in the school data)",
-        Lang::Ru => " (нет в данных школы)",
-    }
-}
-
 /// The counters of a run in figures.
 pub struct Figures {
     pub chats: u64,
@@ -108,28 +100,9 @@ pub fn sentence(text: &str) -> String {
 
 /// The counters' names per language, for the manifest.
 pub fn counter_labels() -> BTreeMap<String, Texts> {
-    let labels: [(&str, &str, &str); 12] = [
-        ("chats", "чатов положено школе", "chats the school needs"),
+    chat_rules::counter_labels(&[
         ("chats_adopted", "чатов ведётся", "chats kept"),
         ("chats_missing", "чатов не хватает", "chats missing"),
-        ("chats_retitled", "переименовано чатов", "chats renamed"),
-        ("members_added", "добавлено участников", "members added"),
-        ("members_removed", "удалено участников", "members removed"),
-        (
-            "admins_granted",
-            "выдано прав администратора",
-            "admin rights granted",
-        ),
-        (
-            "admins_revoked",
-            "снято прав администратора",
-            "admin rights revoked",
-        ),
-        (
-            "links_published",
-            "ссылок в таблице «Чаты Сферум»",
-            "links in the table",
-        ),
         ("api_requests", "запросов к MAX", "requests to MAX"),
         (
             "people_bound",
@@ -141,18 +114,7 @@ pub fn counter_labels() -> BTreeMap<String, Texts> {
             "людей без идентификатора MAX",
             "people without a MAX id",
         ),
-    ];
-    labels
-        .into_iter()
-        .map(|(key, ru, en)| {
-            let texts: Texts = [
-                ("ru".to_string(), ru.to_string()),
-                ("en".to_string(), en.to_string()),
-            ]
-            .into();
-            (key.to_string(), texts)
-        })
-        .collect()
+    ])
 }
 
 #[cfg(test)]

@@ -336,7 +336,7 @@ impl Plan {
 
     /// The plan as text, chat by chat and person by person (what a dry run prints).
     pub fn render(&self, desired: &Desired, lang: Lang) -> Vec<String> {
-        let person = desired.person_labels(texts::not_in_school_data(lang));
+        let person = desired.person_labels(lang);
         let mut out = Vec::new();
         for c in &self.chats {
             let head = match &c.action {

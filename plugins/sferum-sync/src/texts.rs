@@ -126,27 +126,8 @@ pub fn more_problems(lang: Lang, more: usize) -> String {
 
 /// The counters' names per language, for the manifest.
 pub fn counter_labels() -> BTreeMap<String, Texts> {
-    let labels: [(&str, &str, &str); 18] = [
-        ("chats", "чатов положено школе", "chats the school needs"),
+    chat_rules::counter_labels(&[
         ("chats_created", "создано чатов", "chats created"),
-        ("chats_retitled", "переименовано чатов", "chats renamed"),
-        ("members_added", "добавлено участников", "members added"),
-        ("members_removed", "удалено участников", "members removed"),
-        (
-            "admins_granted",
-            "выдано прав администратора",
-            "admin rights granted",
-        ),
-        (
-            "admins_revoked",
-            "снято прав администратора",
-            "admin rights revoked",
-        ),
-        (
-            "links_published",
-            "ссылок в таблице «Чаты Сферум»",
-            "links in the table",
-        ),
         (
             "calls_published",
             "создано видеозвонков",
@@ -189,18 +170,7 @@ pub fn counter_labels() -> BTreeMap<String, Texts> {
             "прав администратора будет снято",
             "admin rights to revoke",
         ),
-    ];
-    labels
-        .into_iter()
-        .map(|(key, ru, en)| {
-            let texts: Texts = [
-                ("ru".to_string(), ru.to_string()),
-                ("en".to_string(), en.to_string()),
-            ]
-            .into();
-            (key.to_string(), texts)
-        })
-        .collect()
+    ])
 }
 
 // The run's start and the check (`apply.rs`, `lib.rs`).
@@ -278,14 +248,6 @@ text!(
         ru: "чат {chat} не прочитан",
     }
 );
-
-/// How the plan marks a member no chat wants.
-pub fn not_in_school_data(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => " (not in the school data)",
-        Lang::Ru => " (нет в данных школы)",
-    }
-}
 
 text!(
     /// The plan's heading of a chat to create; `note` is empty or « (why)».
