@@ -65,6 +65,23 @@ mod tests {
     }
 
     #[test]
+    fn every_counter_a_run_writes_has_a_russian_name() {
+        let labels = manifest().counter_labels;
+        let reasons = (0..2000).filter_map(crate::backend::vk::skip_reason);
+        let keys = ["skipped".to_string(), "calls_restarted".to_string()]
+            .into_iter()
+            .chain(reasons.map(|r| format!("skipped.{r}")));
+        for key in keys {
+            let ru = labels.get(&key).and_then(|t| t.get("ru"));
+            assert!(ru.is_some(), "{key}: no Russian name");
+        }
+        assert_eq!(
+            labels["skipped.chat_full"]["ru"],
+            "нельзя добавить: в чате нет мест"
+        );
+    }
+
+    #[test]
     fn no_settings_is_valid() {
         assert!(keys(&[]).is_empty());
     }

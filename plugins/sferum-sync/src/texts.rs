@@ -126,7 +126,7 @@ pub fn more_problems(lang: Lang, more: usize) -> String {
 
 /// The counters' names per language, for the manifest.
 pub fn counter_labels() -> BTreeMap<String, Texts> {
-    chat_rules::counter_labels(&[
+    let mut labels = chat_rules::counter_labels(&[
         ("chats_created", "создано чатов", "chats created"),
         (
             "calls_published",
@@ -170,7 +170,26 @@ pub fn counter_labels() -> BTreeMap<String, Texts> {
             "прав администратора будет снято",
             "admin rights to revoke",
         ),
-    ])
+        (
+            "calls_restarted",
+            "видеозвонков создано повторно",
+            "video calls started again",
+        ),
+        (
+            "skipped",
+            "людей нельзя добавить",
+            "people who cannot be added",
+        ),
+    ]);
+    for (key, words) in SKIP_REASONS {
+        let texts: Texts = [
+            ("ru".to_string(), format!("нельзя добавить: {words}")),
+            ("en".to_string(), format!("cannot be added: {key}")),
+        ]
+        .into();
+        labels.insert(format!("skipped.{key}"), texts);
+    }
+    labels
 }
 
 // The run's start and the check (`apply.rs`, `lib.rs`).
@@ -329,24 +348,29 @@ text!(
     }
 );
 
-/// Why a person cannot be added, by the skip reason's key (`skipped.KEY` counters): the key
-/// in English, a few words and the key in Russian.
+/// The skip reasons' keys (`skipped.KEY` counters, `backend::vk::skip_reason`) with a few
+/// Russian words each.
+const SKIP_REASONS: [(&str, &str); 9] = [
+    ("access_denied", "доступ запрещён"),
+    ("deleted", "страница удалена"),
+    ("chat_full", "в чате нет мест"),
+    ("invalid_user", "такого пользователя нет"),
+    ("no_permission", "нет разрешения"),
+    ("cannot_interact", "с этим пользователем нельзя связаться"),
+    ("contact_not_found", "контакт не найден"),
+    (
+        "no_access_to_community",
+        "у сообщества нет доступа к человеку",
+    ),
+    ("privacy", "настройки приватности"),
+];
+
+/// Why a person cannot be added, by the skip reason's key: the key in English, a few words
+/// and the key in Russian.
 pub fn skip_reason(lang: Lang, key: &str) -> String {
-    let words = match key {
-        "access_denied" => "доступ запрещён",
-        "deleted" => "страница удалена",
-        "chat_full" => "в чате нет мест",
-        "invalid_user" => "такого пользователя нет",
-        "no_permission" => "нет разрешения",
-        "cannot_interact" => "с этим пользователем нельзя связаться",
-        "contact_not_found" => "контакт не найден",
-        "no_access_to_community" => "у сообщества нет доступа к человеку",
-        "privacy" => "настройки приватности",
-        _ => return key.to_string(),
-    };
-    match lang {
-        Lang::En => key.to_string(),
-        Lang::Ru => format!("{words}: {key}"),
+    match (lang, SKIP_REASONS.iter().find(|(k, _)| *k == key)) {
+        (Lang::Ru, Some((_, words))) => format!("{words}: {key}"),
+        _ => key.to_string(),
     }
 }
 
