@@ -397,30 +397,40 @@ impl Reconciler {
         let lang = self.settings.lang;
         let mut logs: Vec<Vec<String>> = vec![Vec::new(); plan.chats.len()];
         for (i, c) in plan.chats.iter().enumerate() {
-            match &c.action {
-                ChatAction::Hold { reason, .. } => self.problem(format!("«{}»: {reason}", c.title)),
+            if let ChatAction::Hold { reason, .. } = &c.action {
+                self.problem(format!("«{}»: {reason}", c.title));
+            }
+            // A chat found by its title is taken over even when it is held this run (its
+            // members could not be read): the next run reads it by its id, so a list that
+            // misses it (the list shifts while it is read) cannot lead to a second chat.
+            let adopted = match &c.action {
                 ChatAction::Update {
                     chat_id,
                     adopted: true,
                     ..
-                } => {
-                    let pending = self
-                        .state
-                        .chats
-                        .get(&c.purpose)
-                        .is_some_and(|r| r.chat_id.is_none());
-                    if pending {
-                        self.bump("chats_created", 1);
-                    }
-                    let record = ChatRecord {
-                        chat_id: Some(*chat_id),
-                        title: c.title.clone(),
-                        ..Default::default()
-                    };
-                    self.state.chats.insert(c.purpose.clone(), record);
-                    logs[i].push(texts::found_by_title(lang, pending));
+                } => Some(*chat_id),
+                ChatAction::Hold { chat_id, .. } => resolved
+                    .get(&c.purpose)
+                    .filter(|r| r.adopted && r.chat_id == *chat_id)
+                    .map(|r| r.chat_id),
+                _ => None,
+            };
+            if let Some(chat_id) = adopted {
+                let pending = self
+                    .state
+                    .chats
+                    .get(&c.purpose)
+                    .is_some_and(|r| r.chat_id.is_none());
+                if pending {
+                    self.bump("chats_created", 1);
                 }
-                _ => {}
+                let record = ChatRecord {
+                    chat_id: Some(chat_id),
+                    title: c.title.clone(),
+                    ..Default::default()
+                };
+                self.state.chats.insert(c.purpose.clone(), record);
+                logs[i].push(texts::found_by_title(lang, pending));
             }
         }
         self.save();

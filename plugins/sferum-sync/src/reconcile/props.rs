@@ -465,3 +465,34 @@ fn a_start_answered_before_a_failed_retry_round_keeps_its_link() {
     };
     check(school, vec![spec]).unwrap();
 }
+
+/// Found by the property: a creation whose answer was lost was found by its title, but its
+/// members could not be read, so it was held and not taken over; the next run's list shifted
+/// past it, and a second staff room was created.
+#[test]
+fn a_chat_found_by_its_title_but_held_is_taken_over() {
+    let one = |id: SferumId| -> BTreeSet<SferumId> { [id].into() };
+    let members = vec![
+        BTreeSet::new(),
+        one(1),
+        one(1),
+        one(11),
+        BTreeSet::new(),
+        BTreeSet::new(),
+        BTreeSet::new(),
+    ];
+    let school = School {
+        names: vec!["1 а", "1 б", "2 а"],
+        admins: members.clone(),
+        members,
+        lessons: vec![],
+    };
+    let run = |fault_rate, seed| RunSpec {
+        changes: vec![],
+        fault_rate,
+        seed,
+        crash_at: None,
+    };
+    let history = vec![run(21, 7771189582580902294), run(29, 183504329878328618)];
+    check(school, history).unwrap();
+}
