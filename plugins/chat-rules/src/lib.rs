@@ -6,11 +6,22 @@
 //! Everyone is keyed by their Sferum ID: two records with one ID (a teacher who is also a
 //! parent) are one member with one set of rights, admin if any of their roles makes them one.
 //! Another messenger keys people by its own ids with [`desired_by`]: the same rules, other ids.
+//!
+//! Also what both plugins share beside the rules: the removal guard ([`removal_guard`]) and the
+//! language of a run's texts ([`Lang`]).
 
+mod guard;
+mod lang;
+
+pub use guard::{removal_guard, Removals, GUARD_MIN_REMOVALS};
+pub use lang::Lang;
+
+use exchange_sdk::manifest::Texts;
 use exchange_sdk::plugin::{LinksRow, LinksTable};
 use exchange_sdk::school::{
     natural_class_order, Level, Parent, SchoolData, SferumId, Staff, Student,
 };
+use exchange_sdk::{ParamSpec, ParamType};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The purpose key of the staff room.
@@ -82,9 +93,13 @@ impl Desired {
         self.chats.iter().find(|c| c.purpose == purpose)
     }
 
-    /// How the log names a member: «name [id]» for people some chat wants, else `[id]`
-    /// followed by `unknown`.
-    pub fn person_labels(&self, unknown: &'static str) -> impl Fn(i64) -> String + '_ {
+    /// How the log names a member, in `lang`: «name [id]» for people some chat wants, else
+    /// `[id]` marked as not in the school data.
+    pub fn person_labels(&self, lang: Lang) -> impl Fn(i64) -> String + '_ {
+        let unknown = match lang {
+            Lang::En => " (not in the school data)",
+            Lang::Ru => " (нет в данных школы)",
+        };
         let names: BTreeMap<SferumId, &str> = self
             .chats
             .iter()
@@ -95,6 +110,63 @@ impl Desired {
             None => format!("[{id}]{unknown}"),
         }
     }
+}
+
+/// The task parameters of the rules and the removal guard both messenger task types declare:
+/// `subject_chats`, `dry_run` and `max_removals_percent`, with their Russian labels and
+/// descriptions; `messenger` names the messenger in English and in Russian in the
+/// prepositional case (`("Sferum", "Сферуме")`).
+pub fn params(messenger: (&str, &str)) -> Vec<ParamSpec> {
+    let (en, ru) = messenger;
+    vec![
+        ParamSpec::optional("subject_chats", ParamType::Flag, Some("0"), "1 to keep a chat per subject group as well.")
+            .with_label("ru", "Чаты учебных групп")
+            .with_description("ru", "1 — вести также чат для каждой учебной группы по предмету."),
+        ParamSpec::optional("dry_run", ParamType::Flag, Some("0"), &format!("1 to plan and report only, changing nothing in {en}."))
+            .with_label("ru", "Всегда пробный запуск")
+            .with_description("ru", &format!("1 — каждый запуск только показывает план и ничего не меняет в {ru}.")),
+        ParamSpec::optional("max_removals_percent", ParamType::Integer { min: 0, max: 100 }, Some("20"), "Stop before removing more than this share of a chat's members (or of all managed members).")
+            .with_label("ru", "Защита от массового удаления, %")
+            .with_description("ru", "Остановиться до удаления, если запуск удалил бы больше этой доли участников чата (или всех обслуживаемых участников)."),
+    ]
+}
+
+/// The counters' names per language, for a manifest: those both messenger task types keep,
+/// then `own` (key, Russian, English).
+pub fn counter_labels(own: &[(&str, &str, &str)]) -> BTreeMap<String, Texts> {
+    let shared = [
+        ("chats", "чатов положено школе", "chats the school needs"),
+        ("chats_retitled", "переименовано чатов", "chats renamed"),
+        ("members_added", "добавлено участников", "members added"),
+        ("members_removed", "удалено участников", "members removed"),
+        (
+            "admins_granted",
+            "выдано прав администратора",
+            "admin rights granted",
+        ),
+        (
+            "admins_revoked",
+            "снято прав администратора",
+            "admin rights revoked",
+        ),
+        (
+            "links_published",
+            "ссылок в таблице «Чаты Сферум»",
+            "links in the table",
+        ),
+    ];
+    shared
+        .iter()
+        .chain(own)
+        .map(|(key, ru, en)| {
+            let texts: Texts = [
+                ("ru".to_string(), ru.to_string()),
+                ("en".to_string(), en.to_string()),
+            ]
+            .into();
+            (key.to_string(), texts)
+        })
+        .collect()
 }
 
 /// The staff room's row, then one row per class: the «Чаты Сферум» table with each chat's

@@ -244,7 +244,12 @@ fn classify(lang: Lang, status: u16, text: &str) -> Result<Value, Attempt> {
     let what = format!("{code}: {message}");
     match status {
         200..=299 => {
-            let body = body.ok_or_else(|| Attempt::Again("the answer is not JSON".into()))?;
+            let body = body.ok_or_else(|| {
+                Attempt::Again(lang.pick(
+                    "the answer is not JSON".into(),
+                    "ответ не в формате JSON".into(),
+                ))
+            })?;
             if body.get("success") == Some(&Value::Bool(false))
                 && body.get("failed_user_ids").is_none()
             {
@@ -337,6 +342,10 @@ mod tests {
         assert_eq!(kind(classify(Lang::En, 429, "{}")), "again");
         assert_eq!(kind(classify(Lang::En, 502, "")), "again");
         assert_eq!(kind(classify(Lang::En, 200, "<html>")), "again");
+        let Err(Attempt::Again(why)) = classify(Lang::Ru, 200, "<html>") else {
+            panic!("an answer that is not JSON is sent again");
+        };
+        assert_eq!(why, "ответ не в формате JSON");
     }
 
     #[test]

@@ -1,16 +1,12 @@
 //! One adopted chat's differences from its desired state, pure: who to add, remove, make
 //! admin or take admin rights from, whether to restore the title, which rights the bot needs
-//! for that, and the removal guard over all chats (the same thresholds as sferum-sync's).
+//! for that (the removal guard over all chats is `chat_rules::removal_guard`).
 
 use crate::api::Member;
 use crate::state::Adopted;
-use crate::texts::Lang;
 use chat_rules::DesiredChat;
 use std::collections::BTreeSet;
 
-/// The removal guard ignores runs that remove fewer people than this from a chat (or in
-/// total), as sferum-sync's does.
-pub const GUARD_MIN_REMOVALS: usize = 3;
 /// How long a person who could not be added is left alone before the next attempt.
 pub const SKIP_RETRY_SECS: u64 = 24 * 3600;
 
@@ -151,45 +147,6 @@ pub fn diff(chat: &DesiredChat, actual: &Actual, record: &Adopted, now: u64) -> 
     d
 }
 
-fn too_many(removed: usize, members: usize, percent: u64) -> bool {
-    removed >= GUARD_MIN_REMOVALS && (removed as u64) * 100 > percent * members as u64
-}
-
-/// Why removals are held back (the removal guard), if they are: per chat and over all, in
-/// the language `lang`.
-pub fn guard(lang: Lang, diffs: &[(&str, &ChatDiff)], percent: u64, force: bool) -> Option<String> {
-    if force {
-        return None;
-    }
-    let mut reasons = Vec::new();
-    let (mut removed, mut members) = (0, 0);
-    for (title, d) in diffs {
-        removed += d.remove.len();
-        members += d.members_now;
-        if too_many(d.remove.len(), d.members_now, percent) {
-            let (n, of) = (d.remove.len(), d.members_now);
-            reasons.push(lang.pick(
-                format!("{n} of {of} members of «{title}»"),
-                format!("{n} из {of} участников «{title}»"),
-            ));
-        }
-    }
-    if too_many(removed, members, percent) {
-        reasons.push(lang.pick(
-            format!("{removed} of all {members} managed members"),
-            format!("{removed} из всех {members} обслуживаемых участников"),
-        ));
-    }
-    if reasons.is_empty() {
-        return None;
-    }
-    let reasons = reasons.join(", ");
-    Some(lang.pick(
-        format!("removal guard: this run would remove {reasons}, more than max_removals_percent={percent}%; nothing was removed. If the school data is complete and these people really left, confirm the removals for one run: exchange-host run TASK --force (the next runs are guarded again)"),
-        format!("Защита от массового удаления: запуск удалил бы {reasons}, больше чем max_removals_percent={percent}%; никто не удалён. Если данные школы полны и эти люди действительно ушли, подтвердите удаление на один запуск: exchange-host run TASK --force (следующие запуски снова под защитой)"),
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,35 +220,6 @@ mod tests {
         assert_eq!(
             diff(&chat(&[5], &[]), &actual, &record, 100 + SKIP_RETRY_SECS).add,
             [5]
-        );
-    }
-
-    #[test]
-    fn the_guard_holds_many_removals_unless_forced() {
-        let d = ChatDiff {
-            remove: vec![1, 2, 3],
-            members_now: 10,
-            ..Default::default()
-        };
-        assert!(guard(Lang::En, &[("Учительская", &d)], 20, false)
-            .unwrap()
-            .contains("3 of 10 members of «Учительская»"));
-        assert!(guard(Lang::Ru, &[("Учительская", &d)], 20, false)
-            .unwrap()
-            .starts_with(
-                "Защита от массового удаления: запуск удалил бы 3 из 10 участников «Учительская»"
-            ));
-        assert_eq!(guard(Lang::Ru, &[("Учительская", &d)], 20, true), None);
-        assert_eq!(guard(Lang::Ru, &[("Учительская", &d)], 30, false), None);
-        let two = ChatDiff {
-            remove: vec![1, 2],
-            members_now: 3,
-            ..Default::default()
-        };
-        assert_eq!(
-            guard(Lang::Ru, &[("x", &two)], 20, false),
-            None,
-            "fewer than 3 removals are ordinary"
         );
     }
 }

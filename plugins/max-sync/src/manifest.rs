@@ -31,15 +31,7 @@ pub fn manifest() -> Manifest {
             ParamSpec::optional("ca_file", ParamType::String, None, "A PEM file of extra trusted CA certificates, e.g. the Russian Ministry of Digital Development's root CA that MAX's TLS chain needs when the system does not trust it.")
                 .with_label("ru", "Файл корневых сертификатов")
                 .with_description("ru", "Путь к файлу PEM с дополнительными доверенными сертификатами, например корневым сертификатом Минцифры России, если система ему не доверяет, а MAX его требует."),
-            ParamSpec::optional("subject_chats", ParamType::Flag, Some("0"), "1 to keep a chat per subject group as well.")
-                .with_label("ru", "Чаты учебных групп")
-                .with_description("ru", "1 — вести также чат для каждой учебной группы по предмету."),
-            ParamSpec::optional("dry_run", ParamType::Flag, Some("0"), "1 to plan and report only, changing nothing in MAX.")
-                .with_label("ru", "Всегда пробный запуск")
-                .with_description("ru", "1 — каждый запуск только показывает план и ничего не меняет в MAX."),
-            ParamSpec::optional("max_removals_percent", ParamType::Integer { min: 0, max: 100 }, Some("20"), "Stop before removing more than this share of a chat's members (or of all managed members).")
-                .with_label("ru", "Защита от массового удаления, %")
-                .with_description("ru", "Остановиться до удаления, если запуск удалил бы больше этой доли участников чата (или всех обслуживаемых участников)."),
+        ], chat_rules::params(("MAX", "MAX")), vec![
             ParamSpec::optional("bind_chats", ParamType::String, None, "Chats bound to purposes by hand, for chats whose title is not the purpose's: CHAT_ID=PURPOSE pairs separated by ';', the purpose as its title («5 а — родители») or key (class:<id>:parents), e.g. -70000000000001=Учительская.")
                 .with_label("ru", "Привязка чатов вручную")
                 .with_description("ru", "Чаты, назначенные вручную, если название чата не совпадает с нужным: пары ИДЕНТИФИКАТОР_ЧАТА=НАЗНАЧЕНИЕ через «;», назначение — название («5 а — родители») или ключ (class:<id>:parents), например -70000000000001=Учительская."),

@@ -10,7 +10,7 @@ use crate::adopt::{adopt, record, Event};
 use crate::api::{Chat, ChatId};
 use crate::client::{ApiError, Client};
 use crate::config::Config;
-use crate::diff::{diff, guard, Actual, ChatDiff, ADMIN_RIGHTS, BOT_RIGHTS};
+use crate::diff::{diff, Actual, ChatDiff, ADMIN_RIGHTS, BOT_RIGHTS};
 use crate::state::{Skip, TaskState, KEY};
 use crate::texts::{self, Figures, Lang};
 use chat_rules::{desired_by, links_table, Desired, DesiredChat, PersonRef};
@@ -211,7 +211,12 @@ impl Run<'_, '_> {
                 Err(ApiError::NotFound(_) | ApiError::Denied(_)) => {
                     self.state.register.entry(id).or_default().active = false;
                 }
-                Err(e) => return Err(format!("chat {id} cannot be read: {e}")),
+                Err(e) => {
+                    return Err(self.lang.pick(
+                        format!("chat {id} cannot be read: {e}"),
+                        format!("не удалось прочитать чат {id}: {e}"),
+                    ))
+                }
             }
         }
         Ok(seen)
@@ -541,7 +546,7 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
     }
     run.save()?;
 
-    let label = desired.person_labels(texts::not_in_school_data(lang));
+    let label = desired.person_labels(lang);
     let mut plans = Vec::new();
     let mut missing = Vec::new();
     let total = desired.chats.len() as u64;
@@ -574,14 +579,16 @@ pub fn run(ctx: &Context<'_>, client: &Client, config: &Config) -> Result<RunSum
             plans.push((chat, id, d));
         }
     }
-    let guard = guard(
+    let guard = chat_rules::removal_guard(
         lang,
-        &plans
-            .iter()
-            .map(|(c, _, d)| (c.title.as_str(), d))
-            .collect::<Vec<_>>(),
+        plans.iter().map(|(c, _, d)| chat_rules::Removals {
+            title: &c.title,
+            removed: d.remove.len(),
+            members: d.members_now,
+        }),
         config.max_removals_percent,
         config.force,
+        &ctx.request().task_id,
     );
     for (chat, id, d) in &mut plans {
         if config.dry_run {

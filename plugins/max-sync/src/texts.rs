@@ -3,48 +3,10 @@
 //! unless the host asks for English.
 
 use exchange_sdk::manifest::Texts;
-use exchange_sdk::Context;
 use std::collections::BTreeMap;
 
-/// A language of the plugin's texts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Ru,
-    En,
-}
-
-impl Lang {
-    /// The language the host asked the run's texts in.
-    pub fn of(ctx: &Context<'_>) -> Lang {
-        Lang::of_locale(ctx.locale())
-    }
-
-    /// The language of a locale the host passes (`en`, `ru`, or `""` when it does not say):
-    /// English for `en…`, else Russian.
-    pub fn of_locale(locale: &str) -> Lang {
-        if locale.starts_with("en") {
-            Lang::En
-        } else {
-            Lang::Ru
-        }
-    }
-
-    /// The text in this language, of the English and the Russian one.
-    pub fn pick(self, en: String, ru: String) -> String {
-        match self {
-            Lang::En => en,
-            Lang::Ru => ru,
-        }
-    }
-}
-
-/// How the log marks a member no chat of the school data wants.
-pub fn not_in_school_data(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => " (not in the school data)",
-        Lang::Ru => " (нет в данных школы)",
-    }
-}
+/// The language of the plugin's texts (shared with the Sferum task type).
+pub use chat_rules::Lang;
 
 /// The counters of a run in figures.
 pub struct Figures {
@@ -138,28 +100,9 @@ pub fn sentence(text: &str) -> String {
 
 /// The counters' names per language, for the manifest.
 pub fn counter_labels() -> BTreeMap<String, Texts> {
-    let labels: [(&str, &str, &str); 12] = [
-        ("chats", "чатов положено школе", "chats the school needs"),
+    chat_rules::counter_labels(&[
         ("chats_adopted", "чатов ведётся", "chats kept"),
         ("chats_missing", "чатов не хватает", "chats missing"),
-        ("chats_retitled", "переименовано чатов", "chats renamed"),
-        ("members_added", "добавлено участников", "members added"),
-        ("members_removed", "удалено участников", "members removed"),
-        (
-            "admins_granted",
-            "выдано прав администратора",
-            "admin rights granted",
-        ),
-        (
-            "admins_revoked",
-            "снято прав администратора",
-            "admin rights revoked",
-        ),
-        (
-            "links_published",
-            "ссылок в таблице «Чаты Сферум»",
-            "links in the table",
-        ),
         ("api_requests", "запросов к MAX", "requests to MAX"),
         (
             "people_bound",
@@ -171,18 +114,7 @@ pub fn counter_labels() -> BTreeMap<String, Texts> {
             "людей без идентификатора MAX",
             "people without a MAX id",
         ),
-    ];
-    labels
-        .into_iter()
-        .map(|(key, ru, en)| {
-            let texts: Texts = [
-                ("ru".to_string(), ru.to_string()),
-                ("en".to_string(), en.to_string()),
-            ]
-            .into();
-            (key.to_string(), texts)
-        })
-        .collect()
+    ])
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ fn run(host: &TestHost, max: &EmulatorHandle, locale: &str, task: &[(&str, &str)
         params: params(task),
         school: Some(school()),
         locale: locale.into(),
+        task_id: "12".into(),
         ..Default::default()
     };
     max_sync::run_with(&host.context::<MaxSync>(request), &max.base_url()).unwrap()
@@ -120,12 +121,10 @@ fn a_dry_run_says_so_in_russian() {
     );
 }
 
-#[test]
-fn a_kept_chat_is_reported_in_russian() {
-    let (max, host) = (emulator(), TestHost::new());
-    // The first run sets the update marker (without one MAX serves only the newest update).
-    run(&host, &max, "", &[]);
-    for user_id in [1001, 1002, 5555] {
+/// A staff room made by the director with the teacher and `extra` people in it, the bot
+/// added as an admin with the rights it needs; its chat id.
+fn staff_room(max: &EmulatorHandle, extra: &[i64]) -> i64 {
+    for &user_id in [1001, 1002].iter().chain(extra) {
         let person = Act::AddPerson {
             user_id,
             first_name: format!("Человек {user_id}"),
@@ -139,7 +138,7 @@ fn a_kept_chat_is_reported_in_russian() {
         .act(Act::CreateChat {
             by: 1001,
             title: "Учительская".into(),
-            members: vec![1002, 5555],
+            members: [1002].iter().chain(extra).copied().collect(),
             link: true,
         })
         .unwrap()["chat_id"]
@@ -157,6 +156,15 @@ fn a_kept_chat_is_reported_in_russian() {
         admin: Some(rights),
     })
     .unwrap();
+    chat_id
+}
+
+#[test]
+fn a_kept_chat_is_reported_in_russian() {
+    let (max, host) = (emulator(), TestHost::new());
+    // The first run sets the update marker (without one MAX serves only the newest update).
+    run(&host, &max, "", &[]);
+    let chat_id = staff_room(&max, &[5555]);
     let summary = run(&host, &max, "", &[]);
     assert!(
         summary
@@ -171,4 +179,22 @@ fn a_kept_chat_is_reported_in_russian() {
     for line in log.iter().filter(|l| l.starts_with("warn: ")) {
         assert_eq!(latin_sentence(line), None, "{line}");
     }
+}
+
+#[test]
+fn the_removal_guard_names_the_tasks_button_and_command_in_russian() {
+    let (max, host) = (emulator(), TestHost::new());
+    run(&host, &max, "", &[]);
+    staff_room(&max, &[5555, 5556, 5557]);
+    let summary = run(&host, &max, "", &[]);
+    assert_eq!(summary.status, RunStatus::Failed);
+    let message = &summary.message;
+    assert!(
+        message.starts_with("Защита от массового удаления: этот запуск удалил бы 3 из 5 участников чата «Учительская»")
+            && message.contains("кнопка «Запустить с подтверждением удалений»")
+            && message.contains("exchange-host run 12 --force"),
+        "{message}"
+    );
+    assert_eq!(latin_sentence(message), None, "{message}");
+    assert_eq!(summary.counters.get("members_removed"), None);
 }

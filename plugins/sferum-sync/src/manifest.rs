@@ -25,16 +25,7 @@ pub fn manifest() -> Manifest {
         default_schedule: Some("every 30m".into()),
         // One community, one set of chats: a second task would fight the first.
         several_tasks_per_org: false,
-        params: [task_proxy::params(), vec![
-            ParamSpec::optional("subject_chats", ParamType::Flag, Some("0"), "1 to keep a chat per subject group as well.")
-                .with_label("ru", "Чаты учебных групп")
-                .with_description("ru", "1 — вести также чат для каждой учебной группы по предмету."),
-            ParamSpec::optional("dry_run", ParamType::Flag, Some("0"), "1 to plan and report only, changing nothing in Sferum.")
-                .with_label("ru", "Всегда пробный запуск")
-                .with_description("ru", "1 — каждый запуск только показывает план и ничего не меняет в Сферуме."),
-            ParamSpec::optional("max_removals_percent", ParamType::Integer { min: 0, max: 100 }, Some("20"), "Stop before removing more than this share of a chat's members (or of all managed members).")
-                .with_label("ru", "Защита от массового удаления, %")
-                .with_description("ru", "Остановиться до удаления, если запуск удалил бы больше этой доли участников чата (или всех обслуживаемых участников)."),
+        params: [task_proxy::params(), chat_rules::params(("Sferum", "Сферуме")), vec![
             ParamSpec::optional("recreate_lost", ParamType::Flag, Some("0"), "1 to create anew the chats the community lost access to (error 917).")
                 .with_label("ru", "Пересоздать потерянные чаты")
                 .with_description("ru", "1 — создать заново чаты, доступ к которым сообщество потеряло (ошибка 917)."),
@@ -71,6 +62,23 @@ mod tests {
         let mut m = manifest();
         m.abi_version = exchange_sdk::abi::ABI_VERSION.into();
         assert_eq!(m.findings(), []);
+    }
+
+    #[test]
+    fn every_counter_a_run_writes_has_a_russian_name() {
+        let labels = manifest().counter_labels;
+        let reasons = (0..2000).filter_map(crate::backend::vk::skip_reason);
+        let keys = ["skipped".to_string(), "calls_restarted".to_string()]
+            .into_iter()
+            .chain(reasons.map(|r| format!("skipped.{r}")));
+        for key in keys {
+            let ru = labels.get(&key).and_then(|t| t.get("ru"));
+            assert!(ru.is_some(), "{key}: no Russian name");
+        }
+        assert_eq!(
+            labels["skipped.chat_full"]["ru"],
+            "нельзя добавить: в чате нет мест"
+        );
     }
 
     #[test]

@@ -7,11 +7,6 @@ use crate::texts::{self, Lang};
 use exchange_sdk::school::SferumId;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The removal guard ignores runs that remove fewer people than this from a chat (or in
-/// total): removing one or two people (a class teacher change, a family moving away) is
-/// ordinary, whatever the chat's size.
-pub const GUARD_MIN_REMOVALS: usize = 3;
-
 /// How long a member who could not be added is left alone before the next attempt.
 pub const SKIP_RETRY_SECS: u64 = 24 * 3600;
 
@@ -307,47 +302,30 @@ fn chat_plan(
     p
 }
 
-/// Whether removing `removed` of `members` trips the guard at `percent`.
-fn too_many(removed: usize, members: usize, percent: u64) -> bool {
-    removed >= GUARD_MIN_REMOVALS && (removed as u64) * 100 > percent * members as u64
-}
-
 fn guard(
     chats: &[ChatPlan],
     resolved: &BTreeMap<String, Resolved>,
     found: &BTreeMap<u64, Found>,
     opts: &Options,
 ) -> Option<String> {
-    if opts.force {
-        return None;
-    }
-    let pct = opts.max_removals_percent;
-    let mut reasons = Vec::new();
-    let (mut removed_total, mut members_total) = (0, 0);
-    for c in chats {
+    let weighed = chats.iter().filter_map(|c| {
         let Some(Found::Present(a)) = resolved.get(&c.purpose).and_then(|r| found.get(&r.chat_id))
         else {
-            continue;
+            return None;
         };
-        let members = a.members.iter().filter(|&&id| id > 0).count();
-        removed_total += c.remove.len();
-        members_total += members;
-        if too_many(c.remove.len(), members, pct) {
-            reasons.push(texts::guard_chat(
-                opts.lang,
-                c.remove.len(),
-                members,
-                &c.title,
-            ));
-        }
-    }
-    if too_many(removed_total, members_total, pct) {
-        reasons.push(texts::guard_total(opts.lang, removed_total, members_total));
-    }
-    let task = Some(opts.task_id.as_str())
-        .filter(|t| !t.is_empty())
-        .unwrap_or("TASK");
-    (!reasons.is_empty()).then(|| texts::guard(opts.lang, &reasons.join(", "), pct, task))
+        Some(chat_rules::Removals {
+            title: &c.title,
+            removed: c.remove.len(),
+            members: a.members.iter().filter(|&&id| id > 0).count(),
+        })
+    });
+    chat_rules::removal_guard(
+        opts.lang,
+        weighed,
+        opts.max_removals_percent,
+        opts.force,
+        &opts.task_id,
+    )
 }
 
 impl Plan {
@@ -358,7 +336,7 @@ impl Plan {
 
     /// The plan as text, chat by chat and person by person (what a dry run prints).
     pub fn render(&self, desired: &Desired, lang: Lang) -> Vec<String> {
-        let person = desired.person_labels(texts::not_in_school_data(lang));
+        let person = desired.person_labels(lang);
         let mut out = Vec::new();
         for c in &self.chats {
             let head = match &c.action {

@@ -6,26 +6,10 @@
 
 use crate::plan::{ChatAction, ChatPlan};
 use exchange_sdk::manifest::Texts;
-use exchange_sdk::Context;
 use std::collections::BTreeMap;
 
-/// A language of the plugin's texts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Ru,
-    En,
-}
-
-impl Lang {
-    /// The language the host asked for: English for `en…`, else Russian.
-    pub fn of(ctx: &Context<'_>) -> Lang {
-        if ctx.locale().starts_with("en") {
-            Lang::En
-        } else {
-            Lang::Ru
-        }
-    }
-}
+/// The language of the plugin's texts (shared with the MAX task type).
+pub use chat_rules::Lang;
 
 /// A text in both languages: a function of the language and the facts the text carries.
 macro_rules! text {
@@ -142,27 +126,8 @@ pub fn more_problems(lang: Lang, more: usize) -> String {
 
 /// The counters' names per language, for the manifest.
 pub fn counter_labels() -> BTreeMap<String, Texts> {
-    let labels: [(&str, &str, &str); 18] = [
-        ("chats", "чатов положено школе", "chats the school needs"),
+    let mut labels = chat_rules::counter_labels(&[
         ("chats_created", "создано чатов", "chats created"),
-        ("chats_retitled", "переименовано чатов", "chats renamed"),
-        ("members_added", "добавлено участников", "members added"),
-        ("members_removed", "удалено участников", "members removed"),
-        (
-            "admins_granted",
-            "выдано прав администратора",
-            "admin rights granted",
-        ),
-        (
-            "admins_revoked",
-            "снято прав администратора",
-            "admin rights revoked",
-        ),
-        (
-            "links_published",
-            "ссылок в таблице «Чаты Сферум»",
-            "links in the table",
-        ),
         (
             "calls_published",
             "создано видеозвонков",
@@ -205,18 +170,26 @@ pub fn counter_labels() -> BTreeMap<String, Texts> {
             "прав администратора будет снято",
             "admin rights to revoke",
         ),
-    ];
+        (
+            "calls_restarted",
+            "видеозвонков создано повторно",
+            "video calls started again",
+        ),
+        (
+            "skipped",
+            "людей нельзя добавить",
+            "people who cannot be added",
+        ),
+    ]);
+    for (key, words) in SKIP_REASONS {
+        let texts: Texts = [
+            ("ru".to_string(), format!("нельзя добавить: {words}")),
+            ("en".to_string(), format!("cannot be added: {key}")),
+        ]
+        .into();
+        labels.insert(format!("skipped.{key}"), texts);
+    }
     labels
-        .into_iter()
-        .map(|(key, ru, en)| {
-            let texts: Texts = [
-                ("ru".to_string(), ru.to_string()),
-                ("en".to_string(), en.to_string()),
-            ]
-            .into();
-            (key.to_string(), texts)
-        })
-        .collect()
 }
 
 // The run's start and the check (`apply.rs`, `lib.rs`).
@@ -294,38 +267,6 @@ text!(
         ru: "чат {chat} не прочитан",
     }
 );
-
-text!(
-    /// The removal guard's reason for one chat.
-    guard_chat(removed: usize, members: usize, title: &str) {
-        en: "{removed} of {members} members of «{title}»",
-        ru: "{removed} из {members} участников чата «{title}»",
-    }
-);
-
-text!(
-    /// The removal guard's reason for all chats.
-    guard_total(removed: usize, members: usize) {
-        en: "{removed} of all {members} managed members",
-        ru: "{removed} из всех {members} участников управляемых чатов",
-    }
-);
-
-text!(
-    /// The removal guard's message; `task` is the task's id (`TASK` when unknown).
-    guard(reasons: &str, pct: u64, task: &str) {
-        en: "removal guard: this run would remove {reasons}, more than max_removals_percent={pct}%; nothing was removed. If the school data is complete and these people really left, confirm the removals for one run: exchange-host run {task} --force (the next runs are guarded again)",
-        ru: "Защита от массового удаления: этот запуск удалил бы {reasons} — больше, чем max_removals_percent={pct}%; никто не удалён. Если данные школы полные и эти люди действительно ушли, подтвердите удаления на один запуск: кнопка «Запустить с подтверждением удалений» на странице задачи или команда exchange-host run {task} --force (следующие запуски снова под защитой)",
-    }
-);
-
-/// How the plan marks a member no chat wants.
-pub fn not_in_school_data(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => " (not in the school data)",
-        Lang::Ru => " (нет в данных школы)",
-    }
-}
 
 text!(
     /// The plan's heading of a chat to create; `note` is empty or « (why)».
@@ -407,24 +348,29 @@ text!(
     }
 );
 
-/// Why a person cannot be added, by the skip reason's key (`skipped.KEY` counters): the key
-/// in English, a few words and the key in Russian.
+/// The skip reasons' keys (`skipped.KEY` counters, `backend::vk::skip_reason`) with a few
+/// Russian words each.
+const SKIP_REASONS: [(&str, &str); 9] = [
+    ("access_denied", "доступ запрещён"),
+    ("deleted", "страница удалена"),
+    ("chat_full", "в чате нет мест"),
+    ("invalid_user", "такого пользователя нет"),
+    ("no_permission", "нет разрешения"),
+    ("cannot_interact", "с этим пользователем нельзя связаться"),
+    ("contact_not_found", "контакт не найден"),
+    (
+        "no_access_to_community",
+        "у сообщества нет доступа к человеку",
+    ),
+    ("privacy", "настройки приватности"),
+];
+
+/// Why a person cannot be added, by the skip reason's key: the key in English, a few words
+/// and the key in Russian.
 pub fn skip_reason(lang: Lang, key: &str) -> String {
-    let words = match key {
-        "access_denied" => "доступ запрещён",
-        "deleted" => "страница удалена",
-        "chat_full" => "в чате нет мест",
-        "invalid_user" => "такого пользователя нет",
-        "no_permission" => "нет разрешения",
-        "cannot_interact" => "с этим пользователем нельзя связаться",
-        "contact_not_found" => "контакт не найден",
-        "no_access_to_community" => "у сообщества нет доступа к человеку",
-        "privacy" => "настройки приватности",
-        _ => return key.to_string(),
-    };
-    match lang {
-        Lang::En => key.to_string(),
-        Lang::Ru => format!("{words}: {key}"),
+    match (lang, SKIP_REASONS.iter().find(|(k, _)| *k == key)) {
+        (Lang::Ru, Some((_, words))) => format!("{words}: {key}"),
+        _ => key.to_string(),
     }
 }
 

@@ -171,15 +171,8 @@ fn proxy_authorization(user: &str, password: &str) -> Result<HeaderValue, ProxyE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use exchange_sdk::manifest::Params;
+    use exchange_sdk::testing::params as values;
     use exchange_sdk::Manifest;
-
-    fn values(pairs: &[(&str, &str)]) -> Params {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     #[test]
     fn the_declaration_is_sound_and_every_parameter_speaks_russian() {

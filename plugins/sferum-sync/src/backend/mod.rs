@@ -131,8 +131,9 @@ impl Op {
 pub enum Conversation {
     /// A group chat.
     Chat(ListedChat),
-    /// A dialog with a person or another community: not a chat, ignored.
-    Dialog,
+    /// A dialog with a person or another community (its peer id): not a chat, ignored but
+    /// for telling that the list shifted while it was read.
+    Dialog(i64),
 }
 
 /// A group chat as the community's list shows it.

@@ -291,7 +291,7 @@ fn conversation(
 ) -> Result<Conversation, String> {
     let unreadable = |why: Why| unreadable(op, value, &why.text(lang), lang);
     if c.peer.kind != "chat" {
-        return Ok(Conversation::Dialog);
+        return Ok(Conversation::Dialog(c.peer.id));
     }
     let chat = match c.peer.local_id {
         Some(id) => id,
@@ -523,7 +523,7 @@ mod tests {
             panic!()
         };
         assert_eq!(total, 3);
-        assert_eq!(items[0], Conversation::Dialog);
+        assert_eq!(items[0], Conversation::Dialog(5));
         assert!(matches!(&items[1], Conversation::Chat(c) if c.chat == 4 && !c.member));
         assert!(
             matches!(&items[2], Conversation::Chat(c) if c.chat == 2 && c.member && c.admins == [3])

@@ -18,17 +18,25 @@ const LIST_PASSES: u32 = 3;
 /// The community's list being read, page by page and pass by pass.
 ///
 /// The list is ordered by last message and paged by offset, so a chat that gets a message
-/// while the pages are read moves to the front: the page after it then repeats a chat seen
-/// before, and the moved chat may never be seen. A pass that sees a repeat (or a changed
-/// total) is followed by another pass; the chats of all passes count. Without a shift a
-/// single pass reads each page once.
+/// while the pages are read moves to the front: the page after it then repeats a
+/// conversation seen before (a chat or a dialog), and the moved chat may never be seen. A
+/// pass that sees a repeat (or a changed total) is followed by another pass; the chats of all
+/// passes count. Without a shift a single pass reads each page once.
 pub(super) struct Listing {
     chats: BTreeMap<ChatId, ListedChat>,
-    seen: BTreeSet<ChatId>,
+    /// The conversations of this pass by peer: chats by chat id, dialogs by peer id.
+    seen: BTreeSet<Seen>,
     offset: u64,
     pass: u32,
     total: Option<u64>,
     shifted: bool,
+}
+
+/// A conversation of the list as a pass remembers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Seen {
+    Chat(ChatId),
+    Dialog(i64),
 }
 
 /// Members of the resolved chats being read.
@@ -123,9 +131,12 @@ impl Reconciler {
         l.total = Some(total);
         let page = items.len() as u64;
         for item in items {
-            if let Conversation::Chat(chat) = item {
-                l.shifted |= !l.seen.insert(chat.chat);
-                l.chats.insert(chat.chat, chat);
+            match item {
+                Conversation::Chat(chat) => {
+                    l.shifted |= !l.seen.insert(Seen::Chat(chat.chat));
+                    l.chats.insert(chat.chat, chat);
+                }
+                Conversation::Dialog(peer) => l.shifted |= !l.seen.insert(Seen::Dialog(peer)),
             }
         }
         l.offset += page;
@@ -397,30 +408,40 @@ impl Reconciler {
         let lang = self.settings.lang;
         let mut logs: Vec<Vec<String>> = vec![Vec::new(); plan.chats.len()];
         for (i, c) in plan.chats.iter().enumerate() {
-            match &c.action {
-                ChatAction::Hold { reason, .. } => self.problem(format!("«{}»: {reason}", c.title)),
+            if let ChatAction::Hold { reason, .. } = &c.action {
+                self.problem(format!("«{}»: {reason}", c.title));
+            }
+            // A chat found by its title is taken over even when it is held this run (its
+            // members could not be read): the next run reads it by its id, so a list that
+            // misses it (the list shifts while it is read) cannot lead to a second chat.
+            let adopted = match &c.action {
                 ChatAction::Update {
                     chat_id,
                     adopted: true,
                     ..
-                } => {
-                    let pending = self
-                        .state
-                        .chats
-                        .get(&c.purpose)
-                        .is_some_and(|r| r.chat_id.is_none());
-                    if pending {
-                        self.bump("chats_created", 1);
-                    }
-                    let record = ChatRecord {
-                        chat_id: Some(*chat_id),
-                        title: c.title.clone(),
-                        ..Default::default()
-                    };
-                    self.state.chats.insert(c.purpose.clone(), record);
-                    logs[i].push(texts::found_by_title(lang, pending));
+                } => Some(*chat_id),
+                ChatAction::Hold { chat_id, .. } => resolved
+                    .get(&c.purpose)
+                    .filter(|r| r.adopted && r.chat_id == *chat_id)
+                    .map(|r| r.chat_id),
+                _ => None,
+            };
+            if let Some(chat_id) = adopted {
+                let pending = self
+                    .state
+                    .chats
+                    .get(&c.purpose)
+                    .is_some_and(|r| r.chat_id.is_none());
+                if pending {
+                    self.bump("chats_created", 1);
                 }
-                _ => {}
+                let record = ChatRecord {
+                    chat_id: Some(chat_id),
+                    title: c.title.clone(),
+                    ..Default::default()
+                };
+                self.state.chats.insert(c.purpose.clone(), record);
+                logs[i].push(texts::found_by_title(lang, pending));
             }
         }
         self.save();

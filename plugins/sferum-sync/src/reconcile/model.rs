@@ -23,7 +23,7 @@ pub struct Chat {
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Entry {
     Chat(ChatId),
-    Dialog,
+    Dialog(i64),
 }
 
 /// The model of one community.
@@ -62,7 +62,7 @@ impl Model {
         Model {
             community,
             chats: BTreeMap::new(),
-            order: vec![Entry::Dialog, Entry::Dialog],
+            order: vec![Entry::Dialog(501), Entry::Dialog(502)],
             next_chat: 1,
             calls: Vec::new(),
             unaddable,
@@ -115,7 +115,7 @@ impl Model {
                     .skip(*offset as usize)
                     .take(PAGE)
                     .map(|e| match e {
-                        Entry::Dialog => Conversation::Dialog,
+                        Entry::Dialog(peer) => Conversation::Dialog(*peer),
                         Entry::Chat(id) => {
                             let c = &self.chats[id];
                             Conversation::Chat(ListedChat {

@@ -465,3 +465,99 @@ fn a_start_answered_before_a_failed_retry_round_keeps_its_link() {
     };
     check(school, vec![spec]).unwrap();
 }
+
+/// Found by the property: a creation whose answer was lost was found by its title, but its
+/// members could not be read, so it was held and not taken over; the next run's list shifted
+/// past it, and a second staff room was created.
+#[test]
+fn a_chat_found_by_its_title_but_held_is_taken_over() {
+    let one = |id: SferumId| -> BTreeSet<SferumId> { [id].into() };
+    let members = vec![
+        BTreeSet::new(),
+        one(1),
+        one(1),
+        one(11),
+        BTreeSet::new(),
+        BTreeSet::new(),
+        BTreeSet::new(),
+    ];
+    let school = School {
+        names: vec!["1 а", "1 б", "2 а"],
+        admins: members.clone(),
+        members,
+        lessons: vec![],
+    };
+    let run = |fault_rate, seed| RunSpec {
+        changes: vec![],
+        fault_rate,
+        seed,
+        crash_at: None,
+    };
+    let history = vec![run(21, 7771189582580902294), run(29, 183504329878328618)];
+    check(school, history).unwrap();
+}
+
+/// A chat that moves to the front of the list while its pages are read, across a page that
+/// ends with a dialog: the next page starts with that dialog again, and the list is read once
+/// more, so the moved chat is not missed.
+#[test]
+fn a_list_shifted_past_a_dialog_is_read_again() {
+    let school = School {
+        names: vec!["1 а"],
+        members: vec![BTreeSet::new(); 3],
+        admins: vec![BTreeSet::new(); 3],
+        lessons: vec![],
+    };
+    let settings = Settings {
+        community_id: COMMUNITY,
+        org_id: "school".into(),
+        task_id: "1".into(),
+        dry_run: false,
+        max_removals_percent: 100,
+        force: false,
+        recreate_lost: false,
+        now: 1_000_000,
+        pause: Duration::ZERO,
+        lang: crate::texts::Lang::En,
+    };
+    let mut r = Reconciler::new(school.desired(), Vec::new(), None, settings).unwrap();
+    let next_send = |r: &mut Reconciler| loop {
+        match r.poll() {
+            Effect::Send(ops) => return ops,
+            Effect::Finish(_) => panic!("the run ended before reading the list"),
+            _ => r.resume(Outcome::Done),
+        }
+    };
+    let chat = |chat, title: &str| {
+        crate::backend::Conversation::Chat(crate::backend::ListedChat {
+            chat,
+            title: title.into(),
+            owner: -(COMMUNITY as i64),
+            admins: Vec::new(),
+            member: true,
+        })
+    };
+    let dialog = crate::backend::Conversation::Dialog;
+    assert_eq!(next_send(&mut r), [Op::Community]);
+    r.resume(Outcome::Replies(vec![Reply::Community {
+        id: COMMUNITY,
+        name: "Школа".into(),
+    }]));
+    assert_eq!(next_send(&mut r), [Op::ListChats { offset: 0 }]);
+    let page = |items| Reply::Chats { total: 4, items };
+    r.resume(Outcome::Replies(vec![page(vec![
+        chat(1, "1 а — родители"),
+        dialog(5),
+    ])]));
+    assert_eq!(next_send(&mut r), [Op::ListChats { offset: 2 }]);
+    // «Учительская» (chat 3) moved to the front: the dialog comes again, chat 3 not at all.
+    r.resume(Outcome::Replies(vec![page(vec![
+        dialog(5),
+        chat(2, "1 а — ученики"),
+    ])]));
+    assert_eq!(
+        next_send(&mut r),
+        [Op::ListChats { offset: 0 }],
+        "a second pass"
+    );
+}
